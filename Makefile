@@ -1,0 +1,47 @@
+# Pilotage PRAPS — les commandes du projet. `make help` les liste.
+PYTHON ?= python3.11
+VENV := .venv
+UV := .tools/bin/uv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo run test quality fix lock chromium services
+
+help: ## Liste les commandes
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==0.13.9
+
+$(VENV)/.installe: requirements.lock | $(UV)
+	test -x $(PY) || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	touch $@
+
+install: $(VENV)/.installe ## Crée l'environnement virtuel et installe les dépendances verrouillées
+
+lock: | $(UV) ## Recalcule requirements.lock depuis pyproject.toml
+	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+
+demo: export DEBUG ?= 1
+demo: install ## Prépare la base de démonstration et sert l'application sur http://127.0.0.1:8000
+	$(MANAGE) migrate --no-input
+	$(MANAGE) charger_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+chromium: ## Installe Chromium (Debian) pour les tests de navigateur
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+quality: install ## ruff (format et lint) et migrations à jour
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+fix: install ## Corrige le format et ce que ruff sait corriger
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install chromium quality ## Lance ruff puis toute la suite de tests
+	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,0 +1,79 @@
+"""Racine de l'API v1 : routeur, jeton d'authentification et schéma OpenAPI."""
+
+from csp.decorators import csp_update
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.routers import APIRootView, DefaultRouter
+from rest_framework.views import APIView
+
+from config.policy import Regle
+from territoires.api import TerritoireViewSet
+
+
+class RacineAPI(APIRootView):
+    regle_acces = Regle.PUBLIC
+
+
+class Routeur(DefaultRouter):
+    APIRootView = RacineAPI
+
+
+router = Routeur()
+router.register("territoires", TerritoireViewSet)
+
+
+class DemandeJetonSerializer(serializers.Serializer):
+    email = serializers.EmailField(label="Courriel")
+    password = serializers.CharField(
+        label="Mot de passe", style={"input_type": "password"}, trim_whitespace=False
+    )
+
+
+class JetonView(APIView):
+    """Échange un courriel et un mot de passe contre un jeton, à envoyer ensuite dans l'en-tête
+    `Authorization: Token <jeton>`."""
+
+    regle_acces = regle_ecriture = Regle.PUBLIC
+    authentication_classes = []
+    throttle_scope = "jeton"
+
+    @extend_schema(
+        request=DemandeJetonSerializer,
+        responses={200: inline_serializer("Jeton", {"token": serializers.CharField()})},
+    )
+    def post(self, request):
+        demande = DemandeJetonSerializer(data=request.data)
+        demande.is_valid(raise_exception=True)
+        try:
+            user = authenticate(
+                request._request,
+                username=demande.validated_data["email"],
+                password=demande.validated_data["password"],
+            )
+        except PermissionDenied:  # django-axes : trop d'échecs pour ce courriel depuis cette adresse
+            return Response(
+                {"detail": "Trop d'essais infructueux : la connexion est suspendue pendant 15 minutes."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None:
+            return Response(
+                {"detail": "Courriel ou mot de passe incorrect."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class SchemaView(SpectacularAPIView):
+    regle_acces = Regle.PUBLIC
+
+
+# Swagger UI pose des styles en ligne : seule cette page les admet, et aucun script en ligne.
+@method_decorator(csp_update({"style-src": ["'unsafe-inline'"]}), name="dispatch")
+class DocumentationView(SpectacularSwaggerSplitView):
+    regle_acces = Regle.PUBLIC

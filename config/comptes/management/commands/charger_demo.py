@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from config.comptes.demo import creer_comptes_demo
+from territoires.services import importer_territoires
+
+
+class Command(BaseCommand):
+    help = "Charge les territoires de référence et les données de démonstration (DEBUG seulement)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusé : les comptes de démonstration ont un mot de passe public. Activez DEBUG=1 "
+                "(démonstration locale) pour les créer ; jamais en production."
+            )
+        for ligne in importer_territoires().lignes():
+            self.stdout.write(ligne)
+        comptes = creer_comptes_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"
+            )
+        )
+        for compte in comptes:
+            self.stdout.write(f"  {compte.email:35} {compte.get_role_display()} — {compte.structure}")

@@ -1,0 +1,69 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from config.comptes import forms
+from config.policy import Regle, acces
+
+urlpatterns = [
+    path(
+        "connexion/",
+        acces(Regle.PUBLIC)(
+            auth_views.LoginView.as_view(
+                template_name="comptes/connexion.html",
+                authentication_form=forms.ConnexionForm,
+                redirect_authenticated_user=True,
+            )
+        ),
+        name="connexion",
+    ),
+    path("deconnexion/", acces(Regle.PUBLIC)(auth_views.LogoutView.as_view()), name="deconnexion"),
+    path(
+        "mot-de-passe/oubli/",
+        acces(Regle.PUBLIC)(
+            auth_views.PasswordResetView.as_view(
+                template_name="comptes/oubli.html",
+                form_class=forms.OubliMotDePasseForm,
+                email_template_name="comptes/email/reinitialisation_body.txt",
+                subject_template_name="comptes/email/reinitialisation_subject.txt",
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        acces(Regle.PUBLIC)(
+            auth_views.PasswordResetDoneView.as_view(template_name="comptes/oubli_envoye.html")
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/reinitialiser/<uidb64>/<token>/",
+        acces(Regle.PUBLIC)(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="comptes/reinitialisation.html", form_class=forms.NouveauMotDePasseForm
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/reinitialise/",
+        acces(Regle.PUBLIC)(
+            auth_views.PasswordResetCompleteView.as_view(template_name="comptes/reinitialisation_faite.html")
+        ),
+        name="password_reset_complete",
+    ),
+    path(
+        "mot-de-passe/changer/",
+        acces(Regle.CONNECTE)(
+            auth_views.PasswordChangeView.as_view(
+                template_name="comptes/changement.html", form_class=forms.ChangementMotDePasseForm
+            )
+        ),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/change/",
+        acces(Regle.CONNECTE)(auth_views.PasswordChangeDoneView.as_view(template_name="comptes/change.html")),
+        name="password_change_done",
+    ),
+]

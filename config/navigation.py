@@ -1,0 +1,35 @@
+"""Le menu principal : chaque entrée porte une règle du module policy, le menu suit donc les droits."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from config.policy import Regle, autorise
+
+
+@dataclass(frozen=True)
+class Entree:
+    libelle: str
+    url_name: str
+    regle: Regle
+
+
+MENU = [
+    Entree("Accueil", "accueil", Regle.PUBLIC),
+    Entree("Territoires", "territoires:liste", Regle.PUBLIC),
+    Entree("API", "api-docs", Regle.PUBLIC),
+    Entree("Administration", "admin:index", Regle.ADMINISTRATION),
+]
+
+
+def navigation(request):
+    """Processeur de contexte : le menu de l'utilisateur et le nom de l'agence pour l'en-tête."""
+    chemin = request.path
+    entrees = []
+    for entree in MENU:
+        if autorise(request.user, entree.regle):
+            url = reverse(entree.url_name)
+            actif = chemin == url if url == "/" else chemin.startswith(url)
+            entrees.append({"libelle": entree.libelle, "url": url, "actif": actif})
+    return {"menu_principal": entrees, "nom_agence": settings.NOM_AGENCE}

@@ -1,0 +1,89 @@
+"""Qui peut faire quoi : la seule source des règles d'accès de Pilotage PRAPS.
+
+Chaque vue déclare une règle (`@acces(Regle.X)` pour les vues Django, `regle_acces = Regle.X` pour les
+vues d'API) ; une vue sans règle est refusée à tous par l'API et fait échouer le test qui parcourt toutes
+les URL du projet (tests/test_acces.py). La navigation, le site d'administration et l'API lisent les
+mêmes règles.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from config.comptes.models import Role
+
+
+class Regle(StrEnum):
+    PUBLIC = "public"
+    CONNECTE = "connecte"
+    ADMINISTRATION = "administration"
+
+
+# Rôles admis par règle ; None : tout le monde, y compris sans connexion.
+ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
+    Regle.PUBLIC: None,
+    Regle.CONNECTE: frozenset(Role),
+    Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
+}
+
+# Règles posées sur des URL dont nous n'écrivons pas les vues : tout un espace de noms, ou un nom précis.
+REGLES_PAR_ESPACE = {"admin": Regle.ADMINISTRATION}
+REGLES_PAR_NOM = {"admin:login": Regle.PUBLIC}
+
+
+def autorise(user, regle: Regle) -> bool:
+    roles = ROLES_PAR_REGLE[regle]
+    if roles is None:
+        return True
+    return user.is_authenticated and user.is_active and user.role in roles
+
+
+def acces(regle: Regle):
+    """Décore une vue Django : la règle est vérifiée puis mémorisée sur la vue pour les tests."""
+
+    def decorer(vue):
+        @wraps(vue)
+        def vue_gardee(request, *args, **kwargs):
+            if not autorise(request.user, regle):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return vue(request, *args, **kwargs)
+
+        vue_gardee.regle_acces = regle
+        # Les vues publiques échappent à LoginRequiredMiddleware ; les autres restent gardées deux fois.
+        vue_gardee.login_required = ROLES_PAR_REGLE[regle] is not None
+        return vue_gardee
+
+    return decorer
+
+
+def regle_de_la_vue(vue, espace: str = "", nom: str | None = None) -> Regle | None:
+    """La règle déclarée pour une vue (ou pour son URL), None si personne n'en a déclaré."""
+    if nom in REGLES_PAR_NOM:
+        return REGLES_PAR_NOM[nom]
+    if espace in REGLES_PAR_ESPACE:
+        return REGLES_PAR_ESPACE[espace]
+    for porteur in (vue, getattr(vue, "cls", None), getattr(vue, "view_class", None)):
+        regle = getattr(porteur, "regle_acces", None)
+        if regle is not None:
+            return regle
+    return None
+
+
+class AccesAPI(BasePermission):
+    """Permission par défaut de l'API : la vue déclare `regle_acces` pour la lecture et, si elle accepte
+    l'écriture, `regle_ecriture` ; l'écriture n'hérite jamais de la règle de lecture. Sans règle
+    déclarée, l'accès est refusé."""
+
+    message = "Votre rôle ne vous donne pas accès à cette ressource."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            regle = getattr(view, "regle_acces", None)
+        else:
+            regle = getattr(view, "regle_ecriture", None)
+        return regle is not None and autorise(request.user, regle)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import api, views
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("", include("config.comptes.urls")),
+    path("territoires/", include("territoires.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api.router.urls)),
+    path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),
+    path("api/schema/", api.SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", api.DocumentationView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,92 @@
+from django.db import models
+
+
+class Niveau(models.TextChoices):
+    PAYS = "pays", "Pays"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    TERRITOIRE_SANTE = "territoire_sante", "Territoire de santé"
+
+
+class TerritoireQuerySet(models.QuerySet):
+    def descendants(self, territoire, *, inclus=False):
+        """Tout ce qui est sous `territoire`, en une requête servie par l'index du chemin."""
+        sous_arbre = self.filter(chemin__startswith=territoire.chemin)
+        return sous_arbre if inclus else sous_arbre.exclude(pk=territoire.pk)
+
+    def regions(self):
+        return self.filter(niveau=Niveau.REGION)
+
+    def departements(self):
+        return self.filter(niveau=Niveau.DEPARTEMENT)
+
+
+class Territoire(models.Model):
+    """Un nœud de l'arbre unique France > région > département > territoire de santé.
+
+    Chaque nœud garde son chemin matérialisé (« FR/32/59/32-nord-hainaut/ ») : les descendants d'un
+    territoire sont ceux dont le chemin commence par le sien, une seule requête sur un index.
+    """
+
+    niveau = models.CharField("niveau", max_length=20, choices=Niveau.choices)
+    code = models.CharField("code", max_length=30, help_text="Code officiel INSEE quand il existe.")
+    nom = models.CharField("nom", max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name="parent", on_delete=models.PROTECT, null=True, blank=True, related_name="enfants"
+    )
+    chemin = models.CharField("chemin", max_length=255, unique=True, editable=False)
+    population = models.PositiveIntegerField(
+        "population municipale", null=True, blank=True, help_text="Vide quand aucune source ne la donne."
+    )
+    millesime_population = models.PositiveSmallIntegerField(
+        "millésime de la population", null=True, blank=True
+    )
+    source_population = models.CharField("source de la population", max_length=200, blank=True)
+    note = models.CharField("note", max_length=300, blank=True)
+
+    objects = TerritoireQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "territoire"
+        ordering = ["chemin"]
+        constraints = [
+            models.UniqueConstraint(fields=["niveau", "code"], name="territoire_code_unique_par_niveau")
+        ]
+        indexes = [
+            # varchar_pattern_ops : l'index sert aussi les LIKE 'préfixe%' quelle que soit la collation.
+            models.Index(
+                fields=["chemin"], name="territoire_chemin_prefixe", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self):
+        if self.niveau == Niveau.DEPARTEMENT:
+            return f"{self.nom} ({self.code})"
+        return self.nom
+
+    def save(self, *args, **kwargs):
+        self.chemin = self.calculer_chemin()
+        super().save(*args, **kwargs)
+
+    def calculer_chemin(self) -> str:
+        prefixe = self.parent.chemin if self.parent else ""
+        return f"{prefixe}{self.code}/"
+
+    @property
+    def code_region(self) -> str | None:
+        """Le code de la région qui contient ce territoire, lu dans le chemin (sans requête)."""
+        segments = self.chemin.split("/")
+        return segments[1] if self.niveau != Niveau.PAYS and len(segments) > 2 else None
+
+
+class Contour(models.Model):
+    """Contour GeoJSON d'un département, à part pour ne jamais alourdir les listes de territoires."""
+
+    territoire = models.OneToOneField(Territoire, on_delete=models.CASCADE, related_name="contour")
+    geometrie = models.JSONField("géométrie GeoJSON (WGS84)")
+
+    class Meta:
+        verbose_name = "contour"
+
+    def __str__(self):
+        return f"Contour de {self.territoire}"

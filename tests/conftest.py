@@ -1,0 +1,82 @@
+"""Le casting commun des tests : un compte par rôle, et l'anonyme (None)."""
+
+import os
+
+import pytest
+
+from config.comptes.models import Role
+from tests.comptes.factories import UtilisateurFactory
+from tests.dispositifs.factories import OrganismeFactory
+from tests.territoires.factories import TerritoireFactory
+
+
+def exige_service(disponible: bool, message: str):
+    """Un service manque : échec en CI (CI=true), test sauté sur un poste sans ce service."""
+    if disponible:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (obligatoire en CI)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def region_hdf(db):
+    return TerritoireFactory(region=True, code="32", nom="Hauts-de-France", population=5_980_000)
+
+
+@pytest.fixture
+def region_idf(db):
+    return TerritoireFactory(region=True, code="11", nom="Île-de-France", population=12_270_000)
+
+
+@pytest.fixture
+def organisme(db):
+    return OrganismeFactory(nom="Association Exemple Nord (fictive)")
+
+
+@pytest.fixture
+def organisme_autre(db):
+    return OrganismeFactory(nom="Association Autre Somme (fictive)")
+
+
+@pytest.fixture
+def planificateur(region_hdf):
+    return UtilisateurFactory(planificateur=True, email="planificateur@exemple.test")
+
+
+@pytest.fixture
+def instructeur(region_hdf):
+    return UtilisateurFactory(instructeur=True, email="instructeur@exemple.test")
+
+
+@pytest.fixture
+def dreets(region_hdf):
+    return UtilisateurFactory(dreets=True, email="dreets@exemple.test")
+
+
+@pytest.fixture
+def operateur(organisme):
+    return UtilisateurFactory(operateur=True, email="operateur@exemple.test", organismes=[organisme])
+
+
+@pytest.fixture
+def operateur_autre(organisme_autre):
+    return UtilisateurFactory(operateur=True, email="operateur2@exemple.test", organismes=[organisme_autre])
+
+
+@pytest.fixture
+def administrateur(db):
+    return UtilisateurFactory(administrateur=True, email="admin@exemple.test")
+
+
+@pytest.fixture
+def casting(planificateur, instructeur, dreets, operateur, administrateur):
+    """Un utilisateur par rôle ; la clé None représente le visiteur anonyme."""
+    return {
+        None: None,
+        Role.PLANIFICATEUR: planificateur,
+        Role.INSTRUCTEUR: instructeur,
+        Role.DREETS: dreets,
+        Role.OPERATEUR: operateur,
+        Role.ADMINISTRATEUR: administrateur,
+    }

@@ -1,0 +1,164 @@
+"""Toutes les URL du projet contre tous les rôles et l'anonyme.
+
+Le test parcourt le résolveur d'URL : une URL ajoutée plus tard est couverte d'office, et elle fait
+échouer le test tant que sa vue ne déclare pas de règle dans le module config/policy.py.
+"""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import URLResolver, get_resolver, path, reverse
+
+import config.urls
+from config.comptes.models import Role
+from config.policy import Regle, regle_de_la_vue
+
+# Ce que chaque règle doit admettre, écrit ici indépendamment du module policy pour le vérifier.
+ROLES_ATTENDUS = {
+    Regle.PUBLIC: frozenset(Role) | {None},
+    Regle.CONNECTE: frozenset(Role),
+    Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
+}
+
+# Vues qui n'acceptent que POST : un GET autorisé y répond 405.
+POST_SEULEMENT = {"deconnexion", "api-jeton", "admin:logout"}
+
+# Journaux de django-axes : lecture seule, l'ajout est refusé à tous, administrateurs compris.
+INTERDITES_A_TOUS = {
+    f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")
+}
+
+# Paramètres sans lesquels une vue refuse la requête comme malformée.
+PARAMETRES_EXEMPLE = {"admin:autocomplete": "?app_label=comptes&model_name=utilisateur&field_name=region"}
+
+
+def toutes_les_urls(resolver=None, prefixe="", espace=""):
+    """(motif complet, nom qualifié, espace de noms racine, vue) de chaque URL du projet."""
+    for motif in (resolver or get_resolver()).url_patterns:
+        regex = prefixe + motif.pattern.regex.pattern.lstrip("^")
+        if isinstance(motif, URLResolver):
+            yield from toutes_les_urls(motif, regex, espace or motif.namespace or "")
+        else:
+            nom = f"{espace}:{motif.name}" if espace and motif.name else motif.name
+            yield regex, nom, espace, motif.callback
+
+
+def valeur_exemple(nom_url, argument):
+    """Une valeur plausible pour chaque argument d'URL ; un argument inconnu fait échouer le test."""
+    if argument == "object_id" and (modele := modele_admin(nom_url)):
+        objet = modele._default_manager.first()
+        return str(objet.pk) if objet else "0"
+    exemples = {
+        "object_id": lambda: "0",
+        "pk": lambda: str(apps.get_model("territoires", "Territoire").objects.first().pk),
+        "id": lambda: str(apps.get_model("comptes", "Utilisateur").objects.first().pk),
+        "format": lambda: "json",
+        "uidb64": lambda: "MQ",
+        "token": lambda: "jeton-invalide",
+        "app_label": lambda: "territoires",
+        "content_type_id": lambda: "1",
+        "url": lambda: "page-inexistante/",
+    }
+    assert argument in exemples, f"{nom_url} : ajoutez une valeur d'exemple pour l'argument « {argument} »"
+    return exemples[argument]()
+
+
+def modele_admin(nom_url):
+    """Le modèle d'une URL d'administration nommée « admin:<app>_<modèle>_<action> », sinon None."""
+    app_label, _, reste = (nom_url or "").removeprefix("admin:").partition("_")
+    if app_label not in {config.label for config in apps.get_app_configs()}:
+        return None
+    return next(
+        m for m in apps.get_app_config(app_label).get_models() if reste.startswith(m._meta.model_name)
+    )
+
+
+def chemin_exemple(regex, nom_url):
+    """Le chemin concret d'un motif : chaque groupe nommé reçoit sa valeur d'exemple."""
+
+    def remplacer(groupe):
+        valeur = valeur_exemple(nom_url, groupe["nom"])
+        return "." + valeur if groupe["motif"].startswith("\\.") else valeur  # « .json » du routeur DRF
+
+    chemin = re.sub(r"\(\?P<(?P<nom>\w+)>(?P<motif>[^)]*)\)", remplacer, regex)
+    chemin = chemin.replace("\\Z", "").removesuffix("$").replace("/?", "")
+    return "/" + re.sub(r"\\(.)", r"\1", chemin)  # caractères échappés dans le motif : \- \.
+
+
+def est_refus(response) -> bool:
+    """Refus : 401, 403, ou arrivée sur une page de connexion (redirections suivies dans l'administration)."""
+    if response.status_code in (401, 403):
+        return True
+    pages_de_connexion = (reverse(settings.LOGIN_URL), reverse("admin:login"))
+    if response.status_code == 302:
+        return response["Location"].startswith(pages_de_connexion)
+    arrivee = response.redirect_chain[-1][0] if getattr(response, "redirect_chain", None) else ""
+    return arrivee.startswith(pages_de_connexion)
+
+
+def urls_sans_regle(resolver=None):
+    return [
+        regex
+        for regex, nom, espace, vue in toutes_les_urls(resolver)
+        if regle_de_la_vue(vue, espace, nom) is None
+    ]
+
+
+def test_chaque_url_declare_une_regle():
+    assert urls_sans_regle() == [], "URL sans règle d'accès dans config/policy.py"
+
+
+def vue_oubliee(request):
+    return HttpResponse("Personne n'a déclaré qui peut me voir.")
+
+
+# Le projet plus une vue sans règle : le parcours doit la trouver.
+urlpatterns = [*config.urls.urlpatterns, path("oubliee/", vue_oubliee)]
+
+
+def test_une_url_ajoutee_sans_regle_fait_echouer_le_test():
+    assert urls_sans_regle(get_resolver("tests.test_acces")) == ["oubliee/\\Z"]
+
+
+def test_chaque_regle_a_ses_roles_attendus():
+    assert set(ROLES_ATTENDUS) == set(Regle)
+
+
+def ecart(response, chemin, nom, role, attendu_autorise):
+    """Décrit ce qui ne va pas dans la réponse, ou None si elle est conforme à la règle."""
+    administration = chemin.startswith("/admin/")
+    if est_refus(response) == attendu_autorise:
+        return f"{chemin} : {response.status_code}, attendu {'accès' if attendu_autorise else 'refus'}"
+    if attendu_autorise:
+        # L'administration répond 404 à view_on_site pour un objet qui n'a pas de page publique.
+        admis = {405} if nom in POST_SEULEMENT else {200, 404} if administration else {200, 302}
+    elif administration:
+        return None  # refus vérifié ci-dessus : arrivée sur la page de connexion de l'administration
+    elif role is None:
+        admis = {401} if chemin.startswith("/api/") else {302}
+    else:
+        admis = {403}
+    if response.status_code not in admis:
+        return f"{chemin} : {role or 'anonyme'} reçoit {response.status_code}, attendu {sorted(admis)}"
+    return None
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r or "anonyme")
+def test_chaque_url_repond_selon_sa_regle_pour_chaque_role(client, casting, role):
+    if casting[role]:
+        client.force_login(casting[role])
+    ecarts = []
+    for regex, nom, espace, vue in toutes_les_urls():
+        chemin = chemin_exemple(regex, nom)
+        attendu_autorise = (
+            role in ROLES_ATTENDUS[regle_de_la_vue(vue, espace, nom)] and nom not in INTERDITES_A_TOUS
+        )
+        # Dans l'administration, une redirection peut être un refus ou un objet absent : on la suit.
+        response = client.get(chemin + PARAMETRES_EXEMPLE.get(nom, ""), follow=chemin.startswith("/admin/"))
+        probleme = ecart(response, chemin, nom, role, attendu_autorise)
+        if probleme:
+            ecarts.append(probleme)
+    assert ecarts == []
