@@ -34,6 +34,8 @@ class Territoire(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="parent", on_delete=models.PROTECT, null=True, blank=True, related_name="enfants"
     )
+    # unique : PostgreSQL reçoit aussi de Django un index varchar_pattern_ops (« _like ») qui sert les
+    # recherches de préfixe des descendants.
     chemin = models.CharField("chemin", max_length=255, unique=True, editable=False)
     population = models.PositiveIntegerField(
         "population municipale", null=True, blank=True, help_text="Vide quand aucune source ne la donne."
@@ -51,12 +53,6 @@ class Territoire(models.Model):
         ordering = ["chemin"]
         constraints = [
             models.UniqueConstraint(fields=["niveau", "code"], name="territoire_code_unique_par_niveau")
-        ]
-        indexes = [
-            # varchar_pattern_ops : l'index sert aussi les LIKE 'préfixe%' quelle que soit la collation.
-            models.Index(
-                fields=["chemin"], name="territoire_chemin_prefixe", opclasses=["varchar_pattern_ops"]
-            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ import pytest
 from config.comptes.models import Role
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import OrganismeFactory
-from tests.territoires.factories import TerritoireFactory
+from tests.territoires.factories import RegionFactory
 
 
 def exige_service(disponible: bool, message: str):
@@ -21,12 +21,12 @@ def exige_service(disponible: bool, message: str):
 
 @pytest.fixture
 def region_hdf(db):
-    return TerritoireFactory(region=True, code="32", nom="Hauts-de-France", population=5_980_000)
+    return RegionFactory()
 
 
 @pytest.fixture
 def region_idf(db):
-    return TerritoireFactory(region=True, code="11", nom="Île-de-France", population=12_270_000)
+    return RegionFactory(code="11", nom="Île-de-France", population=12_270_000)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import factory
 
 from config.comptes.models import Role, Utilisateur
-from tests.territoires.factories import TerritoireFactory
+from tests.territoires.factories import RegionFactory
 
 MOT_DE_PASSE = "mot-de-passe-des-tests"
 
@@ -18,9 +18,7 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(MOT_DE_PASSE)
 
     class Params:
-        region_hdf = factory.LazyFunction(
-            lambda: TerritoireFactory(region=True, code="32", nom="Hauts-de-France", population=5_980_000)
-        )
+        region_hdf = factory.LazyFunction(lambda: RegionFactory())
         planificateur = factory.Trait(role=Role.PLANIFICATEUR, region=factory.SelfAttribute("region_hdf"))
         instructeur = factory.Trait(role=Role.INSTRUCTEUR, region=factory.SelfAttribute("region_hdf"))
         dreets = factory.Trait(role=Role.DREETS, region=factory.SelfAttribute("region_hdf"))

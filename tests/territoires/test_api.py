@@ -1,0 +1,90 @@
+import pytest
+
+from territoires.models import Niveau, Territoire
+from territoires.services import importer_territoires
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def territoires():
+    importer_territoires()
+
+
+def test_liste_des_101_departements_avec_leur_population(client, territoires):
+    reponse = client.get("/api/v1/territoires/", {"niveau": "departement"})
+
+    assert reponse.status_code == 200
+    donnees = reponse.json()
+    assert donnees["count"] == 101
+    assert len(donnees["results"]) == 101
+    aisne = next(t for t in donnees["results"] if t["code"] == "02")
+    assert aisne == {
+        "id": aisne["id"],
+        "niveau": "departement",
+        "code": "02",
+        "nom": "Aisne",
+        "parent": Territoire.objects.get(niveau=Niveau.REGION, code="32").pk,
+        "region": "32",
+        "population": 523_342,
+        "millesime_population": 2023,
+        "source_population": "INSEE populations légales 2023 (en vigueur au 1er janvier 2026)",
+        "note": "",
+    }
+
+
+def test_liste_des_18_regions(client, territoires):
+    assert client.get("/api/v1/territoires/", {"niveau": "region"}).json()["count"] == 18
+
+
+def test_filtre_region_donne_la_region_et_tout_ce_qu_elle_contient(client, territoires):
+    codes = {t["code"] for t in client.get("/api/v1/territoires/", {"region": "32"}).json()["results"]}
+
+    assert {"32", "02", "59", "60", "62", "80", "32-nord-metropole"} <= codes
+    assert len(codes) == 12
+
+
+def test_filtres_parent_et_code(client, territoires):
+    nord = Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code="59")
+
+    enfants = client.get("/api/v1/territoires/", {"parent": nord.pk}).json()["results"]
+    par_code = client.get("/api/v1/territoires/", {"code": "976"}).json()["results"]
+
+    assert {t["nom"] for t in enfants} == {"Nord-Hainaut", "Nord-Métropole"}
+    assert [(t["nom"], t["millesime_population"]) for t in par_code] == [("Mayotte", 2017)]
+
+
+def test_niveau_inconnu_repond_une_erreur_en_francais(client, territoires):
+    reponse = client.get("/api/v1/territoires/", {"niveau": "canton"})
+
+    assert reponse.status_code == 400
+    assert "canton" in reponse.json()["niveau"][0]
+
+
+def test_nombre_de_requetes_constant(client, django_assert_num_queries):
+    from tests.territoires.factories import TerritoireFactory
+
+    TerritoireFactory()
+    # 1 compte pour la pagination, 1 page de territoires
+    with django_assert_num_queries(2):
+        client.get("/api/v1/territoires/")
+    TerritoireFactory.create_batch(20)
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/territoires/").json()["count"] == 23
+
+
+def test_la_page_des_territoires_montre_le_millesime_ancien_de_mayotte(client, territoires):
+    reponse = client.get("/territoires/")
+
+    contenu = reponse.content.decode()
+    assert "Mayotte" in contenu
+    assert "millésime ancien" in contenu
+    assert contenu.count("non disponible") >= 6  # les 6 territoires de santé
+
+
+def test_la_page_des_territoires_en_nombre_de_requetes_constant(
+    client, territoires, django_assert_num_queries
+):
+    # 1 France, 1 territoires avec leur parent ; session anonyme : aucune requête
+    with django_assert_num_queries(2):
+        client.get("/territoires/")
