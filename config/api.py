@@ -2,7 +2,6 @@
 
 from csp.decorators import csp_update
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -50,17 +49,12 @@ class JetonView(APIView):
     def post(self, request):
         demande = DemandeJetonSerializer(data=request.data)
         demande.is_valid(raise_exception=True)
-        try:
-            user = authenticate(
-                request._request,
-                username=demande.validated_data["email"],
-                password=demande.validated_data["password"],
-            )
-        except PermissionDenied:  # django-axes : trop d'échecs pour ce courriel depuis cette adresse
-            return Response(
-                {"detail": "Trop d'essais infructueux : la connexion est suspendue pendant 15 minutes."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+        # Un compte suspendu par django-axes reçoit ici None ; son intergiciel répond alors 429.
+        user = authenticate(
+            request._request,
+            username=demande.validated_data["email"],
+            password=demande.validated_data["password"],
+        )
         if user is None:
             return Response(
                 {"detail": "Courriel ou mot de passe incorrect."}, status=status.HTTP_400_BAD_REQUEST

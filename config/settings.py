@@ -122,7 +122,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "comptes/verrouillage.html"
+AXES_USERNAME_CALLABLE = "config.comptes.verrouillage.identifiant_tente"
+AXES_LOCKOUT_CALLABLE = "config.comptes.verrouillage.reponse_compte_suspendu"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 
 # Sécurité HTTP : sûre par défaut, assouplie seulement en démonstration (DEBUG).

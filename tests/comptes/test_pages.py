@@ -1,10 +1,8 @@
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.test import RequestFactory
-from django.views.defaults import permission_denied
+from django.urls import path
 
+import config.urls
 from config.comptes.models import Role
 from config.policy import Regle, acces
 
@@ -67,25 +65,30 @@ def test_page_404_en_francais(client):
     assert "Page introuvable" in reponse.content.decode()
 
 
-def test_page_403_en_francais(operateur):
-    requete = RequestFactory().get("/")
-    requete.user = operateur
+def vue_reservee(request):
+    return HttpResponse("Réservé aux administrateurs.")
 
-    reponse = permission_denied(requete, PermissionDenied())
+
+# Le projet plus une page réservée aux administrateurs, pour voir la règle appliquée de bout en bout.
+urlpatterns = [*config.urls.urlpatterns, path("reserve/", acces(Regle.ADMINISTRATION)(vue_reservee))]
+
+
+@pytest.mark.urls("tests.comptes.test_pages")
+def test_un_role_non_admis_recoit_la_page_403_en_francais(client, operateur):
+    client.force_login(operateur)
+
+    reponse = client.get("/reserve/")
 
     assert reponse.status_code == 403
     assert "Accès refusé" in reponse.content.decode()
 
 
-def test_une_vue_gardee_refuse_un_role_non_admis_et_renvoie_l_anonyme_a_la_connexion(operateur):
-    vue = acces(Regle.ADMINISTRATION)(lambda request: HttpResponse("secret"))
-    requete = RequestFactory().get("/reserve/")
-    requete.user = operateur
-    with pytest.raises(PermissionDenied):
-        vue(requete)
+@pytest.mark.urls("tests.comptes.test_pages")
+def test_l_anonyme_est_renvoye_a_la_connexion_et_l_admis_passe(client, administrateur):
+    assert client.get("/reserve/")["Location"] == "/connexion/?next=/reserve/"
 
-    requete.user = AnonymousUser()
-    assert vue(requete)["Location"] == "/connexion/?next=/reserve/"
+    client.force_login(administrateur)
+    assert client.get("/reserve/").content.decode() == "Réservé aux administrateurs."
 
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r or "anonyme")

@@ -1,0 +1,49 @@
+import pytest
+
+from tests.comptes.factories import MOT_DE_PASSE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_un_jeton_contre_courriel_et_mot_de_passe(client, planificateur):
+    reponse = client.post(
+        "/api/v1/auth/token/",
+        {"email": planificateur.email, "password": MOT_DE_PASSE},
+        content_type="application/json",
+    )
+
+    assert reponse.status_code == 200
+    jeton = reponse.json()["token"]
+    assert client.get("/api/v1/territoires/", headers={"Authorization": f"Token {jeton}"}).status_code == 200
+
+
+def test_le_jeton_est_refuse_avec_un_mauvais_mot_de_passe(client, planificateur):
+    reponse = client.post("/api/v1/auth/token/", {"email": planificateur.email, "password": "faux"})
+
+    assert reponse.status_code == 400
+    assert reponse.json() == {"detail": "Courriel ou mot de passe incorrect."}
+
+
+def test_le_jeton_exige_les_deux_champs_et_le_dit_en_francais(client):
+    reponse = client.post("/api/v1/auth/token/", {"email": "pas-un-courriel"})
+
+    assert reponse.status_code == 400
+    erreurs = reponse.json()
+    assert erreurs["email"] == ["Saisissez une adresse e-mail valide."]
+    assert erreurs["password"] == ["Ce champ est obligatoire."]
+
+
+def test_le_jeton_est_suspendu_apres_cinq_echecs(client, planificateur):
+    for _ in range(5):
+        client.post("/api/v1/auth/token/", {"email": planificateur.email, "password": "faux"})
+
+    reponse = client.post("/api/v1/auth/token/", {"email": planificateur.email, "password": MOT_DE_PASSE})
+
+    assert reponse.status_code == 429
+    assert "suspendue" in reponse.json()["detail"]
+
+
+def test_un_jeton_invalide_repond_401(client):
+    reponse = client.get("/api/v1/territoires/", headers={"Authorization": "Token inconnu"})
+
+    assert reponse.status_code == 401

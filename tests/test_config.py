@@ -1,0 +1,108 @@
+"""Réglages sûrs par défaut, en-têtes de sécurité, schéma OpenAPI, démarrage léger."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from drf_spectacular.validation import validate_schema
+
+from config.comptes.models import Utilisateur
+
+pytestmark = pytest.mark.django_db
+
+
+def python_avec(env_supplementaire, code):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(env_supplementaire, DJANGO_SETTINGS_MODULE="config.settings")
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_la_production_refuse_de_demarrer_sans_secret_key():
+    resultat = python_avec({}, "import django; django.setup()")
+
+    assert resultat.returncode != 0
+    assert "SECRET_KEY doit être défini quand DEBUG est désactivé." in resultat.stderr
+
+
+def test_la_demonstration_demarre_avec_la_cle_par_defaut():
+    assert python_avec({"DEBUG": "1"}, "import django; django.setup()").returncode == 0
+
+
+def test_weasyprint_n_est_pas_charge_au_demarrage():
+    code = "import sys; from config.wsgi import application; print('weasyprint' in sys.modules)"
+
+    resultat = python_avec({"SECRET_KEY": "cle-de-test"}, code)
+
+    assert resultat.stdout.strip() == "False", resultat.stderr
+
+
+def test_reglages_de_production_par_defaut():
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SECURE_HSTS_SECONDS == 31_536_000
+    assert settings.X_FRAME_OPTIONS == "DENY"
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE) == ("fr-fr", "Europe/Paris")
+
+
+def test_en_tetes_de_securite(client):
+    reponse = client.get("/")
+
+    assert reponse["X-Frame-Options"] == "DENY"
+    assert reponse["X-Content-Type-Options"] == "nosniff"
+    politique = reponse["Content-Security-Policy"]
+    assert "default-src 'self'" in politique
+    assert "script-src 'self'" in politique and "unsafe-inline" not in politique
+
+
+def test_schema_openapi_3_valide(client):
+    reponse = client.get("/api/schema/")
+
+    assert reponse.status_code == 200
+    schema = yaml.safe_load(reponse.content)
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/territoires/" in schema["paths"]
+    assert "/api/v1/auth/token/" in schema["paths"]
+
+
+def test_la_documentation_de_l_api_est_servie_sans_cdn(client):
+    contenu = client.get("/api/docs/").content.decode()
+
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in contenu
+    assert "cdn" not in contenu.lower()
+
+
+def test_charger_demo_refuse_hors_demonstration():
+    with pytest.raises(CommandError, match="Refusé"):
+        call_command("charger_demo")
+    assert not Utilisateur.objects.exists()
+
+
+def test_charger_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
+    settings.DEBUG = True
+
+    call_command("charger_demo")
+    call_command("charger_demo")
+
+    comptes = dict(Utilisateur.objects.values_list("email", "role"))
+    assert comptes == {
+        "admin@demo.example": "administrateur",
+        "planificateur@demo.example": "planificateur",
+        "instructeur@demo.example": "instructeur",
+        "planificateur-idf@demo.example": "planificateur",
+        "dreets@demo.example": "dreets",
+        "operateur@demo.example": "operateur",
+        "operateur2@demo.example": "operateur",
+    }
+    assert Utilisateur.objects.get(email="planificateur-idf@demo.example").region.code == "11"
+    op1, op2 = (
+        Utilisateur.objects.get(email=e).organismes.get()
+        for e in ("operateur@demo.example", "operateur2@demo.example")
+    )
+    assert op1 != op2 and op1.fictif and op2.fictif
+    assert Utilisateur.objects.get(email="planificateur@demo.example").check_password("demo-praps")
