@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -12,6 +13,10 @@ urlpatterns = [
                 template_name="comptes/connexion.html",
                 authentication_form=forms.ConnexionForm,
                 redirect_authenticated_user=True,
+                extra_context={
+                    "essais_max": settings.AXES_FAILURE_LIMIT,
+                    "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+                },
             )
         ),
         name="connexion",
