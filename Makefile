@@ -31,8 +31,10 @@ demo: install ## Prépare la base de démonstration et sert l'application sur ht
 	$(MANAGE) charger_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-chromium: ## Installe Chromium (Debian) pour les tests de navigateur
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+chromium: ## Installe Chromium et poppler-utils (Debian) pour les tests de navigateur et de PDF
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) || \
+	  echo "Chromium non installé (droits root requis) : les tests de navigateur seront sautés, sauf en CI où ils échouent."
 
 quality: install ## ruff (format et lint) et migrations à jour
 	$(VENV)/bin/ruff format --check .

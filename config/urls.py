@@ -6,6 +6,7 @@ from config import api, views
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("sante/", views.sante, name="sante"),
     path("", include("config.comptes.urls")),
     path("territoires/", include("territoires.urls")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,5 @@
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from config.comptes.models import Role
@@ -25,3 +27,11 @@ def accueil(request):
 @acces(Regle.PUBLIC)
 def accessibilite(request):
     return render(request, "accessibilite.html")
+
+
+@acces(Regle.PUBLIC)
+def sante(request):
+    """Sonde des conteneurs : répond seulement si la base de données répond."""
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT 1")
+    return JsonResponse({"statut": "ok"})

@@ -106,3 +106,21 @@ def test_charger_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
     )
     assert op1 != op2 and op1.fictif and op2.fictif
     assert Utilisateur.objects.get(email="planificateur@demo.example").check_password("demo-praps")
+
+
+def test_le_deploiement_refuse_un_compte_au_mot_de_passe_de_demonstration(settings):
+    from config.comptes.checks import aucun_compte_de_demonstration
+    from tests.comptes.factories import UtilisateurFactory
+
+    UtilisateurFactory(email="planificateur@demo.example", password=settings.MOT_DE_PASSE_DEMO)
+    UtilisateurFactory(email="autre@demo.example")  # mot de passe changé : accepté
+
+    erreurs = aucun_compte_de_demonstration(None, databases=["default"])
+
+    assert [e.msg for e in erreurs] == [
+        "Le compte planificateur@demo.example a le mot de passe public de démonstration."
+    ]
+
+
+def test_la_sonde_de_sante_repond(client):
+    assert client.get("/sante/").json() == {"statut": "ok"}

@@ -5,3 +5,6 @@ class ComptesConfig(AppConfig):
     name = "config.comptes"
     label = "comptes"
     verbose_name = "Comptes et rôles"
+
+    def ready(self):
+        from config.comptes import checks  # noqa: F401 — enregistre les vérifications de déploiement
