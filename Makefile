@@ -39,7 +39,7 @@ chromium: ## Installe Chromium et poppler-utils (Debian) pour les tests de navig
 quality: install ## ruff (format et lint) et migrations à jour
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 
 fix: install ## Corrige le format et ce que ruff sait corriger
 	$(VENV)/bin/ruff format .
