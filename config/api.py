@@ -29,9 +29,7 @@ router.register("territoires", TerritoireViewSet)
 
 class DemandeJetonSerializer(serializers.Serializer):
     email = serializers.EmailField(label="Courriel")
-    password = serializers.CharField(
-        label="Mot de passe", style={"input_type": "password"}, trim_whitespace=False
-    )
+    password = serializers.CharField(label="Mot de passe", style={"input_type": "password"}, trim_whitespace=False)
 
 
 class JetonView(APIView):
@@ -56,9 +54,7 @@ class JetonView(APIView):
             password=demande.validated_data["password"],
         )
         if user is None:
-            return Response(
-                {"detail": "Courriel ou mot de passe incorrect."}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return Response({"detail": "Courriel ou mot de passe incorrect."}, status=status.HTTP_400_BAD_REQUEST)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -19,6 +19,8 @@ from config.comptes.models import Role
 class Regle(StrEnum):
     PUBLIC = "public"
     CONNECTE = "connecte"
+    CONSULTER_PLANIFICATION = "consulter_planification"
+    PLANIFIER = "planifier"
     ADMINISTRATION = "administration"
 
 
@@ -26,6 +28,8 @@ class Regle(StrEnum):
 ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.PUBLIC: None,
     Regle.CONNECTE: frozenset(Role),
+    Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
+    Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 

@@ -1,6 +1,91 @@
-from django.db import models
+from decimal import Decimal
 
-from dispositifs.validators import valider_siren
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from dispositifs.validators import valider_finess, valider_siren
+
+
+class Secteur(models.TextChoices):
+    MEDICO_SOCIAL = "medico_social", "Médico-social"
+    SANITAIRE = "sanitaire", "Sanitaire"
+
+
+class Unite(models.TextChoices):
+    PLACES = "places", "places"
+    LITS = "lits", "lits"
+    EQUIPES = "equipes", "équipes"
+    ETP = "etp", "ETP"
+
+
+class Financement(models.TextChoices):
+    ONDAM_MS = "ondam_ms", "ONDAM médico-social spécifique"
+    MIG = "mig", "MIG (mission d'intérêt général)"
+    FIR = "fir", "FIR (fonds d'intervention régional)"
+    AUTRE = "autre", "Autre"
+
+
+class Rattachement(models.TextChoices):
+    AUCUN = "aucun", "Aucun"
+    TYPE_PARENT = "type_parent", "À un dispositif du type parent"
+    ETABLISSEMENT_SANTE = "etablissement_sante", "À un établissement de santé porteur"
+
+
+class TypeDispositif(models.Model):
+    """Le catalogue : LHSS, LAM, ACT… et leur présentation (annexe 2 bis de l'appel d'Île-de-France)."""
+
+    code = models.SlugField("code", max_length=30, unique=True, help_text="Ex. LHSS, ACT-HLM.")
+    sigle = models.CharField("sigle", max_length=30)
+    libelle = models.CharField("libellé", max_length=150)
+    secteur = models.CharField("secteur", max_length=20, choices=Secteur.choices)
+    unite = models.CharField("unité de capacité", max_length=10, choices=Unite.choices)
+    financement = models.CharField("cadre de financement", max_length=10, choices=Financement.choices)
+    rattachement = models.CharField(
+        "rattachement obligatoire", max_length=20, choices=Rattachement.choices, default=Rattachement.AUCUN
+    )
+    type_parent = models.ForeignKey(
+        "self",
+        verbose_name="type parent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sous_types",
+    )
+    cout_annuel_unitaire = models.DecimalField(
+        "coût annuel de référence par unité (€)", max_digits=10, decimal_places=0, null=True, blank=True
+    )
+    categories_finess = models.CharField(
+        "catégories FINESS",
+        max_length=50,
+        blank=True,
+        help_text="Codes séparés par des virgules, ex. 354,209.",
+    )
+    description = models.TextField("description", blank=True)
+    publics = models.TextField("publics", blank=True)
+    missions = models.TextField("missions", blank=True)
+    equipe = models.TextField("équipe", blank=True)
+    intervention = models.TextField("modalités d'intervention", blank=True)
+    partenaires = models.TextField("partenaires", blank=True)
+    modalites_financement = models.TextField("financement", blank=True)
+    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "type de dispositif"
+        verbose_name_plural = "types de dispositifs"
+        ordering = ["ordre", "sigle"]
+        constraints = [
+            models.CheckConstraint(
+                name="type_parent_si_rattachement_au_type",
+                condition=~Q(rattachement="type_parent") | Q(type_parent__isnull=False),
+                violation_error_message="Un rattachement à un type parent exige de choisir ce type.",
+            )
+        ]
+
+    def __str__(self):
+        return self.sigle
 
 
 class Organisme(models.Model):
@@ -8,18 +93,20 @@ class Organisme(models.Model):
 
     nom = models.CharField("nom", max_length=200)
     statut_juridique = models.CharField("statut juridique", max_length=100, blank=True)
-    siren = models.CharField(
-        "SIREN",
-        max_length=9,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[valider_siren],
+    siren = models.CharField("SIREN", max_length=9, unique=True, null=True, blank=True, validators=[valider_siren])
+    finess_juridique = models.CharField(
+        "FINESS juridique", max_length=9, unique=True, null=True, blank=True, validators=[valider_finess]
     )
+    adresse = models.CharField("adresse", max_length=250, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.CharField("commune", max_length=100, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    courriel = models.EmailField("courriel de contact", blank=True)
     fictif = models.BooleanField(
         "fictif", default=False, help_text="Organisme inventé pour la démonstration ou les tests."
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         verbose_name = "organisme gestionnaire"
@@ -28,3 +115,201 @@ class Organisme(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class Horizon(models.Model):
+    """Horizon de programmation : « PRAPS 2018-2022 », « Cibles 2019-2023 », « PRS 2023-2028 »."""
+
+    slug = models.SlugField("identifiant", max_length=50, unique=True)
+    libelle = models.CharField("libellé", max_length=100)
+    debut = models.DateField("début")
+    fin = models.DateField("fin")
+
+    class Meta:
+        verbose_name = "horizon de programmation"
+        verbose_name_plural = "horizons de programmation"
+        ordering = ["-fin", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class Statut(models.TextChoices):
+    PROJET = "projet", "Projet"
+    AUTORISE = "autorise", "Autorisé"
+    INSTALLE = "installe", "Installé"
+    FERME = "ferme", "Fermé"
+
+
+class DispositifQuerySet(models.QuerySet):
+    def dans(self, territoire):
+        """Les dispositifs du territoire et de tout ce qu'il contient (une requête, index du chemin)."""
+        return self.filter(territoire__chemin__startswith=territoire.chemin)
+
+
+class Dispositif(models.Model):
+    """Une structure financée (un LHSS, une PASS…) ou un projet qui n'est pas encore autorisé."""
+
+    finess = models.CharField(
+        "FINESS établissement", max_length=9, unique=True, null=True, blank=True, validators=[valider_finess]
+    )
+    nom = models.CharField("nom", max_length=200)
+    type = models.ForeignKey(TypeDispositif, verbose_name="type", on_delete=models.PROTECT, related_name="dispositifs")
+    organisme = models.ForeignKey(
+        Organisme, verbose_name="organisme gestionnaire", on_delete=models.PROTECT, related_name="dispositifs"
+    )
+    territoire = models.ForeignKey(
+        "territoires.Territoire",
+        verbose_name="territoire",
+        on_delete=models.PROTECT,
+        related_name="dispositifs",
+        help_text="Le plus précis connu : territoire de santé, sinon département, sinon région (projet non réparti).",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="rattaché à",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rattaches",
+    )
+    finess_porteur = models.CharField(
+        "FINESS de l'établissement de santé porteur",
+        max_length=9,
+        blank=True,
+        validators=[valider_finess],
+        help_text="Pour les équipes portées par un établissement (EMPP, PASS…).",
+    )
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.PROJET)
+    horizon = models.ForeignKey(
+        Horizon,
+        verbose_name="horizon de programmation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projets",
+        help_text="Pour un projet : le programme où il est inscrit (colonne « perspectives »).",
+    )
+    capacite_prevue = models.DecimalField(
+        "capacité prévue", max_digits=8, decimal_places=2, null=True, blank=True, help_text="Pour un projet."
+    )
+    commune = models.CharField("commune", max_length=100, blank=True)
+    note = models.TextField("note", blank=True)
+    fictif = models.BooleanField(
+        "fictif", default=False, help_text="Dispositif ou FINESS inventé pour la démonstration."
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = DispositifQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dispositif"
+        ordering = ["type__ordre", "nom"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.type.sigle})"
+
+    def clean(self):
+        rattachement = self.type.rattachement if self.type_id else Rattachement.AUCUN
+        if rattachement == Rattachement.TYPE_PARENT:
+            if self.parent is None or self.parent.type_id != self.type.type_parent_id:
+                attendu = self.type.type_parent.sigle
+                raise ValidationError(
+                    {"parent": f"Un {self.type.sigle} doit être rattaché à un dispositif {attendu}."}
+                )
+        elif self.parent is not None:
+            raise ValidationError({"parent": f"Un {self.type.sigle} ne se rattache pas à un autre dispositif."})
+        if rattachement == Rattachement.ETABLISSEMENT_SANTE and not self.finess_porteur:
+            raise ValidationError(
+                {"finess_porteur": f"Un {self.type.sigle} doit indiquer l'établissement de santé qui le porte."}
+            )
+
+
+class Nature(models.TextChoices):
+    AUTORISATION = "autorisation", "Autorisation"
+    EXTENSION = "extension", "Extension"
+    REDUCTION = "reduction", "Réduction"
+    INSTALLATION = "installation", "Installation"
+    FINANCEMENT = "financement", "Financement"
+    FERMETURE = "fermeture", "Fermeture"
+
+
+# Effet de chaque nature d'événement sur les trois capacités (autorisée, installée, financée).
+EFFETS = {
+    Nature.AUTORISATION: {"autorisee": 1},
+    Nature.EXTENSION: {"autorisee": 1},
+    Nature.REDUCTION: {"autorisee": -1},
+    Nature.INSTALLATION: {"installee": 1},
+    Nature.FINANCEMENT: {"financee": 1},
+    Nature.FERMETURE: {"autorisee": -1, "installee": -1, "financee": -1},
+}
+CAPACITES = ("autorisee", "installee", "financee")
+
+
+def somme_capacite(capacite: str, *, date=None, prefixe: str = "evenements__") -> Sum:
+    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements."""
+    date = date or timezone.localdate()
+    cas = [
+        When(**{f"{prefixe}nature": nature, f"{prefixe}date__lte": date}, then=F(f"{prefixe}quantite") * signe)
+        for nature, effets in EFFETS.items()
+        if (signe := effets.get(capacite))
+    ]
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
+    return Sum(Case(*cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2)), default=zero)
+
+
+class EvenementCapacite(models.Model):
+    """Le registre : chaque décision datée qui fait varier une capacité. Les capacités s'en déduisent."""
+
+    dispositif = models.ForeignKey(
+        Dispositif, verbose_name="dispositif", on_delete=models.CASCADE, related_name="evenements"
+    )
+    date = models.DateField("date d'effet")
+    nature = models.CharField("nature", max_length=15, choices=Nature.choices)
+    quantite = models.DecimalField(
+        "quantité",
+        max_digits=8,
+        decimal_places=2,
+        help_text="Dans l'unité du type (places, lits, équipes, ETP).",
+    )
+    reference = models.CharField("référence de la décision", max_length=150, blank=True, help_text="Arrêté n°…")
+    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    created_at = models.DateTimeField("saisi le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "événement de capacité"
+        verbose_name_plural = "registre des capacités"
+        ordering = ["dispositif", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(name="quantite_positive", condition=Q(quantite__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} de {self.quantite} au {self.date:%d/%m/%Y}"
+
+
+class Cible(models.Model):
+    """Objectif de capacité d'un type de dispositif sur un territoire, pour un horizon."""
+
+    type = models.ForeignKey(TypeDispositif, verbose_name="type", on_delete=models.PROTECT, related_name="cibles")
+    territoire = models.ForeignKey(
+        "territoires.Territoire", verbose_name="territoire", on_delete=models.PROTECT, related_name="cibles"
+    )
+    horizon = models.ForeignKey(Horizon, verbose_name="horizon", on_delete=models.PROTECT, related_name="cibles")
+    valeur = models.DecimalField("cible", max_digits=8, decimal_places=2)
+    version = models.PositiveIntegerField("version", default=1, help_text="Incrémentée à chaque modification.")
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    # Qui, quand, ancienne et nouvelle valeur, et le motif (history_change_reason) de chaque changement.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "cible"
+        ordering = ["horizon", "type__ordre", "territoire__chemin"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "territoire", "horizon"], name="une_cible_par_case"),
+            models.CheckConstraint(name="cible_positive", condition=Q(valeur__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.type.sigle} · {self.territoire} · {self.horizon} : {self.valeur}"

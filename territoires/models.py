@@ -40,9 +40,7 @@ class Territoire(models.Model):
     population = models.PositiveIntegerField(
         "population municipale", null=True, blank=True, help_text="Vide quand aucune source ne la donne."
     )
-    millesime_population = models.PositiveSmallIntegerField(
-        "millésime de la population", null=True, blank=True
-    )
+    millesime_population = models.PositiveSmallIntegerField("millésime de la population", null=True, blank=True)
     source_population = models.CharField("source de la population", max_length=200, blank=True)
     note = models.CharField("note", max_length=300, blank=True)
 
@@ -51,9 +49,7 @@ class Territoire(models.Model):
     class Meta:
         verbose_name = "territoire"
         ordering = ["chemin"]
-        constraints = [
-            models.UniqueConstraint(fields=["niveau", "code"], name="territoire_code_unique_par_niveau")
-        ]
+        constraints = [models.UniqueConstraint(fields=["niveau", "code"], name="territoire_code_unique_par_niveau")]
 
     def __str__(self):
         if self.niveau == Niveau.DEPARTEMENT:

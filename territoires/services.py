@@ -13,9 +13,7 @@ from territoires.models import Contour, Niveau, Territoire
 DONNEES = Path(__file__).resolve().parent / "donnees"
 SOURCE_FRANCE = "Somme des populations départementales (Mayotte au millésime 2017)"
 NOTE_MAYOTTE = "Population du recensement 2017 : l'INSEE n'en publie pas de plus récente dans nos données."
-NOTE_TERRITOIRE_SANTE = (
-    "Composition communale et population non publiées dans nos données : taux non disponibles."
-)
+NOTE_TERRITOIRE_SANTE = "Composition communale et population non publiées dans nos données : taux non disponibles."
 
 
 @dataclass

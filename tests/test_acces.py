@@ -20,6 +20,8 @@ from config.policy import Regle, regle_de_la_vue
 ROLES_ATTENDUS = {
     Regle.PUBLIC: frozenset(Role) | {None},
     Regle.CONNECTE: frozenset(Role),
+    Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
+    Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -27,9 +29,7 @@ ROLES_ATTENDUS = {
 POST_SEULEMENT = {"deconnexion", "api-jeton", "admin:logout"}
 
 # Journaux de django-axes : lecture seule, l'ajout est refusé à tous, administrateurs compris.
-INTERDITES_A_TOUS = {
-    f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")
-}
+INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")}
 
 # Paramètres sans lesquels une vue refuse la requête comme malformée.
 PARAMETRES_EXEMPLE = {"admin:autocomplete": "?app_label=comptes&model_name=utilisateur&field_name=region"}
@@ -71,9 +71,7 @@ def modele_admin(nom_url):
     app_label, _, reste = (nom_url or "").removeprefix("admin:").partition("_")
     if app_label not in {config.label for config in apps.get_app_configs()}:
         return None
-    return next(
-        m for m in apps.get_app_config(app_label).get_models() if reste.startswith(m._meta.model_name)
-    )
+    return next(m for m in apps.get_app_config(app_label).get_models() if reste.startswith(m._meta.model_name))
 
 
 def chemin_exemple(regex, nom_url):
@@ -101,9 +99,7 @@ def est_refus(response) -> bool:
 
 def urls_sans_regle(resolver=None):
     return [
-        regex
-        for regex, nom, espace, vue in toutes_les_urls(resolver)
-        if regle_de_la_vue(vue, espace, nom) is None
+        regex for regex, nom, espace, vue in toutes_les_urls(resolver) if regle_de_la_vue(vue, espace, nom) is None
     ]
 
 
@@ -153,9 +149,7 @@ def test_chaque_url_repond_selon_sa_regle_pour_chaque_role(client, casting, role
     ecarts = []
     for regex, nom, espace, vue in toutes_les_urls():
         chemin = chemin_exemple(regex, nom)
-        attendu_autorise = (
-            role in ROLES_ATTENDUS[regle_de_la_vue(vue, espace, nom)] and nom not in INTERDITES_A_TOUS
-        )
+        attendu_autorise = role in ROLES_ATTENDUS[regle_de_la_vue(vue, espace, nom)] and nom not in INTERDITES_A_TOUS
         # Dans l'administration, une redirection peut être un refus ou un objet absent : on la suit.
         response = client.get(chemin + PARAMETRES_EXEMPLE.get(nom, ""), follow=chemin.startswith("/admin/"))
         probleme = ecart(response, chemin, nom, role, attendu_autorise)

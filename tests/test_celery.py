@@ -37,9 +37,7 @@ def worker_celery(settings):
 def test_un_vrai_worker_purge_les_sessions_expirees(worker_celery):
     hier = timezone.now() - timedelta(days=1)
     Session.objects.create(session_key="expiree", session_data="", expire_date=hier)
-    Session.objects.create(
-        session_key="valide", session_data="", expire_date=timezone.now() + timedelta(days=1)
-    )
+    Session.objects.create(session_key="valide", session_data="", expire_date=timezone.now() + timedelta(days=1))
 
     resultat = supprimer_sessions_expirees.delay()
 

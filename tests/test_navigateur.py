@@ -24,9 +24,7 @@ def navigateur():
     # Playwright tient une boucle asyncio dans ce fil ; l'ORM des fixtures y reste synchrone.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=OPTIONS_CHROMIUM
-        )
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=OPTIONS_CHROMIUM)
         yield chromium
         chromium.close()
 

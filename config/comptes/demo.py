@@ -29,8 +29,7 @@ COMPTES_DEMO = [
 def creer_comptes_demo() -> list[Utilisateur]:
     """Crée ou remet à zéro les comptes de démonstration (idempotent)."""
     organismes = [
-        Organisme.objects.update_or_create(nom=o["nom"], defaults={**o, "fictif": True})[0]
-        for o in ORGANISMES_DEMO
+        Organisme.objects.update_or_create(nom=o["nom"], defaults={**o, "fictif": True})[0] for o in ORGANISMES_DEMO
     ]
     regions = {r.code: r for r in Territoire.objects.regions()}
     mot_de_passe = make_password(settings.MOT_DE_PASSE_DEMO)  # un seul hachage, coûteux à dessein

@@ -36,9 +36,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/oubli/envoye/",
-        acces(Regle.PUBLIC)(
-            auth_views.PasswordResetDoneView.as_view(template_name="comptes/oubli_envoye.html")
-        ),
+        acces(Regle.PUBLIC)(auth_views.PasswordResetDoneView.as_view(template_name="comptes/oubli_envoye.html")),
         name="password_reset_done",
     ),
     path(

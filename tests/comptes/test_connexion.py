@@ -73,9 +73,7 @@ def test_reinitialisation_du_mot_de_passe_par_courriel(client, planificateur):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Pilotage PRAPS : choisir un nouveau mot de passe"
-    lien = next(
-        ligne for ligne in mail.outbox[0].body.splitlines() if "/mot-de-passe/reinitialiser/" in ligne
-    )
+    lien = next(ligne for ligne in mail.outbox[0].body.splitlines() if "/mot-de-passe/reinitialiser/" in ligne)
     formulaire = client.get(lien.removeprefix("http://testserver"), follow=True)
     nouveau = "un-mot-de-passe-tout-neuf-2026"
     client.post(formulaire.redirect_chain[-1][0], {"new_password1": nouveau, "new_password2": nouveau})

@@ -36,6 +36,4 @@ class TerritoireFactory(FranceFactory):
     population = 500_000
 
     class Params:
-        territoire_sante = factory.Trait(
-            niveau=Niveau.TERRITOIRE_SANTE, population=None, millesime_population=None
-        )
+        territoire_sante = factory.Trait(niveau=Niveau.TERRITOIRE_SANTE, population=None, millesime_population=None)

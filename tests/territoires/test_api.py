@@ -82,9 +82,7 @@ def test_la_page_des_territoires_montre_le_millesime_ancien_de_mayotte(client, t
     assert contenu.count("non disponible") >= 6  # les 6 territoires de santé
 
 
-def test_la_page_des_territoires_en_nombre_de_requetes_constant(
-    client, territoires, django_assert_num_queries
-):
+def test_la_page_des_territoires_en_nombre_de_requetes_constant(client, territoires, django_assert_num_queries):
     # 1 France, 1 territoires avec leur parent ; session anonyme : aucune requête
     with django_assert_num_queries(2):
         client.get("/territoires/")

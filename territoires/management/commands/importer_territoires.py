@@ -11,8 +11,6 @@ class Command(BaseCommand):
         for ligne in rapport.lignes():
             self.stdout.write(ligne)
         if rapport.nb_changements:
-            self.stdout.write(
-                self.style.SUCCESS(f"{rapport.nb_changements} territoire(s) créé(s) ou modifié(s).")
-            )
+            self.stdout.write(self.style.SUCCESS(f"{rapport.nb_changements} territoire(s) créé(s) ou modifié(s)."))
         else:
             self.stdout.write(self.style.SUCCESS("Aucun changement : les territoires étaient à jour."))
