@@ -9,6 +9,7 @@ urlpatterns = [
     path("sante/", views.sante, name="sante"),
     path("", include("config.comptes.urls")),
     path("territoires/", include("territoires.urls")),
+    path("", include("dispositifs.urls_catalogue")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),
