@@ -134,6 +134,39 @@ class Horizon(models.Model):
         return self.libelle
 
 
+class Nature(models.TextChoices):
+    AUTORISATION = "autorisation", "Autorisation"
+    EXTENSION = "extension", "Extension"
+    REDUCTION = "reduction", "Réduction"
+    INSTALLATION = "installation", "Installation"
+    FINANCEMENT = "financement", "Financement"
+    FERMETURE = "fermeture", "Fermeture"
+
+
+# Effet de chaque nature d'événement sur les trois capacités (autorisée, installée, financée).
+EFFETS = {
+    Nature.AUTORISATION: {"autorisee": 1},
+    Nature.EXTENSION: {"autorisee": 1},
+    Nature.REDUCTION: {"autorisee": -1},
+    Nature.INSTALLATION: {"installee": 1},
+    Nature.FINANCEMENT: {"financee": 1},
+    Nature.FERMETURE: {"autorisee": -1, "installee": -1, "financee": -1},
+}
+CAPACITES = ("autorisee", "installee", "financee")
+
+
+def somme_capacite(capacite: str, *, date=None, prefixe: str = "evenements__") -> Sum:
+    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements."""
+    date = date or timezone.localdate()
+    cas = [
+        When(**{f"{prefixe}nature": nature, f"{prefixe}date__lte": date}, then=F(f"{prefixe}quantite") * signe)
+        for nature, effets in EFFETS.items()
+        if (signe := effets.get(capacite))
+    ]
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
+    return Sum(Case(*cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2)), default=zero)
+
+
 class Statut(models.TextChoices):
     PROJET = "projet", "Projet"
     AUTORISE = "autorise", "Autorisé"
@@ -145,6 +178,11 @@ class DispositifQuerySet(models.QuerySet):
     def dans(self, territoire):
         """Les dispositifs du territoire et de tout ce qu'il contient (une requête, index du chemin)."""
         return self.filter(territoire__chemin__startswith=territoire.chemin)
+
+    def with_capacites(self, date=None):
+        """Annote capacite_autorisee, capacite_installee et capacite_financee à `date` (aujourd'hui par
+        défaut), calculées dans la base à partir du registre des événements : jamais saisies deux fois."""
+        return self.annotate(**{f"capacite_{nom}": somme_capacite(nom, date=date) for nom in CAPACITES})
 
 
 class Dispositif(models.Model):
@@ -224,39 +262,6 @@ class Dispositif(models.Model):
             raise ValidationError(
                 {"finess_porteur": f"Un {self.type.sigle} doit indiquer l'établissement de santé qui le porte."}
             )
-
-
-class Nature(models.TextChoices):
-    AUTORISATION = "autorisation", "Autorisation"
-    EXTENSION = "extension", "Extension"
-    REDUCTION = "reduction", "Réduction"
-    INSTALLATION = "installation", "Installation"
-    FINANCEMENT = "financement", "Financement"
-    FERMETURE = "fermeture", "Fermeture"
-
-
-# Effet de chaque nature d'événement sur les trois capacités (autorisée, installée, financée).
-EFFETS = {
-    Nature.AUTORISATION: {"autorisee": 1},
-    Nature.EXTENSION: {"autorisee": 1},
-    Nature.REDUCTION: {"autorisee": -1},
-    Nature.INSTALLATION: {"installee": 1},
-    Nature.FINANCEMENT: {"financee": 1},
-    Nature.FERMETURE: {"autorisee": -1, "installee": -1, "financee": -1},
-}
-CAPACITES = ("autorisee", "installee", "financee")
-
-
-def somme_capacite(capacite: str, *, date=None, prefixe: str = "evenements__") -> Sum:
-    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements."""
-    date = date or timezone.localdate()
-    cas = [
-        When(**{f"{prefixe}nature": nature, f"{prefixe}date__lte": date}, then=F(f"{prefixe}quantite") * signe)
-        for nature, effets in EFFETS.items()
-        if (signe := effets.get(capacite))
-    ]
-    zero = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
-    return Sum(Case(*cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2)), default=zero)
 
 
 class EvenementCapacite(models.Model):
