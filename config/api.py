@@ -12,6 +12,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
 from config.policy import Regle
+from dispositifs import api as dispositifs_api
 from territoires.api import TerritoireViewSet
 
 
@@ -25,6 +26,10 @@ class Routeur(DefaultRouter):
 
 router = Routeur()
 router.register("territoires", TerritoireViewSet)
+router.register("types-dispositifs", dispositifs_api.TypeDispositifViewSet)
+router.register("organismes", dispositifs_api.OrganismeViewSet)
+router.register("dispositifs", dispositifs_api.DispositifViewSet)
+router.register("cibles", dispositifs_api.CibleViewSet, basename="cible")
 
 
 class DemandeJetonSerializer(serializers.Serializer):

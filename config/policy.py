@@ -78,6 +78,24 @@ def regle_de_la_vue(vue, espace: str = "", nom: str | None = None) -> Regle | No
     return None
 
 
+def regions_visibles(user):
+    """Les régions dont l'utilisateur voit la planification : toutes pour un administrateur, sinon la
+    sienne (aucune pour un compte sans région)."""
+    from territoires.models import Territoire
+
+    regions = Territoire.objects.regions()
+    if user.is_authenticated and user.role == Role.ADMINISTRATEUR:
+        return regions
+    return regions.filter(pk=getattr(user, "region_id", None)) if getattr(user, "region_id", None) else regions.none()
+
+
+def peut_modifier_cible(user, territoire) -> bool:
+    """Un planificateur modifie les cibles des territoires de sa région ; un administrateur, toutes."""
+    if not autorise(user, Regle.PLANIFIER):
+        return False
+    return user.role == Role.ADMINISTRATEUR or territoire.code_region == user.region.code
+
+
 class AccesAPI(BasePermission):
     """Permission par défaut de l'API : la vue déclare `regle_acces` pour la lecture et, si elle accepte
     l'écriture, `regle_ecriture` ; l'écriture n'hérite jamais de la règle de lecture. Sans règle

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import api, views
+from dispositifs import api as dispositifs_api
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
@@ -10,9 +11,11 @@ urlpatterns = [
     path("", include("config.comptes.urls")),
     path("territoires/", include("territoires.urls")),
     path("", include("dispositifs.urls_catalogue")),
+    path("planification/", include("dispositifs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),
+    path("api/v1/planification/", dispositifs_api.PlanificationView.as_view(), name="api-planification"),
     path("api/schema/", api.SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api.DocumentationView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -28,6 +28,15 @@ ROLES_ATTENDUS = {
 # Vues qui n'acceptent que POST : un GET autorisé y répond 405.
 POST_SEULEMENT = {"deconnexion", "api-jeton", "admin:logout"}
 
+
+@pytest.fixture
+def donnees_exemple(db):
+    """Une ligne de chaque modèle qu'une URL de détail désigne, dans la région des agents du casting."""
+    from tests.dispositifs.factories import CibleFactory, DispositifFactory
+
+    return CibleFactory(), DispositifFactory()
+
+
 # Journaux de django-axes : lecture seule, l'ajout est refusé à tous, administrateurs compris.
 INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")}
 
@@ -46,14 +55,29 @@ def toutes_les_urls(resolver=None, prefixe="", espace=""):
             yield regex, nom, espace, motif.callback
 
 
+# L'objet que désigne l'argument « pk » (ou « code ») de chaque URL de détail.
+MODELES_PAR_URL = {
+    "territoire-detail": "territoires.Territoire",
+    "organisme-detail": "dispositifs.Organisme",
+    "dispositif-detail": "dispositifs.Dispositif",
+    "cible-detail": "dispositifs.Cible",
+    "planification:historique": "dispositifs.Cible",
+}
+VALEURS_PAR_URL = {("planification:export", "format"): "csv", ("typedispositif-detail", "code"): "LHSS"}
+
+
 def valeur_exemple(nom_url, argument):
     """Une valeur plausible pour chaque argument d'URL ; un argument inconnu fait échouer le test."""
+    if (nom_url, argument) in VALEURS_PAR_URL:
+        return VALEURS_PAR_URL[nom_url, argument]
     if argument == "object_id" and (modele := modele_admin(nom_url)):
         objet = modele._default_manager.first()
         return str(objet.pk) if objet else "0"
+    if argument == "pk":
+        assert nom_url in MODELES_PAR_URL, f"{nom_url} : indiquez son modèle dans MODELES_PAR_URL"
+        return str(apps.get_model(MODELES_PAR_URL[nom_url]).objects.first().pk)
     exemples = {
         "object_id": lambda: "0",
-        "pk": lambda: str(apps.get_model("territoires", "Territoire").objects.first().pk),
         "id": lambda: str(apps.get_model("comptes", "Utilisateur").objects.first().pk),
         "format": lambda: "json",
         "uidb64": lambda: "MQ",
@@ -143,7 +167,7 @@ def ecart(response, chemin, nom, role, attendu_autorise):
 
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r or "anonyme")
-def test_chaque_url_repond_selon_sa_regle_pour_chaque_role(client, casting, role):
+def test_chaque_url_repond_selon_sa_regle_pour_chaque_role(client, casting, donnees_exemple, role):
     if casting[role]:
         client.force_login(casting[role])
     ecarts = []

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from config.comptes.demo import creer_comptes_demo
+from dispositifs.demo import creer_planification_demo
 from territoires.services import importer_territoires
 
 
@@ -17,6 +18,11 @@ class Command(BaseCommand):
         for ligne in importer_territoires().lignes():
             self.stdout.write(ligne)
         comptes = creer_comptes_demo()
+        planification = creer_planification_demo()
+        self.stdout.write(
+            f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
+            f"{planification['cibles']} cibles."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"

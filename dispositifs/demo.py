@@ -1,0 +1,183 @@
+"""Démonstration : le tableau du PRAPS des Hauts-de-France (source 000 des documents du projet).
+
+Chiffres de la source : autorisés LHSS 7 (Pas-de-Calais), LAM 18 (Somme), ACT 9 (3 Aisne, 3 Somme, 3 Oise) ;
+perspectives 2020/21 LHSS 13 (Hainaut), LAM 18 (« Hainaut et Aisne », sans répartition), ACT 18
+(Lille-Armentières) ; cibles 2019-2023 LHSS 62, LAM 32, ACT 40. Et le plan de déploiement du PRAPS
+2018-2022 : 6 SSIAD précarité de plus (8 en tout, 2,4 M€ par an), 3 équipes EMPP, 8 places d'ACT
+pédiatriques. Les organismes, les noms des dispositifs et leurs FINESS sont fictifs et marqués comme tels.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from stdnum import luhn
+
+from dispositifs.models import Cible, Dispositif, EvenementCapacite, Horizon, Nature, Organisme, Statut, TypeDispositif
+from territoires.models import Niveau, Territoire
+
+HORIZONS = [
+    ("praps-2018-2022", "PRAPS 2018-2022", datetime.date(2018, 1, 1), datetime.date(2022, 12, 31)),
+    ("cibles-2019-2023", "Cibles 2019-2023", datetime.date(2019, 1, 1), datetime.date(2023, 12, 31)),
+    ("prs-2023-2028", "PRS 2023-2028", datetime.date(2023, 1, 1), datetime.date(2028, 12, 31)),
+]
+
+ORGANISMES = {
+    "nord": "Association Solidarité Santé Nord (fictive)",
+    "picardie": "Association Accueil et Soins Picardie (fictive)",
+    "artois": "Association Artois Entraide (fictive)",
+    "aisne": "Centre hospitalier fictif de l'Aisne",
+    "oise": "Association Oise Hébergement Soins (fictive)",
+    "littoral": "Centre hospitalier fictif du Littoral",
+}
+
+# (type, nom, organisme, territoire, places autorisées et installées)
+AUTORISES = [
+    ("LHSS", "LHSS fictif d'Arras", "artois", "62", 7),
+    ("LAM", "LAM fictif d'Amiens", "picardie", "80", 18),
+    ("ACT", "ACT fictif de Laon", "aisne", "02", 3),
+    ("ACT", "ACT fictif d'Abbeville", "picardie", "80", 3),
+    ("ACT", "ACT fictif de Beauvais", "oise", "60", 3),
+]
+
+# (type, nom, organisme, territoire, capacité prévue ou None, horizon, note)
+PROJETS = [
+    ("LHSS", "Projet LHSS du Hainaut (fictif)", "nord", "32-nord-hainaut", 13, "cibles-2019-2023", ""),
+    (
+        "LAM",
+        "Projet LAM Hainaut et Aisne (fictif)",
+        "nord",
+        "32",
+        18,
+        "cibles-2019-2023",
+        "La source annonce « 18 places en cours dans le Hainaut et l'Aisne » sans répartition : le projet est "
+        "rattaché à la région, pas à un département.",
+    ),
+    ("ACT", "Projet ACT Lille-Armentières (fictif)", "nord", "32-nord-metropole", 18, "cibles-2019-2023", ""),
+    (
+        "ACT-PEDIATRIQUE",
+        "Projet ACT pédiatriques métropole lilloise (fictif)",
+        "nord",
+        "32-nord-metropole",
+        8,
+        "praps-2018-2022",
+        "Autorisation de 8 places d'ACT pédiatriques à l'échelle de la métropole lilloise.",
+    ),
+    ("EMPP", "Projet EMPP Dunkerque (fictif)", "littoral", "59", 1, "praps-2018-2022", "Territoire non couvert."),
+    ("EMPP", "Projet EMPP Béthune-Bruay (fictif)", "artois", "62", 1, "praps-2018-2022", "Territoire non couvert."),
+    (
+        "EMPP",
+        "Projet EMPP Hirson-Saint-Quentin (fictif)",
+        "aisne",
+        "02",
+        1,
+        "praps-2018-2022",
+        "Territoire non couvert.",
+    ),
+]
+
+NOTE_SSIAD = (
+    "Plan de déploiement : 6 SSIAD précarité de plus, soit 8 en Hauts-de-France, pour 2,4 M€ pérennes par an. "
+    "La source ne donne pas leur capacité en places."
+)
+# Les 6 SSIAD du plan (2020 : Oise, Pas-de-Calais, Somme, Nord ; puis Aisne et Nord) et les 2 existants.
+SSIAD_PROJETS = ["60", "62", "80", "59", "02", "59"]
+SSIAD_EXISTANTS = ["59", "62"]
+
+CIBLES = {"LHSS": 62, "LAM": 32, "ACT": 40}
+
+
+def finess_fictif(numero: int) -> str:
+    """Un FINESS à la clé valide commençant par 99, code d'aucun département : fictif à coup sûr."""
+    corps = f"9900{numero:04d}"
+    return corps + luhn.calc_check_digit(corps)
+
+
+@transaction.atomic
+def creer_planification_demo() -> dict[str, int]:
+    """Recrée les horizons, organismes, dispositifs, capacités et cibles de la démonstration (idempotent)."""
+    horizons = {
+        slug: Horizon.objects.update_or_create(slug=slug, defaults={"libelle": libelle, "debut": d, "fin": f})[0]
+        for slug, libelle, d, f in HORIZONS
+    }
+    organismes = {
+        cle: Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})[0]
+        for cle, nom in ORGANISMES.items()
+    }
+    types = {t.code: t for t in TypeDispositif.objects.all()}
+    region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
+    territoires = {t.code: t for t in Territoire.objects.descendants(region, inclus=True)}
+    Dispositif.objects.filter(fictif=True, territoire__in=territoires.values()).delete()
+
+    compteur = iter(range(1, 1000))
+    for code, nom, organisme, territoire, places in AUTORISES:
+        dispositif = Dispositif.objects.create(
+            finess=finess_fictif(next(compteur)),
+            nom=nom,
+            type=types[code],
+            organisme=organismes[organisme],
+            territoire=territoires[territoire],
+            statut=Statut.INSTALLE,
+            fictif=True,
+        )
+        enregistrer_capacite(dispositif, places)
+    for code, nom, organisme, territoire, capacite, horizon, note in PROJETS:
+        Dispositif.objects.create(
+            nom=nom,
+            type=types[code],
+            organisme=organismes[organisme],
+            territoire=territoires[territoire],
+            statut=Statut.PROJET,
+            horizon=horizons[horizon],
+            capacite_prevue=capacite,
+            finess_porteur=finess_fictif(next(compteur)) if types[code].rattachement == "etablissement_sante" else "",
+            note=note,
+            fictif=True,
+        )
+    creer_ssiad(types["SSIAD-PRECARITE"], organismes["nord"], territoires, horizons["praps-2018-2022"], compteur)
+    for code, valeur in CIBLES.items():
+        Cible.objects.update_or_create(
+            type=types[code], territoire=region, horizon=horizons["cibles-2019-2023"], defaults={"valeur": valeur}
+        )
+    return {"dispositifs": Dispositif.objects.filter(fictif=True).count(), "cibles": Cible.objects.count()}
+
+
+def enregistrer_capacite(dispositif, places):
+    """Autorisation, installation et financement des places, datés et rattachés à un arrêté fictif."""
+    for nature, date in [
+        (Nature.AUTORISATION, datetime.date(2019, 3, 1)),
+        (Nature.FINANCEMENT, datetime.date(2019, 3, 1)),
+        (Nature.INSTALLATION, datetime.date(2019, 9, 1)),
+    ]:
+        EvenementCapacite.objects.create(
+            dispositif=dispositif,
+            date=date,
+            nature=nature,
+            quantite=Decimal(places),
+            reference=f"Arrêté fictif ARS HDF n° 2019-{dispositif.pk:03d}",
+        )
+
+
+def creer_ssiad(type_ssiad, organisme, territoires, horizon, compteur):
+    for code in SSIAD_EXISTANTS:
+        Dispositif.objects.create(
+            finess=finess_fictif(next(compteur)),
+            nom=f"SSIAD précarité fictif ({territoires[code].nom})",
+            type=type_ssiad,
+            organisme=organisme,
+            territoire=territoires[code],
+            statut=Statut.INSTALLE,
+            note="Existant avant le plan de déploiement ; capacité non donnée par la source.",
+            fictif=True,
+        )
+    for code in SSIAD_PROJETS:
+        Dispositif.objects.create(
+            nom=f"Projet SSIAD précarité ({territoires[code].nom}, fictif)",
+            type=type_ssiad,
+            organisme=organisme,
+            territoire=territoires[code],
+            statut=Statut.PROJET,
+            horizon=horizon,
+            note=NOTE_SSIAD,
+            fictif=True,
+        )
