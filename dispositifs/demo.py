@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from stdnum import luhn
 
+from dispositifs.catalogue import charger_catalogue
 from dispositifs.models import Cible, Dispositif, EvenementCapacite, Horizon, Nature, Organisme, Statut, TypeDispositif
 from territoires.models import Niveau, Territoire
 
@@ -104,6 +105,7 @@ def creer_planification_demo() -> dict[str, int]:
         cle: Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})[0]
         for cle, nom in ORGANISMES.items()
     }
+    charger_catalogue(TypeDispositif)  # le catalogue de la migration, au cas où on l'aurait modifié
     types = {t.code: t for t in TypeDispositif.objects.all()}
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     territoires = {t.code: t for t in Territoire.objects.descendants(region, inclus=True)}

@@ -70,6 +70,7 @@ class CibleForm(forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = Cible
         fields = ["valeur"]
+        localized_fields = ["valeur"]  # « 2,5 » comme on l'écrit en français
         labels = {"valeur": "Cible"}
         error_messages = {"valeur": {"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."}}
 

@@ -63,7 +63,11 @@ MODELES_PAR_URL = {
     "cible-detail": "dispositifs.Cible",
     "planification:historique": "dispositifs.Cible",
 }
-VALEURS_PAR_URL = {("planification:export", "format"): "csv", ("typedispositif-detail", "code"): "LHSS"}
+VALEURS_PAR_URL = {
+    ("planification:export", "format"): "csv",
+    ("typedispositif-detail", "code"): "LHSS",
+    ("catalogue:type", "code"): "LHSS",
+}
 
 
 def valeur_exemple(nom_url, argument):

@@ -33,7 +33,8 @@ def worker_celery(settings):
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_un_vrai_worker_purge_les_sessions_expirees(worker_celery):
     hier = timezone.now() - timedelta(days=1)
     Session.objects.create(session_key="expiree", session_data="", expire_date=hier)

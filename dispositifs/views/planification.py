@@ -187,7 +187,10 @@ def cases_de_saisie(filtres, region, horizon, type_, *, refus=None):
         if refus and refus["territoire"] == territoire:
             form, message = refus["form"], refus.get("message")
         else:
-            initial = {"valeur": cible.valeur if cible else None, "version_lue": cible.version if cible else 0}
+            initial = {
+                "valeur": cible.valeur.normalize() if cible else None,
+                "version_lue": cible.version if cible else 0,
+            }
             form, message = CibleForm(initial=initial, prefix=f"t{territoire.pk}"), None
         cases.append({"territoire": territoire, "cible": cible, "form": form, "message": message})
     return {"form": filtres, "region": region, "horizon": horizon, "type": type_, "cases": cases}
