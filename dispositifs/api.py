@@ -88,7 +88,7 @@ class DispositifSerializer(serializers.ModelSerializer):
 
 class DispositifFilter(django_filters.FilterSet):
     type = django_filters.ModelMultipleChoiceFilter(
-        field_name="type",
+        field_name="type__code",
         to_field_name="code",
         queryset=TypeDispositif.objects.all(),
         help_text="Code du type (répétable).",

@@ -1,0 +1,56 @@
+import pytest
+
+from territoires.models import Niveau, Territoire
+from territoires.services import importer_territoires
+from tests.dispositifs.factories import DispositifFactory, EvenementCapaciteFactory, TypeDispositifFactory
+from tests.territoires.factories import TerritoireFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_le_catalogue_est_public_avec_les_parents(client):
+    types = {t["code"]: t for t in client.get("/api/v1/types-dispositifs/").json()}
+
+    assert len(types) == 12
+    assert (types["ACT-HLM"]["type_parent"], types["ACT-HLM"]["cout_annuel_unitaire"]) == ("ACT", "11000")
+    assert types["EMPP"]["unite"] == "equipes"
+
+
+def test_un_dispositif_porte_ses_capacites_du_jour(client):
+    dispositif = DispositifFactory(finess="010780054")
+    EvenementCapaciteFactory(dispositif=dispositif, quantite=12)
+
+    (resultat,) = client.get("/api/v1/dispositifs/").json()["results"]
+
+    assert (resultat["finess"], resultat["capacite_autorisee"], resultat["capacite_installee"]) == ("010780054", 12, 0)
+
+
+def test_filtre_territoire_inclut_les_descendants_et_filtre_type_repetable(client):
+    importer_territoires()
+    nord = Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code="59")
+    hainaut = Territoire.objects.get(code="32-nord-hainaut")
+    dans_le_hainaut = DispositifFactory(territoire=hainaut, type=TypeDispositifFactory(code="LAM"))
+    DispositifFactory(territoire=Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code="62"))
+
+    dans_le_nord = client.get("/api/v1/dispositifs/", {"territoire": nord.pk}).json()["results"]
+    par_type = client.get("/api/v1/dispositifs/?type=LAM&type=ACT").json()["results"]
+
+    assert [d["id"] for d in dans_le_nord] == [dans_le_hainaut.pk]
+    assert [d["id"] for d in par_type] == [dans_le_hainaut.pk]
+
+
+def test_liste_des_dispositifs_en_nombre_de_requetes_constant(client, django_assert_num_queries):
+    EvenementCapaciteFactory()
+    # compte pour la pagination, page avec type, organisme, territoire, horizon et capacités agrégées
+    with django_assert_num_queries(2):
+        client.get("/api/v1/dispositifs/")
+    for numero in range(20):
+        EvenementCapaciteFactory(dispositif=DispositifFactory(territoire=TerritoireFactory(code=f"X{numero}")))
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/dispositifs/").json()["count"] == 21
+
+
+def test_les_organismes_demandent_une_connexion(client, operateur):
+    assert client.get("/api/v1/organismes/").status_code == 401
+    client.force_login(operateur)
+    assert client.get("/api/v1/organismes/").status_code == 200
