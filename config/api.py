@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
+from appels.api import AppelViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
 from territoires.api import TerritoireViewSet
@@ -30,6 +31,7 @@ router.register("types-dispositifs", dispositifs_api.TypeDispositifViewSet)
 router.register("organismes", dispositifs_api.OrganismeViewSet)
 router.register("dispositifs", dispositifs_api.DispositifViewSet)
 router.register("cibles", dispositifs_api.CibleViewSet, basename="cible")
+router.register("appels", AppelViewSet, basename="appel")
 
 
 class DemandeJetonSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ class Regle(StrEnum):
     CONNECTE = "connecte"
     CONSULTER_PLANIFICATION = "consulter_planification"
     PLANIFIER = "planifier"
+    GERER_APPELS = "gerer_appels"
     ADMINISTRATION = "administration"
 
 
@@ -30,6 +31,7 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.CONNECTE: frozenset(Role),
     Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 

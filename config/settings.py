@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "config.comptes",
     "territoires",
     "dispositifs",
+    "appels",
 ]
 
 MIDDLEWARE = [

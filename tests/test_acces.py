@@ -22,6 +22,7 @@ ROLES_ATTENDUS = {
     Regle.CONNECTE: frozenset(Role),
     Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -32,9 +33,10 @@ POST_SEULEMENT = {"deconnexion", "api-jeton", "admin:logout"}
 @pytest.fixture
 def donnees_exemple(db):
     """Une ligne de chaque modèle qu'une URL de détail désigne, dans la région des agents du casting."""
+    from tests.appels.factories import AppelFactory
     from tests.dispositifs.factories import CibleFactory, DispositifFactory
 
-    return CibleFactory(), DispositifFactory()
+    return CibleFactory(), DispositifFactory(), AppelFactory(reference="appel-fictif-exemple")
 
 
 # Journaux de django-axes : lecture seule, l'ajout est refusé à tous, administrateurs compris.
@@ -67,6 +69,7 @@ VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
     ("typedispositif-detail", "code"): "LHSS",
     ("catalogue:type", "code"): "LHSS",
+    ("appel-detail", "reference"): "appel-fictif-exemple",
 }
 
 

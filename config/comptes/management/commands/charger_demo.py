@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from appels.demo import creer_appels_demo
 from config.comptes.demo import creer_comptes_demo
 from dispositifs.demo import creer_planification_demo
 from territoires.services import importer_territoires
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
             f"{planification['cibles']} cibles."
         )
+        for appel in creer_appels_demo():
+            self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"

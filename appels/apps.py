@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppelsConfig(AppConfig):
+    name = "appels"
+    verbose_name = "Appels à projets"

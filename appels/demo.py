@@ -1,0 +1,115 @@
+"""Démonstration : l'AMI « aller-vers » d'Île-de-France et l'appel à projets 2023 d'Occitanie."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from appels.models import Appel, Critere, Nature, StatutAppel
+from dispositifs.models import Dispositif, EvenementCapacite, Horizon, Organisme, Statut, TypeDispositif
+from dispositifs.models import Nature as NatureEvenement
+from territoires.models import Territoire
+
+PARIS = ZoneInfo("Europe/Paris")
+
+DESCRIPTION_IDF = (
+    "Appel à manifestation préliminaire d'intérêt pour des équipes mobiles « aller-vers » (Ségur de la santé, "
+    "mesure 27) : LHSS hors les murs, ACT sans hébergement, équipes mobiles santé précarité et SSIAD précarité. "
+    "Les lettres d'intention, de 4 pages au plus, préparent l'appel à projets qui suivra.\n\n"
+    "Démonstration : l'AMI réel de l'ARS Île-de-France fermait le 30 juin 2021 ; il est rejoué ici avec pour "
+    "date limite le prochain 30 juin, pour qu'on puisse y déposer."
+)
+REGLES_IDF = (
+    "Projets portés par des organismes gestionnaires médico-sociaux ou sanitaires de la région ; au moins un "
+    "professionnel de santé dans l'équipe prévue. Les PASS mobiles et les EMPP ne relèvent pas de cet appel."
+)
+DESCRIPTION_OCCITANIE = (
+    "Appel à projets de l'ARS Occitanie, instruit avec le service des solidarités de la DREETS. Il a permis la "
+    "création de 26 places de LAM, 31 places d'ACT et 103 places d'ACT « hors les murs » (feuille de route "
+    "DREETS / DDETS / ARS Occitanie, 2024).\n\nDates de démonstration : la feuille de route ne donne ni les dates "
+    "de l'appel ni la répartition des places entre opérateurs."
+)
+RESULTATS_OCCITANIE = [("LAM", 26), ("ACT", 31), ("ACT-HLM", 103)]
+
+
+def prochain_30_juin(maintenant) -> datetime.datetime:
+    """Le prochain 30 juin à 23 h 59, heure de Paris."""
+    annee = maintenant.year if maintenant.date() < datetime.date(maintenant.year, 6, 30) else maintenant.year + 1
+    return datetime.datetime(annee, 6, 30, 23, 59, tzinfo=PARIS)
+
+
+@transaction.atomic
+def creer_appels_demo() -> list[Appel]:
+    types = {t.code: t for t in TypeDispositif.objects.all()}
+    regions = {r.code: r for r in Territoire.objects.regions().filter(code__in=["11", "76"])}
+    maintenant = timezone.now()
+    idf, _ = Appel.objects.update_or_create(
+        reference="idf-aller-vers-segur-27",
+        defaults={
+            "nature": Nature.AMI,
+            "titre": "Équipes mobiles « aller-vers » pour les personnes en grande précarité",
+            "region": regions["11"],
+            "horizon": Horizon.objects.filter(slug="prs-2023-2028").first(),
+            "description": DESCRIPTION_IDF,
+            "ouverture": maintenant - datetime.timedelta(days=30),
+            "cloture": prochain_30_juin(maintenant),
+            "regles_eligibilite": REGLES_IDF,
+            "statut": StatutAppel.PUBLIE,
+            "fictif": True,
+        },
+    )
+    idf.types_cibles.set([types[c] for c in ("LHSS-MOBILE", "ACT-HLM", "EMSP", "SSIAD-PRECARITE")])
+    idf.types_exclus.set([types["PASS-MOBILE"], types["EMPP"]])
+    occitanie = creer_appel_occitanie(regions["76"], types)
+    return [idf, occitanie]
+
+
+def creer_appel_occitanie(region, types) -> Appel:
+    appel, _ = Appel.objects.update_or_create(
+        reference="occitanie-aap-2023-lam-act",
+        defaults={
+            "nature": Nature.AAP,
+            "titre": "Création de places de LAM, d'ACT et d'ACT « hors les murs »",
+            "region": region,
+            "description": DESCRIPTION_OCCITANIE,
+            "ouverture": datetime.datetime(2023, 3, 1, 9, 0, tzinfo=PARIS),
+            "cloture": datetime.datetime(2023, 5, 31, 23, 59, tzinfo=PARIS),
+            "co_instruction_dreets": True,
+            "statut": StatutAppel.TERMINE,
+            "fictif": True,
+        },
+    )
+    appel.types_cibles.set([types[code] for code, _ in RESULTATS_OCCITANIE])
+    appel.criteres.all().delete()
+    for ordre, (libelle, poids) in enumerate(
+        [("Réponse aux besoins du territoire", 40), ("Qualité du projet de soins", 35), ("Coût et efficience", 25)]
+    ):
+        Critere.objects.create(appel=appel, libelle=libelle, poids=poids, ordre=ordre)
+    creer_places_occitanie(appel, region, types)
+    return appel
+
+
+def creer_places_occitanie(appel, region, types):
+    """Les places créées par l'appel, au niveau de la région faute de répartition publiée."""
+    organisme, _ = Organisme.objects.update_or_create(
+        nom="Opérateurs retenus de l'AAP Occitanie 2023 (regroupement fictif)", defaults={"fictif": True}
+    )
+    Dispositif.objects.filter(organisme=organisme).delete()
+    for code, places in RESULTATS_OCCITANIE:
+        dispositif = Dispositif.objects.create(
+            nom=f"Places {types[code].sigle} créées par l'AAP Occitanie 2023",
+            type=types[code],
+            organisme=organisme,
+            territoire=region,
+            statut=Statut.AUTORISE,
+            note="Répartition entre opérateurs et départements non publiée par la source.",
+            fictif=True,
+        )
+        EvenementCapacite.objects.create(
+            dispositif=dispositif,
+            date=datetime.date(2023, 12, 31),
+            nature=NatureEvenement.AUTORISATION,
+            quantite=places,
+            reference=f"Résultat de l'appel {appel.reference} (date de démonstration)",
+        )

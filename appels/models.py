@@ -1,0 +1,141 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from appels.validators import valider_pdf
+
+
+class Nature(models.TextChoices):
+    AMI = "ami", "Appel à manifestation d'intérêt (AMI)"
+    AAP = "aap", "Appel à projets (AAP)"
+    AAC = "aac", "Appel à candidatures (AAC)"
+
+
+class StatutAppel(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    PUBLIE = "publie", "Publié"
+    CLOS = "clos", "Clos"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    TERMINE = "termine", "Terminé"
+
+
+class AppelQuerySet(models.QuerySet):
+    def publies(self):
+        """Les appels visibles du public : tout sauf les brouillons."""
+        return self.exclude(statut=StatutAppel.BROUILLON)
+
+    def ouverts(self, maintenant=None):
+        maintenant = maintenant or timezone.now()
+        return self.filter(statut=StatutAppel.PUBLIE, ouverture__lte=maintenant, cloture__gt=maintenant)
+
+
+class Appel(models.Model):
+    """Un appel de l'ARS (AMI, AAP ou AAC) : son enveloppe, sa date limite, ses règles et sa grille."""
+
+    nature = models.CharField("nature", max_length=3, choices=Nature.choices)
+    titre = models.CharField("titre", max_length=250)
+    reference = models.SlugField(
+        "référence", max_length=60, unique=True, help_text="Identifiant court et stable, ex. idf-2021-aller-vers."
+    )
+    region = models.ForeignKey(
+        "territoires.Territoire",
+        verbose_name="région",
+        on_delete=models.PROTECT,
+        limit_choices_to={"niveau": "region"},
+        related_name="appels",
+    )
+    horizon = models.ForeignKey(
+        "dispositifs.Horizon",
+        verbose_name="horizon de programmation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appels",
+        help_text="Les projets retenus y deviennent des perspectives du tableau de planification.",
+    )
+    description = models.TextField("présentation")
+    types_cibles = models.ManyToManyField(
+        "dispositifs.TypeDispositif", verbose_name="types de dispositifs visés", related_name="appels_cibles"
+    )
+    types_exclus = models.ManyToManyField(
+        "dispositifs.TypeDispositif",
+        verbose_name="types explicitement non éligibles",
+        blank=True,
+        related_name="appels_exclus",
+    )
+    territoires = models.ManyToManyField(
+        "territoires.Territoire",
+        verbose_name="territoires concernés",
+        blank=True,
+        related_name="appels_concernes",
+        help_text="Vide : toute la région.",
+    )
+    enveloppe = models.DecimalField("enveloppe (€)", max_digits=12, decimal_places=0, null=True, blank=True)
+    ouverture = models.DateTimeField("ouverture des dépôts")
+    cloture = models.DateTimeField("date limite de dépôt")
+    cahier_des_charges = models.FileField(
+        "cahier des charges (PDF)", upload_to="appels/cahiers/", blank=True, validators=[valider_pdf]
+    )
+    regles_eligibilite = models.TextField("règles d'éligibilité", blank=True)
+    co_instruction_dreets = models.BooleanField("co-instruction avec la DREETS", default=False)
+    statut = models.CharField("statut", max_length=15, choices=StatutAppel.choices, default=StatutAppel.BROUILLON)
+    appel_precedent = models.ForeignKey(
+        "self",
+        verbose_name="fait suite à",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suites",
+        help_text="Un AAP qui prolonge un AMI.",
+    )
+    fictif = models.BooleanField("fictif", default=False, help_text="Appel inventé pour la démonstration.")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = AppelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "appel"
+        ordering = ["-cloture"]
+        constraints = [
+            models.CheckConstraint(
+                name="cloture_apres_ouverture",
+                condition=Q(cloture__gt=models.F("ouverture")),
+                violation_error_message="La date limite doit suivre l'ouverture des dépôts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display().split(' (')[0]} — {self.titre}"
+
+    def clean(self):
+        if self.ouverture and self.cloture and self.cloture <= self.ouverture:
+            raise ValidationError({"cloture": "La date limite doit suivre l'ouverture des dépôts."})
+
+    def est_ouvert(self, maintenant=None) -> bool:
+        """Ouvert aux dépôts à cet instant précis (comparaison en UTC, affichage en heure de Paris)."""
+        maintenant = maintenant or timezone.now()
+        return self.statut == StatutAppel.PUBLIE and self.ouverture <= maintenant < self.cloture
+
+    def jours_restants(self, maintenant=None) -> int:
+        maintenant = maintenant or timezone.now()
+        return max((self.cloture - maintenant).days, 0)
+
+
+class Critere(models.Model):
+    """Un critère de la grille de notation, pondéré."""
+
+    appel = models.ForeignKey(Appel, verbose_name="appel", on_delete=models.CASCADE, related_name="criteres")
+    libelle = models.CharField("critère", max_length=200)
+    poids = models.PositiveSmallIntegerField("poids", help_text="Pondération du critère (ex. 30 sur 100).")
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "critère de notation"
+        verbose_name_plural = "grille de notation"
+        ordering = ["appel", "ordre", "pk"]
+        constraints = [models.CheckConstraint(name="poids_positif", condition=Q(poids__gt=0))]
+
+    def __str__(self):
+        return f"{self.libelle} ({self.poids})"
