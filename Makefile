@@ -47,3 +47,9 @@ fix: install ## Corrige le format et ce que ruff sait corriger
 
 test: install chromium quality ## Lance ruff puis toute la suite de tests
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: bench-finess
+# Base jetable créée et détruite par la commande elle-même (voir son --help) : la base du développeur n'est pas touchée.
+bench-finess: export DEBUG ?= 1
+bench-finess: install ## Mesure l'import FINESS de 100 000 lignes
+	$(MANAGE) mesurer_import_finess

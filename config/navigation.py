@@ -18,6 +18,9 @@ class Entree:
 MENU = [
     Entree("Accueil", "accueil", Regle.PUBLIC),
     Entree("Territoires", "territoires:liste", Regle.PUBLIC),
+    Entree("Catalogue", "catalogue:liste", Regle.PUBLIC),
+    Entree("Cartographie", "catalogue:carte", Regle.PUBLIC),
+    Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
     Entree("API", "api-docs", Regle.PUBLIC),
     Entree("Administration", "admin:index", Regle.ADMINISTRATION),
 ]

@@ -40,12 +40,10 @@ def page(navigateur):
 
 
 @pytest.mark.navigateur
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_un_planificateur_se_connecte_et_voit_son_accueil(live_server, page, planificateur):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Courriel").fill(planificateur.email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
+    se_connecter(page, live_server, planificateur)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
     expect(page.locator("main")).to_contain_text("Vous fixez les cibles du PRAPS")
@@ -54,7 +52,8 @@ def test_un_planificateur_se_connecte_et_voit_son_accueil(live_server, page, pla
 
 
 @pytest.mark.navigateur
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_la_connexion_se_fait_au_clavier(live_server, page, planificateur):
     page.goto(f"{live_server.url}/connexion/")
     page.get_by_label("Courriel").focus()
@@ -64,3 +63,36 @@ def test_la_connexion_se_fait_au_clavier(live_server, page, planificateur):
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
+
+
+def se_connecter(page, live_server, utilisateur):
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Courriel").fill(utilisateur.email)
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+@pytest.mark.navigateur
+# serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_un_planificateur_modifie_une_cible_et_la_retrouve_dans_l_historique(live_server, page, planificateur):
+    from tests.dispositifs.factories import CibleFactory, TypeDispositifFactory
+
+    cible = CibleFactory(type=TypeDispositifFactory(code="LHSS"), territoire=planificateur.region, valeur=62)
+    se_connecter(page, live_server, planificateur)
+
+    page.get_by_role("link", name="Planification", exact=True).click()
+    expect(page.locator("#tableau-planification")).to_contain_text("62")
+    page.get_by_role("link", name="Modifier les cibles").click()
+    ligne = page.locator(f"#case-{planificateur.region.code}")
+    ligne.get_by_label("Cible").fill("70")
+    ligne.get_by_label("Motif").fill("Ségur : 8 places de plus")
+    ligne.get_by_role("button", name="Enregistrer").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Cible LHSS · Hauts-de-France enregistrée : 70 places.")
+    page.locator(f"#case-{planificateur.region.code}").get_by_role("link", name="historique").click()
+    historique = page.locator("table")
+    expect(historique).to_contain_text("Ségur : 8 places de plus")
+    expect(historique).to_contain_text(str(planificateur))
+    assert cible.history.count() == 2
+    assert page.erreurs_csp == []

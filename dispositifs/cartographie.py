@@ -1,0 +1,193 @@
+"""La carte des dispositifs : les départements dessinés en SVG côté serveur, depuis leurs contours GeoJSON.
+
+Projection équirectangulaire simple : x = longitude × cos(latitude moyenne), y = −latitude, puis mise à
+l'échelle dans le cadre. Elle suffit à l'échelle d'une région ou de la métropole. Dans la vue nationale, les
+départements d'outre-mer sont dessinés chacun dans un encart, à sa propre échelle.
+
+Le module ne lit pas la base : il reçoit des `Zone` et rend une `Carte` que le gabarit écrit en SVG.
+"""
+
+import math
+from dataclasses import dataclass
+
+LARGEUR = 640
+HAUTEUR_MAX = 600
+MARGE = 8
+HAUTEUR_ENCART = 120
+ECART = 8
+# Au-delà, les nombres écrits sur les départements se chevaucheraient (vue nationale).
+ZONES_MAX_ETIQUETEES = 30
+
+# Classes de remplissage selon le nombre de dispositifs : (minimum, maximum ou None, libellé de légende).
+CLASSES = [(0, 0, "aucun"), (1, 1, "1"), (2, 4, "2 à 4"), (5, 9, "5 à 9"), (10, None, "10 et plus")]
+
+
+def classe_pour(nombre: int) -> int:
+    return next(i for i, (mini, maxi, _) in enumerate(CLASSES) if nombre >= mini and (maxi is None or nombre <= maxi))
+
+
+def legende() -> list[dict]:
+    return [{"classe": i, "libelle": libelle} for i, (_, _, libelle) in enumerate(CLASSES)]
+
+
+def est_outre_mer(code: str) -> bool:
+    return code.startswith("97")
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Ce que la carte sait d'un département : code, nom, géométrie GeoJSON et nombre de dispositifs."""
+
+    code: str
+    nom: str
+    geometrie: dict
+    nombre: int
+    selection: bool = False
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Un département dessiné : son chemin SVG, sa classe de remplissage et la place de son étiquette."""
+
+    code: str
+    d: str
+    classe: int
+    titre: str
+    nombre: int
+    selection: bool
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Encart:
+    x: float
+    y: float
+    largeur: float
+    hauteur: float
+    nom: str
+
+    @property
+    def texte_x(self) -> float:
+        return round(self.x + 6, 1)
+
+    @property
+    def texte_y(self) -> float:
+        return round(self.y + 16, 1)
+
+
+@dataclass(frozen=True)
+class Carte:
+    largeur: int
+    hauteur: int
+    traces: list[Trace]
+    encarts: list[Encart]
+    etiquettes: bool
+
+
+def polygones(geometrie: dict) -> list:
+    """Les polygones d'une géométrie Polygon ou MultiPolygon, chacun une liste d'anneaux [lon, lat]."""
+    if geometrie["type"] == "Polygon":
+        return [geometrie["coordinates"]]
+    if geometrie["type"] == "MultiPolygon":
+        return geometrie["coordinates"]
+    raise ValueError(f"Géométrie non gérée : {geometrie['type']}")
+
+
+class Projection:
+    """Projette des longitudes et latitudes dans un cadre (x, y, largeur, hauteur maximale), centrées."""
+
+    def __init__(self, geometries: list[dict], x: float, y: float, largeur: float, hauteur_max: float, centrer=False):
+        points = [p for g in geometries for poly in polygones(g) for anneau in poly for p in anneau]
+        lons, lats = [p[0] for p in points], [p[1] for p in points]
+        self.cos = math.cos(math.radians((min(lats) + max(lats)) / 2))
+        self.ouest, self.nord = min(lons) * self.cos, max(lats)
+        etendue_x = max((max(lons) - min(lons)) * self.cos, 1e-9)
+        etendue_y = max(max(lats) - min(lats), 1e-9)
+        self.echelle = min(largeur / etendue_x, hauteur_max / etendue_y)
+        self.hauteur = etendue_y * self.echelle
+        self.x0 = x + (largeur - etendue_x * self.echelle) / 2
+        self.y0 = y + ((hauteur_max - self.hauteur) / 2 if centrer else 0)
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            round(self.x0 + (lon * self.cos - self.ouest) * self.echelle, 1),
+            round(self.y0 + (self.nord - lat) * self.echelle, 1),
+        )
+
+
+def chemin_svg(geometrie: dict, projection: Projection) -> str:
+    """L'attribut d d'un <path> : un sous-chemin fermé par anneau (trous compris, remplis en evenodd)."""
+    sous_chemins = []
+    for polygone in polygones(geometrie):
+        for anneau in polygone:
+            points = []
+            for lon, lat in anneau:
+                point = projection(lon, lat)
+                if not points or points[-1] != point:
+                    points.append(point)
+            if len(points) > 2:
+                sous_chemins.append("M" + " ".join(f"{x:g},{y:g}" for x, y in points) + "Z")
+    return "".join(sous_chemins)
+
+
+def centre(geometrie: dict, projection: Projection) -> tuple[float, float]:
+    """Le centroïde du plus grand anneau extérieur, pour y écrire le nombre de dispositifs."""
+    meilleur, aire_max = (0.0, 0.0), -1.0
+    for polygone in polygones(geometrie):
+        points = [projection(lon, lat) for lon, lat in polygone[0]]
+        aire = cx = cy = 0.0
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+            produit = x1 * y2 - x2 * y1
+            aire += produit
+            cx += (x1 + x2) * produit
+            cy += (y1 + y2) * produit
+        if abs(aire) > aire_max and aire:
+            aire_max = abs(aire)
+            meilleur = (round(cx / (3 * aire), 1), round(cy / (3 * aire), 1))
+    return meilleur
+
+
+def tracer(zone: Zone, projection: Projection) -> Trace:
+    pluriel = "s" if zone.nombre > 1 else ""
+    x, y = centre(zone.geometrie, projection)
+    return Trace(
+        code=zone.code,
+        d=chemin_svg(zone.geometrie, projection),
+        classe=classe_pour(zone.nombre),
+        titre=f"{zone.nom} ({zone.code}) : {zone.nombre} dispositif{pluriel}",
+        nombre=zone.nombre,
+        selection=zone.selection,
+        x=x,
+        y=y,
+    )
+
+
+def dessiner_carte(zones: list[Zone], *, encarts_outre_mer: bool = False) -> Carte:
+    """La carte des zones ; avec `encarts_outre_mer`, les départements d'outre-mer vont dans des encarts
+    alignés sous la métropole, chacun à sa propre échelle."""
+    a_part = [z for z in zones if encarts_outre_mer and est_outre_mer(z.code)]
+    principales = [z for z in zones if not (encarts_outre_mer and est_outre_mer(z.code))]
+    traces, hauteur = [], MARGE
+    if principales:
+        projection = Projection([z.geometrie for z in principales], MARGE, MARGE, LARGEUR - 2 * MARGE, HAUTEUR_MAX)
+        traces = [tracer(z, projection) for z in principales]
+        hauteur += projection.hauteur
+    encarts = []
+    if a_part:
+        largeur = (LARGEUR - 2 * MARGE - (len(a_part) - 1) * ECART) / len(a_part)
+        y = hauteur + ECART
+        for i, zone in enumerate(a_part):
+            x = MARGE + i * (largeur + ECART)
+            encarts.append(
+                Encart(x=round(x, 1), y=round(y, 1), largeur=round(largeur, 1), hauteur=HAUTEUR_ENCART, nom=zone.nom)
+            )
+            # Le nom occupe le haut de l'encart ; le contour se loge dessous, avec une marge.
+            projection = Projection([zone.geometrie], x + 6, y + 22, largeur - 12, HAUTEUR_ENCART - 28, centrer=True)
+            traces.append(tracer(zone, projection))
+        hauteur = y + HAUTEUR_ENCART
+    traces.sort(key=lambda t: t.selection)  # le département choisi en dernier : son contour épais reste entier
+    etiquettes = 0 < len(zones) <= ZONES_MAX_ETIQUETEES
+    return Carte(
+        largeur=LARGEUR, hauteur=math.ceil(hauteur + MARGE), traces=traces, encarts=encarts, etiquettes=etiquettes
+    )
