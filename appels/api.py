@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from rest_framework import serializers, viewsets
 
-from appels.models import Appel, Critere, Nature, StatutAppel
+from appels.models import Appel, Candidature, Critere, Depot, Nature, StatutAppel, StatutCandidature
 from config.comptes.models import Role
 from config.policy import Regle
 
@@ -81,3 +81,55 @@ class AppelViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("region", "horizon", "appel_precedent")
             .prefetch_related("types_cibles", "types_exclus", "territoires", "criteres")
         )
+
+
+class DepotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Depot
+        fields = ["numero", "version", "depose_le", "empreinte", "contenu"]
+
+
+class CandidatureSerializer(serializers.ModelSerializer):
+    appel = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    organisme_nom = serializers.CharField(source="organisme.nom", read_only=True)
+    depot_courant = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Candidature
+        fields = ["id", "appel", "organisme", "organisme_nom", "statut", "depot_courant"]
+
+    def get_depot_courant(self, candidature) -> dict | None:
+        """La dernière version déposée, celle qu'instruit l'ARS ; le brouillon n'est jamais exposé."""
+        depots = list(candidature.depots.all())  # préchargés, du plus récent au plus ancien
+        return DepotSerializer(depots[0]).data if depots else None
+
+
+class CandidatureFilter(django_filters.FilterSet):
+    appel = django_filters.CharFilter(field_name="appel__reference", help_text="Référence de l'appel.")
+    statut = django_filters.ChoiceFilter(choices=StatutCandidature.choices)
+
+    class Meta:
+        model = Candidature
+        fields = ["appel", "statut"]
+
+
+class CandidatureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Les candidatures : les siennes pour un opérateur ; celles des appels de sa région pour l'ARS, et pour
+    la DREETS quand l'appel prévoit sa co-instruction ; toutes pour un administrateur."""
+
+    regle_acces = Regle.CONNECTE
+    serializer_class = CandidatureSerializer
+    filterset_class = CandidatureFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        candidatures = Candidature.objects.select_related("appel", "organisme").prefetch_related(
+            Prefetch("depots", queryset=Depot.objects.order_by("-version"))
+        )
+        if user.role == Role.OPERATEUR:
+            return candidatures.pour_operateur(user)
+        if user.role in (Role.PLANIFICATEUR, Role.INSTRUCTEUR):
+            return candidatures.filter(appel__region_id=user.region_id)
+        if user.role == Role.DREETS:
+            return candidatures.filter(appel__region_id=user.region_id, appel__co_instruction_dreets=True)
+        return candidatures

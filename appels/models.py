@@ -139,3 +139,119 @@ class Critere(models.Model):
 
     def __str__(self):
         return f"{self.libelle} ({self.poids})"
+
+
+class StatutCandidature(models.TextChoices):
+    BROUILLON = "brouillon", "Non déposée"
+    DEPOSEE = "deposee", "Déposée"
+    A_COMPLETER = "a_completer", "À compléter"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    RETENUE = "retenue", "Retenue"
+    NON_RETENUE = "non_retenue", "Non retenue"
+    REORIENTEE = "reorientee", "Réorientée vers un autre type"
+
+
+class CandidatureQuerySet(models.QuerySet):
+    def pour_operateur(self, user):
+        """Les candidatures des organismes dont l'utilisateur est membre, et aucune autre."""
+        return self.filter(organisme__in=user.organismes.all())
+
+
+class Candidature(models.Model):
+    """La lettre d'intention d'un organisme à un appel : un brouillon, puis des versions déposées.
+
+    Le brouillon (enregistré automatiquement) reste à part de ce que voient les instructeurs, qui ne lisent
+    que la dernière version déposée.
+    """
+
+    appel = models.ForeignKey(Appel, verbose_name="appel", on_delete=models.PROTECT, related_name="candidatures")
+    organisme = models.ForeignKey(
+        "dispositifs.Organisme", verbose_name="organisme", on_delete=models.PROTECT, related_name="candidatures"
+    )
+    statut = models.CharField(
+        "statut", max_length=15, choices=StatutCandidature.choices, default=StatutCandidature.BROUILLON
+    )
+    brouillon = models.JSONField("brouillon", default=dict, blank=True)
+    version_brouillon = models.PositiveIntegerField("version du brouillon", default=0)
+    brouillon_enregistre_le = models.DateTimeField("brouillon enregistré le", null=True, blank=True)
+    brouillon_modifie_depuis_depot = models.BooleanField("modifications non déposées", default=False)
+    relance_envoyee_le = models.DateTimeField(
+        "relance envoyée le",
+        null=True,
+        blank=True,
+        help_text="Rappel d'un brouillon non déposé, 48 h avant la date limite.",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = CandidatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "candidature"
+        ordering = ["appel", "organisme__nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["appel", "organisme"], name="une_candidature_par_organisme_et_appel")
+        ]
+
+    def __str__(self):
+        return f"{self.organisme} — {self.appel.titre}"
+
+    @property
+    def depot_courant(self):
+        """La dernière version déposée (celle qu'instruit l'ARS), ou None."""
+        return self.depots.order_by("-version").first()
+
+
+class Depot(models.Model):
+    """Une version déposée, figée : numéro unique, horodatage, empreinte SHA-256 et accusé de dépôt."""
+
+    candidature = models.ForeignKey(
+        Candidature, verbose_name="candidature", on_delete=models.PROTECT, related_name="depots"
+    )
+    version = models.PositiveIntegerField("version")
+    numero = models.CharField("numéro de dépôt", max_length=40, unique=True)
+    depose_le = models.DateTimeField("déposé le")
+    depose_par = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="déposé par", on_delete=models.PROTECT, related_name="depots"
+    )
+    contenu = models.JSONField("contenu déposé")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    cle_idempotence = models.CharField(
+        "clé d'idempotence", max_length=64, unique=True, help_text="Un double envoi ne crée pas de second dépôt."
+    )
+    accuse = models.FileField("accusé de dépôt (PDF)", upload_to="appels/accuses/", blank=True)
+
+    class Meta:
+        verbose_name = "dépôt"
+        ordering = ["candidature", "-version"]
+        constraints = [models.UniqueConstraint(fields=["candidature", "version"], name="une_version_par_numero")]
+
+    def __str__(self):
+        return f"Dépôt {self.numero} (version {self.version})"
+
+
+class NaturePiece(models.TextChoices):
+    LETTRE = "lettre", "Lettre d'intention (4 pages au plus)"
+    CONVENTION = "convention", "Convention de partenariat signée"
+    AUTRE = "autre", "Autre pièce"
+
+
+class PieceJointe(models.Model):
+    """Un PDF joint à la candidature ; le dépôt fige la liste des pièces dans son contenu (nom et empreinte)."""
+
+    candidature = models.ForeignKey(
+        Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="pieces"
+    )
+    nature = models.CharField("nature", max_length=15, choices=NaturePiece.choices)
+    fichier = models.FileField("fichier", upload_to="appels/pieces/", validators=[valider_pdf])
+    nom = models.CharField("nom du fichier", max_length=200)
+    pages = models.PositiveSmallIntegerField("pages")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    ajoutee_le = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["candidature", "ajoutee_le"]
+
+    def __str__(self):
+        return self.nom

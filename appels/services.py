@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from appels.models import Appel, StatutAppel
+from appels.models import Appel, Critere, StatutAppel
 
 
 class TransitionImpossible(Exception):
@@ -21,3 +21,23 @@ def publier_appel(*, appel: Appel) -> Appel:
         raise TransitionImpossible("Seul un brouillon peut être publié.")
     appel.refresh_from_db()
     return appel
+
+
+@transaction.atomic
+def enregistrer_appel(*, form, formset) -> Appel:
+    """Enregistre un brouillon (nouveau ou modifié) et sa grille de notation, critères numérotés dans l'ordre
+    de saisie ; refuse un appel publié entre-temps."""
+    appel = form.instance
+    if appel.pk and not Appel.objects.select_for_update().filter(pk=appel.pk, statut=StatutAppel.BROUILLON).exists():
+        raise TransitionImpossible("Cet appel n'est plus un brouillon : il ne peut plus être modifié.")
+    appel = form.save()
+    formset.instance = appel
+    formset.save()
+    numeroter_criteres([f.instance for f in formset.forms if f.instance.pk and f not in formset.deleted_forms])
+    return appel
+
+
+def numeroter_criteres(criteres: list[Critere]) -> None:
+    for ordre, critere in enumerate(criteres):
+        critere.ordre = ordre
+    Critere.objects.bulk_update(criteres, ["ordre"])

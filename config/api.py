@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
-from appels.api import AppelViewSet
+from appels.api import AppelViewSet, CandidatureViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
 from territoires.api import TerritoireViewSet
@@ -32,6 +32,7 @@ router.register("organismes", dispositifs_api.OrganismeViewSet)
 router.register("dispositifs", dispositifs_api.DispositifViewSet)
 router.register("cibles", dispositifs_api.CibleViewSet, basename="cible")
 router.register("appels", AppelViewSet, basename="appel")
+router.register("candidatures", CandidatureViewSet, basename="candidature")
 
 
 class DemandeJetonSerializer(serializers.Serializer):

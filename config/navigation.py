@@ -20,6 +20,7 @@ MENU = [
     Entree("Territoires", "territoires:liste", Regle.PUBLIC),
     Entree("Catalogue", "catalogue:liste", Regle.PUBLIC),
     Entree("Cartographie", "catalogue:carte", Regle.PUBLIC),
+    Entree("Appels", "appels:liste", Regle.PUBLIC),
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
     Entree("API", "api-docs", Regle.PUBLIC),
     Entree("Administration", "admin:index", Regle.ADMINISTRATION),

@@ -22,6 +22,7 @@ class Regle(StrEnum):
     CONSULTER_PLANIFICATION = "consulter_planification"
     PLANIFIER = "planifier"
     GERER_APPELS = "gerer_appels"
+    DEPOSER = "deposer"
     ADMINISTRATION = "administration"
 
 
@@ -32,6 +33,7 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -96,6 +98,21 @@ def peut_modifier_cible(user, territoire) -> bool:
     if not autorise(user, Regle.PLANIFIER):
         return False
     return user.role == Role.ADMINISTRATEUR or territoire.code_region == user.region.code
+
+
+def peut_voir_candidature(user, candidature) -> bool:
+    """L'opérateur voit les candidatures de ses organismes ; l'ARS, celles des appels de sa région ; la
+    DREETS, seulement quand l'appel prévoit sa co-instruction ; l'administrateur, toutes."""
+    if not user.is_authenticated:
+        return False
+    appel = candidature.appel
+    if user.role == Role.OPERATEUR:
+        return user.organismes.filter(pk=candidature.organisme_id).exists()
+    if user.role in (Role.PLANIFICATEUR, Role.INSTRUCTEUR):
+        return appel.region_id == user.region_id
+    if user.role == Role.DREETS:
+        return appel.region_id == user.region_id and appel.co_instruction_dreets
+    return user.role == Role.ADMINISTRATEUR
 
 
 class AccesAPI(BasePermission):

@@ -198,6 +198,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "mettre-en-instruction": {"task": "appels.tasks.mettre_en_instruction", "schedule": timedelta(minutes=1)},
+    "relancer-brouillons": {"task": "appels.tasks.relancer_brouillons", "schedule": timedelta(hours=1)},
     "supprimer-sessions-expirees": {
         "task": "config.comptes.tasks.supprimer_sessions_expirees",
         "schedule": timedelta(hours=24),

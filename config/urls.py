@@ -12,6 +12,8 @@ urlpatterns = [
     path("territoires/", include("territoires.urls")),
     path("", include("dispositifs.urls_catalogue")),
     path("planification/", include("dispositifs.urls")),
+    path("appels/", include("appels.urls")),
+    path("", include("appels.candidatures_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),

@@ -80,3 +80,9 @@ def casting(planificateur, instructeur, dreets, operateur, administrateur):
         Role.OPERATEUR: operateur,
         Role.ADMINISTRATEUR: administrateur,
     }
+
+
+@pytest.fixture(autouse=True)
+def media_temporaire(settings, tmp_path):
+    """Les fichiers déposés pendant un test vont dans un dossier jetable, jamais dans ./media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

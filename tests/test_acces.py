@@ -23,20 +23,47 @@ ROLES_ATTENDUS = {
     Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
 # Vues qui n'acceptent que POST : un GET autorisé y répond 405.
-POST_SEULEMENT = {"deconnexion", "api-jeton", "admin:logout"}
+POST_SEULEMENT = {
+    "deconnexion",
+    "api-jeton",
+    "admin:logout",
+    "candidatures:brouillon",
+    "candidatures:piece",
+    "candidatures:deposer",
+    "appels:publier",
+}
 
 
 @pytest.fixture
-def donnees_exemple(db):
+def donnees_exemple(casting, settings, tmp_path):
     """Une ligne de chaque modèle qu'une URL de détail désigne, dans la région des agents du casting."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appels.models import Candidature, Depot
     from tests.appels.factories import AppelFactory
     from tests.dispositifs.factories import CibleFactory, DispositifFactory
 
-    return CibleFactory(), DispositifFactory(), AppelFactory(reference="appel-fictif-exemple")
+    settings.MEDIA_ROOT = tmp_path
+    cahier = SimpleUploadedFile("cahier.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    appel = AppelFactory(reference="appel-fictif-exemple", co_instruction_dreets=True, cahier_des_charges=cahier)
+    operateur = casting[Role.OPERATEUR]
+    candidature = Candidature.objects.create(appel=appel, organisme=operateur.organismes.get())
+    depot = Depot.objects.create(
+        candidature=candidature,
+        version=1,
+        numero="AMI-2026-001-00001",
+        depose_le=appel.ouverture,
+        depose_par=operateur,
+        contenu={"lettre": {"experience": "Exemple"}, "pieces": []},
+        empreinte="0" * 64,
+        cle_idempotence="exemple",
+    )
+    return CibleFactory(), DispositifFactory(), depot
 
 
 # Journaux de django-axes : lecture seule, l'ajout est refusé à tous, administrateurs compris.
@@ -64,12 +91,23 @@ MODELES_PAR_URL = {
     "dispositif-detail": "dispositifs.Dispositif",
     "cible-detail": "dispositifs.Cible",
     "planification:historique": "dispositifs.Cible",
+    "candidature-detail": "appels.Candidature",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
     ("typedispositif-detail", "code"): "LHSS",
     ("catalogue:type", "code"): "LHSS",
     ("appel-detail", "reference"): "appel-fictif-exemple",
+    ("appels:detail", "reference"): "appel-fictif-exemple",
+    ("appels:cahier", "reference"): "appel-fictif-exemple",
+    ("appels:modifier", "reference"): "appel-fictif-exemple",
+    ("appels:publier", "reference"): "appel-fictif-exemple",
+    ("candidatures:lettre", "reference"): "appel-fictif-exemple",
+    ("candidatures:brouillon", "reference"): "appel-fictif-exemple",
+    ("candidatures:piece", "reference"): "appel-fictif-exemple",
+    ("candidatures:deposer", "reference"): "appel-fictif-exemple",
+    ("candidatures:depot", "numero"): "AMI-2026-001-00001",
+    ("candidatures:accuse", "numero"): "AMI-2026-001-00001",
 }
 
 
@@ -184,6 +222,7 @@ def test_chaque_url_repond_selon_sa_regle_pour_chaque_role(client, casting, donn
         # Dans l'administration, une redirection peut être un refus ou un objet absent : on la suit.
         response = client.get(chemin + PARAMETRES_EXEMPLE.get(nom, ""), follow=chemin.startswith("/admin/"))
         probleme = ecart(response, chemin, nom, role, attendu_autorise)
+        response.close()  # les téléchargements (FileResponse) tiennent un fichier ouvert
         if probleme:
             ecarts.append(probleme)
     assert ecarts == []

@@ -96,3 +96,51 @@ def test_un_planificateur_modifie_une_cible_et_la_retrouve_dans_l_historique(liv
     expect(historique).to_contain_text(str(planificateur))
     assert cible.history.count() == 2
     assert page.erreurs_csp == []
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_un_operateur_redige_joint_un_pdf_depose_et_telecharge_l_accuse(live_server, page, operateur, tmp_path):
+    from appels.models import Candidature, Depot
+    from tests.appels.factories import AppelFactory, pdf
+    from tests.dispositifs.factories import TypeDispositifFactory
+
+    # Les tests transactionnels passent après les autres et ne peuvent pas compter sur le catalogue semé.
+    emsp = TypeDispositifFactory(code="EMSP", libelle="Équipe mobile santé précarité")
+    appel = AppelFactory(reference="ami-navigateur", types_cibles=[emsp])
+    lettre_pdf = tmp_path / "lettre.pdf"
+    lettre_pdf.write_bytes(pdf(pages=2))
+    se_connecter(page, live_server, operateur)
+    page.goto(f"{live_server.url}/appels/{appel.reference}/lettre/")
+
+    page.get_by_label("Statut de l'organisme").fill("Association loi 1901")
+    expect(page.locator("#etat-brouillon")).to_contain_text("non déposé", timeout=5000)  # enregistré tout seul
+    assert Candidature.objects.get().brouillon["statut_organisme"] == ["Association loi 1901"]
+    page.get_by_label("Expérience dans le champ de la santé des plus démunis").fill("Maraudes depuis 2010.")
+    page.get_by_label("Dispositif envisagé").select_option("EMSP")
+    page.get_by_label("S'agit-il d'un projet existant ?").select_option("non")
+    # Les cases du DSFR se cochent par leur libellé, qui recouvre la case : comme le ferait une personne.
+    page.locator("label[for=id_publics_0]").click()
+    page.locator("label[for=id_territoires_0]").click()
+    page.get_by_label("Nature de la proposition", exact=False).fill("Consultations de rue.")
+    page.get_by_label("Estimation de la file active (personnes)").fill("80")
+    page.get_by_label("Budget annuel demandé (€)").fill("180000")
+    page.locator("#id_equipe-0-profession").fill("Infirmier")
+    page.locator("#id_equipe-0-etp").fill("1")
+    page.locator("label[for=id_equipe-0-professionnel_sante]").click()
+    page.get_by_role("button", name="Ajouter une ligne").first.click()
+    page.locator("#id_equipe-1-profession").fill("Médiatrice en santé")
+    page.locator("#id_equipe-1-etp").fill("0,5")
+    page.get_by_label("Fichier").set_input_files(str(lettre_pdf))
+    page.get_by_role("button", name="Joindre").click()
+    expect(page.get_by_role("status").first).to_contain_text("est joint (2 pages)")
+
+    page.get_by_role("button", name="Déposer la lettre").click()
+
+    depot = Depot.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Dépôt n° {depot.numero}")
+    assert [m["profession"] for m in depot.contenu["lettre"]["equipe"]] == ["Infirmier", "Médiatrice en santé"]
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name="Télécharger l'accusé de dépôt (PDF)").click()
+    assert telechargement.value.suggested_filename == f"accuse-{depot.numero}.pdf"
+    assert page.erreurs_csp == []

@@ -45,3 +45,47 @@ class CritereFactory(factory.django.DjangoModelFactory):
     appel = factory.SubFactory(AppelFactory)
     libelle = factory.Sequence(lambda n: f"Critère {n}")
     poids = 25
+
+
+def pdf(pages=1) -> bytes:
+    """Un vrai PDF de `pages` pages blanches."""
+    import io
+
+    from pypdf import PdfWriter
+
+    ecrivain = PdfWriter()
+    for _ in range(pages):
+        ecrivain.add_blank_page(width=595, height=842)
+    tampon = io.BytesIO()
+    ecrivain.write(tampon)
+    return tampon.getvalue()
+
+
+def lettre_complete(appel, **remplacements) -> dict:
+    """Les données d'un formulaire de lettre prête à déposer (une infirmière dans l'équipe)."""
+    territoire = appel.region.enfants.first() or appel.region
+    donnees = {
+        "statut_organisme": "Association loi 1901",
+        "experience": "Quinze ans de maraudes sanitaires.",
+        "dispositif_envisage": "indetermine",
+        "projet_existant": "non",
+        "publics": ["rue", "campements"],
+        "territoires": [territoire.code],
+        "nature_proposition": "Consultations de rue et accompagnement vers le droit commun.",
+        "file_active": "120",
+        "budget_demande": "250000",
+        "equipe-TOTAL_FORMS": "2",
+        "equipe-INITIAL_FORMS": "0",
+        "equipe-0-profession": "Infirmière",
+        "equipe-0-etp": "1,5",
+        "equipe-0-professionnel_sante": "on",
+        "equipe-1-profession": "Travailleur social",
+        "equipe-1-etp": "1",
+        "partenariats-TOTAL_FORMS": "1",
+        "partenariats-INITIAL_FORMS": "0",
+        "partenariats-0-nom": "PASS du centre hospitalier",
+        "partenariats-0-nature": "Consultations et bilans",
+        "partenariats-0-etat": "acte",
+    }
+    donnees.update(remplacements)
+    return donnees

@@ -1,0 +1,158 @@
+"""Les pages des appels : liste et détail publics, cahier des charges, et leur gestion par les planificateurs."""
+
+import io
+
+from django.contrib import messages
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from appels.forms import AppelForm, FiltreAppelsForm, GrilleFormSet
+from appels.models import Appel, StatutAppel
+from appels.services import TransitionImpossible, enregistrer_appel, publier_appel
+from config.policy import Regle, acces, autorise, regions_visibles
+
+# Rang d'un appel publié dans la liste publique : ouverts, puis à venir, puis les autres.
+OUVERT, A_VENIR, AUTRE = 0, 1, 2
+
+
+def appels_geres(user):
+    """Les appels que l'utilisateur gère, brouillons compris : ceux de sa région, tous pour un administrateur."""
+    return Appel.objects.filter(region__in=regions_visibles(user))
+
+
+def appels_visibles(user):
+    """Les appels publiés, plus les brouillons de la région de qui gère les appels."""
+    if autorise(user, Regle.GERER_APPELS):
+        return Appel.objects.publies() | appels_geres(user)
+    return Appel.objects.publies()
+
+
+def rang_public(maintenant):
+    """Ouvert (0), à venir (1) ou autre (2) à cet instant : l'ordre de la liste publique et son badge d'état."""
+    publie = Q(statut=StatutAppel.PUBLIE)
+    return Case(
+        When(publie & Q(ouverture__lte=maintenant, cloture__gt=maintenant), then=Value(OUVERT)),
+        When(publie & Q(ouverture__gt=maintenant), then=Value(A_VENIR)),
+        default=Value(AUTRE),
+        output_field=IntegerField(),
+    )
+
+
+def appels_publics(maintenant):
+    """Les appels publiés dans l'ordre de la liste publique, en une requête (et une pour leurs types) : les
+    ouverts d'abord, date limite la plus proche en tête ; puis ceux qui ouvriront ; puis les autres, du plus
+    récent au plus ancien."""
+    cloture_a_venir = Case(When(rang__lt=AUTRE, then=F("cloture")))
+    return (
+        Appel.objects.publies()
+        .annotate(rang=rang_public(maintenant))
+        .order_by("rang", cloture_a_venir.asc(nulls_last=True), "-cloture", "pk")
+        .select_related("region")
+        .prefetch_related("types_cibles")
+    )
+
+
+@acces(Regle.PUBLIC)
+def liste(request):
+    filtres = FiltreAppelsForm(request.GET or None)
+    appels = appels_publics(timezone.now())
+    if filtres.is_bound and filtres.is_valid():
+        appels = filtres.filtrer(appels)
+    contexte = {"filtres": filtres, "appels": appels, "peut_gerer": autorise(request.user, Regle.GERER_APPELS)}
+    return render(request, "appels/liste.html", contexte)
+
+
+@acces(Regle.PUBLIC)
+def detail(request, reference):
+    appels = appels_visibles(request.user)
+    appel = get_object_or_404(
+        appels.select_related("region", "horizon").annotate(rang=rang_public(timezone.now())), reference=reference
+    )
+    contexte = {
+        "appel": appel,
+        "precedent": appels.filter(pk=appel.appel_precedent_id).first() if appel.appel_precedent_id else None,
+        "suites": appels.filter(appel_precedent=appel).order_by("cloture"),
+        "taille_cahier": taille_cahier(appel),
+        "peut_gerer": autorise(request.user, Regle.GERER_APPELS)
+        and appels_geres(request.user).filter(pk=appel.pk).exists(),
+    }
+    return render(request, "appels/detail.html", contexte)
+
+
+def taille_cahier(appel) -> int | None:
+    """La taille du cahier des charges en octets ; None s'il n'y en a pas ou si le fichier manque."""
+    if not appel.cahier_des_charges:
+        return None
+    try:
+        return appel.cahier_des_charges.size
+    except OSError:
+        return None
+
+
+@acces(Regle.PUBLIC)
+def cahier(request, reference):
+    appel = get_object_or_404(appels_visibles(request.user), reference=reference)
+    if taille_cahier(appel) is None:
+        raise Http404("Cet appel n'a pas de cahier des charges.")
+    # Lu d'un bloc (10 Mo au plus, valider_pdf) : le fichier est refermé tout de suite, même quand la réponse
+    # n'est jamais lue jusqu'au bout (client de test, connexion coupée).
+    with appel.cahier_des_charges.open("rb") as fichier:
+        contenu = io.BytesIO(fichier.read())
+    return FileResponse(contenu, content_type="application/pdf", filename=f"{appel.reference}-cahier-des-charges.pdf")
+
+
+@acces(Regle.GERER_APPELS)
+def gestion(request):
+    appels = (
+        appels_geres(request.user)
+        .select_related("region")
+        .annotate(rang=rang_public(timezone.now()))
+        .order_by("-updated_at", "pk")
+    )
+    return render(request, "appels/gestion.html", {"appels": appels})
+
+
+@acces(Regle.GERER_APPELS)
+def creer(request):
+    return formulaire(request, Appel())
+
+
+@acces(Regle.GERER_APPELS)
+def modifier(request, reference):
+    appel = get_object_or_404(appels_geres(request.user).select_related("region"), reference=reference)
+    if appel.statut != StatutAppel.BROUILLON:
+        messages.error(request, f"Cet appel est « {appel.get_statut_display()} » : seul un brouillon se modifie.")
+        return redirect("appels:detail", reference=appel.reference)
+    return formulaire(request, appel)
+
+
+def formulaire(request, appel):
+    """Saisie d'un brouillon et de sa grille de notation ; l'enregistrement mène à la page de l'appel."""
+    donnees, fichiers = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = AppelForm(donnees, fichiers, instance=appel, user=request.user)
+    grille = GrilleFormSet(donnees, instance=appel, prefix="criteres")
+    if request.method == "POST" and all([form.is_valid(), grille.is_valid()]):
+        try:
+            appel = enregistrer_appel(form=form, formset=grille)
+        except TransitionImpossible as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, "Brouillon enregistré. Il reste invisible du public jusqu'à sa publication.")
+        return redirect("appels:detail", reference=appel.reference)
+    return render(request, "appels/formulaire.html", {"form": form, "grille": grille, "appel": appel})
+
+
+@acces(Regle.GERER_APPELS)
+@require_POST
+def publier(request, reference):
+    appel = get_object_or_404(appels_geres(request.user), reference=reference)
+    try:
+        publier_appel(appel=appel)
+    except TransitionImpossible as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, "Appel publié : il est désormais visible de tous.")
+    return redirect("appels:detail", reference=appel.reference)

@@ -1,0 +1,264 @@
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pypdf import PdfReader
+
+from appels import candidatures
+from appels.models import Candidature, Depot, StatutCandidature
+from dispositifs.models import TypeDispositif
+from tests.appels.factories import AppelFactory, lettre_complete, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def appel(region_hdf):
+    appel = AppelFactory(reference="ami-essai", types_cibles=[TypeDispositif.objects.get(code="LHSS-MOBILE")])
+    appel.types_exclus.set([TypeDispositif.objects.get(code="EMPP")])
+    return appel
+
+
+@pytest.fixture
+def candidature(appel, organisme):
+    return candidatures.candidature_pour(appel=appel, organisme=organisme)
+
+
+def enregistrer(client, appel, donnees, version=0):
+    return client.post(
+        f"/appels/{appel.reference}/lettre/brouillon/",
+        {**donnees, "version_brouillon": version},
+        headers={"Accept": "application/json"},
+    )
+
+
+def deposer(client, appel, donnees, version, cle="cle-unique-1"):
+    """Le bouton « Déposer » : ce qui est à l'écran (version lue comprise, sauf None) et la clé du formulaire."""
+    envoi = {**donnees, "cle_depot": cle} | ({} if version is None else {"version_brouillon": version})
+    return client.post(f"/appels/{appel.reference}/lettre/deposer/", envoi)
+
+
+def test_le_brouillon_garde_tout_meme_incomplet_et_ne_se_voit_pas_comme_depose(client, operateur, appel):
+    client.force_login(operateur)
+
+    reponse = enregistrer(client, appel, {"experience": "Maraudes", "file_active": "beaucoup"})
+
+    assert reponse.status_code == 200 and reponse.json()["version"] == 1
+    candidature = Candidature.objects.get()
+    assert candidature.brouillon["file_active"] == ["beaucoup"]  # rien n'est perdu, même invalide
+    assert candidature.statut == StatutCandidature.BROUILLON and not candidature.depots.exists()
+    page = client.get(f"/appels/{appel.reference}/lettre/").content.decode()
+    assert "non déposée" in page and "Maraudes" in page
+
+
+def test_deux_onglets_ne_s_ecrasent_pas(client, operateur, appel):
+    client.force_login(operateur)
+    enregistrer(client, appel, {"experience": "Premier onglet"}, version=0)
+
+    reponse = enregistrer(client, appel, {"experience": "Second onglet"}, version=0)
+
+    assert reponse.status_code == 409
+    assert "enregistré ailleurs" in reponse.json()["erreur"]
+    assert Candidature.objects.get().brouillon["experience"] == ["Premier onglet"]
+
+
+def test_depot_numero_horodatage_empreinte_accuse_et_courriel(
+    client, operateur, appel, django_capture_on_commit_callbacks
+):
+    client.force_login(operateur)
+
+    with django_capture_on_commit_callbacks(execute=True):  # l'accusé part après la validation du dépôt
+        reponse = deposer(client, appel, lettre_complete(appel), version=0)
+
+    depot = Depot.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == f"/candidatures/depots/{depot.numero}/"
+    assert depot.numero.startswith("AMI-") and depot.numero.endswith("-00001")
+    assert depot.empreinte == candidatures.empreinte(depot.contenu)
+    assert depot.contenu["lettre"]["equipe"][0]["etp"] == "1.5"  # « 1,5 » saisi à la française
+    with depot.accuse.open("rb") as fichier:
+        texte = "".join(page.extract_text() for page in PdfReader(fichier).pages)
+    assert depot.numero in texte and depot.empreinte[:32] in texte.replace("\n", "")
+    (courriel,) = mail.outbox
+    assert courriel.to == [operateur.email] and courriel.attachments[0][0] == f"accuse-{depot.numero}.pdf"
+    telechargement = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")
+    assert telechargement.status_code == 200
+    telechargement.close()
+
+
+def test_depot_accepte_juste_avant_la_date_limite_et_refuse_a_l_instant_meme(operateur, candidature, appel):
+    candidature.brouillon = {k: v if isinstance(v, list) else [v] for k, v in lettre_complete(appel).items()}
+    candidature.save()
+
+    with pytest.raises(candidatures.Refus) as refus:
+        candidatures.deposer(candidature=candidature, user=operateur, cle="a-l-heure", maintenant=appel.cloture)
+    depot = candidatures.deposer(
+        candidature=candidature,
+        user=operateur,
+        cle="juste-avant",
+        maintenant=appel.cloture - datetime.timedelta(microseconds=1),
+    )
+
+    assert "Dépôt refusé : la date limite était le" in str(refus.value)
+    assert "(heure de Paris)" in str(refus.value)
+    assert Depot.objects.get() == depot
+
+
+def test_depot_hors_delai_refuse_par_la_page_avec_un_message_clair(client, operateur, appel):
+    client.force_login(operateur)
+    enregistrer(client, appel, lettre_complete(appel))
+    appel.cloture = timezone.now() - datetime.timedelta(seconds=1)
+    appel.ouverture = appel.cloture - datetime.timedelta(days=30)
+    appel.save()
+
+    reponse = deposer(client, appel, {}, version=None)
+
+    assert reponse.status_code == 400
+    assert "Dépôt refusé : la date limite était le" in reponse.content.decode()
+    assert not Depot.objects.exists()
+
+
+def test_une_equipe_sans_professionnel_de_sante_ne_peut_pas_deposer(client, operateur, appel):
+    client.force_login(operateur)
+    donnees = lettre_complete(appel)
+    del donnees["equipe-0-professionnel_sante"]
+
+    reponse = deposer(client, appel, donnees, version=0)
+
+    assert reponse.status_code == 400
+    assert "L&#x27;équipe prévue doit compter au moins un professionnel de santé." in reponse.content.decode()
+    assert not Depot.objects.exists()
+    assert Candidature.objects.get().brouillon["equipe-0-profession"] == ["Infirmière"]  # la saisie est gardée
+
+
+def test_un_type_exclu_de_l_appel_est_refuse_en_francais(client, operateur, appel):
+    client.force_login(operateur)
+
+    reponse = deposer(client, appel, lettre_complete(appel, dispositif_envisage="EMPP"), version=0)
+
+    assert "n&#x27;est pas éligible à cet appel" in reponse.content.decode()
+    assert not Depot.objects.exists()
+
+
+def test_les_champs_manquants_sont_nommes(client, operateur, appel):
+    client.force_login(operateur)
+
+    contenu = deposer(client, appel, lettre_complete(appel, budget_demande="", publics=[]), version=0).content.decode()
+
+    assert "Indiquez le budget demandé." in contenu and "Indiquez les publics concernés." in contenu
+
+
+def test_un_double_clic_ne_cree_qu_un_depot(client, operateur, appel):
+    client.force_login(operateur)
+    deposer(client, appel, lettre_complete(appel), version=0, cle="meme-cle")
+
+    second = deposer(client, appel, lettre_complete(appel), version=1, cle="meme-cle")
+
+    assert second.status_code == 302
+    assert Depot.objects.count() == 1
+
+
+def test_les_modifications_restent_a_part_jusqu_au_nouveau_depot(client, operateur, appel):
+    client.force_login(operateur)
+    deposer(client, appel, lettre_complete(appel), version=0, cle="v1")
+    premier = Depot.objects.get()
+
+    enregistrer(client, appel, lettre_complete(appel, budget_demande="300000"), version=1)
+    assert Candidature.objects.get().depot_courant.contenu["lettre"]["budget_demande"] == "250000"
+    assert Candidature.objects.get().brouillon_modifie_depuis_depot
+    deposer(client, appel, lettre_complete(appel, budget_demande="300000"), version=2, cle="v2")
+
+    versions = [(d.version, d.contenu["lettre"]["budget_demande"]) for d in Depot.objects.order_by("version")]
+    assert versions == [(1, "250000"), (2, "300000")]
+    premier.refresh_from_db()
+    assert premier.contenu["lettre"]["budget_demande"] == "250000"
+
+
+def test_un_faux_pdf_est_refuse(client, operateur, appel):
+    client.force_login(operateur)
+    faux = SimpleUploadedFile("lettre.pdf", b"\x89PNG\r\n\x1a\n pas un pdf", content_type="application/pdf")
+
+    reponse = client.post(
+        f"/appels/{appel.reference}/lettre/pieces/", {"nature": "lettre", "fichier": faux}, follow=True
+    )
+
+    assert "Ce fichier n&#x27;est pas un PDF" in reponse.content.decode()
+    assert not Candidature.objects.get().pieces.exists()
+
+
+def test_une_lettre_de_plus_de_quatre_pages_est_refusee(client, operateur, appel):
+    client.force_login(operateur)
+    longue = SimpleUploadedFile("lettre.pdf", pdf(pages=5), content_type="application/pdf")
+    courte = SimpleUploadedFile("lettre.pdf", pdf(pages=4), content_type="application/pdf")
+
+    refus = client.post(
+        f"/appels/{appel.reference}/lettre/pieces/", {"nature": "lettre", "fichier": longue}, follow=True
+    )
+    client.post(f"/appels/{appel.reference}/lettre/pieces/", {"nature": "lettre", "fichier": courte})
+
+    assert "La lettre d&#x27;intention fait 5 pages : 4 au plus." in refus.content.decode()
+    assert list(Candidature.objects.get().pieces.values_list("pages", flat=True)) == [4]
+
+
+def test_un_operateur_ne_lit_pas_le_depot_d_un_autre_organisme(client, operateur, operateur_autre, appel):
+    client.force_login(operateur)
+    deposer(client, appel, lettre_complete(appel), version=0)
+    numero = Depot.objects.get().numero
+
+    client.force_login(operateur_autre)
+
+    assert client.get(f"/candidatures/depots/{numero}/").status_code == 404
+    assert client.get(f"/candidatures/depots/{numero}/accuse.pdf").status_code == 404  # refusé avant tout fichier
+    organisme_du_premier = operateur.organismes.get().pk
+    assert client.get(f"/appels/{appel.reference}/lettre/?organisme={organisme_du_premier}").status_code == 404
+
+
+def test_l_instructeur_de_la_region_lit_le_depot_mais_pas_la_dreets_sans_co_instruction(
+    client, operateur, instructeur, dreets, appel
+):
+    client.force_login(operateur)
+    deposer(client, appel, lettre_complete(appel), version=0)
+    numero = Depot.objects.get().numero
+
+    client.force_login(instructeur)
+    assert client.get(f"/candidatures/depots/{numero}/").status_code == 200
+    client.force_login(dreets)
+    assert client.get(f"/candidatures/depots/{numero}/").status_code == 404
+    appel.co_instruction_dreets = True
+    appel.save()
+    assert client.get(f"/candidatures/depots/{numero}/").status_code == 200
+
+
+def test_mes_candidatures_en_nombre_de_requetes_constant(client, operateur, django_assert_num_queries):
+    client.force_login(operateur)
+    candidatures.candidature_pour(appel=AppelFactory(), organisme=operateur.organismes.get())
+    # session, utilisateur, candidatures avec appel et organisme, leurs dépôts
+    with django_assert_num_queries(4):
+        client.get("/candidatures/")
+    for _ in range(20):
+        candidatures.candidature_pour(appel=AppelFactory(), organisme=operateur.organismes.get())
+    with django_assert_num_queries(4):
+        assert len(client.get("/candidatures/").context["candidatures"]) == 21
+
+
+def test_l_accuse_se_lit_comme_un_pdf(client, operateur, appel):
+    client.force_login(operateur)
+    deposer(client, appel, lettre_complete(appel), version=0)
+    depot = Depot.objects.get()
+
+    reponse = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")
+    contenu = b"".join(reponse.streaming_content)
+    reponse.close()
+
+    assert len(PdfReader(io.BytesIO(contenu)).pages) == 1
+
+
+def test_une_ligne_de_partenariat_laissee_blanche_ne_bloque_pas_le_depot(client, operateur, appel):
+    client.force_login(operateur)
+    donnees = lettre_complete(appel)
+    donnees.update({"partenariats-TOTAL_FORMS": "2", "partenariats-1-nom": "", "partenariats-1-etat": ""})
+
+    assert deposer(client, appel, donnees, version=0).status_code == 302
+    assert len(Depot.objects.get().contenu["lettre"]["partenariats"]) == 1
