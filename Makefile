@@ -53,3 +53,10 @@ test: install chromium quality ## Lance ruff puis toute la suite de tests
 bench-finess: export DEBUG ?= 1
 bench-finess: install ## Mesure l'import FINESS de 100 000 lignes
 	$(MANAGE) mesurer_import_finess
+
+.PHONY: load-depot
+# Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la commande (voir son --help).
+load-depot: export DEBUG ?= 1
+load-depot: export DJANGO_SETTINGS_MODULE ?= config.settings
+load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL requis)
+	$(MANAGE) mesurer_depots

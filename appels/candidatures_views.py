@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -155,7 +155,12 @@ def accuse(request, numero):
     if not depot.accuse:
         generer_accuse(depot.pk)  # en cas de file Celery en retard : produit ici, une seule fois
         depot.refresh_from_db()
-    return FileResponse(depot.accuse.open("rb"), as_attachment=True, filename=f"accuse-{depot.numero}.pdf")
+    # Quelques kilo-octets : lus d'un coup, le fichier est refermé aussitôt.
+    with depot.accuse.open("rb") as fichier:
+        contenu = fichier.read()
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="accuse-{depot.numero}.pdf"'
+    return reponse
 
 
 @acces(Regle.DEPOSER)

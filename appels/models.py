@@ -255,3 +255,118 @@ class PieceJointe(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class Avis(models.Model):
+    """L'avis d'un évaluateur sur une candidature : une note de 0 à 10 par critère de la grille, un commentaire
+    partagé avec les autres évaluateurs et une annotation que lui seul voit.
+
+    Le total, sur 100, vaut Σ note × poids / Σ poids × 10 ; il n'existe que lorsque tous les critères sont notés
+    (l'avis est alors « complet » et compte dans l'avancement de l'instruction).
+    """
+
+    candidature = models.ForeignKey(
+        Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="avis"
+    )
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="évaluateur", on_delete=models.PROTECT, related_name="avis"
+    )
+    notes = models.JSONField("notes", default=dict, blank=True, help_text="{identifiant du critère: note de 0 à 10}")
+    total = models.DecimalField("total sur 100", max_digits=5, decimal_places=2, null=True, blank=True)
+    complet = models.BooleanField("complet", default=False, help_text="Tous les critères de la grille sont notés.")
+    commentaire = models.TextField("commentaire", blank=True, help_text="Lu par les autres évaluateurs.")
+    annotation_privee = models.TextField("annotation privée", blank=True, help_text="Lue par son seul auteur.")
+    version = models.PositiveIntegerField("version", default=1)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "avis"
+        verbose_name_plural = "avis"
+        ordering = ["candidature", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["candidature", "auteur"], name="un_avis_par_evaluateur")]
+
+    def __str__(self):
+        return f"Avis de {self.auteur} sur {self.candidature_id}"
+
+
+class NatureDecision(models.TextChoices):
+    RETENUE = "retenue", "Retenue"
+    NON_RETENUE = "non_retenue", "Non retenue"
+    REORIENTEE = "reorientee", "Réorientée vers un autre type"
+
+
+class Decision(models.Model):
+    """La décision de l'ARS sur une candidature ; l'opérateur en est informé et la lit dans « Mes candidatures »."""
+
+    candidature = models.OneToOneField(
+        Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="decision"
+    )
+    nature = models.CharField("décision", max_length=15, choices=NatureDecision.choices)
+    type_propose = models.ForeignKey(
+        "dispositifs.TypeDispositif",
+        verbose_name="type proposé",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions_reorientees",
+        help_text="Le type vers lequel l'ARS repositionne le projet.",
+    )
+    motif = models.TextField("motif", blank=True, help_text="Communiqué à l'opérateur.")
+    montant_retenu = models.DecimalField("montant retenu (€)", max_digits=12, decimal_places=0, null=True, blank=True)
+    capacite_retenue = models.DecimalField(
+        "capacité retenue", max_digits=8, decimal_places=2, null=True, blank=True, help_text="Dans l'unité du type."
+    )
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="décidée par", on_delete=models.PROTECT, related_name="decisions"
+    )
+    decide_le = models.DateTimeField("décidée le")
+    version = models.PositiveIntegerField("version", default=1)
+
+    class Meta:
+        verbose_name = "décision"
+        constraints = [
+            models.CheckConstraint(
+                name="type_propose_si_reorientee",
+                condition=~Q(nature="reorientee") | Q(type_propose__isnull=False),
+                violation_error_message="Une réorientation indique le type proposé.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} — {self.candidature_id}"
+
+
+class DemandeComplement(models.Model):
+    """Une demande de l'ARS pour compléter le dossier, et la réponse confirmée de l'opérateur."""
+
+    candidature = models.ForeignKey(
+        Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="complements"
+    )
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur",
+        verbose_name="demandée par",
+        on_delete=models.PROTECT,
+        related_name="complements_demandes",
+    )
+    message = models.TextField("message de l'ARS")
+    demandee_le = models.DateTimeField("demandée le", auto_now_add=True)
+    reponse = models.TextField("réponse de l'opérateur", blank=True)
+    repondu_par = models.ForeignKey(
+        "comptes.Utilisateur",
+        verbose_name="répondue par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complements_repondus",
+    )
+    repondue_le = models.DateTimeField("répondue le", null=True, blank=True)
+    confirmee = models.BooleanField("réponse confirmée", default=False)
+
+    class Meta:
+        verbose_name = "demande de complément"
+        verbose_name_plural = "demandes de complément"
+        ordering = ["candidature", "demandee_le", "pk"]
+
+    def __str__(self):
+        return f"Demande de complément du {self.demandee_le:%d/%m/%Y}"

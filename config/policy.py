@@ -23,6 +23,7 @@ class Regle(StrEnum):
     PLANIFIER = "planifier"
     GERER_APPELS = "gerer_appels"
     DEPOSER = "deposer"
+    INSTRUIRE = "instruire"
     ADMINISTRATION = "administration"
 
 
@@ -34,6 +35,7 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
+    Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 

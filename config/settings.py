@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "auditlog",
     "config.comptes",
     "territoires",
     "dispositifs",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # En dernier, comme le demande django-axes.
@@ -101,6 +103,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# Journal d'audit unique (django-auditlog) : chaque étape de la boucle, datée et attribuée.
+# Le brouillon enregistré à chaque frappe n'y entre pas : seuls comptent les actes (dépôt, décision…).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "dispositifs.Cible",
+    "dispositifs.Dispositif",
+    "dispositifs.EvenementCapacite",
+    "appels.Appel",
+    "appels.Critere",
+    {
+        "model": "appels.Candidature",
+        "exclude_fields": [
+            "brouillon",
+            "version_brouillon",
+            "brouillon_enregistre_le",
+            "brouillon_modifie_depuis_depot",
+        ],
+    },
+    "appels.Depot",
+    "appels.PieceJointe",
+)
 
 # Comptes et connexion
 AUTH_USER_MODEL = "comptes.Utilisateur"

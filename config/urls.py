@@ -14,6 +14,7 @@ urlpatterns = [
     path("planification/", include("dispositifs.urls")),
     path("appels/", include("appels.urls")),
     path("", include("appels.candidatures_urls")),
+    path("instruction/", include("appels.instruction_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),

@@ -24,6 +24,7 @@ ROLES_ATTENDUS = {
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
+    Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -44,7 +45,7 @@ def donnees_exemple(casting, settings, tmp_path):
     """Une ligne de chaque modèle qu'une URL de détail désigne, dans la région des agents du casting."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from appels.models import Candidature, Depot
+    from appels.models import Candidature, DemandeComplement, Depot
     from tests.appels.factories import AppelFactory
     from tests.dispositifs.factories import CibleFactory, DispositifFactory
 
@@ -63,11 +64,16 @@ def donnees_exemple(casting, settings, tmp_path):
         empreinte="0" * 64,
         cle_idempotence="exemple",
     )
+    DemandeComplement.objects.create(candidature=candidature, auteur=casting[Role.INSTRUCTEUR], message="Exemple")
     return CibleFactory(), DispositifFactory(), depot
 
 
-# Journaux de django-axes : lecture seule, l'ajout est refusé à tous, administrateurs compris.
-INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")}
+# Journaux en lecture seule, administrateurs compris : tentatives de connexion (django-axes) et journal
+# d'audit, où personne ne peut ajouter ni effacer une entrée.
+INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")} | {
+    "admin:auditlog_logentry_add",
+    "admin:auditlog_logentry_delete",
+}
 
 # Paramètres sans lesquels une vue refuse la requête comme malformée.
 PARAMETRES_EXEMPLE = {"admin:autocomplete": "?app_label=comptes&model_name=utilisateur&field_name=region"}
@@ -91,6 +97,9 @@ MODELES_PAR_URL = {
     "dispositif-detail": "dispositifs.Dispositif",
     "cible-detail": "dispositifs.Cible",
     "planification:historique": "dispositifs.Cible",
+    "instruction:candidature": "appels.Candidature",
+    "instruction:complement_de_candidature": "appels.Candidature",
+    "instruction:repondre": "appels.DemandeComplement",
     "candidature-detail": "appels.Candidature",
 }
 VALEURS_PAR_URL = {
@@ -108,6 +117,11 @@ VALEURS_PAR_URL = {
     ("candidatures:deposer", "reference"): "appel-fictif-exemple",
     ("candidatures:depot", "numero"): "AMI-2026-001-00001",
     ("candidatures:accuse", "numero"): "AMI-2026-001-00001",
+    ("instruction:file", "reference"): "appel-fictif-exemple",
+    ("instruction:classement", "reference"): "appel-fictif-exemple",
+    ("instruction:export_csv", "reference"): "appel-fictif-exemple",
+    ("instruction:export_xlsx", "reference"): "appel-fictif-exemple",
+    ("instruction:pieces", "reference"): "appel-fictif-exemple",
 }
 
 
@@ -222,7 +236,6 @@ def test_chaque_url_repond_selon_sa_regle_pour_chaque_role(client, casting, donn
         # Dans l'administration, une redirection peut être un refus ou un objet absent : on la suit.
         response = client.get(chemin + PARAMETRES_EXEMPLE.get(nom, ""), follow=chemin.startswith("/admin/"))
         probleme = ecart(response, chemin, nom, role, attendu_autorise)
-        response.close()  # les téléchargements (FileResponse) tiennent un fichier ouvert
         if probleme:
             ecarts.append(probleme)
     assert ecarts == []

@@ -83,9 +83,7 @@ def test_depot_numero_horodatage_empreinte_accuse_et_courriel(
     assert depot.numero in texte and depot.empreinte[:32] in texte.replace("\n", "")
     (courriel,) = mail.outbox
     assert courriel.to == [operateur.email] and courriel.attachments[0][0] == f"accuse-{depot.numero}.pdf"
-    telechargement = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")
-    assert telechargement.status_code == 200
-    telechargement.close()
+    assert client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")["Content-Type"] == "application/pdf"
 
 
 def test_depot_accepte_juste_avant_la_date_limite_et_refuse_a_l_instant_meme(operateur, candidature, appel):
@@ -248,9 +246,7 @@ def test_l_accuse_se_lit_comme_un_pdf(client, operateur, appel):
     deposer(client, appel, lettre_complete(appel), version=0)
     depot = Depot.objects.get()
 
-    reponse = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")
-    contenu = b"".join(reponse.streaming_content)
-    reponse.close()
+    contenu = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf").content
 
     assert len(PdfReader(io.BytesIO(contenu)).pages) == 1
 
@@ -262,3 +258,12 @@ def test_une_ligne_de_partenariat_laissee_blanche_ne_bloque_pas_le_depot(client,
 
     assert deposer(client, appel, donnees, version=0).status_code == 302
     assert len(Depot.objects.get().contenu["lettre"]["partenariats"]) == 1
+
+
+def test_la_version_du_brouillon_reste_lisible_au_dela_de_mille(client, operateur, candidature):
+    Candidature.objects.filter(pk=candidature.pk).update(version_brouillon=1000)
+    client.force_login(operateur)
+
+    contenu = client.get(f"/appels/{candidature.appel.reference}/lettre/").content.decode()
+
+    assert 'name="version_brouillon" value="1000"' in contenu

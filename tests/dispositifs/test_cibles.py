@@ -167,3 +167,15 @@ def test_liste_des_cibles_en_nombre_de_requetes_constant(client, planificateur, 
         CibleFactory(territoire=TerritoireFactory(code=f"T{numero}"))
     with django_assert_num_queries(5):
         assert client.get("/api/v1/cibles/").json()["count"] == 21
+
+
+def test_les_identifiants_ne_sont_pas_formates_a_la_francaise_dans_les_formulaires(client, planificateur):
+    # USE_THOUSAND_SEPARATOR : sans |unlocalize, l'identifiant 12345 deviendrait « 12 345 » et le POST échouerait.
+    grand = TerritoireFactory(pk=12345, code="12345")
+    client.force_login(planificateur)
+
+    contenu = client.get(
+        f"/planification/cibles/?region=32&horizon={HorizonFactory().slug}&type=LHSS"
+    ).content.decode()
+
+    assert f'name="territoire" value="{grand.pk}"' in contenu

@@ -1,0 +1,184 @@
+"""Les exports d'un appel en instruction : un tableau (CSV, XLSX) des lettres, notes, avis et décisions, et
+une archive ZIP des PDF (accusés de dépôt et pièces jointes des dépôts instruits).
+
+Les colonnes sont fixes et dans le même ordre d'un export à l'autre ; l'annotation privée n'en sort jamais.
+"""
+
+import csv
+import zipfile
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from appels.lettre import lignes_lisibles
+from appels.models import Avis, DemandeComplement, Depot, PieceJointe
+from appels.tasks import generer_accuse
+
+COLONNES_DEPOT = ["Numéro de dépôt", "Version", "Déposé le", "Organisme", "Statut"]
+COLONNES_INSTRUCTION = [
+    "Équipe prévue",
+    "Partenariats",
+    "Pièces jointes",
+    "Avis complets",
+    "Note moyenne /100",
+    "Totaux par évaluateur",
+    "Moyennes par critère /10",
+    "Commentaires partagés",
+    "Compléments demandés",
+    "Décision",
+    "Type proposé",
+    "Montant retenu (€)",
+    "Capacité retenue",
+    "Motif de la décision",
+    "Décidée le",
+    "Décidée par",
+]
+COLONNES_NOTES = ["Numéro de dépôt", "Organisme", "Évaluateur", "Critère", "Poids", "Note /10", "Total de l'avis /100"]
+
+
+def colonnes(appel) -> list[str]:
+    """Les libellés de la lettre viennent de son formulaire : les mêmes pour tous les appels."""
+    return COLONNES_DEPOT + [libelle for libelle, _ in lignes_lisibles({}, appel)] + COLONNES_INSTRUCTION
+
+
+def depots_instruits(dossiers) -> dict:
+    """Le dépôt instruit (le dernier) de chaque candidature, par identifiant de candidature."""
+    numeros = [d.candidature.numero_depot for d in dossiers]
+    return {depot.candidature_id: depot for depot in Depot.objects.filter(numero__in=numeros)}
+
+
+def avis_par_candidature(appel) -> dict:
+    avis = Avis.objects.filter(candidature__appel=appel).select_related("auteur").order_by("created_at", "pk")
+    resultat = defaultdict(list)
+    for un_avis in avis:
+        resultat[un_avis.candidature_id].append(un_avis)
+    return resultat
+
+
+def lignes(appel, dossiers, criteres):
+    """Une ligne par candidature, dans l'ordre des colonnes."""
+    depots = depots_instruits(dossiers)
+    avis = avis_par_candidature(appel)
+    complements = defaultdict(list)
+    for demande in DemandeComplement.objects.filter(candidature__appel=appel):
+        complements[demande.candidature_id].append(demande)
+    for dossier in dossiers:
+        candidature = dossier.candidature
+        depot = depots[candidature.pk]
+        yield [
+            depot.numero,
+            depot.version,
+            timezone.localtime(depot.depose_le).replace(tzinfo=None),
+            candidature.organisme.nom,
+            candidature.get_statut_display(),
+            *[valeur for _, valeur in lignes_lisibles(dossier.lettre, appel)],
+            *_instruction(dossier, depot, avis[candidature.pk], criteres, complements[candidature.pk]),
+        ]
+
+
+def _instruction(dossier, depot, avis, criteres, complements) -> list:
+    lettre, decision, candidature = dossier.lettre, dossier.decision, dossier.candidature
+    complets = [a for a in avis if a.complet]
+    return [
+        " ; ".join(f"{m['profession']} {m['etp']} ETP" for m in lettre.get("equipe", [])),
+        " ; ".join(f"{p['nom']} ({p.get('etat', '')})" for p in lettre.get("partenariats", [])),
+        " ; ".join(p["nom"] for p in depot.contenu.get("pieces", [])),
+        len(complets),
+        round(candidature.moyenne, 2) if candidature.moyenne is not None else None,
+        " ; ".join(f"{a.auteur} : {_nombre(a.total)}" for a in complets),
+        " ; ".join(f"{c.libelle} (poids {c.poids}) : {_nombre(_moyenne(complets, c))}" for c in criteres),
+        " | ".join(f"{a.auteur} : {a.commentaire}" for a in avis if a.commentaire),
+        " | ".join(f"{d.message} → {d.reponse or 'sans réponse'}" for d in complements),
+        decision.get_nature_display() if decision else "",
+        decision.type_propose.sigle if decision and decision.type_propose else "",
+        decision.montant_retenu if decision else None,
+        decision.capacite_retenue if decision else None,
+        decision.motif if decision else "",
+        timezone.localtime(decision.decide_le).replace(tzinfo=None) if decision else None,
+        str(decision.auteur) if decision else "",
+    ]
+
+
+def _moyenne(avis, critere) -> Decimal | None:
+    notes = [a.notes[str(critere.pk)] for a in avis if str(critere.pk) in a.notes]
+    return (Decimal(sum(notes)) / len(notes)).quantize(Decimal("0.01")) if notes else None
+
+
+def _nombre(valeur) -> str:
+    return "—" if valeur is None else f"{valeur.normalize():f}".replace(".", ",")
+
+
+def cellule_csv(valeur) -> str:
+    """Nombres à la française pour le tableur (« 72,5 »), dates « 30/06/2026 23:59 », vide pour une absence."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, Decimal):
+        return _nombre(valeur)
+    if hasattr(valeur, "strftime"):
+        return valeur.strftime("%d/%m/%Y %H:%M")
+    return str(valeur)
+
+
+def ecrire_csv(sortie, appel, dossiers, criteres):
+    sortie.write("\ufeff")  # BOM : le tableur reconnaît l'UTF-8 et les accents
+    ecrivain = csv.writer(sortie, delimiter=";")
+    ecrivain.writerow(colonnes(appel))
+    for ligne in lignes(appel, dossiers, criteres):
+        ecrivain.writerow([cellule_csv(valeur) for valeur in ligne])
+
+
+def ecrire_xlsx(sortie, appel, dossiers, criteres):
+    """Deux feuilles : les candidatures (mêmes colonnes que le CSV) et les notes, une ligne par avis et critère."""
+    from openpyxl import Workbook  # chargé seulement pour cet export
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Candidatures"
+    feuille.append(colonnes(appel))
+    for ligne in lignes(appel, dossiers, criteres):
+        feuille.append(ligne)
+    notes = classeur.create_sheet("Notes")
+    notes.append(COLONNES_NOTES)
+    avis = avis_par_candidature(appel)
+    for dossier in dossiers:
+        for un_avis in avis[dossier.candidature.pk]:
+            for critere in criteres:
+                note = un_avis.notes.get(str(critere.pk))
+                notes.append(
+                    [
+                        dossier.candidature.numero_depot,
+                        dossier.candidature.organisme.nom,
+                        str(un_avis.auteur),
+                        critere.libelle,
+                        critere.poids,
+                        note,
+                        un_avis.total,
+                    ]
+                )
+    classeur.save(sortie)
+
+
+def archive_pieces(sortie, appel, dossiers):
+    """Le ZIP écrit dans `sortie` : un dossier par candidature, son accusé de dépôt et les pièces de son dépôt
+    (des PDF de 10 Mo au plus, vérifiés au dépôt)."""
+    depots = depots_instruits(dossiers)
+    pieces = {(p.candidature_id, p.empreinte): p for p in PieceJointe.objects.filter(candidature__appel=appel)}
+    with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as archive:
+        for dossier in dossiers:
+            depot = depots[dossier.candidature.pk]
+            dossier_zip = f"{depot.numero}-{slugify(dossier.candidature.organisme.nom)[:60]}"
+            if not depot.accuse:
+                generer_accuse(depot.pk)  # file Celery en retard : produit ici, une seule fois
+                depot.refresh_from_db()
+            _ajouter(archive, depot.accuse, f"{dossier_zip}/accuse-{depot.numero}.pdf")
+            for rang, decrite in enumerate(depot.contenu.get("pieces", []), start=1):
+                piece = pieces.get((depot.candidature_id, decrite["empreinte"]))
+                if piece is not None:
+                    _ajouter(archive, piece.fichier, f"{dossier_zip}/pieces/{rang:02d}-{decrite['nom']}")
+
+
+def _ajouter(archive, champ_fichier, nom):
+    with champ_fichier.open("rb") as source:
+        archive.writestr(nom, source.read())
