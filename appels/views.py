@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from appels.forms import AppelForm, FiltreAppelsForm, GrilleFormSet
 from appels.models import Appel, StatutAppel
-from appels.services import TransitionImpossible, enregistrer_appel, publier_appel
+from appels.services import TransitionImpossible, enregistrer_appel, proposer_depuis_ecarts, publier_appel
 from config.policy import Regle, acces, autorise, regions_visibles
+from dispositifs.forms import filtres_planification
 
 # Rang d'un appel publié dans la liste publique : ouverts, puis à venir, puis les autres.
 OUVERT, A_VENIR, AUTRE = 0, 1, 2
@@ -117,7 +118,23 @@ def gestion(request):
 
 @acces(Regle.GERER_APPELS)
 def creer(request):
-    return formulaire(request, Appel())
+    """Un nouvel appel ; depuis le tableau de planification, prérempli avec ses écarts."""
+    return formulaire(request, Appel(), initial=initial_depuis_planification(request))
+
+
+def initial_depuis_planification(request) -> dict:
+    if request.method != "GET" or not request.GET.get("horizon"):
+        return {}
+    filtres = filtres_planification(request.GET, request.user)
+    if not filtres.is_valid():
+        return {}
+    donnees = filtres.cleaned_data
+    return proposer_depuis_ecarts(
+        region=donnees["region"],
+        horizon=donnees["horizon"],
+        types=[t.code for t in donnees["type"]],
+        territoire=donnees["territoire"],
+    )
 
 
 @acces(Regle.GERER_APPELS)
@@ -129,10 +146,10 @@ def modifier(request, reference):
     return formulaire(request, appel)
 
 
-def formulaire(request, appel):
+def formulaire(request, appel, initial=None):
     """Saisie d'un brouillon et de sa grille de notation ; l'enregistrement mène à la page de l'appel."""
     donnees, fichiers = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = AppelForm(donnees, fichiers, instance=appel, user=request.user)
+    form = AppelForm(donnees, fichiers, instance=appel, user=request.user, initial=initial)
     grille = GrilleFormSet(donnees, instance=appel, prefix="criteres")
     if request.method == "POST" and all([form.is_valid(), grille.is_valid()]):
         try:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from config.policy import Regle, acces, peut_modifier_cible, regions_visibles
+from config.policy import Regle, acces, autorise, peut_modifier_cible, regions_visibles
 from dispositifs.forms import CibleForm, filtres_planification
 from dispositifs.models import Cible, TypeDispositif
 from dispositifs.planification import calculer_tableau, nombre
@@ -48,6 +48,7 @@ def tableau(request):
     form = filtres_planification(request.GET, request.user)
     contexte = {"form": form, "tableau": tableau_filtre(form) if form.is_valid() else None}
     contexte["peut_modifier"] = contexte["tableau"] and peut_modifier_cible(request.user, form.cleaned_data["region"])
+    contexte["peut_lancer_appel"] = contexte["peut_modifier"] and autorise(request.user, Regle.GERER_APPELS)
     return render(request, "dispositifs/planification/tableau.html", contexte)
 
 
