@@ -61,6 +61,7 @@ def creer_appels_demo() -> list[Appel]:
     )
     idf.types_cibles.set([types[c] for c in ("LHSS-MOBILE", "ACT-HLM", "EMSP", "SSIAD-PRECARITE")])
     idf.types_exclus.set([types["PASS-MOBILE"], types["EMPP"]])
+    creer_lettres_idf(idf)
     occitanie = creer_appel_occitanie(regions["76"], types)
     return [idf, occitanie]
 
@@ -113,3 +114,83 @@ def creer_places_occitanie(appel, region, types):
             quantite=places,
             reference=f"Résultat de l'appel {appel.reference} (date de démonstration)",
         )
+
+
+# Lettres fictives sur l'AMI d'Île-de-France : (organisme, état voulu, dispositif envisagé, budget).
+LETTRES_IDF = [
+    ("Association Rue et Santé Paris (fictive)", "deposee", "EMSP", "320000"),
+    ("Association Bidonvilles Accès aux Soins (fictive)", "modifiee", "LHSS-MOBILE", "410000"),
+    ("Centre hospitalier fictif de Seine-Saint-Denis", "brouillon", "SSIAD-PRECARITE", "250000"),
+]
+
+
+def creer_lettres_idf(appel) -> list:
+    """Des lettres fictives dans plusieurs états, créées par les services de dépôt eux-mêmes."""
+    from django.contrib.auth.hashers import make_password
+    from django.http import QueryDict
+
+    from appels import candidatures
+    from config.comptes.models import Role, Utilisateur
+
+    departement = appel.region.enfants.order_by("code").first()
+    resultats = []
+    for nom, etat, dispositif, budget in LETTRES_IDF:
+        organisme, _ = Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})
+        deposant, _ = Utilisateur.objects.get_or_create(
+            email=f"depot-{organisme.pk}@demo.example",
+            defaults={
+                "role": Role.OPERATEUR,
+                "first_name": "Opérateur",
+                "last_name": nom,
+                "password": make_password(None),
+            },
+        )
+        deposant.organismes.add(organisme)
+        candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+        if candidature.depots.exists():
+            resultats.append(candidature)
+            continue
+        donnees = QueryDict(mutable=True)
+        for champ, valeur in lettre_demo(dispositif, budget, departement.code).items():
+            donnees.setlist(champ, valeur if isinstance(valeur, list) else [valeur])
+        candidature = candidatures.enregistrer_brouillon(
+            candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
+        )
+        if etat != "brouillon":
+            candidatures.deposer(candidature=candidature, user=deposant, cle=f"demo-{organisme.pk}")
+        if etat == "modifiee":
+            donnees["budget_demande"] = str(int(budget) + 40000)
+            candidature.refresh_from_db()
+            candidatures.enregistrer_brouillon(
+                candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
+            )
+        resultats.append(candidature)
+    return resultats
+
+
+def lettre_demo(dispositif, budget, territoire) -> dict:
+    return {
+        "statut_organisme": "Association loi 1901 (fictive)",
+        "experience": "Maraudes sanitaires et accompagnement vers le droit commun depuis plusieurs années (fictif).",
+        "dispositif_envisage": dispositif,
+        "projet_existant": "non",
+        "publics": ["rue", "campements"],
+        "attention_perinatalite": "on",
+        "territoires": [territoire],
+        "nature_proposition": "Consultations infirmières de rue, bilans de santé, orientation vers la PASS (fictif).",
+        "alliance": "Binômes infirmier et médiateur en santé.",
+        "file_active": "150",
+        "budget_demande": budget,
+        "equipe-TOTAL_FORMS": "2",
+        "equipe-INITIAL_FORMS": "0",
+        "equipe-0-profession": "Infirmier",
+        "equipe-0-etp": "2",
+        "equipe-0-professionnel_sante": "on",
+        "equipe-1-profession": "Médiateur en santé",
+        "equipe-1-etp": "1",
+        "partenariats-TOTAL_FORMS": "1",
+        "partenariats-INITIAL_FORMS": "0",
+        "partenariats-0-nom": "PASS de l'hôpital fictif",
+        "partenariats-0-nature": "Consultations et bilans",
+        "partenariats-0-etat": "acte",
+    }

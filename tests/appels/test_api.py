@@ -109,3 +109,18 @@ def test_un_operateur_ne_voit_pas_les_brouillons(client):
     client.force_login(UtilisateurFactory(operateur=True))
 
     assert client.get("/api/v1/appels/").json()["count"] == 0
+
+
+def test_la_demo_cree_des_lettres_dans_plusieurs_etats(settings):
+    from appels.models import Candidature
+    from territoires.services import importer_territoires
+
+    settings.DEBUG = True
+    importer_territoires()
+    call_command("charger_demo")
+    call_command("charger_demo")  # rejouable
+
+    lettres = {c.organisme.nom: c for c in Candidature.objects.filter(appel__reference="idf-aller-vers-segur-27")}
+    assert len(lettres) == 3
+    etats = sorted((c.statut, c.brouillon_modifie_depuis_depot, c.depots.count()) for c in lettres.values())
+    assert etats == [("brouillon", False, 0), ("deposee", False, 1), ("deposee", True, 1)]
