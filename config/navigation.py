@@ -22,6 +22,7 @@ MENU = [
     Entree("Cartographie", "catalogue:carte", Regle.PUBLIC),
     Entree("Appels", "appels:liste", Regle.PUBLIC),
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
+    Entree("Opérateurs", "demandes_inscription", Regle.GERER_OPERATEURS),
     Entree("API", "api-docs", Regle.PUBLIC),
     Entree("Administration", "admin:index", Regle.ADMINISTRATION),
 ]

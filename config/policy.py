@@ -24,6 +24,7 @@ class Regle(StrEnum):
     GERER_APPELS = "gerer_appels"
     DEPOSER = "deposer"
     INSTRUIRE = "instruire"
+    GERER_OPERATEURS = "gerer_operateurs"
     ADMINISTRATION = "administration"
 
 
@@ -36,6 +37,7 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
+    Regle.GERER_OPERATEURS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 

@@ -25,6 +25,7 @@ ROLES_ATTENDUS = {
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
+    Regle.GERER_OPERATEURS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -37,6 +38,8 @@ POST_SEULEMENT = {
     "candidatures:piece",
     "candidatures:deposer",
     "appels:publier",
+    "accepter_demande",
+    "refuser_demande",
 }
 
 
@@ -46,6 +49,7 @@ def donnees_exemple(casting, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from appels.models import Candidature, DemandeComplement, Depot
+    from config.comptes.models import DemandeInscription
     from tests.appels.factories import AppelFactory
     from tests.dispositifs.factories import CibleFactory, DispositifFactory
 
@@ -65,6 +69,14 @@ def donnees_exemple(casting, settings, tmp_path):
         cle_idempotence="exemple",
     )
     DemandeComplement.objects.create(candidature=candidature, auteur=casting[Role.INSTRUCTEUR], message="Exemple")
+    DemandeInscription.objects.create(
+        courriel="demandeur@exemple.test",
+        prenom="Dominique",
+        nom="Demandeur",
+        siret="73282932000074",
+        nom_organisme="Association Demandeuse (fictive)",
+        region=casting[Role.PLANIFICATEUR].region,
+    )
     return CibleFactory(), DispositifFactory(), depot
 
 
@@ -101,6 +113,8 @@ MODELES_PAR_URL = {
     "instruction:complement_de_candidature": "appels.Candidature",
     "instruction:repondre": "appels.DemandeComplement",
     "candidature-detail": "appels.Candidature",
+    "accepter_demande": "comptes.DemandeInscription",
+    "refuser_demande": "comptes.DemandeInscription",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",

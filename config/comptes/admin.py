@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from dsfr.models import DsfrConfig
 
-from config.comptes.models import Utilisateur
+from config.comptes.models import DemandeInscription, Utilisateur
 
 
 @admin.register(Utilisateur)
@@ -30,3 +30,12 @@ class UtilisateurAdmin(UserAdmin):
 # n'y changerait rien, elle n'a donc pas sa place dans l'administration.
 
 admin.site.unregister(DsfrConfig)
+
+
+@admin.register(DemandeInscription)
+class DemandeInscriptionAdmin(admin.ModelAdmin):
+    list_display = ["courriel", "nom_organisme", "siret", "region", "statut", "created_at", "traitee_par"]
+    list_filter = ["statut", "region"]
+    search_fields = ["courriel", "nom_organisme", "siret"]
+    list_select_related = ["region", "traitee_par"]
+    readonly_fields = ["traitee_par", "traitee_le", "created_at"]

@@ -1,7 +1,11 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Left
+from stdnum.exceptions import ValidationError as NumeroInvalide
+from stdnum.fr import siret
 
 
 class Role(models.TextChoices):
@@ -85,3 +89,97 @@ class Utilisateur(AbstractUser):
         if self.role in ROLES_REGIONAUX:
             return f"ARS {self.region.nom}"
         return self.get_role_display()
+
+
+def valider_siret(valeur: str):
+    # Voisin de dispositifs.validators.valider_siren ; il vit ici tant que seule l'inscription s'en sert.
+    try:
+        siret.validate(valeur)
+    except NumeroInvalide as erreur:
+        raise ValidationError(
+            "Ce SIRET n'est pas valide : il faut 14 chiffres (le SIREN de 9 chiffres puis le numéro "
+            "d'établissement), avec une clé de contrôle. Vous le trouvez sur l'avis de situation Insee."
+        ) from erreur
+
+
+class StatutDemande(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+
+
+class DemandeInscriptionQuerySet(models.QuerySet):
+    def en_attente(self):
+        return self.filter(statut=StatutDemande.EN_ATTENTE)
+
+    def for_user(self, user):
+        """Les demandes qu'un agent traite : celles de sa région ; toutes pour un administrateur."""
+        if user.role == Role.ADMINISTRATEUR:
+            return self
+        return self.filter(region_id=user.region_id) if user.region_id else self.none()
+
+    def for_examen(self):
+        """La liste à examiner en une requête : la région, et le nom de l'organisme que le SIREN désigne
+        déjà (vide : il sera créé à l'acceptation)."""
+        from dispositifs.models import Organisme  # dispositifs dépend des comptes, pas l'inverse
+
+        organisme = Organisme.objects.filter(siren=Left(OuterRef("siret"), 9))
+        return (
+            self.select_related("region")
+            .annotate(organisme_existant=Subquery(organisme.values("nom")[:1]))
+            .order_by("created_at", "pk")
+        )
+
+
+class DemandeInscription(models.Model):
+    """Demande de compte opérateur déposée sans connexion, que l'ARS de la région choisie accepte ou refuse."""
+
+    courriel = models.EmailField("courriel")
+    prenom = models.CharField("prénom", max_length=150)
+    nom = models.CharField("nom", max_length=150)
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        validators=[valider_siret],
+        help_text="14 chiffres : les 9 premiers (SIREN) désignent l'organisme.",
+    )
+    nom_organisme = models.CharField("nom de l'organisme", max_length=200)
+    statut_juridique = models.CharField(
+        "statut juridique", max_length=100, blank=True, help_text="Par exemple : association loi 1901, SAS, SCIC."
+    )
+    message = models.TextField("message", blank=True)
+    region = models.ForeignKey(
+        "territoires.Territoire",
+        verbose_name="région",
+        on_delete=models.PROTECT,
+        limit_choices_to={"niveau": "region"},
+        related_name="demandes_inscription",
+        help_text="L'ARS de cette région examine la demande.",
+    )
+    statut = models.CharField("statut", max_length=20, choices=StatutDemande.choices, default=StatutDemande.EN_ATTENTE)
+    motif_refus = models.TextField("motif du refus", blank=True)
+    traitee_par = models.ForeignKey(
+        Utilisateur, verbose_name="traitée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+
+    objects = DemandeInscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d'inscription"
+        verbose_name_plural = "demandes d'inscription"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["region", "statut"], name="demande_region_statut")]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom} ({self.nom_organisme})"
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    @property
+    def siret_affiche(self) -> str:
+        """« 732 829 320 00074 », plus lisible que les 14 chiffres accolés."""
+        return siret.format(self.siret)

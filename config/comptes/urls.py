@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from config.comptes import forms
+from config.comptes import forms, views
 from config.policy import Regle, acces
 
 urlpatterns = [
@@ -69,4 +69,11 @@ urlpatterns = [
         acces(Regle.CONNECTE)(auth_views.PasswordChangeDoneView.as_view(template_name="comptes/change.html")),
         name="password_change_done",
     ),
+    # Comptes opérateurs : inscription publique, examen par l'ARS, invitation.
+    path("inscription/", views.inscription, name="inscription"),
+    path("inscription/envoyee/", views.inscription_envoyee, name="inscription_envoyee"),
+    path("comptes/demandes/", views.demandes, name="demandes_inscription"),
+    path("comptes/demandes/<int:pk>/accepter/", views.accepter, name="accepter_demande"),
+    path("comptes/demandes/<int:pk>/refuser/", views.refuser, name="refuser_demande"),
+    path("comptes/inviter/", views.inviter, name="inviter_operateur"),
 ]
