@@ -49,6 +49,8 @@ def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=
             [f"L'appel est fermé depuis le {date_limite(candidature.appel)} : le brouillon ne peut plus changer."]
         )
     brouillon = {champ: donnees.getlist(champ) for champ in donnees if champ not in CHAMPS_TECHNIQUES}
+    if brouillon == candidature.brouillon:
+        return candidature  # rien de neuf (double clic, onglet resté ouvert) : pas de conflit à signaler
     mises_a_jour = Candidature.objects.filter(pk=candidature.pk, version_brouillon=version_lue).update(
         brouillon=brouillon,
         version_brouillon=version_lue + 1,
@@ -56,6 +58,9 @@ def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=
         brouillon_modifie_depuis_depot=candidature.depots.exists(),
     )
     if not mises_a_jour:
+        candidature.refresh_from_db()
+        if candidature.brouillon == brouillon:
+            return candidature  # l'autre requête (double clic) a enregistré exactement la même saisie
         raise Refus(
             [
                 "Ce brouillon a été enregistré ailleurs (autre onglet ou collègue) pendant votre saisie : "

@@ -111,17 +111,27 @@ def ajouter_piece(request, reference):
 @acces(Regle.DEPOSER)  # d'abord qui, ensuite comment : un rôle refusé ne reçoit pas de 405
 @require_POST
 def deposer(request, reference):
-    """Enregistre ce qui est à l'écran puis le dépose, en une fois : tout ou rien."""
+    """Enregistre ce qui est à l'écran puis le dépose, en une fois : tout ou rien.
+
+    L'ordre compte : un envoi déjà accepté (double clic, rejeu) retrouve son dépôt, même après la date
+    limite ; puis l'heure limite, avec son propre message ; puis le brouillon et le dépôt.
+    """
     appel = appel_ouvert_aux_depots(reference)
     candidature = candidature_de(request, appel)
+    cle = request.POST.get("cle_depot", "")
+    deja = Depot.objects.filter(candidature=candidature, cle_idempotence=cle).first() if cle else None
+    if deja is not None:
+        return redirect("candidatures:depot", numero=deja.numero)
     try:
+        if not appel.est_ouvert():
+            raise candidatures.Refus([f"Dépôt refusé : la date limite était le {candidatures.date_limite(appel)}."])
         if request.POST.get("version_brouillon") is not None:
             candidature = candidatures.enregistrer_brouillon(
                 candidature=candidature,
                 donnees=request.POST,
                 version_lue=int(request.POST["version_brouillon"]),
             )
-        depot = candidatures.deposer(candidature=candidature, user=request.user, cle=request.POST.get("cle_depot", ""))
+        depot = candidatures.deposer(candidature=candidature, user=request.user, cle=cle)
     except candidatures.Refus as refus:
         candidature.refresh_from_db()
         return page_lettre(request, candidature, erreurs=refus.messages, status=400)
@@ -167,7 +177,7 @@ def accuse(request, numero):
 def mes_candidatures(request):
     liste = (
         Candidature.objects.pour_operateur(request.user)
-        .select_related("appel", "organisme")
+        .select_related("appel", "organisme", "decision__type_propose")
         .prefetch_related("depots")
         .order_by("-appel__cloture", "organisme__nom")
     )

@@ -267,3 +267,31 @@ def test_la_version_du_brouillon_reste_lisible_au_dela_de_mille(client, operateu
     contenu = client.get(f"/appels/{candidature.appel.reference}/lettre/").content.decode()
 
     assert 'name="version_brouillon" value="1000"' in contenu
+
+
+def test_un_double_clic_renvoie_au_depot_meme_quand_le_brouillon_a_deja_avance(client, operateur, appel):
+    # Le premier clic a enregistré le brouillon (version 1) et déposé ; le second envoie la même page
+    # (version 0, même clé) : il doit retrouver le dépôt, pas afficher une erreur.
+    client.force_login(operateur)
+    premier = deposer(client, appel, lettre_complete(appel), version=0, cle="double")
+
+    second = deposer(client, appel, lettre_complete(appel), version=0, cle="double")
+
+    assert second.status_code == 302 and second["Location"] == premier["Location"]
+    assert Depot.objects.count() == 1
+
+
+def test_apres_la_date_limite_le_refus_dit_la_date_limite_et_un_rejeu_retrouve_son_depot(client, operateur, appel):
+    client.force_login(operateur)
+    accepte = deposer(client, appel, lettre_complete(appel), version=0, cle="avant")
+    appel.cloture = timezone.now() - datetime.timedelta(seconds=1)
+    appel.ouverture = appel.cloture - datetime.timedelta(days=30)
+    appel.save()
+
+    rejeu = deposer(client, appel, lettre_complete(appel), version=1, cle="avant")
+    tardif = deposer(client, appel, lettre_complete(appel, budget_demande="1"), version=1, cle="apres")
+
+    assert rejeu["Location"] == accepte["Location"]
+    contenu = tardif.content.decode()
+    assert tardif.status_code == 400 and "Dépôt refusé : la date limite était le" in contenu
+    assert "corrigez puis déposez à nouveau" not in contenu

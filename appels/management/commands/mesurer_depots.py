@@ -19,9 +19,9 @@ import time
 import uuid
 import warnings
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -41,16 +41,18 @@ from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires
 
 APRES_LA_DATE_LIMITE = 3  # secondes de dépôts tardifs, tous à refuser
-DELAI_REQUETE = 15  # secondes au plus par requête
+DERNIER_ENVOI_TARDIF = 15  # secondes après la date limite pour l'opérateur qui n'a pas encore envoyé trop tard
+DELAI_REQUETE = 30  # secondes au plus par requête, comme le délai par défaut de gunicorn
+DUREE_MAX_PREPARATION = 60  # secondes pour connecter tous les opérateurs et ouvrir leur lettre
+PAUSE = (1, 3)  # secondes de relecture entre deux dépôts d'un même opérateur
 DEPOTS_MAX_PAR_OPERATEUR = 400  # borne du nombre de requêtes, en plus de la borne de durée
-DOUBLE_CLIC_TOUS_LES = 5  # un dépôt sur cinq part deux fois à l'identique, en même temps (double clic)
-REJEU_TOUS_LES = 7  # un sur sept est renvoyé avec la même clé après son acceptation (rejeu)
-REGION = "32"
+REGION = "32"  # Hauts-de-France, comme la démonstration
 
+# Les refus, reconnus à leur message. Après la date limite, le dépôt (qui enregistre d'abord le brouillon) est refusé
+# par candidatures.deposer (« Dépôt refusé : la date limite était le … ») ou, plus tôt, par
+# candidatures.enregistrer_brouillon (« L'appel est fermé depuis le … » ; apostrophe échappée dans la page).
 MESSAGE_DATE_LIMITE = "Dépôt refusé : la date limite était le"
-MESSAGE_APPEL_FERME = (
-    "est fermé depuis le"  # « L'appel est fermé depuis le … » (brouillon refusé), apostrophe échappée
-)
+MESSAGE_APPEL_FERME = "est fermé depuis le"
 MESSAGE_CONFLIT = "enregistré ailleurs"
 REFUS_HORS_DELAI = ("date_limite", "appel_ferme")
 RE_NUMERO = re.compile(r"/candidatures/depots/([^/]+)/$")
@@ -58,22 +60,24 @@ RE_NUMERO = re.compile(r"/candidatures/depots/([^/]+)/$")
 
 class Command(BaseCommand):
     help = (
-        "Charge simulée au moment de la date limite d'un appel : crée une base PostgreSQL jetable "
-        "« <nom>_charge_depots » (détruite en sortant), y crée des opérateurs, chacun dans son organisme, et un appel "
-        "qui ferme dans ~32 s ; sert l'application avec gunicorn sur 127.0.0.1 ; les opérateurs se connectent, "
-        "déposent des versions successives de leur lettre (avec des doubles clics et des rejeux de la même clé) "
-        "jusqu'à la date limite, puis 3 s encore. Vérifie ensuite en base : chaque dépôt accepté est enregistré une "
-        "fois sous un numéro unique, chaque dépôt tardif est refusé avec un message clair, rien n'est perdu. "
-        "La dernière ligne est un objet JSON. Exige DATABASE_URL=postgres://… ; tout se passe en moins de 2 minutes."
+        "Charge simulée au moment de la date limite d'un appel. Crée une base PostgreSQL jetable "
+        "« <nom>_charge_depots » (détruite en sortant) avec les territoires, des opérateurs chacun dans son organisme "
+        "et un appel ouvert ; sert l'application avec gunicorn sur 127.0.0.1 (DEBUG=0, accusés PDF produits pendant "
+        "le dépôt) ; les opérateurs se connectent, ouvrent leur lettre et l'enregistrent ; puis la date limite est "
+        "fixée à 32 s et ils en déposent des versions successives (avec des doubles clics et des rejeux de la même "
+        "clé) jusqu'à la date limite, et 3 s encore. Vérifie ensuite en base : chaque dépôt accepté est enregistré "
+        "une fois sous un numéro unique, chaque envoi tardif est refusé avec un message qui donne la date limite, "
+        "rien n'est perdu. La dernière ligne est un objet JSON ; code de sortie 1 si une vérification échoue. "
+        "Exige DATABASE_URL=postgres://… ; dure environ 1 min 30 (chaque étape est bornée dans le temps)."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument("--operateurs", type=int, default=50, help="Opérateurs simultanés (50 au moins).")
+        parser.add_argument("--fenetre", type=int, default=32, help="Secondes entre la ruée et la date limite.")
         parser.add_argument(
-            "--operateurs", type=int, default=60, help="Opérateurs simulés en même temps (50 au moins)."
+            "--processus", type=int, default=max(os.cpu_count() or 2, 2), help="Processus gunicorn (un par cœur)."
         )
-        parser.add_argument("--fenetre", type=int, default=32, help="Secondes entre l'ouverture et la date limite.")
-        parser.add_argument("--processus", type=int, default=4, help="Processus gunicorn.")
-        parser.add_argument("--fils", type=int, default=2, help="Fils d'exécution par processus gunicorn.")
+        parser.add_argument("--fils", type=int, default=4, help="Fils d'exécution par processus gunicorn (gthread).")
 
     def handle(self, *args, operateurs: int, fenetre: int, processus: int, fils: int, **options):
         if operateurs < 50:
@@ -81,9 +85,7 @@ class Command(BaseCommand):
         self.debut = time.monotonic()
         verifier_postgresql()
         with tempfile.TemporaryDirectory(prefix="charge-depots-") as dossier, base_jetable(self.dire) as nom:
-            bilan = self.charger(
-                Path(dossier), nom, operateurs=operateurs, fenetre=fenetre, gunicorn=(processus, fils)
-            )
+            bilan = self.charger(Path(dossier), nom, operateurs, fenetre=fenetre, gunicorn=(processus, fils))
         bilan["duree_s"] = round(time.monotonic() - self.debut, 1)
         echecs = problemes(bilan)
         for echec in echecs:
@@ -96,50 +98,52 @@ class Command(BaseCommand):
         self.stdout.write(f"[{time.monotonic() - self.debut:5.1f} s] {texte}")
         self.stdout.flush()
 
-    def charger(self, dossier: Path, nom: str, *, operateurs: int, fenetre: int, gunicorn: tuple[int, int]) -> dict:
+    def charger(self, dossier: Path, nom: str, operateurs: int, *, fenetre: int, gunicorn: tuple[int, int]) -> dict:
         importer_territoires()
         region = Territoire.objects.get(niveau=Niveau.REGION, code=REGION)
         comptes, mot_de_passe = creer_operateurs(operateurs)
-        self.dire(f"Base {nom} prête : territoires, {operateurs} opérateurs, chacun dans son organisme.")
+        appel = ouvrir_appel(region)
+        self.dire(f"Base {nom} prête : territoires, {operateurs} opérateurs chacun dans son organisme, un appel.")
         ecrire_manifeste(dossier)
         with serveur(environnement(dossier, nom), dossier, gunicorn, self.dire) as port:
-            navigateurs = self.connecter(port, comptes, mot_de_passe)
-            appel = ouvrir_appel(region, fenetre)
-            plan = Plan(
-                port=port,
-                reference=appel.reference,
-                territoire=region.enfants.order_by("code").first().code,
-                cloture=appel.cloture.timestamp(),
-            )
-            self.dire(f"Appel ouvert ; date limite {timezone.localtime(appel.cloture):%H:%M:%S}, dans {fenetre} s.")
-            journal, incidents = self.lancer(plan, navigateurs)
+            plan = Plan(port, appel.reference, region.enfants.order_by("code").first().code)
+            prets = self.preparer(plan, comptes, mot_de_passe)
+            plan = replace(plan, cloture=fixer_date_limite(appel, fenetre))
+            self.dire(f"Date limite fixée à {timezone.localtime(appel.cloture):%H:%M:%S}, dans {fenetre} s : la ruée.")
+            journal, incidents = self.lancer(plan, prets)
             erreurs_serveur = compter_erreurs_serveur(dossier / "gunicorn.log", self.dire)
-        bilan = verifier(journal, depots_en_base(appel), plan.cloture)
-        bilan.update(
-            operateurs=operateurs, incidents_clients=len(incidents), erreurs_serveur=erreurs_serveur, **accuses(appel)
-        )
         for incident in incidents[:3]:
             self.dire(f"Incident côté client : {incident}")
+        bilan = verifier(journal, depots_en_base(appel), plan.cloture)
+        bilan.update(operateurs=operateurs, incidents_clients=len(incidents), erreurs_serveur=erreurs_serveur)
+        bilan.update(accuses_manquants=Depot.objects.filter(candidature__appel=appel, accuse="").count())
         return bilan
 
-    def connecter(self, port: int, comptes: list[str], mot_de_passe: str) -> list["Navigateur"]:
+    def preparer(self, plan: "Plan", comptes: list[str], mot_de_passe: str) -> list["Operateur"]:
+        """Connexion, lettre ouverte, brouillon enregistré, par 8 à la fois : le hachage du mot de passe (PBKDF2,
+        ~0,6 s de calcul par connexion) domine et ferait attendre au-delà du délai."""
         debut = time.monotonic()
-        # Le hachage du mot de passe (PBKDF2, ~0,6 s de calcul) est le plus coûteux : pas plus de connexions à la fois
-        # que le serveur n'en traite, pour qu'aucune n'attende au-delà de son délai.
-        with ThreadPoolExecutor(max_workers=8) as groupe:
-            navigateurs = list(groupe.map(lambda email: connecter(port, email, mot_de_passe), comptes))
-        self.dire(f"{len(navigateurs)} opérateurs connectés en {time.monotonic() - debut:.1f} s.")
-        return navigateurs
+        groupe = ThreadPoolExecutor(max_workers=8)
+        taches = [groupe.submit(preparer_operateur, plan, email, mot_de_passe) for email in comptes]
+        _, en_retard = wait(taches, timeout=DUREE_MAX_PREPARATION)
+        groupe.shutdown(wait=False, cancel_futures=True)
+        if en_retard:
+            raise CommandError(f"{len(en_retard)} opérateurs pas encore prêts après {DUREE_MAX_PREPARATION} s.")
+        prets = [tache.result() for tache in taches]
+        self.dire(
+            f"{len(prets)} opérateurs connectés, lettre ouverte et enregistrée en {time.monotonic() - debut:.1f} s."
+        )
+        return prets
 
-    def lancer(self, plan: "Plan", navigateurs: list["Navigateur"]) -> tuple[list["Requete"], list[str]]:
+    def lancer(self, plan: "Plan", prets: list["Operateur"]) -> tuple[list["Requete"], list[str]]:
         journal, incidents = [], []
         fils = [
-            threading.Thread(target=operateur, args=(rang, nav, plan, journal, incidents), daemon=True)
-            for rang, nav in enumerate(navigateurs)
+            threading.Thread(target=operateur, args=(rang, pret, plan, journal, incidents), daemon=True)
+            for rang, pret in enumerate(prets)
         ]
         for fil in fils:
             fil.start()
-        limite = plan.fin + 2 * DELAI_REQUETE + 5
+        limite = plan.cloture + DERNIER_ENVOI_TARDIF + DELAI_REQUETE + 5
         while any(fil.is_alive() for fil in fils) and time.time() < limite:
             time.sleep(min(5, max(limite - time.time(), 0)))
             self.dire(avancement(list(journal), plan.cloture))
@@ -157,7 +161,7 @@ def verifier_postgresql():
             "PostgreSQL requis : définissez DATABASE_URL=postgres://utilisateur@127.0.0.1:5432/base "
             "(une base « <base>_charge_depots » y est créée puis détruite ; la vôtre n'est pas touchée)."
         )
-    try:
+    try:  # la connexion « sans base » que create_test_db utilisera : la base de DATABASE_URL peut ne pas exister
         with warnings.catch_warnings(action="ignore", category=RuntimeWarning), connection._nodb_cursor() as curseur:
             curseur.execute("SELECT 1")
     except OperationalError as erreur:
@@ -233,7 +237,7 @@ def serveur(variables: dict, dossier: Path, gunicorn: tuple[int, int], dire):
     processus, fils = gunicorn
     port = port_libre()
     commande = [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    commande += ["--workers", str(processus), "--threads", str(fils), "--graceful-timeout", "5"]
+    commande += ["--workers", str(processus), "--threads", str(fils), "--preload", "--graceful-timeout", "5"]
     with (dossier / "gunicorn.log").open("w") as journal:
         gunicorn = subprocess.Popen(commande, cwd=settings.BASE_DIR, env=variables, stdout=journal, stderr=journal)
         try:
@@ -258,7 +262,7 @@ def attendre_sante(port: int, serveur: subprocess.Popen, journal: Path, delai: f
         try:
             if Navigateur(port).envoyer("GET", "/sante/", delai=2).statut == 200:
                 return
-        except OSError:
+        except (OSError, http.client.HTTPException):
             pass
         time.sleep(0.2)
     raise CommandError(f"/sante/ ne répond pas après {delai:.0f} s :\n{journal.read_text()[-2000:]}")
@@ -296,7 +300,8 @@ def creer_operateurs(nombre: int) -> tuple[list[str], str]:
     return [compte.email for compte in comptes], mot_de_passe
 
 
-def ouvrir_appel(region, fenetre: int) -> Appel:
+def ouvrir_appel(region) -> Appel:
+    """Un appel ouvert ; sa date limite, lointaine le temps que les opérateurs se préparent, est fixée ensuite."""
     maintenant = timezone.now()
     return Appel.objects.create(
         nature=Nature.AMI,
@@ -305,10 +310,16 @@ def ouvrir_appel(region, fenetre: int) -> Appel:
         region=region,
         description="Appel inventé pour la mesure de charge à la date limite.",
         ouverture=maintenant - timedelta(seconds=1),
-        cloture=maintenant + timedelta(seconds=fenetre),
+        cloture=maintenant + timedelta(minutes=10),
         statut=StatutAppel.PUBLIE,
         fictif=True,
     )
+
+
+def fixer_date_limite(appel, fenetre: int) -> float:
+    appel.cloture = timezone.now() + timedelta(seconds=fenetre)
+    appel.save(update_fields=["cloture"])
+    return appel.cloture.timestamp()
 
 
 def lettre(*, territoire: str, budget: int) -> dict:
@@ -341,11 +352,6 @@ def lettre(*, territoire: str, budget: int) -> dict:
 def depots_en_base(appel) -> list["DepotEnBase"]:
     lignes = Depot.objects.filter(candidature__appel=appel).values_list("numero", "cle_idempotence", "depose_le")
     return [DepotEnBase(numero, cle, depose_le.timestamp()) for numero, cle, depose_le in lignes]
-
-
-def accuses(appel) -> dict:
-    depots = Depot.objects.filter(candidature__appel=appel)
-    return {"accuses_manquants": depots.filter(accuse="").count()}
 
 
 # Les opérateurs simulés
@@ -388,7 +394,7 @@ def connecter(port: int, email: str, mot_de_passe: str) -> Navigateur:
     navigateur = Navigateur(port)
     try:
         navigateur.envoyer("GET", "/connexion/")
-        reponse = navigateur.envoyer("POST", "/connexion/", {"username": email, "password": mot_de_passe}, delai=30)
+        reponse = navigateur.envoyer("POST", "/connexion/", {"username": email, "password": mot_de_passe})
     except (OSError, http.client.HTTPException) as erreur:
         raise CommandError(f"Connexion de {email} sans réponse : {erreur!r}") from erreur
     if reponse.statut != 302 or not navigateur.cookies.get("sessionid"):
@@ -401,7 +407,7 @@ class Plan:
     port: int
     reference: str
     territoire: str
-    cloture: float  # la date limite, en secondes depuis l'époque
+    cloture: float = 0  # la date limite, en secondes depuis l'époque
 
     @property
     def fin(self) -> float:
@@ -427,6 +433,13 @@ class Requete:
     version_lue: str | None = None  # celle de la page renvoyée avec un refus
 
 
+@dataclass
+class Operateur:
+    navigateur: Navigateur
+    organisme: str
+    version: int  # la version du brouillon que porte son formulaire
+
+
 @dataclass(frozen=True)
 class DepotEnBase:
     numero: str
@@ -434,25 +447,44 @@ class DepotEnBase:
     depose_le: float
 
 
-def operateur(rang: int, navigateur: Navigateur, plan: Plan, journal: list, incidents: list):
-    """Ouvre sa lettre, enregistre le brouillon, puis dépose des versions jusqu'à 3 s après la date limite."""
+def preparer_operateur(plan: Plan, email: str, mot_de_passe: str) -> Operateur:
+    navigateur = connecter(plan.port, email, mot_de_passe)
     try:
         organisme, version = ouvrir_lettre(navigateur, plan)
-        version = enregistrer_brouillon(navigateur, plan, organisme, version)
+        return Operateur(navigateur, organisme, enregistrer_brouillon(navigateur, plan, organisme, version))
+    except (OSError, http.client.HTTPException, RuntimeError) as erreur:
+        raise CommandError(f"{email} n'a pas pu ouvrir ni enregistrer sa lettre : {erreur!r}") from erreur
+
+
+def operateur(rang: int, pret: Operateur, plan: Plan, journal: list, incidents: list):
+    """Dépose des versions de sa lettre, avec une pause de relecture, jusqu'à 3 s après la date limite ; et au moins
+    une fois après la date limite, même si sa réponse précédente arrive plus tard."""
+    try:
+        tardif = False
         for tour in range(1, DEPOTS_MAX_PAR_OPERATEUR + 1):
-            if time.time() >= plan.fin:
+            if not doit_continuer(plan, tardif, time.time()):
                 return
             donnees = lettre(territoire=plan.territoire, budget=250_000 + tour) | {
-                "organisme": organisme,
-                "version_brouillon": version,
+                "organisme": pret.organisme,
+                "version_brouillon": pret.version,
                 "cle_depot": uuid.uuid4().hex,
             }
-            envois = deposer_une_version(navigateur, plan, donnees, rang, tour)
+            envois = deposer_une_version(pret.navigateur, plan, donnees, rang, sorte_du_tour(rang, tour))
             journal.extend(envois)
-            version = version_suivante(envois, version) or ouvrir_lettre(navigateur, plan)[1]
-            time.sleep(random.uniform(0.05, 0.3))
+            tardif = tardif or any(envoi.envoi >= plan.cloture for envoi in envois)
+            pret.version = version_suivante(envois, pret.version) or ouvrir_lettre(pret.navigateur, plan)[1]
+            time.sleep(random.uniform(*PAUSE))
     except Exception as erreur:  # un opérateur qui tombe est compté, les autres continuent
         incidents.append(f"opérateur {rang} : {erreur!r}")
+
+
+def doit_continuer(plan: Plan, tardif: bool, maintenant: float) -> bool:
+    return maintenant < plan.fin or (not tardif and maintenant < plan.cloture + DERNIER_ENVOI_TARDIF)
+
+
+def sorte_du_tour(rang: int, tour: int) -> str:
+    """Le premier dépôt est simple ; ensuite un sur quatre est un double clic et un sur quatre est rejoué."""
+    return "simple" if tour == 1 else ("double_clic", "rejeu", "simple", "simple")[(rang + tour) % 4]
 
 
 def ouvrir_lettre(navigateur: Navigateur, plan: Plan) -> tuple[str, int]:
@@ -470,16 +502,16 @@ def enregistrer_brouillon(navigateur: Navigateur, plan: Plan, organisme: str, ve
     chemin = f"{plan.url_lettre}brouillon/"
     reponse = navigateur.envoyer("POST", chemin, donnees, entetes={"Accept": "application/json"})
     if reponse.statut != 200:
-        raise RuntimeError(f"brouillon : HTTP {reponse.statut}")
+        raise RuntimeError(f"brouillon : HTTP {reponse.statut} {reponse.contenu[:200]}")
     return json.loads(reponse.contenu)["version"]
 
 
-def deposer_une_version(navigateur: Navigateur, plan: Plan, donnees: dict, rang: int, tour: int) -> list[Requete]:
-    if tour % DOUBLE_CLIC_TOUS_LES == 0:
+def deposer_une_version(navigateur: Navigateur, plan: Plan, donnees: dict, rang: int, sorte: str) -> list[Requete]:
+    if sorte == "double_clic":
         return double_clic(navigateur, plan, donnees, rang)
     envois = [deposer(navigateur, plan, donnees, rang, "simple")]
-    if tour % REJEU_TOUS_LES == 0 and envois[0].numero:
-        # La même clé avec la version lue après le dépôt, comme test_un_double_clic_ne_cree_qu_un_depot.
+    if sorte == "rejeu" and envois[0].numero and time.time() < plan.fin:
+        # La même clé avec la version qui suit le dépôt, comme test_un_double_clic_ne_cree_qu_un_depot.
         rejeu = donnees | {"version_brouillon": donnees["version_brouillon"] + 1}
         envois.append(deposer(navigateur, plan, rejeu, rang, "rejeu"))
     return envois
@@ -510,20 +542,20 @@ def deposer(navigateur: Navigateur, plan: Plan, donnees: dict, rang: int, sorte:
     if reponse is not None:
         requete.statut = reponse.statut
         requete.numero = numero_de(reponse.location) if reponse.statut == 302 else ""
-        requete.refus = classer_refus(reponse.contenu) if reponse.statut == 400 else ""
-        requete.version_lue = champ_cache(reponse.contenu, "version_brouillon") if reponse.statut == 400 else None
+        if reponse.statut == 400:
+            requete.refus = classer_refus(reponse.contenu)
+            requete.version_lue = champ_cache(reponse.contenu, "version_brouillon")
     return requete
 
 
 def version_suivante(envois: list[Requete], version: int) -> int | None:
-    """La version du brouillon après ces envois ; None s'il faut relire la page (double clic, réponse inattendue)."""
-    dernier = envois[-1]
-    if envois[0].sorte == "double_clic":
-        return None
-    if dernier.statut == 302:
+    """La version du brouillon après ces envois : celle de la page de refus, ou une de plus par dépôt accepté ;
+    None s'il faut relire la page (double clic accepté deux fois, réponse inattendue)."""
+    lues = [int(envoi.version_lue) for envoi in envois if envoi.version_lue]
+    if lues:
+        return max(lues)
+    if envois[0].sorte != "double_clic" and all(envoi.statut == 302 for envoi in envois):
         return version + len(envois)
-    if dernier.statut == 400 and dernier.version_lue:
-        return int(dernier.version_lue)
     return None
 
 
@@ -531,7 +563,7 @@ def version_suivante(envois: list[Requete], version: int) -> int | None:
 
 
 def champ_cache(html: str, nom: str) -> str | None:
-    """La valeur d'un champ caché du formulaire, sans séparateur de milliers (le gabarit localise les nombres)."""
+    """La valeur (un nombre) d'un champ caché du formulaire, sans séparateur de milliers s'il y en avait un."""
     trouve = re.search(rf'name="{re.escape(nom)}" value="([^"]*)"', html)
     return re.sub(r"\D", "", trouve.group(1)) if trouve else None
 
@@ -574,10 +606,12 @@ def verifier(requetes: list[Requete], depots: list[DepotEnBase], cloture: float)
         "depots_par_s": round(acceptees / max(cloture - debut, 1), 1),
         "p95_ms": round(centile(latences, 95)),
         "p50_ms": round(centile(latences, 50)),
+        "p95_acceptees_ms": round(centile([r.latence_ms for r in requetes if r.numero], 95)),
         "requetes_depot": len(requetes),
         "depots_en_base": len(depots),
         "fantomes": len({d.cle for d in depots} - {cle for _, cle in acceptes}),
         "depots_apres_date_limite": sum(1 for d in depots if d.depose_le >= cloture),
+        "trous_de_numerotation": trous(depots),
         **bilan_des_refus(requetes, cloture),
         **bilan_des_doubles(requetes),
     }
@@ -597,6 +631,12 @@ def bilan_des_refus(requetes: list[Requete], cloture: float) -> dict:
     }
 
 
+def trous(depots: list[DepotEnBase]) -> int:
+    """Les numéros de séquence manquants entre 1 et le plus grand attribué (« …-00042 » : 42)."""
+    sequences = {int(d.numero.rsplit("-", 1)[-1]) for d in depots}
+    return max(sequences, default=0) - len(sequences)
+
+
 def compter_doublons(acceptes: set[tuple[str, str]], depots: list[DepotEnBase]) -> int:
     """Ce qui est en trop : un numéro donné à deux dépôts, une clé qui a produit deux dépôts ou deux numéros."""
     en_trop = sum(n - 1 for n in Counter(d.numero for d in depots).values())
@@ -607,29 +647,37 @@ def compter_doublons(acceptes: set[tuple[str, str]], depots: list[DepotEnBase]) 
 
 def bilan_des_doubles(requetes: list[Requete]) -> dict:
     """Doubles clics et rejeux : une seule acceptation par clé ; le second envoi, s'il est refusé, dit pourquoi."""
-    par_cle = defaultdict(list)
+    doubles = defaultdict(list)
     for requete in requetes:
-        if requete.sorte in ("double_clic", "rejeu"):
-            par_cle[requete.cle].append(requete)
+        if requete.sorte == "double_clic":
+            doubles[requete.cle].append(requete)
+    premiers = {r.cle: r.numero for r in requetes if r.sorte == "simple" and r.numero}
     rejeux = [r for r in requetes if r.sorte == "rejeu"]
+    acceptes_une_fois = [envois for envois in doubles.values() if len({r.numero for r in envois if r.numero}) == 1]
     return {
-        "doubles_clics": sum(1 for envois in par_cle.values() if envois[0].sorte == "double_clic"),
+        "doubles_clics": len(doubles),
+        "doubles_clics_acceptes": len(acceptes_une_fois),
+        "doubles_clics_second_accepte_meme_numero": sum(1 for e in acceptes_une_fois if all(r.numero for r in e)),
         "doubles_clics_second_refuse_conflit": sum(
-            1 for envois in par_cle.values() if any(r.refus == "conflit_version" for r in envois)
+            1 for e in acceptes_une_fois if any(r.refus == "conflit_version" for r in e)
+        ),
+        "doubles_clics_second_refuse_hors_delai": sum(
+            1 for e in acceptes_une_fois if any(r.refus in REFUS_HORS_DELAI for r in e)
         ),
         "rejeux": len(rejeux),
-        "rejeux_meme_numero": sum(1 for r in rejeux if r.numero),
+        "rejeux_meme_numero": sum(1 for r in rejeux if r.numero and r.numero == premiers.get(r.cle)),
+        "rejeux_refuses_hors_delai": sum(1 for r in rejeux if r.refus in REFUS_HORS_DELAI),
     }
 
 
 def avancement(requetes: list[Requete], cloture: float) -> str:
-    acceptees = sum(1 for r in requetes if r.numero)
-    refusees = sum(1 for r in requetes if r.refus in REFUS_HORS_DELAI)
-    autres = len(requetes) - acceptees - refusees
+    acceptes = sum(1 for r in requetes if r.numero)
+    refuses = sum(1 for r in requetes if r.refus in REFUS_HORS_DELAI)
+    numeros = len({r.numero for r in requetes if r.numero})
     p95 = round(centile([r.latence_ms for r in requetes], 95))
     return (
-        f"T{time.time() - cloture:+.0f} s : {len(requetes)} envois, {acceptees} acceptés, {refusees} refusés hors "
-        f"délai, {autres} autres ; p95 {p95} ms"
+        f"T{time.time() - cloture:+.0f} s : {len(requetes)} envois ; {acceptes} acceptés ({numeros} numéros), "
+        f"{refuses} refusés hors délai, {len(requetes) - acceptes - refuses} autres ; p95 {p95} ms"
     )
 
 
@@ -639,12 +687,13 @@ def problemes(bilan: dict) -> list[str]:
         (bilan["perdues"], "dépôts acceptés mais absents de la base (perdus)"),
         (bilan["doublons"], "doublons (numéro ou clé en double)"),
         (bilan["depots_apres_date_limite"], "dépôts enregistrés à ou après la date limite"),
-        (bilan["tardives_mal_refusees"], "envois tardifs non refusés avec un message sur la date limite"),
+        (bilan["tardives_mal_refusees"], "envois tardifs non refusés avec un message qui donne la date limite"),
+        (bilan["fantomes"], "dépôts enregistrés sans que l'opérateur ait reçu leur numéro"),
         (bilan["sans_reponse_ou_5xx"], "envois sans réponse ou en erreur 5xx"),
         (bilan["erreurs_serveur"], "erreurs dans le journal du serveur"),
         (bilan["incidents_clients"], "opérateurs simulés arrêtés par un incident"),
         (bilan["conflits_version"] + bilan["refus_autres"], "refus inattendus"),
-        (int(bilan["acceptees"] == 0), "aucun dépôt accepté"),
-        (int(bilan["refusees_hors_delai"] == 0), "aucun dépôt tardif refusé"),
+        (bilan["acceptees"] == 0, "aucun dépôt accepté"),
+        (bilan["refusees_hors_delai"] == 0, "aucun envoi tardif refusé"),
     ]
-    return [f"{nombre} {libelle}" for nombre, libelle in regles if nombre]
+    return [f"{libelle} : {int(nombre)}" for nombre, libelle in regles if nombre]
