@@ -30,6 +30,8 @@ from appels.models import (
 )
 from config.comptes.models import Role, Utilisateur
 from config.policy import regions_visibles
+from dispositifs.models import Dispositif, Statut, TypeDispositif
+from territoires.models import Territoire
 
 NOTE_MAX = 10
 # D'où l'on peut décider : une candidature « à compléter » attend d'abord la réponse de l'opérateur.
@@ -72,6 +74,7 @@ def avec_instruction(candidatures):
     complets = Q(avis__complet=True)
     return (
         candidatures.filter(Exists(Depot.objects.filter(candidature=OuterRef("pk"))))
+        .defer("brouillon")  # la saisie en cours de l'opérateur : ni lue ni montrée à l'instruction
         .select_related("organisme", "decision__type_propose", "decision__auteur")
         .annotate(
             contenu_depose=Subquery(dernier.values("contenu")[:1], output_field=JSONField()),
@@ -170,6 +173,7 @@ class LigneBudget:
     retenues: int = 0
     retenu: Decimal = Decimal(0)
     capacite_retenue: Decimal = Decimal(0)
+    financable: int | None = None  # unités que paierait le reste de l'enveloppe au coût de référence
 
 
 @dataclass
@@ -213,6 +217,9 @@ def budget(appel, liste: list[Dossier], noms_territoires: dict) -> Budget:
             for ligne in (_ligne_type(par_type, type_retenu), territoire, resultat.total):
                 _ajouter_retenu(ligne, dossier.decision)
     resultat.par_type = sorted(par_type.values(), key=lambda ligne: ligne.libelle)
+    for ligne in resultat.par_type:
+        if ligne.cout_unitaire and resultat.reste is not None and resultat.reste > 0:
+            ligne.financable = int(resultat.reste // ligne.cout_unitaire)
     # Les territoires dans l'ordre des noms, « Plusieurs territoires » et « non précisé » à la fin.
     ordre = sorted(par_territoire, key=lambda cle: (cle.startswith("~"), par_territoire[cle].libelle))
     resultat.par_territoire = [par_territoire[cle] for cle in ordre]
@@ -304,7 +311,11 @@ def enregistrer_avis(
     verifier_instruction(candidature)
     criteres = list(candidature.appel.criteres.all())
     notes = notes_valides(notes, criteres)
-    avis = Avis.objects.select_for_update().select_related("auteur").filter(candidature=candidature, auteur=auteur)
+    avis = (
+        Avis.objects.select_for_update(of=("self",))
+        .select_related("auteur")
+        .filter(candidature=candidature, auteur=auteur)
+    )
     avis = avis.first()
     if (avis.version if avis else 0) != version_lue:
         raise conflit_avis(avis)
@@ -374,7 +385,8 @@ def decider(
 ) -> Decision:
     """Enregistre (ou révise) la décision, passe la candidature au statut correspondant, prévient l'opérateur."""
     verifier_instruction(candidature)
-    decision = Decision.objects.select_for_update().select_related("auteur", "type_propose")
+    # of=("self",) : PostgreSQL refuse de verrouiller le côté facultatif (type proposé) d'une jointure externe.
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("auteur", "type_propose")
     decision = decision.filter(candidature=candidature).first()
     if (decision.version if decision else 0) != version_lue:
         raise conflit_decision(decision)
@@ -394,6 +406,7 @@ def decider(
         "decide_le": timezone.now(),
     }
     decision = _ecrire_decision(candidature, decision, valeurs)
+    lier_projet(decision, candidature)
     candidature.refresh_from_db()
     transaction.on_commit(lambda: envoyer("decision", {"decision": decision}, destinataires_operateur(candidature)))
     return decision
@@ -473,3 +486,42 @@ def envoyer(nom: str, contexte: dict, destinataires: list[str]):
             None,
             destinataires,
         )
+
+
+def lier_projet(decision, candidature):
+    """Boucler la boucle : une candidature retenue (ou réorientée) devient un dispositif « projet » inscrit à
+    l'horizon de l'appel, avec la capacité retenue (à défaut, demandée) ; la colonne « perspectives » du
+    tableau de planification bouge. Revenir sur la décision retire le projet tant qu'il n'est pas autorisé.
+    """
+    projet = decision.dispositif
+    retenue = decision.nature in (NatureDecision.RETENUE, NatureDecision.REORIENTEE)
+    lettre = candidature.depot_courant.contenu.get("lettre", {}) if candidature.depot_courant else {}
+    type_ = decision.type_propose or TypeDispositif.objects.filter(code=lettre.get("dispositif_envisage")).first()
+    if not retenue or type_ is None:  # non retenue, ou dispositif « indéterminé » sans réorientation
+        if projet is not None and projet.statut == Statut.PROJET:
+            Decision.objects.filter(pk=decision.pk).update(dispositif=None)
+            projet.delete()
+        return
+    appel = candidature.appel
+    valeurs = {
+        "nom": f"{type_.sigle} — {candidature.organisme.nom}",
+        "type": type_,
+        "organisme": candidature.organisme,
+        "territoire": territoire_du_projet(appel, lettre.get("territoires", [])),
+        "statut": Statut.PROJET,
+        "horizon": appel.horizon,
+        "capacite_prevue": decision.capacite_retenue or lettre.get("capacite_demandee") or None,
+        "note": f"Retenu à l'appel « {appel.titre} » ({candidature.depot_courant.numero}).",
+    }
+    if projet is None:
+        projet = Dispositif.objects.create(**valeurs)
+        Decision.objects.filter(pk=decision.pk).update(dispositif=projet)
+        decision.dispositif = projet
+    elif projet.statut == Statut.PROJET:
+        Dispositif.objects.filter(pk=projet.pk).update(**valeurs)
+
+
+def territoire_du_projet(appel, codes):
+    """Le territoire visé s'il n'y en a qu'un, sinon la région : on n'invente pas de répartition."""
+    territoires = list(Territoire.objects.descendants(appel.region, inclus=True).filter(code__in=codes)[:2])
+    return territoires[0] if len(territoires) == 1 else appel.region

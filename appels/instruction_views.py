@@ -32,9 +32,12 @@ def types_par_code() -> dict:
     return {t.code: t for t in TypeDispositif.objects.all()}
 
 
-def noms_territoires(dossiers) -> dict:
+def noms_territoires(appel, dossiers) -> dict:
+    """Les noms des territoires cités par les lettres, pris dans la région de l'appel : le code 32 y désigne
+    les Hauts-de-France, pas le Gers."""
     codes = {code for d in dossiers for code in d.territoires}
-    return dict(Territoire.objects.filter(code__in=codes).values_list("code", "nom"))
+    territoires = Territoire.objects.descendants(appel.region, inclus=True).filter(code__in=codes)
+    return dict(territoires.values_list("code", "nom"))
 
 
 @acces(Regle.INSTRUIRE)
@@ -59,7 +62,7 @@ def file(request, reference):
     """La file de travail : une ligne par candidature déposée, filtrable, avec l'avancement des avis."""
     appel = appel_instruit(request, reference)
     dossiers = instruction.dossiers(appel, types_par_code())
-    noms = noms_territoires(dossiers)
+    noms = noms_territoires(appel, dossiers)
     filtres = FiltresFileForm(request.GET or None, dossiers=dossiers, noms_territoires=noms)
     affiches = filtres.filtrer(dossiers) if filtres.is_bound and filtres.is_valid() else dossiers
     contexte = {
@@ -87,7 +90,7 @@ def classement(request, reference):
     contexte = {
         "appel": appel,
         "lignes": lignes,
-        "budget": instruction.budget(appel, dossiers, noms_territoires(dossiers)),
+        "budget": instruction.budget(appel, dossiers, noms_territoires(appel, dossiers)),
         "attendus": instruction.evaluateurs_attendus(appel),
     }
     return render(request, "appels/instruction/classement.html", contexte)
@@ -123,23 +126,33 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
     mon_avis = next((a for a in avis if a.auteur_id == request.user.pk), None)
     dossier = instruction.Dossier(candidature, types_par_code())
     decision = dossier.decision
+    autres_avis = [a for a in avis if a.auteur_id != request.user.pk]
+    for autre in autres_avis:
+        autre.notes_lisibles = [(c.libelle, autre.notes.get(str(c.pk))) for c in criteres]
     contexte = {
         "appel": appel,
         "candidature": candidature,
         "depot": candidature.depot_courant,
         "dossier": dossier,
         "lignes": lignes_lisibles(dossier.lettre, appel),
+        "equipe": dossier.lettre.get("equipe", []),
+        "partenariats": dossier.lettre.get("partenariats", []),
         "criteres": criteres,
         "mon_avis": mon_avis,
-        "autres_avis": [a for a in avis if a.auteur_id != request.user.pk],
+        "autres_avis": autres_avis,
         "form_avis": forms.get("avis") or AvisForm(initial=AvisForm.initial_de(mon_avis), criteres=criteres),
         "decision": decision,
         "form_decision": forms.get("decision") or DecisionForm(initial=initial_decision(decision, dossier)),
         "complements": candidature.complements.select_related("auteur", "repondu_par"),
         "form_complement": forms.get("complement") or ComplementForm(),
-        "conflits": conflits or {},
+        "conflits": {"avis": None, "decision": None, "complement": None} | (conflits or {}),
         "instruction_ouverte": not appel.est_ouvert(),
     }
+    if dossier.type:
+        contexte["form_decision"].fields["capacite_retenue"].help_text = (
+            f"En {dossier.type.get_unite_display()} pour {dossier.type.sigle} ; dans l'unité du type proposé en cas "
+            "de réorientation."
+        )
     return render(request, "appels/instruction/candidature.html", contexte, status=status)
 
 

@@ -323,6 +323,16 @@ class Decision(models.Model):
     decide_le = models.DateTimeField("décidée le")
     version = models.PositiveIntegerField("version", default=1)
 
+    dispositif = models.OneToOneField(
+        "dispositifs.Dispositif",
+        verbose_name="projet créé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision",
+        help_text="Le dispositif « projet » né de la candidature retenue (perspectives du tableau de planification).",
+    )
+
     class Meta:
         verbose_name = "décision"
         constraints = [

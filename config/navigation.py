@@ -22,6 +22,8 @@ MENU = [
     Entree("Cartographie", "catalogue:carte", Regle.PUBLIC),
     Entree("Appels", "appels:liste", Regle.PUBLIC),
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
+    Entree("Instruction", "instruction:accueil", Regle.INSTRUIRE),
+    Entree("Mes candidatures", "candidatures:mes_candidatures", Regle.DEPOSER),
     Entree("Opérateurs", "demandes_inscription", Regle.GERER_OPERATEURS),
     Entree("API", "api-docs", Regle.PUBLIC),
     Entree("Administration", "admin:index", Regle.ADMINISTRATION),

@@ -123,6 +123,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     "appels.Depot",
     "appels.PieceJointe",
+    {"model": "appels.Avis", "exclude_fields": ["annotation_privee"]},  # privée, même pour l'administration
+    "appels.Decision",
+    "appels.DemandeComplement",
 )
 
 # Comptes et connexion

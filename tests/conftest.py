@@ -86,3 +86,14 @@ def casting(planificateur, instructeur, dreets, operateur, administrateur):
 def media_temporaire(settings, tmp_path):
     """Les fichiers déposés pendant un test vont dans un dossier jetable, jamais dans ./media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Le catalogue semé par migration, rechargé à chaque session : une base gardée (--reuse-db) a pu être
+    vidée par les tests transactionnels de la session précédente."""
+    from dispositifs.catalogue import charger_catalogue
+    from dispositifs.models import TypeDispositif
+
+    with django_db_blocker.unblock():
+        charger_catalogue(TypeDispositif)

@@ -1,9 +1,11 @@
 """Parcours dans un vrai navigateur : Chromium de Debian piloté par Playwright."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from tests.comptes.factories import MOT_DE_PASSE
@@ -100,14 +102,20 @@ def test_un_planificateur_modifie_une_cible_et_la_retrouve_dans_l_historique(liv
 
 @pytest.mark.navigateur
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_un_operateur_redige_joint_un_pdf_depose_et_telecharge_l_accuse(live_server, page, operateur, tmp_path):
+def test_parcours_complet_du_depot_a_la_perspective_de_planification(
+    live_server, page, operateur, instructeur, planificateur, tmp_path
+):
+    """L'opérateur rédige, joint un PDF, dépose et télécharge l'accusé ; l'instructeur note et retient ;
+    le planificateur voit la nouvelle perspective dans son tableau."""
     from appels.models import Candidature, Depot
-    from tests.appels.factories import AppelFactory, pdf
-    from tests.dispositifs.factories import TypeDispositifFactory
+    from tests.appels.factories import AppelFactory, CritereFactory, pdf
+    from tests.dispositifs.factories import HorizonFactory, TypeDispositifFactory
 
     # Les tests transactionnels passent après les autres et ne peuvent pas compter sur le catalogue semé.
-    emsp = TypeDispositifFactory(code="EMSP", libelle="Équipe mobile santé précarité")
-    appel = AppelFactory(reference="ami-navigateur", types_cibles=[emsp])
+    emsp = TypeDispositifFactory(code="EMSP", libelle="Équipe mobile santé précarité", unite="equipes")
+    appel = AppelFactory(reference="ami-navigateur", types_cibles=[emsp], horizon=HorizonFactory())
+    CritereFactory(appel=appel, libelle="Réponse aux besoins", poids=60)
+    CritereFactory(appel=appel, libelle="Coût", poids=40)
     lettre_pdf = tmp_path / "lettre.pdf"
     lettre_pdf.write_bytes(pdf(pages=2))
     se_connecter(page, live_server, operateur)
@@ -143,4 +151,23 @@ def test_un_operateur_redige_joint_un_pdf_depose_et_telecharge_l_accuse(live_ser
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger l'accusé de dépôt (PDF)").click()
     assert telechargement.value.suggested_filename == f"accuse-{depot.numero}.pdf"
+
+    appel.cloture = timezone.now() - datetime.timedelta(minutes=1)  # la date limite passe
+    appel.save()
+    page.get_by_role("button", name="Se déconnecter").click()
+    se_connecter(page, live_server, instructeur)
+    page.goto(f"{live_server.url}/instruction/candidatures/{depot.candidature_id}/")
+    page.get_by_label("Réponse aux besoins").fill("8")
+    page.get_by_label("Coût").fill("6")
+    expect(page.locator("#total-avis")).to_contain_text("72")  # (8 × 60 + 6 × 40) / 100 × 10, en direct
+    page.get_by_role("button", name="Enregistrer mon avis").click()
+    page.locator("label", has_text="Retenue").first.click()
+    page.get_by_label("Capacité retenue").fill("1")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("main")).to_contain_text("Retenue")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    se_connecter(page, live_server, planificateur)
+    page.goto(f"{live_server.url}/planification/?region=32&horizon={appel.horizon.slug}&type=EMSP")
+    expect(page.locator("#tableau-planification")).to_contain_text("1 projet")
     assert page.erreurs_csp == []

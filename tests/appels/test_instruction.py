@@ -1,0 +1,499 @@
+import csv
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from appels import candidatures, instruction
+from appels.instruction_exports import COLONNES_INSTRUCTION, COLONNES_NOTES
+from appels.models import Avis, Candidature, Decision, DemandeComplement, Nature, StatutCandidature
+from dispositifs.models import TypeDispositif
+from tests.appels.factories import AppelFactory, CritereFactory, lettre_complete, pdf
+from tests.comptes.factories import UtilisateurFactory
+from tests.dispositifs.factories import OrganismeFactory
+from tests.territoires.factories import RegionFactory, TerritoireFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def appel(region_hdf):
+    """Un AAP des Hauts-de-France, enveloppe de 500 000 €, grille 40 / 35 / 25."""
+    appel = AppelFactory(
+        reference="aap-instruction",
+        nature=Nature.AAP,
+        enveloppe=Decimal(500_000),
+        types_cibles=[TypeDispositif.objects.get(code="LHSS-MOBILE"), TypeDispositif.objects.get(code="ACT-HLM")],
+    )
+    for libelle, poids in (("Besoins du territoire", 40), ("Projet de soins", 35), ("Coût", 25)):
+        CritereFactory(appel=appel, libelle=libelle, poids=poids)
+    return appel
+
+
+def deposer(appel, organisme, user, **lettre) -> Candidature:
+    """Un dépôt fait par le service, une heure avant la date limite."""
+    candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+    brouillon = lettre_complete(appel, **lettre)
+    candidature.brouillon = {cle: v if isinstance(v, list) else [v] for cle, v in brouillon.items()}
+    candidature.save()
+    candidatures.deposer(
+        candidature=candidature,
+        user=user,
+        cle=f"cle-{candidature.pk}",
+        maintenant=appel.cloture - datetime.timedelta(hours=1),
+    )
+    candidature.refresh_from_db()
+    return candidature
+
+
+def clore(appel):
+    appel.cloture = timezone.now() - datetime.timedelta(minutes=1)
+    appel.save()
+
+
+@pytest.fixture
+def candidature(appel, organisme, operateur):
+    candidature = deposer(appel, organisme, operateur, dispositif_envisage="LHSS-MOBILE")
+    clore(appel)
+    return candidature
+
+
+def notes(appel, *valeurs) -> dict:
+    return {f"note_{c.pk}": v for c, v in zip(appel.criteres.all(), valeurs, strict=True)}
+
+
+def poster_avis(client, candidature, *valeurs, version=0, **champs):
+    donnees = {"action": "avis", "version_lue": version, **notes(candidature.appel, *valeurs), **champs}
+    return client.post(f"/instruction/candidatures/{candidature.pk}/", donnees)
+
+
+def poster_decision(client, candidature, nature, version=0, **champs):
+    donnees = {"action": "decision", "nature": nature, "version_lue": version, **champs}
+    return client.post(f"/instruction/candidatures/{candidature.pk}/", donnees)
+
+
+class TestNotation:
+    def test_le_total_pondere_est_sur_100_et_n_existe_qu_une_fois_tout_note(self, appel):
+        criteres = list(appel.criteres.all())
+        toutes = {str(c.pk): n for c, n in zip(criteres, (8, 5, 10), strict=True)}
+
+        # (8 × 40 + 5 × 35 + 10 × 25) / 100 × 10
+        assert instruction.total_sur_100(toutes, criteres) == Decimal("74.50")
+        assert instruction.total_sur_100({str(criteres[0].pk): 8}, criteres) is None
+
+    def test_l_avis_enregistre_son_total_et_met_la_candidature_en_instruction(self, client, instructeur, candidature):
+        client.force_login(instructeur)
+
+        reponse = poster_avis(client, candidature, 8, 5, 10, commentaire="Solide.", annotation_privee="À revoir")
+
+        assert reponse.status_code == 302
+        avis = Avis.objects.get()
+        assert (avis.total, avis.complet, avis.version) == (Decimal("74.50"), True, 1)
+        candidature.refresh_from_db()
+        assert candidature.statut == StatutCandidature.EN_INSTRUCTION
+        page = client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+        assert "74,5 / 100" in page and 'data-poids="40"' in page and "js/notation.js" in page
+
+    def test_un_avis_incomplet_est_garde_sans_total_ni_compter_dans_l_avancement(
+        self, client, instructeur, candidature
+    ):
+        client.force_login(instructeur)
+
+        poster_avis(client, candidature, 8, "", "")
+
+        assert Avis.objects.get().total is None
+        assert "0/1 avis" in client.get("/instruction/aap-instruction/").content.decode()
+
+    def test_une_note_hors_de_0_a_10_est_refusee(self, client, instructeur, candidature):
+        client.force_login(instructeur)
+
+        reponse = poster_avis(client, candidature, 8, 11, 10)
+
+        assert reponse.status_code == 400
+        assert not Avis.objects.exists()
+
+    def test_ni_avis_ni_decision_avant_la_date_limite(self, client, instructeur, appel, organisme, operateur):
+        candidature = deposer(appel, organisme, operateur)
+        client.force_login(instructeur)
+
+        avis = poster_avis(client, candidature, 8, 5, 10)
+        decision = poster_decision(client, candidature, "retenue")
+
+        assert avis.status_code == decision.status_code == 400
+        assert "l&#x27;instruction commence après" in avis.content.decode()
+        assert not Avis.objects.exists() and not Decision.objects.exists()
+
+
+class TestVerrouOptimiste:
+    def test_deux_onglets_du_meme_avis_ne_s_ecrasent_pas(self, client, instructeur, candidature):
+        client.force_login(instructeur)
+        poster_avis(client, candidature, 8, 5, 10, commentaire="Premier onglet")
+
+        reponse = poster_avis(client, candidature, 1, 1, 1, commentaire="Second onglet", version=0)
+
+        assert reponse.status_code == 409
+        page = reponse.content.decode()
+        assert str(instructeur) in page and "74,5 / 100" in page and "« Premier onglet »" in page
+        assert 'value="1"' in page  # la version enregistrée : un nouvel envoi, lu le conflit, l'emportera
+        avis = Avis.objects.get()
+        assert (avis.commentaire, avis.total, avis.version) == ("Premier onglet", Decimal("74.50"), 1)
+
+    def test_chaque_evaluateur_a_son_avis_et_son_annotation_reste_privee(
+        self, client, instructeur, planificateur, candidature
+    ):
+        client.force_login(instructeur)
+        poster_avis(client, candidature, 8, 5, 10, commentaire="Avis partagé", annotation_privee="Note secrète")
+        client.force_login(planificateur)
+
+        reponse = poster_avis(client, candidature, 2, 2, 2, version=0)
+
+        assert reponse.status_code == 302
+        assert Avis.objects.count() == 2
+        page = client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+        assert "Avis partagé" in page and "Note secrète" not in page
+
+    def test_deux_instructeurs_qui_decident_en_meme_temps_ne_s_ecrasent_pas(
+        self, client, instructeur, planificateur, candidature
+    ):
+        client.force_login(planificateur)
+        poster_decision(client, candidature, "retenue", montant_retenu="200 000", motif="Projet prioritaire")
+        client.force_login(instructeur)
+
+        reponse = poster_decision(client, candidature, "non_retenue", version=0, motif="Budget insuffisant")
+
+        assert reponse.status_code == 409
+        page = reponse.content.decode()
+        assert f"{planificateur} a enregistré une décision" in page
+        assert "Retenue, montant retenu 200\u202f000 €, motif « Projet prioritaire »" in page
+        assert "Budget insuffisant" in page  # la saisie refusée reste à l'écran
+        decision = Decision.objects.get()
+        assert (decision.nature, decision.auteur, decision.version) == ("retenue", planificateur, 1)
+        candidature.refresh_from_db()
+        assert candidature.statut == StatutCandidature.RETENUE
+
+    def test_une_decision_relue_se_revise(self, client, instructeur, candidature):
+        client.force_login(instructeur)
+        poster_decision(client, candidature, "retenue")
+
+        reponse = poster_decision(client, candidature, "non_retenue", version=1, motif="Après comité")
+
+        assert reponse.status_code == 302
+        assert (Decision.objects.get().nature, Decision.objects.get().version) == ("non_retenue", 2)
+
+
+class TestAcces:
+    def test_la_dreets_ne_voit_la_file_qu_en_co_instruction(self, client, dreets, candidature, appel):
+        client.force_login(dreets)
+
+        assert client.get("/instruction/aap-instruction/").status_code == 404
+        assert client.get(f"/instruction/candidatures/{candidature.pk}/").status_code == 404
+        assert "aap-instruction" not in client.get("/instruction/").content.decode()
+        appel.co_instruction_dreets = True
+        appel.save()
+        assert client.get("/instruction/aap-instruction/").status_code == 200
+        assert client.get(f"/instruction/candidatures/{candidature.pk}/").status_code == 200
+        assert "aap-instruction" in client.get("/instruction/").content.decode()
+
+    def test_un_operateur_n_atteint_aucune_page_d_instruction(self, client, operateur_autre, candidature):
+        demande = DemandeComplement.objects.create(
+            candidature=candidature, auteur=UtilisateurFactory(instructeur=True), message="Budget détaillé"
+        )
+        client.force_login(operateur_autre)
+        pages_ars = [
+            "/instruction/",
+            "/instruction/aap-instruction/",
+            "/instruction/aap-instruction/classement/",
+            "/instruction/aap-instruction/export.csv",
+            "/instruction/aap-instruction/export.xlsx",
+            "/instruction/aap-instruction/pieces.zip",
+            f"/instruction/candidatures/{candidature.pk}/",
+        ]
+
+        assert {client.get(url).status_code for url in pages_ars} == {403}
+        assert poster_decision(client, candidature, "retenue").status_code == 403
+        assert client.get(f"/instruction/complements/{demande.pk}/repondre/").status_code == 404
+        assert client.get(f"/instruction/candidatures/{candidature.pk}/complement/").status_code == 404
+        assert not Decision.objects.exists()
+
+    def test_l_instructeur_d_une_autre_region_recoit_404(self, client, candidature):
+        client.force_login(UtilisateurFactory(instructeur=True, region=RegionFactory(code="11", nom="Île-de-France")))
+
+        assert client.get("/instruction/aap-instruction/").status_code == 404
+        assert client.get(f"/instruction/candidatures/{candidature.pk}/").status_code == 404
+
+
+def test_la_decision_previent_l_operateur_et_parait_dans_mes_candidatures(
+    client, instructeur, operateur, candidature, django_capture_on_commit_callbacks
+):
+    client.force_login(instructeur)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = poster_decision(
+            client,
+            candidature,
+            "reorientee",
+            type_propose=TypeDispositif.objects.get(code="ACT-HLM").pk,
+            motif="Le projet relève plutôt d'ACT hors les murs.",
+            montant_retenu="180000",
+        )
+
+    assert reponse.status_code == 302
+    (courriel,) = mail.outbox
+    assert courriel.to == [operateur.email]
+    assert "décision" in courriel.subject and "Réorientée vers un autre type" in courriel.body
+    assert "relève plutôt d'ACT" in courriel.body  # texte brut : pas d'apostrophe échappée
+    client.force_login(operateur)
+    page = client.get("/candidatures/").content.decode()
+    assert "Réorientée vers un autre type" in page and "ACT hors les murs" in page
+    assert "180\xa0000 € retenus" in page
+
+
+def test_une_reorientation_exige_le_type_propose_et_un_motif(client, instructeur, candidature):
+    client.force_login(instructeur)
+
+    reponse = poster_decision(client, candidature, "reorientee")
+
+    assert reponse.status_code == 400
+    page = reponse.content.decode()
+    assert "Indiquez le type de dispositif" in page and "Donnez le motif" in page
+    assert not Decision.objects.exists()
+
+
+def test_complement_demande_repondu_confirme_puis_instruction_reprise(
+    client, instructeur, operateur, candidature, django_capture_on_commit_callbacks
+):
+    client.force_login(instructeur)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/instruction/candidatures/{candidature.pk}/",
+            {"action": "complement", "message": "Joignez le budget détaillé par poste."},
+        )
+    candidature.refresh_from_db()
+    assert candidature.statut == StatutCandidature.A_COMPLETER
+    assert mail.outbox[0].to == [operateur.email] and "à compléter" in mail.outbox[0].subject
+    assert poster_decision(client, candidature, "retenue").status_code == 400  # on décide après la réponse
+
+    client.force_login(operateur)
+    assert "Compléter le dossier" in client.get("/candidatures/").content.decode()
+    lien = client.get(f"/instruction/candidatures/{candidature.pk}/complement/")
+    demande = DemandeComplement.objects.get()
+    assert lien["Location"] == f"/instruction/complements/{demande.pk}/repondre/"
+    sans_confirmation = client.post(lien["Location"], {"reponse": "Budget : 120 000 € de personnel."})
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmee = client.post(lien["Location"], {"reponse": "Budget : 120 000 € de personnel.", "confirmee": "on"})
+
+    assert sans_confirmation.status_code == 400 and "Cochez la case" in sans_confirmation.content.decode()
+    assert confirmee.status_code == 302
+    demande.refresh_from_db()
+    candidature.refresh_from_db()
+    assert demande.confirmee and demande.repondu_par == operateur
+    assert candidature.statut == StatutCandidature.EN_INSTRUCTION
+    assert mail.outbox[-1].to == [instructeur.email] and "120 000 €" in mail.outbox[-1].body
+    assert client.post(lien["Location"], {"reponse": "Autre", "confirmee": "on"}).status_code == 400
+    client.force_login(instructeur)
+    assert (
+        "Budget : 120 000 € de personnel."
+        in client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+    )
+
+
+@pytest.fixture
+def instruite(client, instructeur, planificateur, candidature):
+    """Deux avis complets (74,5 et 50) et une décision retenue à 200 000 €."""
+    client.force_login(planificateur)
+    poster_avis(client, candidature, 5, 5, 5, commentaire="Correct.", annotation_privee="Confidentiel")
+    client.force_login(instructeur)
+    poster_avis(client, candidature, 8, 5, 10, commentaire="Solide.")
+    poster_decision(
+        client, candidature, "retenue", montant_retenu="200000", capacite_retenue="12", motif="Prioritaire"
+    )
+    return candidature
+
+
+class TestExports:
+    def test_le_csv_a_ses_colonnes_francaises_stables_et_une_ligne_par_candidature(self, client, instruite):
+        contenu = client.get("/instruction/aap-instruction/export.csv").content.decode("utf-8-sig")
+
+        entete, ligne = csv.reader(io.StringIO(contenu), delimiter=";")
+        assert entete[:5] == ["Numéro de dépôt", "Version", "Déposé le", "Organisme", "Statut"]
+        assert entete[-len(COLONNES_INSTRUCTION) :] == COLONNES_INSTRUCTION
+        assert "Budget annuel demandé (€)" in entete and "Dispositif envisagé" in entete
+        valeurs = dict(zip(entete, ligne, strict=True))
+        assert valeurs["Organisme"] == instruite.organisme.nom and valeurs["Statut"] == "Retenue"
+        assert valeurs["Note moyenne /100"] == "62,25" and valeurs["Avis complets"] == "2"
+        assert valeurs["Décision"] == "Retenue" and valeurs["Montant retenu (€)"] == "200000"
+        assert "Solide." in valeurs["Commentaires partagés"] and "Confidentiel" not in contenu
+
+    def test_le_xlsx_a_les_memes_colonnes_et_une_feuille_des_notes(self, client, instruite):
+        from openpyxl import load_workbook
+
+        reponse = client.get("/instruction/aap-instruction/export.xlsx")
+        classeur = load_workbook(io.BytesIO(reponse.content))
+
+        assert classeur.sheetnames == ["Candidatures", "Notes"]
+        entete = [c.value for c in classeur["Candidatures"][1]]
+        contenu = client.get("/instruction/aap-instruction/export.csv").content.decode("utf-8-sig")
+        assert entete == next(csv.reader(io.StringIO(contenu), delimiter=";"))
+        notes = list(classeur["Notes"].values)
+        assert list(notes[0]) == COLONNES_NOTES and len(notes) == 1 + 2 * 3  # deux avis × trois critères
+        assert classeur["Candidatures"].max_row == 2
+
+    def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit(
+        self, client, instructeur, appel, organisme, operateur
+    ):
+        candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+        fichier = SimpleUploadedFile("lettre.pdf", pdf(pages=2), content_type="application/pdf")
+        candidatures.ajouter_piece(candidature=candidature, fichier=fichier, nature="lettre")
+        deposer(appel, organisme, operateur)
+        clore(appel)
+        numero = candidature.depot_courant.numero
+        client.force_login(instructeur)
+
+        reponse = client.get("/instruction/aap-instruction/pieces.zip")
+
+        assert reponse["Content-Type"] == "application/zip"
+        noms = zipfile.ZipFile(io.BytesIO(reponse.content)).namelist()
+        dossier = f"{numero}-{organisme.nom.lower().replace(' ', '-').replace('(', '').replace(')', '')}"
+        assert noms == [f"{dossier}/accuse-{numero}.pdf", f"{dossier}/pieces/01-lettre.pdf"]
+
+
+def test_la_file_se_filtre_par_statut_type_et_territoire(client, instructeur, appel, operateur):
+    nord = TerritoireFactory(code="59", nom="Nord", parent=appel.region)
+    somme = TerritoireFactory(code="80", nom="Somme", parent=appel.region)
+    lhss = deposer(
+        appel, OrganismeFactory(nom="LHSS Nord"), operateur, dispositif_envisage="LHSS-MOBILE", territoires=["59"]
+    )
+    act = deposer(
+        appel, OrganismeFactory(nom="ACT Somme"), operateur, dispositif_envisage="ACT-HLM", territoires=["80"]
+    )
+    clore(appel)
+    client.force_login(instructeur)
+    poster_decision(client, act, "retenue")
+
+    def organismes(requete):
+        reponse = client.get(f"/instruction/aap-instruction/?{requete}")
+        return [d.candidature.organisme.nom for d in reponse.context["dossiers"]]
+
+    assert organismes("") == ["ACT Somme", "LHSS Nord"]
+    assert organismes("type=ACT-HLM") == ["ACT Somme"]
+    assert organismes("territoire=59") == ["LHSS Nord"]
+    assert organismes("statut=retenue") == ["ACT Somme"]
+    assert organismes("statut=retenue&territoire=59") == []
+    page = client.get("/instruction/aap-instruction/").content.decode()
+    assert "Somme</option>" in page and "ACT hors les murs</option>" in page
+    assert lhss.pk and nord.pk and somme.pk
+
+
+class TestClassementEtBudget:
+    def test_le_classement_suit_la_moyenne_et_le_budget_les_decisions(self, client, instructeur, appel, operateur):
+        fortes = deposer(
+            appel,
+            OrganismeFactory(nom="B forte"),
+            operateur,
+            dispositif_envisage="LHSS-MOBILE",
+            budget_demande="300000",
+        )
+        faible = deposer(
+            appel,
+            OrganismeFactory(nom="A faible"),
+            operateur,
+            dispositif_envisage="LHSS-MOBILE",
+            budget_demande="250000",
+        )
+        sans_avis = deposer(appel, OrganismeFactory(nom="C sans avis"), operateur, dispositif_envisage="ACT-HLM")
+        clore(appel)
+        client.force_login(instructeur)
+        poster_avis(client, fortes, 10, 10, 10)
+        poster_avis(client, faible, 2, 2, 2)
+        poster_decision(client, fortes, "retenue", montant_retenu="280000")
+        poster_decision(
+            client,
+            faible,
+            "reorientee",
+            type_propose=TypeDispositif.objects.get(code="ACT-HLM").pk,
+            motif="Mieux en ACT",
+            montant_retenu="110000",
+        )
+
+        reponse = client.get("/instruction/aap-instruction/classement/")
+
+        organismes = [ligne["dossier"].candidature.organisme.nom for ligne in reponse.context["lignes"]]
+        assert organismes == ["B forte", "A faible", "C sans avis"]
+        assert [ligne["depasse"] for ligne in reponse.context["lignes"]] == [False, True, True]
+        budget = reponse.context["budget"]
+        assert (budget.total.demande, budget.total.retenu, budget.reste) == (800_000, 390_000, 110_000)
+        par_type = {ligne.libelle: ligne for ligne in budget.par_type}
+        assert (par_type["LHSS mobile"].demande, par_type["LHSS mobile"].retenu) == (550_000, 280_000)
+        assert (par_type["ACT hors les murs"].demande, par_type["ACT hors les murs"].retenu) == (250_000, 110_000)
+        assert par_type["ACT hors les murs"].financable == 10  # 110 000 € restants à 11 000 € l'unité
+        assert sans_avis.pk
+
+
+def remplir(appel, operateur, instructeur, nombre):
+    """`nombre` candidatures notées et décidées, pour compter les requêtes."""
+    for rang in range(nombre):
+        candidature = deposer(appel, OrganismeFactory(), operateur)
+        Avis.objects.create(candidature=candidature, auteur=instructeur, notes={}, total=Decimal(50), complet=True)
+        Decision.objects.create(
+            candidature=candidature,
+            nature="retenue",
+            auteur=instructeur,
+            decide_le=timezone.now(),
+            montant_retenu=rang,
+        )
+
+
+@pytest.mark.parametrize("page", ["", "classement/"])
+def test_file_et_classement_en_nombre_de_requetes_constant(
+    client, instructeur, operateur, appel, django_assert_num_queries, page
+):
+    remplir(appel, operateur, instructeur, 1)
+    clore(appel)
+    client.force_login(instructeur)
+    # session, utilisateur, appel avec sa région, types de dispositifs, candidatures (organisme, décision,
+    # dernier dépôt, avis complets et moyenne), noms des territoires, évaluateurs attendus, région de
+    # l'utilisateur pour l'en-tête
+    attendu = 8
+    with django_assert_num_queries(attendu):
+        assert (
+            len(client.get(f"/instruction/aap-instruction/{page}").context["dossiers" if not page else "lignes"]) == 1
+        )
+    remplir(appel, operateur, instructeur, 19)
+    with django_assert_num_queries(attendu):
+        assert (
+            len(client.get(f"/instruction/aap-instruction/{page}").context["dossiers" if not page else "lignes"]) == 20
+        )
+
+
+def test_une_candidature_retenue_devient_une_perspective_du_tableau_de_planification(
+    client, instructeur, planificateur, candidature
+):
+    from dispositifs.models import Dispositif, Statut
+    from tests.dispositifs.factories import HorizonFactory
+
+    appel = candidature.appel
+    appel.horizon = HorizonFactory()
+    appel.save()
+    client.force_login(instructeur)
+
+    poster_decision(client, candidature, "retenue", capacite_retenue="12", montant_retenu="150000")
+
+    projet = Dispositif.objects.get(decision__candidature=candidature)
+    assert (projet.statut, projet.type.code, projet.capacite_prevue, projet.horizon) == (
+        Statut.PROJET,
+        "LHSS-MOBILE",
+        12,
+        appel.horizon,
+    )
+    client.force_login(planificateur)
+    lignes = client.get(f"/api/v1/planification/?region=32&horizon={appel.horizon.slug}&type=LHSS-MOBILE").json()
+    assert next(ligne for ligne in lignes["lignes"] if ligne["niveau"] == "region")["perspectives"] == 12
+
+    client.force_login(instructeur)
+    poster_decision(client, candidature, "non_retenue", version=1, motif="Revu après audition.")
+    assert not Dispositif.objects.filter(pk=projet.pk).exists()  # le projet jamais autorisé disparaît
