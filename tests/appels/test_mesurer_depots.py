@@ -138,7 +138,9 @@ def test_un_envoi_sans_reponse_compte_et_son_depot_est_un_fantome():
 
 def test_la_version_suivante_vient_de_la_page_de_refus_ou_des_depots_acceptes():
     assert version_suivante([accepte("a", "AMI-1")], 4) == 5
-    assert version_suivante([accepte("a", "AMI-1"), accepte("a", "AMI-1", sorte="rejeu")], 4) == 6
+    assert (
+        version_suivante([accepte("a", "AMI-1"), accepte("a", "AMI-1", sorte="rejeu")], 4) == 5
+    )  # rejeu : même brouillon
     assert version_suivante([refuse("a", "appel_ferme", version_lue="4")], 4) == 4
     double = [accepte("a", "AMI-1", sorte="double_clic"), refuse("a", "conflit_version", sorte="double_clic")]
     assert version_suivante(double, 2) == 3

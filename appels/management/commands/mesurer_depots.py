@@ -549,13 +549,14 @@ def deposer(navigateur: Navigateur, plan: Plan, donnees: dict, rang: int, sorte:
 
 
 def version_suivante(envois: list[Requete], version: int) -> int | None:
-    """La version du brouillon après ces envois : celle de la page de refus, ou une de plus par dépôt accepté ;
-    None s'il faut relire la page (double clic accepté deux fois, réponse inattendue)."""
+    """La version du brouillon après ces envois : celle de la page de refus, ou une de plus si le dépôt est
+    accepté (le rejeu de la même clé retrouve le dépôt sans réenregistrer le brouillon) ; None s'il faut
+    relire la page (double clic, réponse inattendue)."""
     lues = [int(envoi.version_lue) for envoi in envois if envoi.version_lue]
     if lues:
         return max(lues)
     if envois[0].sorte != "double_clic" and all(envoi.statut == 302 for envoi in envois):
-        return version + len(envois)
+        return version + 1
     return None
 
 
