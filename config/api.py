@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from appels.api import AppelViewSet, CandidatureViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
+from indicateurs.api import IndicateurViewSet
 from territoires.api import TerritoireViewSet
 
 
@@ -33,6 +34,7 @@ router.register("dispositifs", dispositifs_api.DispositifViewSet)
 router.register("cibles", dispositifs_api.CibleViewSet, basename="cible")
 router.register("appels", AppelViewSet, basename="appel")
 router.register("candidatures", CandidatureViewSet, basename="candidature")
+router.register("indicateurs", IndicateurViewSet)
 
 
 class DemandeJetonSerializer(serializers.Serializer):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "territoires",
     "dispositifs",
     "appels",
+    "indicateurs",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "appels.Avis", "exclude_fields": ["annotation_privee"]},  # privée, même pour l'administration
     "appels.Decision",
     "appels.DemandeComplement",
+    "indicateurs.Declaration",
+    "indicateurs.Valeur",
 )
 
 # Comptes et connexion

@@ -120,6 +120,7 @@ VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
     ("typedispositif-detail", "code"): "LHSS",
     ("catalogue:type", "code"): "LHSS",
+    ("indicateur-detail", "code"): "file_active",
     ("appel-detail", "reference"): "appel-fictif-exemple",
     ("appels:detail", "reference"): "appel-fictif-exemple",
     ("appels:cahier", "reference"): "appel-fictif-exemple",

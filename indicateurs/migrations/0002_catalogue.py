@@ -1,0 +1,16 @@
+from django.db import migrations
+
+from indicateurs.catalogue import charger_indicateurs
+
+
+def charger(apps, schema_editor):
+    charger_indicateurs(apps.get_model("indicateurs", "Indicateur"), apps.get_model("dispositifs", "TypeDispositif"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("indicateurs", "0001_initial"),
+        ("dispositifs", "0002_catalogue"),
+    ]
+
+    operations = [migrations.RunPython(charger, migrations.RunPython.noop)]
