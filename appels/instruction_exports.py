@@ -4,7 +4,6 @@ une archive ZIP des PDF (accusés de dépôt et pièces jointes des dépôts ins
 Les colonnes sont fixes et dans le même ordre d'un export à l'autre ; l'annotation privée n'en sort jamais.
 """
 
-import csv
 import zipfile
 from collections import defaultdict
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.utils.text import slugify
 from appels.lettre import lignes_lisibles
 from appels.models import Avis, DemandeComplement, Depot, PieceJointe
 from appels.tasks import generer_accuse
+from config import tableur
 
 COLONNES_DEPOT = ["Numéro de dépôt", "Version", "Déposé le", "Organisme", "Statut"]
 COLONNES_INSTRUCTION = [
@@ -107,26 +107,11 @@ def _moyenne(avis, critere) -> Decimal | None:
 
 
 def _nombre(valeur) -> str:
-    return "—" if valeur is None else f"{valeur.normalize():f}".replace(".", ",")
-
-
-def cellule_csv(valeur) -> str:
-    """Nombres à la française pour le tableur (« 72,5 »), dates « 30/06/2026 23:59 », vide pour une absence."""
-    if valeur is None:
-        return ""
-    if isinstance(valeur, Decimal):
-        return _nombre(valeur)
-    if hasattr(valeur, "strftime"):
-        return valeur.strftime("%d/%m/%Y %H:%M")
-    return str(valeur)
+    return tableur.cellule_csv(valeur) or "—"
 
 
 def ecrire_csv(sortie, appel, dossiers, criteres):
-    sortie.write("\ufeff")  # BOM : le tableur reconnaît l'UTF-8 et les accents
-    ecrivain = csv.writer(sortie, delimiter=";")
-    ecrivain.writerow(colonnes(appel))
-    for ligne in lignes(appel, dossiers, criteres):
-        ecrivain.writerow([cellule_csv(valeur) for valeur in ligne])
+    tableur.ecrire_csv(sortie, colonnes(appel), lignes(appel, dossiers, criteres))
 
 
 def ecrire_xlsx(sortie, appel, dossiers, criteres):

@@ -1,6 +1,5 @@
 """Le tableau de planification, ses exports, et la saisie des cibles par les planificateurs."""
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from config.policy import Regle, acces, autorise, peut_modifier_cible, regions_visibles
+from config.tableur import ecrire_csv
 from dispositifs.forms import CibleForm, filtres_planification
 from dispositifs.models import Cible, TypeDispositif
 from dispositifs.planification import calculer_tableau, nombre
@@ -85,15 +85,6 @@ def lignes_export(tableau):
         ]
 
 
-def cellule_csv(valeur) -> str:
-    """Les nombres à la française pour le tableur : « 134 », « 0,48 » ; vide pour une valeur absente."""
-    if valeur is None:
-        return ""
-    if isinstance(valeur, Decimal):
-        return f"{valeur.normalize():f}".replace(".", ",")
-    return str(valeur)
-
-
 def nom_fichier(tableau, extension):
     return f"planification-{tableau.region.code}-{tableau.horizon.slug}-{tableau.date:%Y-%m-%d}.{extension}"
 
@@ -108,11 +99,7 @@ def export(request, format):
         return export_xlsx(tableau)
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "csv")}"'
-    reponse.write("\ufeff")  # BOM : le tableur reconnaît l'UTF-8 et les accents
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(COLONNES_EXPORT)
-    for ligne in lignes_export(tableau):
-        ecrivain.writerow([cellule_csv(valeur) for valeur in ligne])
+    ecrire_csv(reponse, COLONNES_EXPORT, lignes_export(tableau))
     return reponse
 
 
