@@ -1,10 +1,9 @@
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from appels.models import Appel, Candidature, Critere, Depot, Nature, StatutAppel, StatutCandidature
-from config.comptes.models import Role
-from config.policy import Regle
+from config.policy import Regle, appels_visibles, candidatures_visibles
 
 
 class CritereSerializer(serializers.ModelSerializer):
@@ -70,14 +69,8 @@ class AppelViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "reference"
 
     def get_queryset(self):
-        user = self.request.user
-        visibles = ~Q(statut=StatutAppel.BROUILLON)
-        if user.is_authenticated and user.role == Role.ADMINISTRATEUR:
-            visibles = Q()
-        elif user.is_authenticated and user.role == Role.PLANIFICATEUR:
-            visibles |= Q(region=user.region)
         return (
-            Appel.objects.filter(visibles)
+            appels_visibles(self.request.user)
             .select_related("region", "horizon", "appel_precedent")
             .prefetch_related("types_cibles", "types_exclus", "territoires", "criteres")
         )
@@ -122,14 +115,7 @@ class CandidatureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CandidatureFilter
 
     def get_queryset(self):
-        user = self.request.user
         candidatures = Candidature.objects.select_related("appel", "organisme").prefetch_related(
             Prefetch("depots", queryset=Depot.objects.order_by("-version"))
         )
-        if user.role == Role.OPERATEUR:
-            return candidatures.pour_operateur(user)
-        if user.role in (Role.PLANIFICATEUR, Role.INSTRUCTEUR):
-            return candidatures.filter(appel__region_id=user.region_id)
-        if user.role == Role.DREETS:
-            return candidatures.filter(appel__region_id=user.region_id, appel__co_instruction_dreets=True)
-        return candidatures
+        return candidatures_visibles(self.request.user, candidatures)

@@ -18,18 +18,15 @@ from django.utils import timezone
 from appels.candidatures import Refus, date_limite
 from appels.lettre import INDETERMINE
 from appels.models import (
-    Appel,
     Avis,
     Candidature,
     Decision,
     DemandeComplement,
     Depot,
     NatureDecision,
-    StatutAppel,
     StatutCandidature,
 )
 from config.comptes.models import Role, Utilisateur
-from config.policy import regions_visibles
 from dispositifs.models import Dispositif, Statut, TypeDispositif
 from territoires.models import Territoire
 
@@ -55,15 +52,6 @@ class Conflit(Exception):
 
 
 # Lectures
-
-
-def appels_instruits(user):
-    """Les appels que l'utilisateur instruit : ceux de sa région (pour la DREETS, seulement en co-instruction),
-    tous pour un administrateur ; jamais un brouillon."""
-    appels = Appel.objects.exclude(statut=StatutAppel.BROUILLON).filter(region__in=regions_visibles(user))
-    if user.role == Role.DREETS:
-        appels = appels.filter(co_instruction_dreets=True)
-    return appels
 
 
 def avec_instruction(candidatures):

@@ -19,13 +19,13 @@ from appels.instruction_forms import (
 )
 from appels.lettre import lignes_lisibles
 from appels.models import Candidature, Decision, DemandeComplement, Depot, StatutCandidature
-from config.policy import Regle, acces, peut_voir_candidature
+from config.policy import Regle, acces, appels_instruits, peut_voir_candidature
 from dispositifs.models import TypeDispositif
 from territoires.models import Territoire
 
 
 def appel_instruit(request, reference):
-    return get_object_or_404(instruction.appels_instruits(request.user).select_related("region"), reference=reference)
+    return get_object_or_404(appels_instruits(request.user).select_related("region"), reference=reference)
 
 
 def types_par_code() -> dict:
@@ -45,7 +45,7 @@ def accueil(request):
     """Les appels de la région avec l'avancement de leur instruction."""
     deposees = Exists(Depot.objects.filter(candidature=OuterRef("candidatures")))
     appels = (
-        instruction.appels_instruits(request.user)
+        appels_instruits(request.user)
         .select_related("region")
         .annotate(
             nb_deposees=Count("candidatures", filter=Q(deposees)),

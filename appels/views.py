@@ -12,23 +12,11 @@ from django.views.decorators.http import require_POST
 from appels.forms import AppelForm, FiltreAppelsForm, GrilleFormSet
 from appels.models import Appel, StatutAppel
 from appels.services import TransitionImpossible, enregistrer_appel, proposer_depuis_ecarts, publier_appel
-from config.policy import Regle, acces, autorise, regions_visibles
+from config.policy import Regle, acces, appels_geres, appels_visibles, autorise
 from dispositifs.forms import filtres_planification
 
 # Rang d'un appel publié dans la liste publique : ouverts, puis à venir, puis les autres.
 OUVERT, A_VENIR, AUTRE = 0, 1, 2
-
-
-def appels_geres(user):
-    """Les appels que l'utilisateur gère, brouillons compris : ceux de sa région, tous pour un administrateur."""
-    return Appel.objects.filter(region__in=regions_visibles(user))
-
-
-def appels_visibles(user):
-    """Les appels publiés, plus les brouillons de la région de qui gère les appels."""
-    if autorise(user, Regle.GERER_APPELS):
-        return Appel.objects.publies() | appels_geres(user)
-    return Appel.objects.publies()
 
 
 def rang_public(maintenant):

@@ -97,6 +97,41 @@ def regions_visibles(user):
     return regions.filter(pk=getattr(user, "region_id", None)) if getattr(user, "region_id", None) else regions.none()
 
 
+def appels_geres(user):
+    """Les appels qu'un agent gère, brouillons compris : ceux de sa région, tous pour un administrateur."""
+    from appels.models import Appel
+
+    return Appel.objects.filter(region__in=regions_visibles(user))
+
+
+def appels_visibles(user):
+    """Les appels publiés, plus les brouillons de la région de qui gère les appels (pages et API)."""
+    from appels.models import Appel
+
+    if autorise(user, Regle.GERER_APPELS):
+        return Appel.objects.publies() | appels_geres(user)
+    return Appel.objects.publies()
+
+
+def appels_instruits(user):
+    """Les appels qu'un agent instruit : ceux de sa région (pour la DREETS, seulement en co-instruction), tous
+    pour un administrateur ; jamais un brouillon."""
+    from appels.models import Appel, StatutAppel
+
+    appels = Appel.objects.exclude(statut=StatutAppel.BROUILLON).filter(region__in=regions_visibles(user))
+    if user.role == Role.DREETS:
+        appels = appels.filter(co_instruction_dreets=True)
+    return appels
+
+
+def candidatures_visibles(user, candidatures):
+    """Le filtre de `peut_voir_candidature` pour une liste : les siennes pour un opérateur, celles des appels
+    qu'il instruit pour un agent."""
+    if user.role == Role.OPERATEUR:
+        return candidatures.pour_operateur(user)
+    return candidatures.filter(appel__in=appels_instruits(user))
+
+
 def peut_modifier_cible(user, territoire) -> bool:
     """Un planificateur modifie les cibles des territoires de sa région ; un administrateur, toutes."""
     if not autorise(user, Regle.PLANIFIER):
