@@ -25,6 +25,8 @@ class Regle(StrEnum):
     DEPOSER = "deposer"
     INSTRUIRE = "instruire"
     GERER_OPERATEURS = "gerer_operateurs"
+    DECLARER = "declarer"
+    VALIDER_DECLARATIONS = "valider_declarations"
     ADMINISTRATION = "administration"
 
 
@@ -38,6 +40,8 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.GERER_OPERATEURS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
+    Regle.DECLARER: frozenset({Role.OPERATEUR}),
+    Regle.VALIDER_DECLARATIONS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -130,6 +134,40 @@ def candidatures_visibles(user, candidatures):
     if user.role == Role.OPERATEUR:
         return candidatures.pour_operateur(user)
     return candidatures.filter(appel__in=appels_instruits(user))
+
+
+def dispositifs_declarants(user):
+    """Les dispositifs dont l'utilisateur déclare les indicateurs : autorisés ou installés, de ses organismes
+    pour un opérateur ; aucun pour les autres rôles."""
+    from dispositifs.models import Dispositif, Statut
+
+    if not user.is_authenticated or user.role != Role.OPERATEUR:
+        return Dispositif.objects.none()
+    return Dispositif.objects.filter(
+        organisme__in=user.organismes.all(), statut__in=[Statut.AUTORISE, Statut.INSTALLE]
+    )
+
+
+def dispositifs_suivis(user):
+    """Les dispositifs dont un agent suit et valide les déclarations : ceux de sa région (tous pour un
+    administrateur)."""
+    from dispositifs.models import Dispositif
+
+    if not autorise(user, Regle.CONSULTER_PLANIFICATION):
+        return Dispositif.objects.none()
+    if user.role == Role.ADMINISTRATEUR:
+        return Dispositif.objects.all()
+    return Dispositif.objects.dans(user.region) if user.region_id else Dispositif.objects.none()
+
+
+def declarations_visibles(user):
+    """Les déclarations mensuelles qu'un utilisateur lit : celles de ses dispositifs pour un opérateur, de
+    sa région pour un agent, toutes pour un administrateur ; aucune pour l'anonyme."""
+    from indicateurs.models import Declaration
+
+    if user.is_authenticated and user.role == Role.OPERATEUR:
+        return Declaration.objects.filter(dispositif__in=dispositifs_declarants(user))
+    return Declaration.objects.filter(dispositif__in=dispositifs_suivis(user))
 
 
 def peut_modifier_cible(user, territoire) -> bool:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -233,7 +234,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.comptes.tasks.supprimer_sessions_expirees",
         "schedule": timedelta(hours=24),
     },
+    # Chaque nuit, tout l'historique récent est recalculé : rattrape une validation dont la tâche aurait échoué.
+    "agreger-la-nuit": {"task": "indicateurs.tasks.agreger_tout", "schedule": crontab(hour=2, minute=30)},
 }
+
+# Indicateurs mensuels : échéance de déclaration, verrouillage et secret statistique des chiffres publics.
+INDICATEURS_JOUR_ECHEANCE = env.int("INDICATEURS_JOUR_ECHEANCE", default=10)  # du mois suivant
+INDICATEURS_RELANCE_JOURS_AVANT = 3
+INDICATEURS_VERROUILLAGE_JOURS = env.int("INDICATEURS_VERROUILLAGE_JOURS", default=60)  # après la fin du mois
+INDICATEURS_RECALCUL_MOIS = 24  # profondeur du recalcul de nuit
+SECRET_SEUIL_PERSONNES = env.int("SECRET_SEUIL_PERSONNES", default=11)  # effectif < seuil : masqué
+SECRET_SEUIL_DISPOSITIFS = env.int("SECRET_SEUIL_DISPOSITIFS", default=3)  # contributeurs < seuil : masqué
 
 # API
 REST_FRAMEWORK = {

@@ -121,3 +121,145 @@ class Valeur(models.Model):
 
     def __str__(self):
         return f"{self.indicateur.code} = {self.valeur}"
+
+
+class Derogation(models.Model):
+    """Un mois verrouillé rouvert par l'ARS pour un dispositif, jusqu'à une date."""
+
+    dispositif = models.ForeignKey(
+        "dispositifs.Dispositif", verbose_name="dispositif", on_delete=models.CASCADE, related_name="derogations"
+    )
+    mois = models.DateField("mois rouvert", help_text="Le premier jour du mois.")
+    jusqu_au = models.DateField("rouvert jusqu'au")
+    motif = models.CharField("motif", max_length=300)
+    accordee_par = models.ForeignKey("comptes.Utilisateur", verbose_name="accordée par", on_delete=models.PROTECT)
+    accordee_le = models.DateTimeField("accordée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dérogation au verrouillage"
+        verbose_name_plural = "dérogations au verrouillage"
+        ordering = ["-mois", "dispositif"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "mois"], name="une_derogation_par_mois"),
+            models.CheckConstraint(name="derogation_mois_au_premier_jour", condition=Q(mois__day=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.dispositif} — {self.mois:%m/%Y} rouvert jusqu'au {self.jusqu_au:%d/%m/%Y}"
+
+
+class MomentRelance(models.TextChoices):
+    AVANT = "avant", "Avant l'échéance"
+    APRES = "apres", "Après l'échéance"
+
+
+class Relance(models.Model):
+    """Une relance envoyée pour un mois non déclaré : l'unicité empêche d'écrire deux fois la même."""
+
+    dispositif = models.ForeignKey(
+        "dispositifs.Dispositif", verbose_name="dispositif", on_delete=models.CASCADE, related_name="relances"
+    )
+    mois = models.DateField("mois")
+    moment = models.CharField("moment", max_length=5, choices=MomentRelance.choices)
+    envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relance"
+        ordering = ["-mois", "dispositif"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "mois", "moment"], name="une_relance_par_moment"),
+        ]
+
+    def __str__(self):
+        return f"Relance {self.get_moment_display().lower()} — {self.dispositif} — {self.mois:%m/%Y}"
+
+
+class Granularite(models.TextChoices):
+    MOIS = "mois", "Mois"
+    TRIMESTRE = "trimestre", "Trimestre"
+    ANNEE = "annee", "Année"
+
+
+class Agregat(models.Model):
+    """Une valeur de synthèse : indicateur × type × territoire × période, calculée par le worker depuis les
+    déclarations validées (indicateurs/agregation.py). Jamais saisie."""
+
+    indicateur = models.ForeignKey(
+        Indicateur, verbose_name="indicateur", on_delete=models.CASCADE, related_name="agregats"
+    )
+    type = models.ForeignKey(
+        "dispositifs.TypeDispositif", verbose_name="type", on_delete=models.CASCADE, related_name="agregats"
+    )
+    territoire = models.ForeignKey(
+        "territoires.Territoire", verbose_name="territoire", on_delete=models.CASCADE, related_name="agregats"
+    )
+    granularite = models.CharField("granularité", max_length=10, choices=Granularite.choices)
+    periode = models.DateField("période", help_text="Le premier jour du mois, du trimestre ou de l'année.")
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2, null=True)
+    numerateur = models.DecimalField("Σ numérateur", max_digits=14, decimal_places=2, null=True)
+    denominateur = models.DecimalField("Σ dénominateur", max_digits=14, decimal_places=2, null=True)
+    nb_dispositifs = models.PositiveIntegerField("dispositifs contributeurs")
+    nb_declarations = models.PositiveIntegerField("déclarations validées (dispositif × mois)")
+    nb_attendues = models.PositiveIntegerField("déclarations attendues (dispositif × mois)")
+    calcule_le = models.DateTimeField("calculé le")
+
+    class Meta:
+        verbose_name = "agrégat"
+        ordering = ["indicateur__ordre", "type__ordre", "territoire__chemin", "granularite", "periode"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicateur", "type", "territoire", "granularite", "periode"], name="un_agregat_par_cellule"
+            ),
+        ]
+        indexes = [models.Index(fields=["territoire", "granularite", "periode"], name="agregat_territoire_periode")]
+
+    def __str__(self):
+        return f"{self.indicateur.code} {self.type_id} {self.territoire_id} {self.granularite} {self.periode}"
+
+    @property
+    def completude(self):
+        """Part des déclarations attendues qui sont validées, en % ; None quand rien n'était attendu."""
+        return round(100 * self.nb_declarations / self.nb_attendues, 1) if self.nb_attendues else None
+
+
+class StatutRapport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours de génération"
+    PRET = "pret", "Prêt"
+    ECHEC = "echec", "Échec"
+
+
+class Rapport(models.Model):
+    """Le rapport PDF mensuel d'une région ou d'un département, en version interne ou publique (secret
+    statistique). Régénérer un mois remplace le fichier d'un coup : la ligne ne désigne jamais un fichier
+    à moitié écrit."""
+
+    territoire = models.ForeignKey(
+        "territoires.Territoire", verbose_name="périmètre", on_delete=models.PROTECT, related_name="rapports"
+    )
+    mois = models.DateField("mois", help_text="Le premier jour du mois couvert.")
+    public = models.BooleanField("version publique", default=False)
+    statut = models.CharField("statut", max_length=10, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE)
+    etape = models.CharField("étape en cours", max_length=100, blank=True)
+    fichier = models.FileField("fichier PDF", upload_to="rapports/", blank=True)
+    empreinte = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    taille = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
+    genere_le = models.DateTimeField("généré le", null=True, blank=True)
+    demande_le = models.DateTimeField("demandé le", auto_now_add=True)
+    demande_par = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="demandé par", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    erreur = models.TextField("erreur", blank=True)
+
+    class Meta:
+        verbose_name = "rapport mensuel"
+        verbose_name_plural = "rapports mensuels"
+        ordering = ["-mois", "territoire__chemin", "public"]
+        constraints = [
+            models.UniqueConstraint(fields=["territoire", "mois", "public"], name="un_rapport_par_mois_et_version"),
+            models.CheckConstraint(name="rapport_mois_au_premier_jour", condition=Q(mois__day=1)),
+        ]
+
+    def __str__(self):
+        version = "public" if self.public else "interne"
+        return f"Rapport {version} {self.territoire} — {self.mois:%m/%Y}"

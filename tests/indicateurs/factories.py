@@ -1,0 +1,44 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, StatutDeclaration, Valeur
+from tests.dispositifs.factories import DispositifFactory, TypeDispositifFactory
+from tests.territoires.factories import TerritoireFactory
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Declaration
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    mois = datetime.date(2026, 10, 1)
+    statut = StatutDeclaration.VALIDEE
+
+
+class ValeurFactory(factory.django.DjangoModelFactory):
+    """Une valeur d'un indicateur du catalogue semé (file active par défaut)."""
+
+    class Meta:
+        model = Valeur
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    indicateur = factory.LazyFunction(lambda: Indicateur.objects.get(code="file_active"))
+    valeur = 20
+
+
+class AgregatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agregat
+
+    indicateur = factory.LazyFunction(lambda: Indicateur.objects.get(code="file_active"))
+    type = factory.SubFactory(TypeDispositifFactory)
+    territoire = factory.SubFactory(TerritoireFactory)
+    granularite = Granularite.MOIS
+    periode = datetime.date(2026, 10, 1)
+    valeur = 20
+    nb_dispositifs = 3
+    nb_declarations = 3
+    nb_attendues = 4
+    calcule_le = factory.LazyFunction(timezone.now)
