@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run test quality fix lock chromium services
+.PHONY: help install demo run test quality fix lock pdf chromium services
 
 help: ## Liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,12 +26,18 @@ lock: | $(UV) ## Recalcule requirements.lock depuis pyproject.toml
 	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
 
 demo: export DEBUG ?= 1
-demo: install ## Prépare la base de démonstration et sert l'application sur http://127.0.0.1:8000
+demo: install pdf ## Prépare la base de démonstration et sert l'application sur http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input
 	$(MANAGE) charger_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-chromium: ## Installe Chromium et poppler-utils (Debian) pour les tests de navigateur et de PDF
+pdf: ## Installe les bibliothèques de WeasyPrint (Debian) : accusés et rapports PDF
+	@ldconfig -p | grep -q libharfbuzz-subset && ldconfig -p | grep -q libpangoft2 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core) || \
+	  echo "Bibliothèques de WeasyPrint non installées (droits root requis) : les PDF ne pourront pas être produits."
+
+chromium: pdf ## Installe Chromium et poppler-utils (Debian) pour les tests de navigateur et de PDF
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) || \
 	  echo "Chromium non installé (droits root requis) : les tests de navigateur seront sautés, sauf en CI où ils échouent."
@@ -60,3 +66,10 @@ load-depot: export DEBUG ?= 1
 load-depot: export DJANGO_SETTINGS_MODULE ?= config.settings
 load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL requis)
 	$(MANAGE) mesurer_depots
+
+.PHONY: bench
+# Base jetable « <nom>_bench_indicateurs » créée, remplie par COPY puis détruite par la commande (voir son --help).
+bench: export DEBUG ?= 1
+bench: export DJANGO_SETTINGS_MODULE ?= config.settings
+bench: install ## Mesure l'agrégation, le tableau de bord, l'API et le rapport PDF à l'échelle nationale (PostgreSQL requis)
+	$(MANAGE) mesurer_indicateurs $(BENCH_ARGS)

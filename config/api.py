@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from appels.api import AppelViewSet, CandidatureViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
-from indicateurs.api import IndicateurViewSet
+from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
 from territoires.api import TerritoireViewSet
 
 
@@ -35,6 +35,9 @@ router.register("cibles", dispositifs_api.CibleViewSet, basename="cible")
 router.register("appels", AppelViewSet, basename="appel")
 router.register("candidatures", CandidatureViewSet, basename="candidature")
 router.register("indicateurs", IndicateurViewSet)
+router.register("agregats", AgregatViewSet, basename="agregat")
+router.register("declarations", DeclarationViewSet, basename="declaration")
+router.register("rapports", RapportViewSet, basename="rapport")
 
 
 class DemandeJetonSerializer(serializers.Serializer):

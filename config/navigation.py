@@ -15,15 +15,44 @@ class Entree:
     regle: Regle
 
 
+@dataclass(frozen=True)
+class Groupe:
+    """Un sous-menu DSFR ; réduit à un lien simple quand le rôle n'y voit qu'une entrée."""
+
+    libelle: str
+    entrees: tuple[Entree, ...]
+
+
 MENU = [
     Entree("Accueil", "accueil", Regle.PUBLIC),
-    Entree("Territoires", "territoires:liste", Regle.PUBLIC),
-    Entree("Catalogue", "catalogue:liste", Regle.PUBLIC),
-    Entree("Cartographie", "catalogue:carte", Regle.PUBLIC),
-    Entree("Appels", "appels:liste", Regle.PUBLIC),
+    Groupe(
+        "L'offre",
+        (
+            Entree("Territoires", "territoires:liste", Regle.PUBLIC),
+            Entree("Catalogue des dispositifs", "catalogue:liste", Regle.PUBLIC),
+            Entree("Cartographie", "catalogue:carte", Regle.PUBLIC),
+        ),
+    ),
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
-    Entree("Instruction", "instruction:accueil", Regle.INSTRUIRE),
-    Entree("Mes candidatures", "candidatures:mes_candidatures", Regle.DEPOSER),
+    Groupe(
+        "Appels",
+        (
+            Entree("Appels publiés", "appels:liste", Regle.PUBLIC),
+            Entree("Instruction", "instruction:accueil", Regle.INSTRUIRE),
+            Entree("Mes candidatures", "candidatures:mes_candidatures", Regle.DEPOSER),
+        ),
+    ),
+    Groupe(
+        "Indicateurs",
+        (
+            Entree("Mes déclarations", "declarations:mes_declarations", Regle.DECLARER),
+            Entree("Déclarations à valider", "declarations:validation", Regle.VALIDER_DECLARATIONS),
+            Entree("Suivi des déclarations", "declarations:suivi", Regle.CONSULTER_PLANIFICATION),
+            Entree("Tableau de bord", "tableau:region", Regle.CONSULTER_PLANIFICATION),
+            Entree("Données publiques", "tableau:public", Regle.PUBLIC),
+            Entree("Rapports mensuels", "rapports:liste", Regle.PUBLIC),
+        ),
+    ),
     Entree("Opérateurs", "demandes_inscription", Regle.GERER_OPERATEURS),
     Entree("API", "api-docs", Regle.PUBLIC),
     Entree("Administration", "admin:index", Regle.ADMINISTRATION),
@@ -32,11 +61,26 @@ MENU = [
 
 def navigation(request):
     """Processeur de contexte : le menu de l'utilisateur et le nom de l'agence pour l'en-tête."""
-    chemin = request.path
-    entrees = []
-    for entree in MENU:
-        if autorise(request.user, entree.regle):
-            url = reverse(entree.url_name)
-            actif = chemin == url if url == "/" else chemin.startswith(url)
-            entrees.append({"libelle": entree.libelle, "url": url, "actif": actif})
-    return {"menu_principal": entrees, "nom_agence": settings.NOM_AGENCE}
+    liens = {e: reverse(e.url_name) for e in entrees_permises(request.user)}
+    # L'entrée active est celle dont l'adresse est le plus long début du chemin (/tableau-de-bord/public/
+    # n'allume pas aussi /tableau-de-bord/).
+    prefixes = [url for url in liens.values() if request.path == url or (url != "/" and request.path.startswith(url))]
+    active = max(prefixes, key=len, default=None)
+    menu = []
+    for rang, element in enumerate(MENU):
+        sous_entrees = [lien(e, liens[e], active) for e in getattr(element, "entrees", (element,)) if e in liens]
+        if len(sous_entrees) == 1:
+            menu.append(sous_entrees[0])
+        elif sous_entrees:
+            actif = any(e["actif"] for e in sous_entrees)
+            menu.append({"libelle": element.libelle, "id": f"menu-{rang}", "entrees": sous_entrees, "actif": actif})
+    return {"menu_principal": menu, "nom_agence": settings.NOM_AGENCE}
+
+
+def entrees_permises(user) -> list[Entree]:
+    toutes = [e for element in MENU for e in getattr(element, "entrees", (element,))]
+    return [e for e in toutes if autorise(user, e.regle)]
+
+
+def lien(entree: Entree, url: str, active: str | None) -> dict:
+    return {"libelle": entree.libelle, "url": url, "actif": url == active}

@@ -236,6 +236,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Chaque nuit, tout l'historique récent est recalculé : rattrape une validation dont la tâche aurait échoué.
     "agreger-la-nuit": {"task": "indicateurs.tasks.agreger_tout", "schedule": crontab(hour=2, minute=30)},
+    # Le 1er du mois, après l'agrégation de nuit : rapports PDF du mois écoulé, régions et départements.
+    "rapports-du-mois": {
+        "task": "indicateurs.tasks.generer_rapports_du_mois",
+        "schedule": crontab(day_of_month=1, hour=5, minute=0),
+    },
+    # Chaque matin : relance des déclarations mensuelles non transmises, avant puis après l'échéance.
+    "relancer-declarations": {
+        "task": "indicateurs.tasks.relancer_declarations",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # Indicateurs mensuels : échéance de déclaration, verrouillage et secret statistique des chiffres publics.

@@ -1,7 +1,16 @@
-from rest_framework import serializers, viewsets
+import django_filters
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from config.policy import Regle
-from indicateurs.models import Indicateur
+from config.policy import Regle, declarations_visibles, dispositifs_declarants, regions_visibles
+from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration, Valeur
+from indicateurs.rapports import rapports_visibles
+from indicateurs.services import Conflit, Refus, enregistrer_declaration, enregistrer_et_transmettre
+from territoires.models import Niveau
 
 
 class IndicateurSerializer(serializers.ModelSerializer):
@@ -34,3 +43,310 @@ class IndicateurViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IndicateurSerializer
     lookup_field = "code"
     pagination_class = None  # une quinzaine d'indicateurs
+
+
+class AgregatSerializer(serializers.ModelSerializer):
+    indicateur = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    territoire = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    niveau = serializers.CharField(source="territoire.niveau", read_only=True)
+    completude = serializers.FloatField(read_only=True, allow_null=True, help_text="En % des déclarations attendues.")
+
+    class Meta:
+        model = Agregat
+        fields = [
+            "indicateur",
+            "type",
+            "territoire",
+            "niveau",
+            "granularite",
+            "periode",
+            "valeur",
+            "numerateur",
+            "denominateur",
+            "nb_dispositifs",
+            "nb_declarations",
+            "nb_attendues",
+            "completude",
+            "calcule_le",
+        ]
+
+
+def filtre_mois(lookup_expr: str, aide: str):
+    """Un mois écrit AAAA-MM (ou une date AAAA-MM-JJ), comparé au premier jour de la période."""
+    return django_filters.DateFilter(
+        field_name="periode", lookup_expr=lookup_expr, input_formats=["%Y-%m", "%Y-%m-%d"], help_text=aide
+    )
+
+
+class AgregatFilter(django_filters.FilterSet):
+    indicateur = django_filters.CharFilter(field_name="indicateur__code", help_text="Code de l'indicateur.")
+    type = django_filters.CharFilter(field_name="type__code", help_text="Code du type de dispositif.")
+    territoire = django_filters.CharFilter(
+        field_name="territoire__code",
+        help_text="Code du territoire (INSEE) ; avec `niveau` pour distinguer la région 32 du département 32.",
+    )
+    niveau = django_filters.ChoiceFilter(field_name="territoire__niveau", choices=Niveau.choices)
+    granularite = django_filters.ChoiceFilter(choices=Granularite.choices)
+    periode_debut = filtre_mois("gte", "Première période incluse, AAAA-MM.")
+    periode_fin = filtre_mois("lte", "Dernière période incluse, AAAA-MM.")
+
+    class Meta:
+        model = Agregat
+        fields = ["indicateur", "type", "territoire", "niveau", "granularite", "periode_debut", "periode_fin"]
+
+
+class AgregatViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Les agrégats calculés par le worker (indicateur × type × territoire × période), sans secret statistique :
+    réservés aux agents ARS et DREETS, pour la France et les territoires de leur région. Le public lit les
+    mêmes chiffres, sous secret statistique, dans le tableau de bord public et ses exports.
+
+    Liste seulement : un agrégat n'a pas d'identifiant stable (chaque recalcul remplace ses lignes), on le
+    désigne par ses filtres."""
+
+    regle_acces = Regle.CONSULTER_PLANIFICATION
+    serializer_class = AgregatSerializer
+    filterset_class = AgregatFilter
+
+    def get_queryset(self):
+        regions = regions_visibles(self.request.user).values_list("chemin", flat=True)
+        visibles = Q(territoire__niveau=Niveau.PAYS)
+        for chemin in regions:
+            visibles |= Q(territoire__chemin__startswith=chemin)
+        return (
+            Agregat.objects.filter(visibles)
+            .select_related("indicateur", "type", "territoire")
+            .order_by("indicateur__ordre", "type__ordre", "territoire__chemin", "granularite", "periode")
+        )
+
+
+# Déclarations mensuelles (indicateurs/services.py) ------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class ChampMoisAPI(serializers.Field):
+    """Un mois écrit « AAAA-MM » ; le modèle garde son premier jour."""
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+    def to_internal_value(self, data):
+        from indicateurs import calendrier
+
+        mois = calendrier.lire_mois(str(data))
+        if mois is None:
+            raise serializers.ValidationError("Mois attendu sous la forme AAAA-MM, par exemple 2026-10.")
+        return mois
+
+
+class ValeursParCode(serializers.DictField):
+    """{"code_indicateur": valeur}, lu dans les valeurs préchargées de la déclaration."""
+
+    def get_attribute(self, declaration):
+        return {v.indicateur.code: v.valeur for v in declaration.valeurs.all()}
+
+
+class CommentairesParCode(serializers.DictField):
+    def get_attribute(self, declaration):
+        return {v.indicateur.code: v.commentaire for v in declaration.valeurs.all() if v.commentaire}
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    mois = ChampMoisAPI()
+    type = serializers.CharField(source="dispositif.type.code", read_only=True)
+    valeurs = ValeursParCode(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False, allow_null=True),
+        required=False,
+        help_text="Valeur par code d'indicateur ; null efface une valeur. Les taux se calculent : ne les envoyez pas.",
+    )
+    commentaires = CommentairesParCode(
+        child=serializers.CharField(max_length=300, allow_blank=True),
+        required=False,
+        help_text="Commentaire par code d'indicateur ; obligatoire pour une valeur inhabituelle.",
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="La version lue ; obligatoire pour modifier (verrou optimiste)."
+    )
+    transmettre = serializers.BooleanField(
+        write_only=True, default=False, help_text="Transmettre à l'ARS dans la foulée, tout ou rien."
+    )
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "id",
+            "dispositif",
+            "type",
+            "mois",
+            "statut",
+            "motif_renvoi",
+            "transmise_le",
+            "validee_le",
+            "version",
+            "valeurs",
+            "commentaires",
+            "transmettre",
+        ]
+        read_only_fields = ["statut", "motif_renvoi", "transmise_le", "validee_le"]
+        validators = []  # un mois déjà déclaré reçoit un 409 qui dit comment le modifier (voir create)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        requete = self.context.get("request")
+        if requete is not None:
+            self.fields["dispositif"].queryset = dispositifs_declarants(requete.user)
+            self.fields["dispositif"].error_messages["does_not_exist"] = (
+                "Dispositif « {pk_value} » inconnu ou d'un autre organisme."
+            )
+
+
+class DeclarationFilter(django_filters.FilterSet):
+    dispositif = django_filters.NumberFilter(field_name="dispositif", help_text="Identifiant du dispositif.")
+    mois = django_filters.CharFilter(method="filtrer_mois", help_text="Mois déclaré, AAAA-MM.")
+    statut = django_filters.ChoiceFilter(choices=StatutDeclaration.choices, help_text="Statut de la déclaration.")
+    type = django_filters.CharFilter(field_name="dispositif__type__code", help_text="Code du type, ex. LHSS.")
+
+    class Meta:
+        model = Declaration
+        fields = ["dispositif", "mois", "statut", "type"]
+
+    def filtrer_mois(self, declarations, nom, valeur):
+        from indicateurs import calendrier
+
+        mois = calendrier.lire_mois(valeur)
+        return declarations.filter(mois=mois) if mois else declarations.none()
+
+
+def reponse_de_refus(refus):
+    """Les messages du service en réponse d'API : par indicateur sous « valeurs », le reste à part."""
+    corps = {}
+    for code, message in refus.erreurs.items():
+        if code == "__all__":
+            corps.setdefault("non_field_errors", []).append(message)
+        else:
+            corps.setdefault("valeurs", {})[code] = [message]
+    return Response(corps, status=status.HTTP_400_BAD_REQUEST)
+
+
+class DeclarationViewSet(viewsets.ModelViewSet):
+    """Les déclarations mensuelles : lecture pour l'opérateur (ses dispositifs) et les agents (leur région) ;
+    écriture pour l'opérateur, par le même service que la page (mêmes contrôles, échéance et verrouillage).
+
+    POST crée le brouillon d'un mois ; PATCH le modifie avec la `version` lue (409 si elle a changé) ;
+    `"transmettre": true` le transmet à l'ARS, tout ou rien.
+    """
+
+    regle_acces = Regle.CONNECTE
+    regle_ecriture = Regle.DECLARER
+    serializer_class = DeclarationSerializer
+    filterset_class = DeclarationFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        """Les déclarations visibles, avec type et valeurs préchargés : trois requêtes par page."""
+        valeurs = Valeur.objects.select_related("indicateur").order_by("indicateur__ordre")
+        return (
+            declarations_visibles(self.request.user)
+            .select_related("dispositif__type")
+            .prefetch_related(Prefetch("valeurs", queryset=valeurs))
+            .order_by("-mois", "dispositif_id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        donnees = serializer.validated_data
+        existante = Declaration.objects.filter(dispositif=donnees["dispositif"], mois=donnees["mois"]).first()
+        if existante is not None:
+            detail = (
+                f"Une déclaration existe déjà pour ce dispositif et ce mois (n° {existante.pk}, version "
+                f"{existante.version}) : modifiez-la avec PATCH et sa version."
+            )
+            return Response({"detail": detail, "id": existante.pk}, status=status.HTTP_409_CONFLICT)
+        return self.enregistrer(donnees["dispositif"], donnees["mois"], donnees, 0, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        declaration = self.get_object()
+        serializer = self.get_serializer(declaration, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        if "version" not in serializer.validated_data:
+            raise ValidationError({"version": ["Indiquez la version lue de la déclaration (verrou optimiste)."]})
+        donnees = serializer.validated_data
+        return self.enregistrer(
+            declaration.dispositif, declaration.mois, donnees, donnees["version"], status.HTTP_200_OK
+        )
+
+    def enregistrer(self, dispositif, mois, donnees, version_lue, statut):
+        service = enregistrer_et_transmettre if donnees.get("transmettre") else enregistrer_declaration
+        try:
+            declaration = service(
+                dispositif=dispositif,
+                mois=mois,
+                valeurs=donnees.get("valeurs", {}),
+                commentaires=donnees.get("commentaires", {}),
+                version_lue=version_lue,
+            )
+        except Conflit as conflit:
+            return Response({"detail": conflit.erreurs["__all__"]}, status=status.HTTP_409_CONFLICT)
+        except Refus as refus:
+            return reponse_de_refus(refus)
+        return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data, status=statut)
+
+
+# Rapports PDF mensuels (indicateurs/rapports.py) ----------------------------------------------------------
+
+
+class RapportSerializer(serializers.ModelSerializer):
+    territoire = serializers.CharField(source="territoire.code", read_only=True, help_text="Code du périmètre.")
+    niveau = serializers.CharField(source="territoire.niveau", read_only=True, help_text="region ou departement.")
+    territoire_nom = serializers.CharField(source="territoire.nom", read_only=True)
+    url = serializers.SerializerMethodField(help_text="Téléchargement du dernier PDF complet ; null avant le premier.")
+
+    class Meta:
+        model = Rapport
+        fields = [
+            "id",
+            "territoire",
+            "niveau",
+            "territoire_nom",
+            "mois",
+            "public",
+            "statut",
+            "etape",
+            "empreinte",
+            "taille",
+            "genere_le",
+            "url",
+        ]
+
+    def get_url(self, rapport) -> str | None:
+        if not rapport.fichier:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("rapports:telecharger", args=[rapport.pk]))
+
+
+class RapportFilter(django_filters.FilterSet):
+    territoire = django_filters.CharFilter(field_name="territoire__code", help_text="Code INSEE du périmètre.")
+    niveau = django_filters.ChoiceFilter(
+        field_name="territoire__niveau",
+        choices=[(Niveau.REGION, "Région"), (Niveau.DEPARTEMENT, "Département")],
+        help_text="Lève l'ambiguïté d'un code partagé par une région et un département (32, 75…).",
+    )
+    mois = django_filters.DateFilter(help_text="Premier jour du mois couvert, AAAA-MM-JJ.")
+    public = django_filters.BooleanFilter(help_text="true : versions publiques ; false : versions internes.")
+
+    class Meta:
+        model = Rapport
+        fields = ["territoire", "niveau", "mois", "public"]
+
+
+class RapportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Les rapports PDF mensuels : versions publiques pour tous ; versions internes de leur région pour les agents
+    ARS et DREETS ; tout pour un administrateur. Les mêmes que la page /rapports/."""
+
+    regle_acces = Regle.PUBLIC
+    serializer_class = RapportSerializer
+    filterset_class = RapportFilter
+
+    def get_queryset(self):
+        return rapports_visibles(self.request.user).select_related("territoire").order_by(*Rapport._meta.ordering)

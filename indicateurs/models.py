@@ -91,6 +91,8 @@ class Declaration(models.Model):
             models.UniqueConstraint(fields=["dispositif", "mois"], name="une_declaration_par_mois"),
             models.CheckConstraint(name="mois_au_premier_jour", condition=Q(mois__day=1)),
         ]
+        # L'agrégation lit les déclarations validées d'un intervalle de mois, tous dispositifs confondus.
+        indexes = [models.Index(fields=["mois", "statut"], name="declaration_mois_statut")]
 
     def __str__(self):
         return f"{self.dispositif} — {self.mois:%m/%Y}"
@@ -211,7 +213,11 @@ class Agregat(models.Model):
                 fields=["indicateur", "type", "territoire", "granularite", "periode"], name="un_agregat_par_cellule"
             ),
         ]
-        indexes = [models.Index(fields=["territoire", "granularite", "periode"], name="agregat_territoire_periode")]
+        indexes = [
+            models.Index(fields=["territoire", "granularite", "periode"], name="agregat_territoire_periode"),
+            # Le recalcul d'une période efface ses agrégats avant de les réécrire.
+            models.Index(fields=["granularite", "periode", "type"], name="agregat_periode_type"),
+        ]
 
     def __str__(self):
         return f"{self.indicateur.code} {self.type_id} {self.territoire_id} {self.granularite} {self.periode}"

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+import redis
 
 from config.comptes.models import Role
 from tests.comptes.factories import UtilisateurFactory
@@ -17,6 +18,30 @@ def exige_service(disponible: bool, message: str):
     if os.environ.get("CI"):
         pytest.fail(f"{message} (obligatoire en CI)")
     pytest.skip(message)
+
+
+def redis_repond(url: str) -> bool:
+    try:
+        return bool(url) and redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def worker_celery(settings):
+    """Un vrai worker Celery (fil « solo ») sur le Redis de REDIS_URL, pour la durée du test."""
+    from celery.contrib.testing import tasks as taches_de_test  # noqa: F401 — enregistre celery.ping
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    exige_service(redis_repond(settings.REDIS_URL), "Redis injoignable (REDIS_URL) : pas de worker Celery")
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.task_always_eager = True
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ POST_SEULEMENT = {
     "appels:publier",
     "accepter_demande",
     "refuser_demande",
+    "rapports:demander",
 }
 
 
@@ -52,8 +53,10 @@ def donnees_exemple(casting, settings, tmp_path):
 
     from appels.models import Candidature, DemandeComplement, Depot
     from config.comptes.models import DemandeInscription
+    from indicateurs.models import StatutDeclaration
     from tests.appels.factories import AppelFactory
     from tests.dispositifs.factories import CibleFactory, DispositifFactory
+    from tests.indicateurs.factories import DeclarationFactory, RapportFactory
 
     settings.MEDIA_ROOT = tmp_path
     cahier = SimpleUploadedFile("cahier.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
@@ -79,7 +82,12 @@ def donnees_exemple(casting, settings, tmp_path):
         nom_organisme="Association Demandeuse (fictive)",
         region=casting[Role.PLANIFICATEUR].region,
     )
-    return CibleFactory(), DispositifFactory(), depot
+    # Un dispositif de l'opérateur du casting, dans la région des agents, avec une déclaration transmise.
+    dispositif = DispositifFactory(organisme=operateur.organismes.get())
+    DeclarationFactory(dispositif=dispositif, statut=StatutDeclaration.TRANSMISE)
+    # Un rapport public déjà généré de la région des agents : téléchargeable par tous, suivi par les agents.
+    RapportFactory(territoire=casting[Role.PLANIFICATEUR].region, public=True)
+    return CibleFactory(), dispositif, depot
 
 
 # Journaux en lecture seule, administrateurs compris : tentatives de connexion (django-axes) et journal
@@ -117,6 +125,13 @@ MODELES_PAR_URL = {
     "candidature-detail": "appels.Candidature",
     "accepter_demande": "comptes.DemandeInscription",
     "refuser_demande": "comptes.DemandeInscription",
+    "declarations:saisie": "dispositifs.Dispositif",
+    "declarations:validation_declaration": "indicateurs.Declaration",
+    "declaration-detail": "indicateurs.Declaration",
+    "rapports:suivi": "indicateurs.Rapport",
+    "rapports:statut": "indicateurs.Rapport",
+    "rapports:telecharger": "indicateurs.Rapport",
+    "rapport-detail": "indicateurs.Rapport",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
@@ -139,6 +154,7 @@ VALEURS_PAR_URL = {
     ("instruction:export_csv", "reference"): "appel-fictif-exemple",
     ("instruction:export_xlsx", "reference"): "appel-fictif-exemple",
     ("instruction:pieces", "reference"): "appel-fictif-exemple",
+    ("declarations:saisie", "mois"): "2026-10",
 }
 
 

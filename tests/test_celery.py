@@ -3,33 +3,10 @@
 from datetime import timedelta
 
 import pytest
-import redis
-from celery.contrib.testing import tasks as taches_de_test  # noqa: F401 — enregistre celery.ping
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from config.celery import app
 from config.comptes.tasks import supprimer_sessions_expirees
-from tests.conftest import exige_service
-
-
-def redis_repond(url: str) -> bool:
-    try:
-        return bool(url) and redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture
-def worker_celery(settings):
-    exige_service(redis_repond(settings.REDIS_URL), "Redis injoignable (REDIS_URL) : pas de worker Celery")
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.celery_worker

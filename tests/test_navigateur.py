@@ -171,3 +171,55 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     page.goto(f"{live_server.url}/planification/?region=32&horizon={appel.horizon.slug}&type=EMSP")
     expect(page.locator("#tableau-planification")).to_contain_text("1 projet")
     assert page.erreurs_csp == []
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_un_operateur_declare_un_mois_l_instructeur_le_valide_et_le_tableau_de_bord_le_montre(
+    live_server, page, operateur, instructeur
+):
+    from dispositifs.catalogue import charger_catalogue
+    from dispositifs.models import TypeDispositif
+    from indicateurs.agregation import decaler
+    from indicateurs.catalogue import charger_indicateurs
+    from indicateurs.models import Indicateur
+    from tests.dispositifs.factories import DispositifFactory
+    from tests.territoires.factories import TerritoireFactory
+
+    # Les tests transactionnels passent après les autres et ne peuvent pas compter sur le catalogue semé.
+    charger_catalogue(TypeDispositif)
+    charger_indicateurs(Indicateur, TypeDispositif)
+    nord = TerritoireFactory(code="59", nom="Nord", parent=instructeur.region)
+    lhss = DispositifFactory(
+        nom="LHSS fictif de Roubaix",
+        type=TypeDispositif.objects.get(code="LHSS"),
+        organisme=operateur.organismes.get(),
+        territoire=nord,
+    )
+    mois = decaler(timezone.localdate().replace(day=1), -1)
+
+    se_connecter(page, live_server, operateur)
+    page.goto(f"{live_server.url}/indicateurs/declarations/{lhss.pk}/{mois:%Y-%m}/")
+    page.get_by_label("File active", exact=False).first.fill("37")
+    page.get_by_label("Nouvelles personnes accueillies", exact=False).first.fill("50")  # incohérent
+    page.get_by_role("button", name="Transmettre à l'ARS").click()
+    expect(page.locator("main")).to_contain_text("ne peuvent pas être plus nombreuses")
+    page.get_by_label("Nouvelles personnes accueillies", exact=False).first.fill("9")
+    page.get_by_role("button", name="Transmettre à l'ARS").click()
+    expect(page.locator("main")).to_contain_text("Transmise")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    se_connecter(page, live_server, instructeur)
+    page.goto(f"{live_server.url}/indicateurs/validation/")
+    page.get_by_role("link", name="LHSS fictif de Roubaix").click()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("main")).to_contain_text("alidée")
+
+    page.goto(
+        f"{live_server.url}/tableau-de-bord/?region={instructeur.region.code}&indicateur=file_active"
+        f"&debut={mois:%Y-%m}&fin={mois:%Y-%m}"
+    )
+    expect(page.locator("#chiffres-cles, main").first).to_contain_text("37")
+    ligne_nord = page.locator("tr", has_text="Nord (59)").first
+    expect(ligne_nord).to_contain_text("37")
+    assert page.erreurs_csp == []

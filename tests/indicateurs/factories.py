@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import factory
 from django.utils import timezone
@@ -42,3 +43,23 @@ class AgregatFactory(factory.django.DjangoModelFactory):
     nb_declarations = 3
     nb_attendues = 4
     calcule_le = factory.LazyFunction(timezone.now)
+
+
+PDF_EXEMPLE = b"%PDF-1.4\n% rapport d'exemple\n%%EOF\n"
+
+
+class RapportFactory(factory.django.DjangoModelFactory):
+    """Un rapport interne prêt, avec un petit PDF ; `public=True` pour la version publique."""
+
+    class Meta:
+        model = "indicateurs.Rapport"
+        django_get_or_create = ["territoire", "mois", "public"]
+
+    territoire = factory.SubFactory("tests.territoires.factories.RegionFactory")
+    mois = datetime.date(2026, 10, 1)
+    public = False
+    statut = "pret"
+    fichier = factory.django.FileField(data=PDF_EXEMPLE, filename="rapport-exemple.pdf")
+    empreinte = factory.LazyFunction(lambda: hashlib.sha256(PDF_EXEMPLE).hexdigest())
+    taille = len(PDF_EXEMPLE)
+    genere_le = factory.LazyFunction(timezone.now)

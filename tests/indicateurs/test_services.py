@@ -7,6 +7,7 @@ from dispositifs.models import TypeDispositif
 from indicateurs.models import Declaration, StatutDeclaration, Valeur
 from indicateurs.services import Refus, enregistrer_declaration, renvoyer, transmettre, valider
 from tests.dispositifs.factories import DispositifFactory
+from tests.indicateurs.factories import DeclarationFactory, ValeurFactory
 
 pytestmark = pytest.mark.django_db
 NOVEMBRE = datetime.date(2026, 11, 1)
@@ -51,11 +52,8 @@ def test_toutes_les_erreurs_sont_dites_ensemble_et_rien_n_est_enregistre(lhss):
 
 
 def test_une_valeur_inhabituelle_passe_seulement_avec_un_commentaire(lhss, instructeur):
-    for mois in (8, 9, 10):
-        declaration = enregistrer_declaration(
-            dispositif=lhss, mois=datetime.date(2026, mois, 1), valeurs={"file_active": D(40)}
-        )
-        valider(declaration=transmettre(declaration=declaration), par=instructeur)
+    for mois in (8, 9, 10):  # l'habitude du dispositif : trois mois validés (août est déjà verrouillé)
+        ValeurFactory(declaration=DeclarationFactory(dispositif=lhss, mois=datetime.date(2026, mois, 1)), valeur=40)
 
     with pytest.raises(Refus) as refus:
         enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(400)})

@@ -5,7 +5,6 @@ Tout reste sur 127.0.0.1 : une base PostgreSQL jetable, un gunicorn local, des r
 
 import http.client
 import json
-import math
 import os
 import random
 import re
@@ -17,7 +16,6 @@ import tempfile
 import threading
 import time
 import uuid
-import warnings
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -25,16 +23,16 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.staticfiles.finders import get_finders
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError, connection
 from django.utils import timezone
 
 from appels.models import Appel, Depot, Nature, StatutAppel
+from config.bench import base_jetable, centile, url_de_la_base, verifier_postgresql
 from config.comptes.models import Role, Utilisateur
 from dispositifs.models import Organisme
 from territoires.models import Niveau, Territoire
@@ -83,8 +81,11 @@ class Command(BaseCommand):
         if operateurs < 50:
             raise CommandError("Il faut au moins 50 opérateurs simultanés (--operateurs).")
         self.debut = time.monotonic()
-        verifier_postgresql()
-        with tempfile.TemporaryDirectory(prefix="charge-depots-") as dossier, base_jetable(self.dire) as nom:
+        verifier_postgresql("charge_depots")
+        with (
+            tempfile.TemporaryDirectory(prefix="charge-depots-") as dossier,
+            base_jetable(self.dire, "charge_depots") as nom,
+        ):
             bilan = self.charger(Path(dossier), nom, operateurs, fenetre=fenetre, gunicorn=(processus, fils))
         bilan["duree_s"] = round(time.monotonic() - self.debut, 1)
         echecs = problemes(bilan)
@@ -153,48 +154,6 @@ class Command(BaseCommand):
 
 
 # La base jetable et le serveur
-
-
-def verifier_postgresql():
-    if connection.vendor != "postgresql":
-        raise CommandError(
-            "PostgreSQL requis : définissez DATABASE_URL=postgres://utilisateur@127.0.0.1:5432/base "
-            "(une base « <base>_charge_depots » y est créée puis détruite ; la vôtre n'est pas touchée)."
-        )
-    try:  # la connexion « sans base » que create_test_db utilisera : la base de DATABASE_URL peut ne pas exister
-        with warnings.catch_warnings(action="ignore", category=RuntimeWarning), connection._nodb_cursor() as curseur:
-            curseur.execute("SELECT 1")
-    except OperationalError as erreur:
-        raise CommandError(f"PostgreSQL ne répond pas à DATABASE_URL : {erreur}".strip()) from erreur
-
-
-@contextmanager
-def base_jetable(dire):
-    """Bascule la connexion sur une base neuve et migrée « <nom>_charge_depots » (recréée si elle existe), détruite
-    en sortant, comme le fait la commande mesurer_import_finess."""
-    reglages = connection.settings_dict
-    reglages["TEST"]["NAME"] = f"{reglages['NAME']}_charge_depots"
-    debut = time.monotonic()
-    nom_d_origine = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    nom = connection.settings_dict["NAME"]
-    dire(f"Base {nom} créée et migrée en {time.monotonic() - debut:.1f} s.")
-    try:
-        yield nom
-    finally:
-        connection.close()
-        with connection._nodb_cursor() as curseur:  # une connexion restée ouverte empêcherait DROP DATABASE
-            curseur.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                [nom],
-            )
-        connection.creation.destroy_test_db(nom_d_origine, verbosity=0)
-        dire(f"Base {nom} supprimée.")
-
-
-def url_de_la_base(url: str, nom: str) -> str:
-    """La même adresse PostgreSQL, vers la base `nom` (utilisateur, hôte, port et options inchangés)."""
-    return urlsplit(url)._replace(path=f"/{nom}").geturl()
 
 
 def environnement(dossier: Path, nom: str) -> dict:
@@ -560,7 +519,7 @@ def version_suivante(envois: list[Requete], version: int) -> int | None:
     return None
 
 
-# Les fonctions pures : lecture des réponses, centile, vérification
+# Les fonctions pures : lecture des réponses, vérification
 
 
 def champ_cache(html: str, nom: str) -> str | None:
@@ -582,14 +541,6 @@ def classer_refus(html: str) -> str:
     if MESSAGE_CONFLIT in html:
         return "conflit_version"
     return "autre"
-
-
-def centile(valeurs: list[float], rang: float) -> float:
-    """Centile au rang le plus proche (le p95 de 20 valeurs est la 19e) ; 0 sans valeur."""
-    if not valeurs:
-        return 0
-    ordonnees = sorted(valeurs)
-    return ordonnees[max(math.ceil(rang / 100 * len(ordonnees)) - 1, 0)]
 
 
 def verifier(requetes: list[Requete], depots: list[DepotEnBase], cloture: float) -> dict:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from appels.demo import creer_appels_demo
 from config.comptes.demo import creer_comptes_demo
 from dispositifs.demo import creer_planification_demo
+from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
 from territoires.services import importer_territoires
 
 
@@ -19,11 +20,19 @@ class Command(BaseCommand):
         for ligne in importer_territoires().lignes():
             self.stdout.write(ligne)
         comptes = creer_comptes_demo()
+        effacer_indicateurs_demo()
         planification = creer_planification_demo()
         self.stdout.write(
             f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
             f"{planification['cibles']} cibles."
         )
+        indicateurs = creer_indicateurs_demo()
+        self.stdout.write(
+            f"Indicateurs fictifs : {indicateurs['valeurs']} valeurs sur 24 mois pour {indicateurs['dispositifs']} "
+            f"dispositifs des Hauts-de-France, {indicateurs['agregats']} agrégats calculés."
+        )
+        for rapport in creer_rapports_demo(indicateurs["dernier_mois"]):
+            self.stdout.write(f"{rapport} : {rapport.get_statut_display().lower()}")
         for appel in creer_appels_demo():
             self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
         self.stdout.write(

@@ -1,0 +1,65 @@
+"""Ce que partagent les mesures à l'échelle (`make load-depot`, `make bench`) : une base PostgreSQL à elles, créée
+et migrée pour l'occasion puis détruite, sans jamais toucher la base du développeur ; et le calcul des centiles."""
+
+import math
+import time
+import warnings
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from django.core.management.base import CommandError
+from django.db import OperationalError, connection
+
+
+def verifier_postgresql(suffixe: str):
+    """S'arrête avec un message clair si DATABASE_URL ne désigne pas un PostgreSQL qui répond."""
+    if connection.vendor != "postgresql":
+        raise CommandError(
+            "PostgreSQL requis : définissez DATABASE_URL=postgres://utilisateur@127.0.0.1:5432/base "
+            f"(une base « <base>_{suffixe} » y est créée puis détruite ; la vôtre n'est pas touchée)."
+        )
+    try:  # la connexion « sans base » que create_test_db utilisera : la base de DATABASE_URL peut ne pas exister
+        with warnings.catch_warnings(action="ignore", category=RuntimeWarning), connection._nodb_cursor() as curseur:
+            curseur.execute("SELECT 1")
+    except OperationalError as erreur:
+        raise CommandError(f"PostgreSQL ne répond pas à DATABASE_URL : {erreur}".strip()) from erreur
+
+
+@contextmanager
+def base_jetable(dire, suffixe: str, *, garder: bool = False):
+    """Bascule la connexion sur une base neuve et migrée « <nom>_<suffixe> » (recréée si elle existe), détruite en
+    sortant, même sur une erreur ou un Ctrl-C ; `garder` la laisse en place pour l'examiner."""
+    reglages = connection.settings_dict
+    reglages["TEST"]["NAME"] = f"{reglages['NAME']}_{suffixe}"
+    debut = time.monotonic()
+    nom_d_origine = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    nom = connection.settings_dict["NAME"]
+    dire(f"Base {nom} créée et migrée en {time.monotonic() - debut:.1f} s.")
+    try:
+        yield nom
+    finally:
+        connection.close()
+        if garder:
+            dire(f"Base {nom} gardée (à supprimer ensuite : DROP DATABASE {nom}).")
+        else:
+            with connection._nodb_cursor() as curseur:  # une connexion restée ouverte empêcherait DROP DATABASE
+                curseur.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [nom],
+                )
+            connection.creation.destroy_test_db(nom_d_origine, verbosity=0)
+            dire(f"Base {nom} supprimée.")
+
+
+def url_de_la_base(url: str, nom: str) -> str:
+    """La même adresse PostgreSQL, vers la base `nom` (utilisateur, hôte, port et options inchangés)."""
+    return urlsplit(url)._replace(path=f"/{nom}").geturl()
+
+
+def centile(valeurs: list[float], rang: float) -> float:
+    """Centile au rang le plus proche (le p95 de 20 valeurs est la 19e) ; 0 sans valeur."""
+    if not valeurs:
+        return 0
+    ordonnees = sorted(valeurs)
+    return ordonnees[max(math.ceil(rang / 100 * len(ordonnees)) - 1, 0)]

@@ -1,0 +1,229 @@
+"""L'agrégation des déclarations validées en agrégats : type × territoire × période.
+
+Une période (un mois, un trimestre, une année) se recalcule d'un bloc : DELETE de ses agrégats puis un seul
+INSERT … SELECT … GROUP BY, dans une transaction. Le calcul reste dans la base (il suit de près le GROUP BY
+brut, voir `make bench`) et le relancer donne les mêmes lignes : la tâche est idempotente.
+
+Règles (indicateurs/regles.py les dit en Python) : pour chaque dispositif, les mois de la période se cumulent
+selon l'indicateur — flux sommés, stocks en moyenne ou dernière valeur, jamais sommés — puis les dispositifs
+s'additionnent ; un taux est recalculé Σ numérateur / Σ dénominateur sur les mois où les deux sont déclarés.
+Un dispositif compte pour son territoire et pour chacun de ceux qui le contiennent (chemin matérialisé).
+"""
+
+import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dispositifs.models import Dispositif, Statut, TypeDispositif
+from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, StatutDeclaration, Valeur
+from territoires.models import Territoire
+
+MOIS_PAR_GRANULARITE = {Granularite.MOIS: 1, Granularite.TRIMESTRE: 3, Granularite.ANNEE: 12}
+
+
+def decaler(mois: datetime.date, nombre: int) -> datetime.date:
+    """Le premier jour du mois `nombre` mois après (ou avant) `mois`."""
+    rang = mois.year * 12 + mois.month - 1 + nombre
+    return datetime.date(rang // 12, rang % 12 + 1, 1)
+
+
+def debut_de_periode(mois: datetime.date, granularite: str) -> datetime.date:
+    """Le premier mois du mois, du trimestre ou de l'année qui contient `mois`."""
+    longueur = MOIS_PAR_GRANULARITE[granularite]
+    return datetime.date(mois.year, (mois.month - 1) // longueur * longueur + 1, 1)
+
+
+def periodes_touchees(mois: datetime.date) -> list[tuple[str, datetime.date]]:
+    """Ce qu'une valeur du mois `mois` change : son mois, son trimestre et son année."""
+    return [(granularite, debut_de_periode(mois, granularite)) for granularite in MOIS_PAR_GRANULARITE]
+
+
+def periodes_entre(debut: datetime.date, fin: datetime.date) -> list[tuple[str, datetime.date]]:
+    """Chaque mois de [debut, fin[, et chaque trimestre et année qui en contient un."""
+    periodes = []
+    mois = debut
+    while mois < fin:
+        periodes += [p for p in periodes_touchees(mois) if p not in periodes]
+        mois = decaler(mois, 1)
+    return periodes
+
+
+def mois_attendus(granularite: str, periode: datetime.date, aujourd_hui: datetime.date) -> int:
+    """Les mois de la période qui sont déjà finis : ceux dont une déclaration est attendue."""
+    fin = min(decaler(periode, MOIS_PAR_GRANULARITE[granularite]), aujourd_hui.replace(day=1))
+    return max(0, (fin.year - periode.year) * 12 + fin.month - periode.month)
+
+
+def agreger_autour(*, type_id: int, mois: datetime.date, territoire_id: int | None = None) -> int:
+    """Le recalcul incrémental après une validation : le mois, son trimestre et son année, pour ce type, et
+    seulement pour le territoire du dispositif et ceux qui le contiennent (tous si `territoire_id` manque)."""
+    cibles = None
+    if territoire_id is not None:
+        chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=territoire_id)
+        cibles = set(Territoire.objects.filter(chemin__in=prefixes(chemin)).values_list("pk", flat=True))
+    return sum(agreger(granularite=g, periode=p, types=[type_id], cibles=cibles) for g, p in periodes_touchees(mois))
+
+
+def prefixes(chemin: str) -> list[str]:
+    """« FR/32/59/ » → [« FR/ », « FR/32/ », « FR/32/59/ »] : le chemin de chaque territoire qui le contient."""
+    segments = chemin.rstrip("/").split("/")
+    return ["/".join(segments[: rang + 1]) + "/" for rang in range(len(segments))]
+
+
+def agreger_periode(*, debut: datetime.date, fin: datetime.date, types=None, dans=None) -> int:
+    """Recalcule toutes les périodes qui touchent [debut, fin[ ; renvoie le nombre d'agrégats écrits."""
+    return sum(agreger(granularite=g, periode=p, types=types, dans=dans) for g, p in periodes_entre(debut, fin))
+
+
+@transaction.atomic
+def agreger(
+    *, granularite: str, periode: datetime.date, types=None, dans: Territoire | None = None, cibles=None
+) -> int:
+    """Remplace les agrégats d'une période : pour `types` (identifiants, tous par défaut), pour les territoires
+    de `dans` (tous, France comprise, par défaut) ou seulement pour `cibles` (identifiants de territoires).
+    Renvoie le nombre d'agrégats écrits."""
+    # Deux recalculs du même type se suivent au lieu de se croiser : le second attend le verrou du premier.
+    verrou = TypeDispositif.objects.select_for_update().order_by("pk")
+    list(verrou.filter(pk__in=types) if types is not None else verrou)
+    existants = Agregat.objects.filter(granularite=granularite, periode=periode)
+    if types is not None:
+        existants = existants.filter(type_id__in=types)
+    if dans is not None:
+        existants = existants.filter(territoire__chemin__startswith=dans.chemin)
+    if cibles is not None:
+        existants = existants.filter(territoire_id__in=cibles)
+    existants.delete()
+    sql, parametres = requete_agregation(
+        granularite=granularite, periode=periode, types=types, dans=dans, cibles=cibles
+    )
+    if sql is None:
+        return 0
+    with connection.cursor() as curseur:
+        curseur.execute(f"{INSERTION.format(**tables())} {sql}", parametres)
+        return curseur.rowcount
+
+
+def tables() -> dict[str, str]:
+    modeles = {
+        "agregat": Agregat,
+        "valeur": Valeur,
+        "declaration": Declaration,
+        "dispositif": Dispositif,
+        "indicateur": Indicateur,
+        "territoire": Territoire,
+    }
+    return {nom: connection.ops.quote_name(modele._meta.db_table) for nom, modele in modeles.items()}
+
+
+INSERTION = """INSERT INTO {agregat} (indicateur_id, type_id, territoire_id, granularite, periode, valeur, numerateur,
+denominateur, nb_dispositifs, nb_declarations, nb_attendues, calcule_le)"""
+
+# Les paramètres nommés servent PostgreSQL et SQLite ; {filtre_dispositifs} restreint les types et territoires.
+# `ancetres` associe chaque territoire à lui-même et à tout ce qui le contient, parmi les territoires à
+# calculer : une liste de paires écrite dans la requête, dont PostgreSQL connaît ainsi la taille exacte (une
+# jointure sur les préfixes de chemin, mal estimée, lui faisait choisir des boucles imbriquées coûteuses).
+AGREGATION = """
+WITH ancetres (territoire_id, ancetre_id) AS (VALUES {paires}),
+mensuelles AS (
+    SELECT v.indicateur_id, d.id AS dispositif_id, d.type_id, d.territoire_id, dc.mois, v.valeur, NULL AS den
+    FROM {valeur} v
+    JOIN {declaration} dc ON dc.id = v.declaration_id
+    JOIN {dispositif} d ON d.id = dc.dispositif_id
+    WHERE dc.statut = %(validee)s AND dc.mois >= %(debut)s AND dc.mois < %(fin)s {filtre_dispositifs}
+    UNION ALL
+    SELECT i.id, d.id, d.type_id, d.territoire_id, dc.mois, n.valeur, dn.valeur
+    FROM {indicateur} i
+    JOIN {valeur} n ON n.indicateur_id = i.numerateur_id
+    JOIN {valeur} dn ON dn.declaration_id = n.declaration_id AND dn.indicateur_id = i.denominateur_id
+    JOIN {declaration} dc ON dc.id = n.declaration_id
+    JOIN {dispositif} d ON d.id = dc.dispositif_id
+    WHERE i.agregation = 'taux' AND dc.statut = %(validee)s AND dc.mois >= %(debut)s AND dc.mois < %(fin)s
+        {filtre_dispositifs}
+),
+datees AS (
+    SELECT m.*, MAX(m.mois) OVER (PARTITION BY m.indicateur_id, m.dispositif_id) AS dernier_mois
+    FROM mensuelles m
+),
+par_dispositif AS (
+    SELECT m.indicateur_id, m.type_id, m.territoire_id, i.agregation,
+        CASE i.agregation
+            WHEN 'somme' THEN SUM(m.valeur)
+            WHEN 'moyenne' THEN AVG(m.valeur)
+            WHEN 'derniere' THEN SUM(CASE WHEN m.mois = m.dernier_mois THEN m.valeur END)
+        END AS valeur,
+        CASE WHEN i.agregation = 'taux' THEN SUM(m.valeur) END AS num,
+        SUM(m.den) AS den,
+        COUNT(*) AS nb_mois
+    FROM datees m JOIN {indicateur} i ON i.id = m.indicateur_id
+    GROUP BY m.indicateur_id, m.dispositif_id, m.type_id, m.territoire_id, i.agregation
+),
+par_territoire AS (
+    -- Les sommes se regroupent d'abord au territoire propre des dispositifs : la montée vers les territoires
+    -- qui les contiennent porte ensuite sur quelques milliers de lignes au lieu d'une par dispositif.
+    SELECT indicateur_id, type_id, territoire_id, agregation, SUM(valeur) AS valeur, SUM(num) AS num,
+        SUM(den) AS den, COUNT(*) AS nb_dispositifs, SUM(nb_mois) AS nb_mois
+    FROM par_dispositif
+    GROUP BY indicateur_id, type_id, territoire_id, agregation
+),
+attendus AS (
+    SELECT d.type_id, an.ancetre_id, COUNT(*) * %(nb_mois)s AS nb
+    FROM {dispositif} d JOIN ancetres an ON an.territoire_id = d.territoire_id
+    WHERE d.statut IN (%(autorise)s, %(installe)s) {filtre_dispositifs}
+    GROUP BY d.type_id, an.ancetre_id
+)
+SELECT p.indicateur_id, p.type_id, an.ancetre_id, %(granularite)s, %(debut)s,
+    CASE WHEN p.agregation = 'taux' THEN ROUND(100.0 * SUM(p.num) / NULLIF(SUM(p.den), 0), 2)
+        ELSE ROUND(SUM(p.valeur), 2) END,
+    SUM(p.num), SUM(p.den), SUM(p.nb_dispositifs), SUM(p.nb_mois), COALESCE(MAX(at.nb), 0), %(maintenant)s
+FROM par_territoire p
+JOIN ancetres an ON an.territoire_id = p.territoire_id
+LEFT JOIN attendus at ON at.type_id = p.type_id AND at.ancetre_id = an.ancetre_id
+GROUP BY p.indicateur_id, p.type_id, an.ancetre_id, p.agregation
+"""
+
+
+def requete_agregation(*, granularite, periode, types=None, dans=None, cibles=None) -> tuple[str | None, dict]:
+    """Le SELECT des agrégats d'une période et ses paramètres ; `make bench` le mesure aussi seul. None quand
+    aucun territoire n'est à calculer."""
+    parametres = {
+        "validee": StatutDeclaration.VALIDEE,
+        "autorise": Statut.AUTORISE,
+        "installe": Statut.INSTALLE,
+        "granularite": granularite,
+        "debut": periode,
+        "fin": decaler(periode, MOIS_PAR_GRANULARITE[granularite]),
+        "nb_mois": mois_attendus(granularite, periode, timezone.localdate()),
+        "maintenant": timezone.now(),
+    }
+    filtre_dispositifs = ""
+    if types is not None:
+        parametres |= {f"type_{rang}": type_id for rang, type_id in enumerate(types)}
+        liste = ", ".join(f"%(type_{rang})s" for rang in range(len(types))) or "NULL"
+        filtre_dispositifs = f" AND d.type_id IN ({liste})"
+    if dans is not None or cibles is not None:
+        filtre_dispositifs += " AND d.territoire_id IN (SELECT territoire_id FROM ancetres)"
+    paires = paires_ancetres(dans=dans, cibles=cibles)
+    if not paires:
+        return None, parametres
+    # Des entiers lus dans la base : les écrire dans la requête évite des milliers de paramètres.
+    valeurs = ", ".join(f"({int(territoire)}, {int(ancetre)})" for territoire, ancetre in paires)
+    gabarit = AGREGATION.format(**tables(), paires=valeurs, filtre_dispositifs=filtre_dispositifs)
+    return gabarit, parametres
+
+
+def paires_ancetres(*, dans=None, cibles=None) -> list[tuple[int, int]]:
+    """(territoire, territoire qui le contient ou lui-même), pour les contenants sous `dans` ou parmi `cibles`.
+
+    Un dispositif ne compte que s'il est sous l'un de ces contenants : les paires filtrent aussi les
+    dispositifs lus."""
+    par_chemin = dict(Territoire.objects.values_list("chemin", "pk"))
+    paires = []
+    for chemin, territoire in par_chemin.items():
+        for prefixe in prefixes(chemin):
+            ancetre = par_chemin.get(prefixe)
+            if ancetre is None or (dans is not None and not prefixe.startswith(dans.chemin)):
+                continue
+            if cibles is None or ancetre in cibles:
+                paires.append((territoire, ancetre))
+    return paires

@@ -1,0 +1,210 @@
+"""L'import CSV des déclarations, pour les opérateurs qui ont beaucoup de dispositifs.
+
+Colonnes : `finess` (ou `dispositif`, l'identifiant), `mois` (AAAA-MM), une colonne par code d'indicateur et,
+au besoin, `commentaire_<code>`. Chaque ligne passe par le même service que la page, dans sa propre
+transaction : une ligne refusée n'empêche jamais les bonnes. L'essai à blanc fait exactement le même
+travail, puis l'annule.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from indicateurs import calendrier
+from indicateurs.models import Indicateur
+from indicateurs.services import Refus, enregistrer_declaration, enregistrer_et_transmettre
+
+COLONNES_DISPOSITIF = ("finess", "dispositif")
+PREFIXE_COMMENTAIRE = "commentaire_"
+ESPACES = (" ", "\xa0", "\u202f")
+
+
+@dataclass
+class Ligne:
+    numero: int  # numéro de la ligne dans le fichier, en-tête compris (la première ligne de données est la 2)
+    cle: str = ""
+    dispositif: object = None
+    mois: object = None
+    valeurs: dict = field(default_factory=dict)
+    commentaires: dict = field(default_factory=dict)
+    erreurs: list[tuple[str, str]] = field(default_factory=list)  # (colonne, raison)
+    statut: str = ""  # ce qui a été (ou serait) fait
+
+    @property
+    def acceptee(self) -> bool:
+        return not self.erreurs
+
+
+@dataclass
+class Rapport:
+    essai: bool
+    erreurs_fichier: list[str] = field(default_factory=list)
+    lignes: list[Ligne] = field(default_factory=list)
+
+    @property
+    def acceptees(self):
+        return [ligne for ligne in self.lignes if ligne.acceptee]
+
+    @property
+    def refusees(self):
+        return [ligne for ligne in self.lignes if not ligne.acceptee]
+
+
+# Lecture (fonctions pures)
+
+
+def decoder(contenu: bytes) -> str:
+    """UTF-8 (avec ou sans BOM), sinon Latin-1 (Windows-1252), l'encodage des tableurs français."""
+    try:
+        return contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return contenu.decode("cp1252", errors="replace")
+
+
+def lire(texte: str) -> list[list[str]]:
+    """Les lignes du fichier ; le séparateur est celui, de « ; » ou « , », le plus présent dans l'en-tête."""
+    premiere = texte.split("\n", 1)[0]
+    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+    return list(csv.reader(io.StringIO(texte), delimiter=separateur))
+
+
+def erreurs_d_entete(entetes: list[str], codes: set[str]) -> list[str]:
+    """Un en-tête incomplet ou inconnu refuse tout le fichier : une colonne mal nommée perdrait ses valeurs."""
+    erreurs = []
+    if not any(c in entetes for c in COLONNES_DISPOSITIF):
+        erreurs.append("Colonne « finess » (ou « dispositif ») manquante.")
+    if "mois" not in entetes:
+        erreurs.append("Colonne « mois » manquante.")
+    connues = {*COLONNES_DISPOSITIF, "mois", *codes, *(PREFIXE_COMMENTAIRE + c for c in codes)}
+    erreurs += [f"Colonne inconnue : « {c} »." for c in entetes if c and c not in connues]
+    doubles = sorted({c for c in entetes if c and entetes.count(c) > 1})
+    erreurs += [f"Colonne en double : « {c} »." for c in doubles]
+    return erreurs
+
+
+def lire_nombre(texte: str) -> Decimal:
+    """« 12 », « 2,5 », « 1 200 » ; une ValueError en français sinon."""
+    for espace in ESPACES:
+        texte = texte.replace(espace, "")
+    try:
+        nombre = Decimal(texte.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"« {texte} » n'est pas un nombre.") from None
+    if not nombre.is_finite():
+        raise ValueError(f"« {texte} » n'est pas un nombre.")
+    return nombre
+
+
+def analyser(numero: int, cellules: dict[str, str], dispositifs: dict[str, object], codes: set[str]) -> Ligne:
+    """Une ligne du fichier → dispositif, mois, valeurs et commentaires, ou ses erreurs de forme.
+
+    `dispositifs` : ceux de l'opérateur, par FINESS et par identifiant ; une cellule vide ne change rien.
+    """
+    ligne = Ligne(numero=numero)
+    ligne.cle = (cellules.get("finess") or cellules.get("dispositif") or "").strip()
+    ligne.dispositif = dispositifs.get(ligne.cle)
+    if ligne.dispositif is None:
+        colonne = "finess" if "finess" in cellules else "dispositif"
+        ligne.erreurs.append((colonne, f"Dispositif « {ligne.cle} » inconnu ou d'un autre organisme."))
+    ligne.mois = calendrier.lire_mois(cellules.get("mois", ""))
+    if ligne.mois is None:
+        ligne.erreurs.append(("mois", f"« {cellules.get('mois', '')} » : mois attendu sous la forme AAAA-MM."))
+    for code in codes:
+        texte = (cellules.get(code) or "").strip()
+        if texte:
+            try:
+                ligne.valeurs[code] = lire_nombre(texte)
+            except ValueError as erreur:
+                ligne.erreurs.append((code, str(erreur)))
+        if commentaire := (cellules.get(PREFIXE_COMMENTAIRE + code) or "").strip():
+            ligne.commentaires[code] = commentaire[:300]
+    if not ligne.erreurs and not ligne.valeurs:
+        ligne.erreurs.append(("—", "Aucune valeur sur cette ligne."))
+    return ligne
+
+
+def analyser_fichier(texte: str, dispositifs: dict[str, object], codes: set[str]) -> Rapport:
+    """Lit et contrôle la forme de chaque ligne ; rien n'est encore enregistré."""
+    rapport = Rapport(essai=True)
+    rangees = lire(texte)
+    if not rangees:
+        rapport.erreurs_fichier.append("Le fichier est vide.")
+        return rapport
+    entetes = [e.strip().lower() for e in rangees[0]]
+    rapport.erreurs_fichier = erreurs_d_entete(entetes, codes)
+    if rapport.erreurs_fichier:
+        return rapport
+    vues = {}
+    for numero, rangee in enumerate(rangees[1:], start=2):
+        if not any(cellule.strip() for cellule in rangee):
+            continue  # ligne vide, souvent la dernière
+        ligne = analyser(numero, dict(zip(entetes, rangee, strict=False)), dispositifs, codes)
+        cle = (ligne.dispositif, ligne.mois)
+        if ligne.acceptee and cle in vues:
+            ligne.erreurs.append(("mois", f"Ce dispositif et ce mois figurent déjà ligne {vues[cle]}."))
+        vues.setdefault(cle, numero)
+        rapport.lignes.append(ligne)
+    return rapport
+
+
+# Enregistrement
+
+
+class _Annulation(Exception):
+    """Défait l'essai à blanc après avoir tout vérifié comme pour de vrai."""
+
+
+def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = False, today=None) -> Rapport:
+    """Le service de l'import : `dispositifs`, ceux que l'utilisateur déclare (dispositifs_declarants)."""
+    par_cle = {}
+    for dispositif in dispositifs.select_related("type"):
+        par_cle[str(dispositif.pk)] = dispositif
+        if dispositif.finess:
+            par_cle[dispositif.finess] = dispositif
+    codes = set(Indicateur.objects.filter(actif=True).exclude(agregation="taux").values_list("code", flat=True))
+    rapport = analyser_fichier(decoder(contenu), par_cle, codes)
+    rapport.essai = essai
+    for ligne in rapport.acceptees:
+        enregistrer_ligne(ligne, essai=essai, transmettre=transmettre, today=today)
+    return rapport
+
+
+def enregistrer_ligne(ligne: Ligne, *, essai: bool, transmettre: bool, today):
+    """La ligne dans sa propre transaction (un point de sauvegarde) : son refus ne touche pas les autres."""
+    service = enregistrer_et_transmettre if transmettre else enregistrer_declaration
+    try:
+        with transaction.atomic():
+            service(
+                dispositif=ligne.dispositif,
+                mois=ligne.mois,
+                valeurs=ligne.valeurs,
+                commentaires=ligne.commentaires,
+                aujourd_hui=today,
+            )
+            if essai:
+                raise _Annulation
+    except _Annulation:
+        pass
+    except Refus as refus:
+        ligne.erreurs += [(colonne_de(code), message) for code, message in refus.erreurs.items()]
+        return
+    verbe = "serait" if essai else "est"
+    ligne.statut = f"{verbe} transmise à l'ARS" if transmettre else f"{verbe} enregistrée en brouillon"
+
+
+def colonne_de(code: str) -> str:
+    return "—" if code == "__all__" else code
+
+
+def modele_csv(dispositifs, codes: list[str], mois) -> str:
+    """Le modèle à remplir : l'en-tête attendu et une ligne par dispositif pour le mois proposé."""
+    sortie = io.StringIO()
+    sortie.write("\ufeff")
+    ecrivain = csv.writer(sortie, delimiter=";")
+    ecrivain.writerow(["finess", "mois", *codes])
+    for dispositif in dispositifs:
+        ecrivain.writerow([dispositif.finess or dispositif.pk, f"{mois:%Y-%m}", *[""] * len(codes)])
+    return sortie.getvalue()

@@ -1,0 +1,180 @@
+"""Les rapports PDF mensuels : liste, téléchargement, demande d'un rapport et suivi de sa génération."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from dsfr.forms import DsfrBaseForm
+from dsfr.utils import list_pages
+
+from config.policy import Regle, acces, autorise
+from indicateurs.models import StatutRapport
+from indicateurs.rapports import (
+    EN_TRAVAIL,
+    ETAPES,
+    MOTIF_PUBLIC_REGIONAL,
+    demander_rapport,
+    mois_precedent,
+    perimetres_demandables,
+    rapports_visibles,
+)
+from territoires.models import Niveau, Territoire
+
+PAR_PAGE = 50
+# Ce que la page de suivi affiche pas à pas : la file d'attente, puis les étapes de la génération.
+ETAPES_SUIVI = ["En file d'attente", *ETAPES]
+
+
+class MoisField(forms.DateField):
+    """Un mois saisi « 2026-10 » (champ mois du navigateur), rendu comme son premier jour."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": "Saisissez un mois au format AAAA-MM, par exemple 2026-10."}
+
+
+class FiltresRapportsForm(DsfrBaseForm):
+    region = forms.ModelChoiceField(
+        label="Région",
+        queryset=Territoire.objects.regions(),
+        to_field_name="code",
+        required=False,
+        empty_label="Toutes les régions",
+    )
+    mois = MoisField(label="Mois", required=False)
+
+
+class DemandeRapportForm(DsfrBaseForm):
+    territoire = forms.ModelChoiceField(label="Périmètre", queryset=Territoire.objects.none(), empty_label=None)
+    mois = MoisField(label="Mois couvert")
+    public = forms.BooleanField(
+        label="Version publique", required=False, help_text="Secret statistique appliqué, téléchargeable par tous."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].queryset = perimetres_demandables(user).order_by("chemin")
+
+    def clean(self):
+        donnees = super().clean()
+        territoire = donnees.get("territoire")
+        if donnees.get("public") and territoire and territoire.niveau != Niveau.REGION:
+            self.add_error("public", MOTIF_PUBLIC_REGIONAL)
+        return donnees
+
+    def clean_mois(self):
+        mois = self.cleaned_data["mois"]
+        if mois > timezone.localdate().replace(day=1):
+            raise forms.ValidationError("Ce mois n'a pas encore commencé.")
+        return mois
+
+
+def rapports_filtres(request, filtres: FiltresRapportsForm):
+    rapports = rapports_visibles(request.user).select_related("territoire")
+    if filtres.is_valid():
+        if region := filtres.cleaned_data["region"]:
+            rapports = rapports.filter(Q(territoire=region) | Q(territoire__parent=region))
+        if mois := filtres.cleaned_data["mois"]:
+            rapports = rapports.filter(mois=mois)
+    return rapports.order_by("-mois", "territoire__chemin", "public")
+
+
+def page_liste(request, *, demande=None, status=200):
+    """La liste filtrée, paginée (deux requêtes : le compte puis la page), et le formulaire de demande."""
+    filtres = FiltresRapportsForm(request.GET)
+    page = Paginator(rapports_filtres(request, filtres), PAR_PAGE).get_page(request.GET.get("page"))
+    if page.has_other_pages():
+        list_pages(page)
+    peut_demander = autorise(request.user, Regle.CONSULTER_PLANIFICATION)
+    if peut_demander and demande is None:
+        demande = DemandeRapportForm(user=request.user, initial={"mois": mois_precedent(timezone.localdate())})
+    contexte = {"filtres": filtres, "page_obj": page, "demande": demande, "peut_demander": peut_demander}
+    return render(request, "indicateurs/rapports/liste.html", contexte, status=status)
+
+
+@acces(Regle.PUBLIC)
+def liste(request):
+    """Les versions publiques pour tous ; en plus, les versions internes de leur région pour l'ARS et la DREETS."""
+    return page_liste(request)
+
+
+def nom_telechargement(rapport) -> str:
+    version = "public" if rapport.public else "interne"
+    return f"rapport-praps-{rapport.territoire.code}-{rapport.mois:%Y-%m}-{version}.pdf"
+
+
+@acces(Regle.PUBLIC)
+def telecharger(request, pk):
+    """Le dernier PDF complet ; 404 pour un rapport que l'utilisateur ne voit pas (version interne d'une autre
+    région) comme pour un rapport inexistant ou pas encore généré."""
+    rapport = get_object_or_404(
+        rapports_visibles(request.user).exclude(fichier="").select_related("territoire"), pk=pk
+    )
+    try:
+        contenu = lire(rapport)
+    except FileNotFoundError:
+        # Régénéré entre la lecture de la ligne et l'ouverture : l'ancien fichier vient d'être effacé, la ligne
+        # désigne déjà le nouveau, complet.
+        rapport.refresh_from_db(fields=["fichier"])
+        contenu = lire(rapport)
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_telechargement(rapport)}"'
+    if not rapport.public:
+        reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+def lire(rapport) -> bytes:
+    """Une centaine de kilo-octets : lus d'un coup, le fichier est refermé aussitôt."""
+    with rapport.fichier.open("rb") as fichier:
+        return fichier.read()
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)  # d'abord qui, ensuite comment : un rôle refusé ne reçoit pas de 405
+@require_POST
+def demander(request):
+    demande = DemandeRapportForm(request.POST, user=request.user)
+    if not demande.is_valid():
+        return page_liste(request, demande=demande, status=400)
+    rapport = demander_rapport(**demande.cleaned_data, par=request.user)
+    messages.success(request, f"{rapport} : génération demandée.")
+    return redirect("rapports:suivi", pk=rapport.pk)
+
+
+def rapport_suivi(request, pk):
+    return get_object_or_404(rapports_visibles(request.user).select_related("territoire", "demande_par"), pk=pk)
+
+
+def etat(rapport) -> dict:
+    """Ce que la page de suivi affiche et ce que son script relit : statut, étape, rang de l'étape."""
+    rang = ETAPES_SUIVI.index(rapport.etape) + 1 if rapport.etape in ETAPES_SUIVI else 1
+    return {
+        "statut": rapport.statut,
+        "libelle": rapport.get_statut_display(),
+        "en_travail": rapport.statut in EN_TRAVAIL,
+        "etape": rapport.etape or ETAPES_SUIVI[0],
+        "rang": rang,
+        "nombre_etapes": len(ETAPES_SUIVI),
+        "etape_suivante": ETAPES_SUIVI[rang] if rang < len(ETAPES_SUIVI) else "",
+        "url": reverse("rapports:telecharger", args=[rapport.pk]) if rapport.fichier else None,
+    }
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+def suivi(request, pk):
+    """Le rapport et l'avancement de sa génération ; static/js/rapports.js relit l'état jusqu'à la fin."""
+    rapport = rapport_suivi(request, pk)
+    contexte = {"rapport": rapport, "etat": etat(rapport), "pret": rapport.statut == StatutRapport.PRET}
+    return render(request, "indicateurs/rapports/suivi.html", contexte)
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+def statut(request, pk):
+    reponse = JsonResponse(etat(rapport_suivi(request, pk)))
+    reponse["Cache-Control"] = "no-store"
+    return reponse

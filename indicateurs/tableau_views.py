@@ -1,0 +1,298 @@
+"""Les tableaux de bord des indicateurs : la page régionale des agents, la page publique sous secret
+statistique, et l'export CSV de chacun de leurs tableaux."""
+
+from csp.constants import NONCE
+from csp.decorators import csp_update
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from config.policy import Regle, acces, autorise, regions_visibles
+from config.tableur import ecrire_csv
+from dispositifs.models import TypeDispositif
+from dispositifs.views.catalogue import cle_alphabetique
+from indicateurs import graphiques
+from indicateurs.agregation import decaler
+from indicateurs.models import Granularite, Indicateur
+from indicateurs.secret import LIBELLE_SECRET
+from indicateurs.tableau import Mesure, construire_tableau, dernier_mois, libelle_periode
+from territoires.models import Niveau, Territoire
+
+REGION_PAR_DEFAUT = "32"  # Hauts-de-France
+MOIS_PAR_DEFAUT = 12
+MOIS_MAX = 120
+# Les styles des graphiques pygal sont dans leur SVG : la page les autorise par son nonce.
+AVEC_NONCE = csp_update({"style-src": [NONCE]})
+
+
+class MoisField(forms.DateField):
+    """Un mois (« 2026-03 », champ <input type="month">), rendu comme son premier jour."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        date = super().to_python(value)
+        return date.replace(day=1) if date else date
+
+
+class FiltresTableauForm(DsfrBaseForm):
+    region = forms.ChoiceField(label="Région")
+    territoire = forms.ChoiceField(label="Département", required=False)
+    debut = MoisField(label="Du mois")
+    fin = MoisField(label="Au mois (inclus)")
+    granularite = forms.ChoiceField(label="Granularité", choices=Granularite.choices)
+    indicateur = forms.ChoiceField(label="Indicateur du tableau, de l'évolution et de la carte")
+    mesure = forms.ChoiceField(label="Valeur de la carte", choices=Mesure.CHOIX)
+    type = forms.MultipleChoiceField(
+        label="Types de dispositifs",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les types.",
+    )
+
+    # En public, le secret statistique se calcule sur un seul tableau par indicateur et par mois : toute la
+    # région, tous les types. Un filtre plus fin (un département, quelques types, des trimestres) donnerait
+    # d'autres totaux, d'où l'on recalculerait par différence une case masquée ailleurs.
+    CHAMPS_INTERNES = ("territoire", "granularite", "type")
+
+    def __init__(self, *args, perimetres, departements, types, indicateurs, public=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [
+            (t.code, "France entière" if t.niveau == Niveau.PAYS else t.nom) for t in perimetres
+        ]
+        self.fields["territoire"].choices = [("", "Toute la zone"), *((d.code, str(d)) for d in departements)]
+        self.fields["type"].choices = [(t.code, t.sigle) for t in types]
+        self.fields["indicateur"].choices = [(i.code, i.libelle) for i in indicateurs]
+        if public:
+            for nom in self.CHAMPS_INTERNES:
+                del self.fields[nom]
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and debut > fin:
+            self.add_error("fin", "Le mois de fin doit suivre le mois de début.")
+        elif debut and fin and (fin.year - debut.year) * 12 + fin.month - debut.month >= MOIS_MAX:
+            self.add_error("debut", f"Choisissez une période de {MOIS_MAX // 12} ans au plus.")
+        return donnees
+
+
+def perimetres_de(user, public: bool) -> list[Territoire]:
+    """Ce qu'on peut choisir : toutes les régions en public ; la sienne pour un agent ; la France et toutes
+    les régions pour un administrateur."""
+    if public:
+        regions = Territoire.objects.regions()
+    elif autorise(user, Regle.ADMINISTRATION):
+        regions = Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION])
+    else:
+        regions = regions_visibles(user)
+    return sorted(regions, key=lambda t: (t.niveau != Niveau.PAYS, cle_alphabetique(t.nom)))
+
+
+def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
+    """Le formulaire lié aux paramètres, complétés par défaut ; une région hors de portée : 404."""
+    perimetres = perimetres_de(request.user, public)  # 1 : régions
+    par_code = {t.code: t for t in perimetres}
+    code = request.GET.get("region") or (REGION_PAR_DEFAUT if REGION_PAR_DEFAUT in par_code else "")
+    region = par_code.get(code) or (None if request.GET.get("region") else next(iter(perimetres), None))
+    if region is None:
+        raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
+    departements = list(Territoire.objects.descendants(region).departements().order_by("code"))  # 2
+    donnees = request.GET.copy()
+    donnees["region"] = region.code
+    if donnees.get("territoire") not in {d.code for d in departements}:
+        donnees.pop("territoire", None)  # un département d'une autre région (la région vient de changer)
+    fin = dernier_mois(region) or decaler(timezone.localdate().replace(day=1), -1)  # 3
+    donnees.setdefault("fin", f"{fin:%Y-%m}")
+    donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
+    donnees.setdefault("granularite", Granularite.MOIS)
+    donnees.setdefault("mesure", Mesure.VALEUR)
+    indicateurs = list(Indicateur.objects.filter(actif=True).order_by("ordre", "code"))  # 4
+    if indicateurs:
+        donnees.setdefault("indicateur", indicateurs[0].code)
+    form = FiltresTableauForm(
+        donnees,
+        perimetres=perimetres,
+        departements=departements,
+        types=TypeDispositif.objects.order_by("ordre", "sigle"),  # 5
+        indicateurs=indicateurs,
+        public=public,
+    )
+    if public:
+        return form, region
+    territoire = next((d for d in departements if d.code == donnees.get("territoire")), region)
+    return form, territoire
+
+
+def tableau_demande(request, public: bool):
+    """Le formulaire et le tableau de bord qu'il demande (None si les filtres sont invalides)."""
+    form, territoire = filtres(request, public)
+    if not form.is_valid():
+        return form, None
+    donnees = form.cleaned_data
+    tableau = construire_tableau(
+        territoire=territoire,
+        debut=donnees["debut"],
+        fin=donnees["fin"],
+        granularite=donnees.get("granularite", Granularite.MOIS),
+        types=donnees.get("type") or None,
+        indicateur=donnees["indicateur"],
+        mesure=donnees["mesure"],
+        public=public,
+    )
+    return form, tableau
+
+
+def page(request, public: bool, gabarit: str):
+    form, tableau = tableau_demande(request, public)
+    export = reverse("tableau:export_public" if public else "tableau:export")
+    contexte = {
+        "form": form,
+        "public": public,
+        "tableau": tableau,
+        "graphiques": graphiques.dessiner(tableau, nonce=str(request.csp_nonce)) if tableau else {},
+        "url_export": f"{export}?{parametres_sans_table(request)}",
+    }
+    return render(request, gabarit, contexte)
+
+
+def parametres_sans_table(request) -> str:
+    donnees = request.GET.copy()
+    donnees.pop("table", None)
+    return donnees.urlencode()
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+@AVEC_NONCE
+def tableau_de_bord(request):
+    """Le tableau de bord régional des agents ARS et DREETS (leur région ; la France pour un administrateur)."""
+    return page(request, public=False, gabarit="indicateurs/tableau/tableau.html")
+
+
+@acces(Regle.PUBLIC)
+@AVEC_NONCE
+def tableau_public(request):
+    """Les mêmes chiffres pour tous, sous secret statistique."""
+    return page(request, public=True, gabarit="indicateurs/tableau/public.html")
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+def export(request):
+    return exporter(request, public=False)
+
+
+@acces(Regle.PUBLIC)
+def export_public(request):
+    return exporter(request, public=True)
+
+
+# Export CSV -----------------------------------------------------------------------------------------------
+
+
+def exporter(request, public: bool):
+    form, tableau = tableau_demande(request, public)
+    if tableau is None:
+        return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
+    nom = request.GET.get("table", "departements")
+    tables = TABLES_PUBLIQUES if public else TABLES
+    if nom not in tables:
+        return HttpResponse(f"Tableau inconnu : « {nom} ».", status=400, content_type="text/plain")
+    entetes, lignes = tables[nom](tableau)
+    version = "public" if public else "interne"
+    fichier = f"tableau-de-bord-{nom}-{tableau.territoire.code}-{tableau.periode:%Y-%m}-{version}.csv"
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{fichier}"'
+    ecrire_csv(reponse, entetes, lignes)
+    return reponse
+
+
+def valeur(case):
+    """Une case du tableur : la valeur, « secret » quand elle est masquée, vide sans donnée."""
+    return LIBELLE_SECRET if case.secret else case.valeur
+
+
+def table_departements(tableau):
+    croise = tableau.croise
+    types = croise.types if croise else []
+    entetes = ["Département", "Code", *(t.sigle for t in types), "Tous types"]
+    lignes = [
+        [ligne.territoire.nom, ligne.territoire.code, *map(valeur, ligne.cases), valeur(ligne.total)]
+        for ligne in (croise.lignes if croise else [])
+    ]
+    if croise:
+        lignes.append(["Total", tableau.territoire.code, *map(valeur, croise.totaux), valeur(croise.total)])
+    return entetes, lignes
+
+
+def table_evolution(tableau):
+    entetes = ["Période", *(t.sigle for t in tableau.types), "Tous types"]
+    return entetes, [[p.libelle, *map(valeur, p.cases), valeur(p.total)] for p in tableau.evolution]
+
+
+def table_series(tableau):
+    entetes = ["Période", *(f"{s.indicateur.libelle} ({s.indicateur.unite})" for s in tableau.series)]
+    lignes = [
+        [libelle_periode(periode, tableau.granularite), *(valeur(s.cases[i]) for s in tableau.series)]
+        for i, periode in enumerate(tableau.periodes)
+    ]
+    return entetes, lignes
+
+
+def table_chiffres_cles(tableau):
+    entetes = ["Indicateur", "Unité", "Période", "Valeur", "Période précédente", "Évolution"]
+    lignes = [
+        [c.indicateur.libelle, c.indicateur.unite, tableau.libelle_periode, valeur(c.actuel), valeur(c.precedent)]
+        + [c.evolution]
+        for c in tableau.chiffres_cles
+    ]
+    return entetes, lignes
+
+
+def table_carte(tableau):
+    entetes = ["Département", "Code", "Population", "Valeur", "Pour 100 000 habitants"]
+    lignes = [
+        [v.departement.nom, v.departement.code, v.departement.population, valeur(v.case)]
+        + [LIBELLE_SECRET if v.case.secret else v.pour_100k]
+        for v in tableau.carte
+    ]
+    return entetes, lignes
+
+
+def table_completude(tableau):
+    entetes = ["Département", "Code", "Déclarations validées", "Déclarations attendues", "Complétude (%)"]
+    lignes = [
+        [
+            ligne.territoire.nom if ligne.territoire else "Total",
+            ligne.territoire.code if ligne.territoire else tableau.territoire.code,
+            ligne.nb_declarations,
+            ligne.nb_attendues,
+            ligne.taux,
+        ]
+        for ligne in tableau.completude
+    ]
+    return entetes, lignes
+
+
+def table_ecarts(tableau):
+    entetes = ["Type", "Unité", "Territoire", "Autorisés", "Perspectives", "Cible", "Écart"]
+    lignes = [
+        [ligne.type.sigle, ligne.type.get_unite_display(), ligne.territoire.nom, ligne.autorises, ligne.perspectives]
+        + [ligne.cible, ligne.ecart]
+        for ligne in (tableau.ecarts.lignes if tableau.ecarts else [])
+    ]
+    return entetes, lignes
+
+
+TABLES_PUBLIQUES = {
+    "departements": table_departements,
+    "evolution": table_evolution,
+    "series": table_series,
+    "chiffres_cles": table_chiffres_cles,
+    "carte": table_carte,
+    "completude": table_completude,
+}
+TABLES = TABLES_PUBLIQUES | {"ecarts": table_ecarts}

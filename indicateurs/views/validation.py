@@ -1,0 +1,136 @@
+"""Le parcours de l'ARS : la file des déclarations transmises, la validation ou le renvoi d'une déclaration,
+et les dérogations qui rouvrent un mois verrouillé."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from config.policy import Regle, acces, declarations_visibles, dispositifs_suivis, regions_visibles
+from indicateurs import calendrier
+from indicateurs.forms import DerogationForm, FiltreValidationForm, RenvoiForm
+from indicateurs.models import Derogation, StatutDeclaration, Valeur
+from indicateurs.regles import valeurs_inhabituelles
+from indicateurs.services import Refus, accorder_derogation, historique, indicateurs_du_dispositif, renvoyer, valider
+
+PAR_PAGE = 50
+MOIS_COMPARES = 6
+
+
+@acces(Regle.VALIDER_DECLARATIONS)
+def file_validation(request):
+    """Les déclarations transmises de la région, les plus anciennes d'abord : trois requêtes par page."""
+    form = FiltreValidationForm(request.GET or None, regions=regions_visibles(request.user))
+    declarations = (
+        declarations_visibles(request.user)
+        .filter(statut=StatutDeclaration.TRANSMISE)
+        .select_related("dispositif__type", "dispositif__organisme", "dispositif__territoire")
+        .order_by("transmise_le", "pk")
+    )
+    if form.is_bound and form.is_valid():
+        declarations = form.filtrer(declarations)
+    page = Paginator(declarations, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "indicateurs/declarations/validation_file.html", {"form": form, "page": page})
+
+
+def declaration_suivie(request, pk):
+    return get_object_or_404(
+        declarations_visibles(request.user).select_related(
+            "dispositif__type", "dispositif__organisme", "dispositif__territoire", "validee_par"
+        ),
+        pk=pk,
+    )
+
+
+@acces(Regle.VALIDER_DECLARATIONS)
+def declaration_a_valider(request, pk):
+    """Les valeurs, leurs commentaires et les mois précédents ; POST « valider » ou « renvoyer »."""
+    declaration = declaration_suivie(request, pk)
+    renvoi = RenvoiForm(request.POST if request.POST.get("action") == "renvoyer" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "valider":
+                valider(declaration=declaration, par=request.user)
+                messages.success(request, f"Déclaration de {declaration.dispositif.nom} validée.")
+            elif renvoi.is_valid():
+                renvoyer(declaration=declaration, motif=renvoi.cleaned_data["motif"])
+                messages.success(request, "Déclaration renvoyée ; l'opérateur est prévenu par courriel.")
+            else:
+                return page_declaration(request, declaration, renvoi, status=400)
+        except Refus as refus:
+            for message in refus.erreurs.values():
+                messages.error(request, message)
+        return redirect("declarations:validation_declaration", pk=declaration.pk)
+    return page_declaration(request, declaration, renvoi)
+
+
+def page_declaration(request, declaration, renvoi, *, status=200):
+    dispositif = declaration.dispositif
+    contexte = {
+        "declaration": declaration,
+        "dispositif": dispositif,
+        "renvoi": renvoi,
+        "echeance": calendrier.echeance(declaration.mois),
+        **comparaison(declaration),
+    }
+    return render(request, "indicateurs/declarations/validation_declaration.html", contexte, status=status)
+
+
+def comparaison(declaration) -> dict:
+    """Une ligne par indicateur : la valeur du mois, son commentaire, son signalement, et les mêmes valeurs
+    sur les MOIS_COMPARES mois précédents (quatre requêtes)."""
+    mois = calendrier.derniers_mois(declaration.mois, MOIS_COMPARES + 1)[::-1]  # du plus ancien au mois déclaré
+    lignes = Valeur.objects.filter(
+        declaration__dispositif=declaration.dispositif, declaration__mois__gte=mois[0], declaration__mois__lte=mois[-1]
+    ).values_list("indicateur__code", "declaration__mois", "valeur", "commentaire")
+    tableau = {(code, m): (valeur, commentaire) for code, m, valeur, commentaire in lignes}
+    valeurs_du_mois = {code: v for (code, m), (v, _) in tableau.items() if m == declaration.mois}
+    alertes = valeurs_inhabituelles(valeurs_du_mois, historique(declaration.dispositif, declaration.mois))
+    indicateurs = []
+    for indicateur in indicateurs_du_dispositif(declaration.dispositif):
+        valeur, commentaire = tableau.get((indicateur.code, declaration.mois), (None, ""))
+        indicateurs.append(
+            {
+                "indicateur": indicateur,
+                "valeur": valeur,
+                "commentaire": commentaire,
+                "alerte": alertes.get(indicateur.code),
+                "precedents": [tableau.get((indicateur.code, m), (None, ""))[0] for m in mois[:-1]],
+            }
+        )
+    return {"mois_precedents": mois[:-1], "indicateurs": indicateurs}
+
+
+@acces(Regle.VALIDER_DECLARATIONS)
+def derogation(request):
+    """Rouvre un mois pour un dispositif de la région (?dispositif=<id>&mois=AAAA-MM) jusqu'à une date."""
+    parametres = request.POST if request.method == "POST" else request.GET
+    mois = calendrier.lire_mois(parametres.get("mois", ""))
+    if mois is None or not parametres.get("dispositif", "").isdigit():
+        messages.info(request, "Choisissez dans le suivi le dispositif et le mois à rouvrir.")
+        return redirect("declarations:suivi")
+    dispositif = get_object_or_404(
+        dispositifs_suivis(request.user).select_related("type", "organisme"), pk=parametres["dispositif"]
+    )
+    existante = Derogation.objects.filter(dispositif=dispositif, mois=mois).first()
+    form = DerogationForm(request.POST or None, initial={"motif": existante.motif if existante else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            accorder_derogation(dispositif=dispositif, mois=mois, par=request.user, **form.cleaned_data)
+        except Refus as refus:
+            for champ, message in refus.erreurs.items():
+                form.add_error(champ if champ in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                f"{dispositif.nom} : {mois:%m/%Y} rouvert jusqu'au {form.cleaned_data['jusqu_au']:%d/%m/%Y}.",
+            )
+            return redirect(f"{reverse('declarations:suivi')}?mois={mois:%Y-%m}")
+    contexte = {
+        "form": form,
+        "dispositif": dispositif,
+        "mois": mois,
+        "existante": existante,
+        "date_verrouillage": calendrier.date_verrouillage(mois),
+    }
+    return render(request, "indicateurs/declarations/derogation.html", contexte, status=400 if form.errors else 200)

@@ -1,0 +1,52 @@
+"""Le calendrier des déclarations (échéance, verrouillage) dépend du jour : les tests le figent, sinon leurs
+mois écrits en dur se verrouilleraient avec le temps."""
+
+import datetime
+
+import pytest
+
+AUJOURD_HUI = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def calendrier_fige(monkeypatch):
+    monkeypatch.setattr("indicateurs.calendrier.aujourd_hui", lambda: AUJOURD_HUI)
+    return AUJOURD_HUI
+
+
+@pytest.fixture
+def type_lhss(db):
+    from dispositifs.models import TypeDispositif
+
+    return TypeDispositif.objects.get(code="LHSS")
+
+
+@pytest.fixture
+def departement(region_hdf):
+    from tests.territoires.factories import TerritoireFactory
+
+    return TerritoireFactory(code="59", nom="Nord")
+
+
+@pytest.fixture
+def lhss(operateur, organisme, type_lhss, departement):
+    """Un LHSS installé de l'organisme de l'opérateur, dans un département des Hauts-de-France."""
+    from tests.dispositifs.factories import DispositifFactory
+
+    return DispositifFactory(
+        nom="LHSS fictif de Lille", type=type_lhss, organisme=organisme, territoire=departement, finess="990000011"
+    )
+
+
+@pytest.fixture
+def lhss_autre(operateur_autre, organisme_autre, type_lhss, departement):
+    """Le LHSS d'un autre organisme : jamais visible de l'opérateur."""
+    from tests.dispositifs.factories import DispositifFactory
+
+    return DispositifFactory(
+        nom="LHSS fictif d'Amiens",
+        type=type_lhss,
+        organisme=organisme_autre,
+        territoire=departement,
+        finess="990000029",
+    )

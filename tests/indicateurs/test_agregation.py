@@ -1,0 +1,275 @@
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.utils import timezone
+
+from dispositifs.models import Statut, TypeDispositif
+from indicateurs.agregation import agreger, agreger_autour, agreger_periode, decaler, periodes_entre
+from indicateurs.models import Agregat, Granularite, Indicateur, StatutDeclaration
+from indicateurs.services import enregistrer_declaration, transmettre, valider
+from indicateurs.tasks import agreger_tout
+from tests.dispositifs.factories import DispositifFactory
+from tests.indicateurs.factories import DeclarationFactory
+from tests.territoires.factories import RegionFactory, TerritoireFactory
+
+pytestmark = pytest.mark.django_db
+JANVIER, FEVRIER, MARS = (datetime.date(2025, mois, 1) for mois in (1, 2, 3))
+
+
+def declarer(dispositif, mois, statut=StatutDeclaration.VALIDEE, **valeurs):
+    declaration = DeclarationFactory(dispositif=dispositif, mois=mois, statut=statut)
+    indicateurs = Indicateur.objects.in_bulk(list(valeurs), field_name="code")
+    for code, valeur in valeurs.items():
+        declaration.valeurs.create(indicateur=indicateurs[code], valeur=valeur)
+    return declaration
+
+
+def valeur(code, territoire, granularite=Granularite.MOIS, periode=JANVIER, champ="valeur"):
+    return (
+        Agregat.objects.filter(indicateur__code=code, territoire=territoire, granularite=granularite, periode=periode)
+        .values_list(champ, flat=True)
+        .get()
+    )
+
+
+def contenu():
+    """Les agrégats sans leur identifiant ni leur date de calcul : ce qui doit rester identique."""
+    champs = [f.name for f in Agregat._meta.fields if f.name not in {"id", "calcule_le"}]
+    return sorted(Agregat.objects.values_list(*champs))
+
+
+@pytest.fixture
+def lhss():
+    return TypeDispositif.objects.get(code="LHSS")
+
+
+@pytest.fixture
+def nord_et_somme(lhss):
+    """Deux LHSS installés : un dans le Nord, un dans la Somme, même région."""
+    region = RegionFactory()
+    nord = TerritoireFactory(code="59", nom="Nord", parent=region)
+    somme = TerritoireFactory(code="80", nom="Somme", parent=region)
+    return DispositifFactory(type=lhss, territoire=nord), DispositifFactory(type=lhss, territoire=somme)
+
+
+def test_un_mois_s_additionne_par_departement_puis_region_puis_france(nord_et_somme):
+    lille, amiens = nord_et_somme
+    declarer(lille, JANVIER, file_active=30, nouvelles_personnes=5)
+    declarer(amiens, JANVIER, file_active=12, nouvelles_personnes=2)
+
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+
+    region, france = lille.territoire.parent, lille.territoire.parent.parent
+    assert valeur("file_active", lille.territoire) == 30
+    assert valeur("file_active", amiens.territoire) == 12
+    assert valeur("file_active", region) == valeur("file_active", france) == 42
+    assert valeur("nouvelles_personnes", region) == 7
+    assert valeur("file_active", region, champ="nb_dispositifs") == 2
+
+
+def test_un_stock_ne_s_additionne_pas_sur_les_mois_un_flux_si(nord_et_somme):
+    lille, _ = nord_et_somme
+    for mois, file_active, nouvelles, etp in ((JANVIER, 10, 1, 3), (FEVRIER, 20, 2, 4), (MARS, 30, 3, D("4.5"))):
+        declarer(lille, mois, file_active=file_active, nouvelles_personnes=nouvelles, etp_en_poste=etp)
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    departement = lille.territoire
+    assert valeur("file_active", departement, Granularite.TRIMESTRE) == 20  # moyenne, pas 60
+    assert valeur("etp_en_poste", departement, Granularite.TRIMESTRE) == D("4.5")  # dernière valeur
+    assert valeur("nouvelles_personnes", departement, Granularite.TRIMESTRE) == 6  # flux : somme
+    assert valeur("file_active", departement, Granularite.TRIMESTRE, champ="nb_declarations") == 3
+
+
+def test_les_stocks_de_dispositifs_differents_s_additionnent_au_meme_mois(nord_et_somme):
+    lille, amiens = nord_et_somme
+    declarer(lille, JANVIER, file_active=10)
+    declarer(lille, FEVRIER, file_active=30)
+    declarer(amiens, FEVRIER, file_active=5)
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    # Lille : moyenne 20 sur ses deux mois ; Amiens : 5 ; la région suit 25 personnes en moyenne.
+    assert valeur("file_active", lille.territoire.parent, Granularite.TRIMESTRE) == 25
+
+
+def test_un_taux_est_recalcule_depuis_ses_sommes_jamais_moyenne(nord_et_somme):
+    lille, amiens = nord_et_somme
+    declarer(lille, JANVIER, journees_realisees=9, journees_theoriques=10)  # 90 %
+    declarer(amiens, JANVIER, journees_realisees=50, journees_theoriques=100)  # 50 %
+
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+
+    region = lille.territoire.parent
+    assert valeur("taux_occupation", region) == D("53.64")  # 59 / 110, et non (90 + 50) / 2 = 70
+    assert (
+        valeur("taux_occupation", region, champ="numerateur"),
+        valeur("taux_occupation", region, champ="denominateur"),
+    ) == (59, 110)
+    assert valeur("taux_occupation", lille.territoire) == 90
+
+
+def test_un_mois_sans_denominateur_ne_compte_pas_dans_le_taux(nord_et_somme):
+    lille, _ = nord_et_somme
+    declarer(lille, JANVIER, journees_realisees=9, journees_theoriques=10)
+    declarer(lille, FEVRIER, journees_realisees=30)
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    assert valeur("taux_occupation", lille.territoire, Granularite.TRIMESTRE) == 90
+
+
+def test_seules_les_declarations_validees_comptent(nord_et_somme):
+    lille, amiens = nord_et_somme
+    declarer(lille, JANVIER, file_active=30)
+    declarer(amiens, JANVIER, StatutDeclaration.TRANSMISE, file_active=12)
+
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+
+    assert valeur("file_active", lille.territoire.parent) == 30
+    assert not Agregat.objects.filter(territoire=amiens.territoire).exists()
+
+
+def test_la_completude_compte_les_mois_attendus_des_dispositifs_en_service(nord_et_somme, lhss):
+    lille, amiens = nord_et_somme
+    DispositifFactory(type=lhss, territoire=amiens.territoire, statut=Statut.PROJET)  # rien n'est attendu d'un projet
+    declarer(lille, JANVIER, file_active=30)
+    declarer(lille, FEVRIER, file_active=30)
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    agregat = Agregat.objects.get(indicateur__code="file_active", territoire=lille.territoire.parent)
+    assert (agregat.nb_declarations, agregat.nb_attendues, agregat.completude) == (2, 6, 33.3)
+
+
+def test_un_dispositif_rattache_a_la_region_ne_compte_dans_aucun_departement(nord_et_somme, lhss):
+    lille, _ = nord_et_somme
+    regional = DispositifFactory(type=lhss, territoire=lille.territoire.parent)
+    declarer(regional, JANVIER, file_active=18)
+
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+
+    assert valeur("file_active", lille.territoire.parent) == 18
+    assert Agregat.objects.filter(territoire__niveau="departement").count() == 0
+
+
+def test_recalculer_donne_les_memes_lignes(nord_et_somme):
+    lille, amiens = nord_et_somme
+    declarer(lille, JANVIER, file_active=30, journees_realisees=9, journees_theoriques=10)
+    declarer(amiens, FEVRIER, file_active=12, etp_en_poste=2)
+
+    agreger_periode(debut=JANVIER, fin=datetime.date(2025, 4, 1))
+    premier = contenu()
+    agreger_periode(debut=JANVIER, fin=datetime.date(2025, 4, 1))
+
+    assert contenu() == premier
+    assert len(premier) > 0
+
+
+def test_une_valeur_corrigee_remplace_l_ancien_agregat(nord_et_somme):
+    lille, _ = nord_et_somme
+    declaration = declarer(lille, JANVIER, file_active=30)
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+    declaration.valeurs.update(valeur=31)
+
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+
+    assert valeur("file_active", lille.territoire) == 31
+
+
+def test_le_recalcul_incremental_ne_touche_que_le_type_et_les_periodes_de_la_validation(nord_et_somme, lhss):
+    lille, _ = nord_et_somme
+    lam = DispositifFactory(type=TypeDispositif.objects.get(code="LAM"), territoire=lille.territoire)
+    declarer(lam, JANVIER, file_active=8)
+    declarer(lam, datetime.date(2024, 12, 1), file_active=8)
+    agreger_periode(debut=datetime.date(2024, 12, 1), fin=FEVRIER)
+    avant = set(Agregat.objects.values_list("pk", flat=True))
+    declarer(lille, JANVIER, file_active=30)
+
+    agreger_autour(type_id=lhss.pk, mois=JANVIER)
+
+    nouveaux = Agregat.objects.exclude(pk__in=avant)
+    assert set(nouveaux.values_list("type__code", flat=True)) == {"LHSS"}
+    assert set(nouveaux.values_list("granularite", "periode")) == {
+        (Granularite.MOIS, JANVIER),
+        (Granularite.TRIMESTRE, JANVIER),
+        (Granularite.ANNEE, JANVIER),
+    }
+    assert avant <= set(Agregat.objects.values_list("pk", flat=True))  # rien d'autre n'a été réécrit
+
+
+def test_un_recalcul_limite_a_une_region_laisse_les_autres(nord_et_somme, lhss):
+    lille, _ = nord_et_somme
+    ailleurs = DispositifFactory(type=lhss, territoire=TerritoireFactory(parent=RegionFactory(code="11", nom="IDF")))
+    declarer(lille, JANVIER, file_active=30)
+    declarer(ailleurs, JANVIER, file_active=7)
+    agreger(granularite=Granularite.MOIS, periode=JANVIER)
+    france = lille.territoire.parent.parent
+    hors_region = set(Agregat.objects.exclude(territoire__chemin__startswith="FR/32/").values_list("pk", flat=True))
+
+    agreger(granularite=Granularite.MOIS, periode=JANVIER, dans=lille.territoire.parent)
+
+    assert set(Agregat.objects.exclude(territoire__chemin__startswith="FR/32/").values_list("pk", flat=True)) == (
+        hors_region
+    )
+    assert valeur("file_active", france) == 37
+    assert valeur("file_active", lille.territoire.parent) == 30
+
+
+def test_les_periodes_d_un_intervalle_comprennent_trimestres_et_annees():
+    periodes = periodes_entre(datetime.date(2024, 12, 1), FEVRIER)
+
+    assert periodes == [
+        (Granularite.MOIS, datetime.date(2024, 12, 1)),
+        (Granularite.TRIMESTRE, datetime.date(2024, 10, 1)),
+        (Granularite.ANNEE, datetime.date(2024, 1, 1)),
+        (Granularite.MOIS, JANVIER),
+        (Granularite.TRIMESTRE, JANVIER),
+        (Granularite.ANNEE, JANVIER),
+    ]
+
+
+def test_valider_une_declaration_met_a_jour_les_agregats(
+    nord_et_somme, instructeur, django_capture_on_commit_callbacks
+):
+    lille, _ = nord_et_somme
+    mois_dernier = decaler(timezone.localdate().replace(day=1), -1)
+    declaration = enregistrer_declaration(dispositif=lille, mois=mois_dernier, valeurs={"file_active": D(25)})
+    transmettre(declaration=declaration)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        valider(declaration=declaration, par=instructeur)  # tâche exécutée sur place en test (sans Redis)
+
+    annee = mois_dernier.replace(month=1)
+    assert valeur("file_active", lille.territoire.parent, Granularite.ANNEE, annee) == 25
+
+
+def test_le_recalcul_de_nuit_reprend_les_mois_recents(nord_et_somme):
+    lille, _ = nord_et_somme
+    recent = decaler(timezone.localdate().replace(day=1), -2)
+    declarer(lille, recent, file_active=12)
+
+    agreger_tout()
+
+    assert valeur("file_active", lille.territoire, periode=recent) == 12
+
+
+def test_le_recalcul_autour_d_un_dispositif_ne_reecrit_que_ses_territoires_et_donne_le_calcul_complet(
+    nord_et_somme, lhss
+):
+    lille, amiens = nord_et_somme
+    declarer(lille, JANVIER, file_active=30, journees_realisees=9, journees_theoriques=10)
+    declarer(amiens, JANVIER, file_active=12, journees_realisees=50, journees_theoriques=100)
+    agreger_periode(debut=JANVIER, fin=FEVRIER)
+    somme = set(Agregat.objects.filter(territoire=amiens.territoire).values_list("pk", flat=True))
+    declarer(lille, FEVRIER, file_active=40)
+    # Le trimestre et l'année de février, que le recalcul doit corriger.
+    Agregat.objects.filter(territoire=lille.territoire).exclude(granularite="mois").update(valeur=0)
+
+    agreger_autour(type_id=lhss.pk, mois=FEVRIER, territoire_id=lille.territoire_id)
+
+    assert set(Agregat.objects.filter(territoire=amiens.territoire).values_list("pk", flat=True)) == somme
+    partiel = contenu()
+    agreger_periode(debut=JANVIER, fin=datetime.date(2025, 4, 1))
+    assert partiel == contenu()

@@ -1,0 +1,60 @@
+import datetime
+
+import pytest
+
+from dispositifs.demo import creer_planification_demo
+from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo
+from indicateurs.models import Agregat, Declaration, StatutDeclaration, StatutRapport, Valeur
+from indicateurs.regles import erreurs_de_coherence
+from territoires.services import importer_territoires
+
+pytestmark = pytest.mark.django_db
+AUJOURD_HUI = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo():
+    importer_territoires()
+    creer_planification_demo()
+    return creer_indicateurs_demo(AUJOURD_HUI)
+
+
+def test_vingt_quatre_mois_fictifs_dont_le_dernier_en_cours(demo):
+    mois = sorted(set(Declaration.objects.values_list("mois", flat=True)))
+
+    assert (mois[0], mois[-1], len(mois)) == (datetime.date(2024, 11, 1), datetime.date(2026, 10, 1), 24)
+    assert not Declaration.objects.filter(mois__lt=mois[-1]).exclude(statut=StatutDeclaration.VALIDEE).exists()
+    dernier = set(Declaration.objects.filter(mois=mois[-1]).values_list("statut", flat=True))
+    assert {StatutDeclaration.TRANSMISE, StatutDeclaration.RENVOYEE, StatutDeclaration.BROUILLON} <= dernier
+    assert Declaration.objects.filter(mois=mois[-1]).count() < demo["dispositifs"]  # un dispositif en retard
+    assert Declaration.objects.filter(dispositif__fictif=False).count() == 0
+
+
+def test_les_valeurs_fictives_passent_les_controles_de_coherence(demo):
+    for declaration in Declaration.objects.prefetch_related("valeurs__indicateur"):
+        valeurs = {v.indicateur.code: v.valeur for v in declaration.valeurs.all()}
+        assert erreurs_de_coherence(valeurs) == {}, declaration
+
+
+def test_la_region_a_ses_agregats_et_recharger_ne_double_rien(demo):
+    region = Agregat.objects.filter(territoire__code="32", territoire__niveau="region", indicateur__code="file_active")
+    assert region.filter(granularite="mois").count() >= 23
+    valeurs = Valeur.objects.count()
+
+    creer_indicateurs_demo(AUJOURD_HUI)
+
+    assert Valeur.objects.count() == valeurs
+
+
+def test_les_deux_mois_valides_ont_leur_rapport_pdf(demo, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    rapports = creer_rapports_demo(demo["dernier_mois"])
+
+    assert {(r.mois, r.public, r.statut) for r in rapports} == {
+        (mois, public, StatutRapport.PRET)
+        for mois in (datetime.date(2026, 9, 1), datetime.date(2026, 8, 1))
+        for public in (False, True)
+    }
+    for rapport in rapports:
+        with rapport.fichier.open("rb") as pdf:
+            assert pdf.read(4) == b"%PDF"

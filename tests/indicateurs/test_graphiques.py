@@ -1,0 +1,121 @@
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+
+from indicateurs import graphiques
+from indicateurs.models import Indicateur
+from indicateurs.tableau import Mesure, construire_tableau
+from territoires.models import Contour
+from tests.dispositifs.factories import TypeDispositifFactory
+from tests.indicateurs.factories import AgregatFactory
+from tests.territoires.factories import TerritoireFactory
+
+SEPTEMBRE, OCTOBRE = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)
+
+
+def carre(x: float, y: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]}
+
+
+@pytest.fixture
+def tableau(region_hdf):
+    """Deux départements dessinés : le Nord publiable (1 234 personnes), la Somme secrète (un seul dispositif)."""
+    nord = TerritoireFactory(code="59", nom="Nord", parent=region_hdf, population=2_600_000)
+    somme = TerritoireFactory(code="80", nom="Somme", parent=region_hdf, population=570_000)
+    Contour.objects.create(territoire=nord, geometrie=carre(3, 50))
+    Contour.objects.create(territoire=somme, geometrie=carre(2, 49))
+    lhss = TypeDispositifFactory(code="LHSS")
+    file_active = Indicateur.objects.get(code="file_active")
+    for periode in (SEPTEMBRE, OCTOBRE):
+        AgregatFactory(
+            indicateur=file_active, type=lhss, territoire=nord, periode=periode, valeur=1234, nb_dispositifs=5
+        )
+        AgregatFactory(
+            indicateur=file_active, type=lhss, territoire=somme, periode=periode, valeur=8765, nb_dispositifs=1
+        )
+
+    def construire(**kwargs):
+        return construire_tableau(
+            territoire=region_hdf,
+            debut=SEPTEMBRE,
+            fin=OCTOBRE,
+            indicateur="file_active",
+            planification=False,
+            **kwargs,
+        )
+
+    return construire
+
+
+def test_numbers_are_written_the_french_way():
+    assert graphiques.nombre(Decimal("1234")) == "1\xa0234"
+    assert graphiques.nombre(Decimal("87.50")) == "87,5"
+    assert graphiques.nombre(None) == "—"
+
+
+class TestCourbesEtBarres:
+    def test_charts_carry_no_script_no_style_attribute_and_the_nonce(self, tableau):
+        dessins = graphiques.dessiner(tableau(), nonce="abc123")
+        for nom in ("evolution", "departements"):
+            svg = dessins[nom]
+            assert "<script" not in svg
+            assert not re.search(r"\sstyle=", svg), nom
+            assert '<style type="text/css" nonce="abc123">' in svg
+            assert 'role="img"' in svg
+
+    def test_without_nonce_the_style_stays_in_the_svg_for_the_pdf(self, tableau):
+        svg = graphiques.evolution(tableau())
+        assert '<style type="text/css">' in svg
+
+    def test_the_evolution_has_one_line_per_type_and_french_labels(self, tableau):
+        svg = graphiques.evolution(tableau())
+        assert "LHSS" in svg
+        assert "sept. 2026" in svg and "oct. 2026" in svg
+        assert "9\xa0999" in svg  # Nord + Somme en LHSS, mis en forme à la française
+
+    def test_a_masked_value_never_reaches_a_chart(self, tableau):
+        dessins = graphiques.dessiner(tableau(public=True))
+        for svg in (dessins["evolution"], dessins["departements"]):
+            assert "8765" not in svg and "8\xa0765" not in svg
+        assert "Somme (80) : secret" in dessins["departements"]
+
+
+class TestCarte:
+    def test_departments_are_coloured_by_class_with_a_legend(self, tableau):
+        carte = graphiques.carte(tableau())
+        couleurs = {trace.code: trace.couleur for trace in carte.traces}
+        assert couleurs["59"] != couleurs["80"]
+        assert all(couleur in graphiques.TEINTES for couleur in couleurs.values())
+        assert [element.libelle for element in carte.legende] == [
+            "jusqu'à 1\xa0234",
+            "plus de 1\xa0234, jusqu'à 8\xa0765",
+        ]
+
+    def test_a_masked_department_is_grey_and_says_secret(self, tableau):
+        carte = graphiques.carte(tableau(public=True))
+        somme = next(trace for trace in carte.traces if trace.code == "80")
+        assert somme.couleur == graphiques.TEINTE_SECRET
+        assert somme.texte == "secret" and "8765" not in somme.titre
+        assert "secret statistique" in [element.libelle for element in carte.legende]
+
+    def test_the_map_can_show_values_per_100_000_inhabitants(self, tableau):
+        carte = graphiques.carte(tableau(mesure=Mesure.POUR_100K))
+        nord = next(trace for trace in carte.traces if trace.code == "59")
+        assert nord.texte == "47,46"  # 1 234 × 100 000 / 2 600 000
+
+    def test_without_contours_there_is_no_map(self, region_hdf):
+        TerritoireFactory(code="59", parent=region_hdf)
+        assert graphiques.carte(construire_tableau(territoire=region_hdf, debut=OCTOBRE, fin=OCTOBRE)) is None
+
+
+def test_the_map_partial_renders_with_fill_attributes_only(tableau):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "indicateurs/tableau/_carte.html", {"tableau": tableau(), "graphiques": {"carte": graphiques.carte(tableau())}}
+    )
+    assert 'fill="#' in html
+    assert "style=" not in html
+    assert "<table>" in html and "Voir les données" in html

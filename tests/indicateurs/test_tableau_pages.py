@@ -1,0 +1,198 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from indicateurs.models import Indicateur
+from tests.comptes.factories import UtilisateurFactory
+from tests.dispositifs.factories import TypeDispositifFactory
+from tests.indicateurs.factories import AgregatFactory
+from tests.territoires.factories import TerritoireFactory
+
+OCTOBRE = datetime.date(2026, 10, 1)
+FILTRES = {"debut": "2026-10", "fin": "2026-10", "indicateur": "file_active"}
+# Des valeurs qu'aucun autre nombre de la page ne contient, pour chercher leur trace dans le HTML et le CSV.
+MASQUEES = [4321, 1234, 2222, 3333]
+
+
+def formes(valeur: int) -> list[str]:
+    """Les écritures d'un nombre : brut, à la française (espace insécable, fine ou normale)."""
+    texte = str(valeur)
+    milliers = f"{texte[:-3]}{{}}{texte[-3:]}" if len(texte) > 3 else "{}" + texte
+    return [texte, *(milliers.format(espace) for espace in ["\xa0", "\u202f", " "])]
+
+
+@pytest.fixture
+def departements(region_hdf):
+    nord = TerritoireFactory(code="59", nom="Nord", parent=region_hdf)
+    somme = TerritoireFactory(code="80", nom="Somme", parent=region_hdf)
+    return nord, somme
+
+
+@pytest.fixture
+def donnees(departements):
+    """Nord LHSS : 4 321 personnes d'un seul dispositif, donc secrètes ; le secret secondaire masque les trois
+    autres cases (chaque ligne et chaque colonne en garde deux), les totaux restent publiés."""
+    nord, somme = departements
+    lhss, lam = TypeDispositifFactory(code="LHSS"), TypeDispositifFactory(code="LAM")
+    file_active = Indicateur.objects.get(code="file_active")
+    cases = [(nord, lhss, 4321, 1), (nord, lam, 1234, 5), (somme, lhss, 2222, 5), (somme, lam, 3333, 5)]
+    for territoire, type_, valeur, nb in cases:
+        AgregatFactory(
+            indicateur=file_active,
+            territoire=territoire,
+            type=type_,
+            periode=OCTOBRE,
+            valeur=valeur,
+            nb_dispositifs=nb,
+        )
+    return cases
+
+
+class TestTableauRegional:
+    def test_a_planner_sees_the_numbers_of_the_aggregates(self, client, planificateur, donnees):
+        client.force_login(planificateur)
+        response = client.get(reverse("tableau:region"), FILTRES)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "4\xa0321" in html  # la version interne montre tout
+        assert "Tableau de bord des indicateurs" in html
+        assert "secret" not in html.lower().replace("secret statistique", "")
+
+    def test_a_planner_of_another_region_gets_404(self, client, region_idf, donnees):
+        planificateur_idf = UtilisateurFactory(planificateur=True, region=region_idf, email="idf@exemple.test")
+        client.force_login(planificateur_idf)
+        assert client.get(reverse("tableau:region"), {"region": "32"}).status_code == 404
+        assert client.get(reverse("tableau:export"), {"region": "32"}).status_code == 404
+        assert client.get(reverse("tableau:region")).status_code == 200  # sa propre région
+
+    def test_an_operator_is_refused(self, client, operateur):
+        client.force_login(operateur)
+        assert client.get(reverse("tableau:region")).status_code == 403
+
+    def test_an_administrator_can_choose_france(self, client, administrateur, donnees):
+        client.force_login(administrateur)
+        response = client.get(reverse("tableau:region"), {"region": "FR", **FILTRES})
+        assert response.status_code == 200
+        assert "4\xa0321" in response.content.decode()
+
+    def test_empty_state_without_data(self, client, planificateur, departements):
+        client.force_login(planificateur)
+        response = client.get(reverse("tableau:region"), FILTRES)
+        assert "Aucune donnée pour ces filtres" in response.content.decode()
+
+    def test_invalid_period_shows_the_error(self, client, planificateur, departements):
+        client.force_login(planificateur)
+        response = client.get(reverse("tableau:region"), {"debut": "2026-10", "fin": "2026-01"})
+        assert "Le mois de fin doit suivre le mois de début." in response.content.decode()
+
+    def test_the_page_authorises_the_chart_styles_by_nonce(self, client, planificateur, donnees):
+        client.force_login(planificateur)
+        response = client.get(reverse("tableau:region"), FILTRES)
+        politique = response["Content-Security-Policy"]
+        nonce = politique.split("'nonce-")[1].split("'")[0]
+        html = response.content.decode()
+        assert f'<style type="text/css" nonce="{nonce}">' in html
+        assert "<script" not in html.split("<footer")[0].split("<main")[1]
+        assert "unsafe-inline" not in politique
+
+
+class TestTableauPublic:
+    def test_anonymous_visitors_see_the_public_dashboard_with_the_rule(self, client, donnees, settings):
+        response = client.get(reverse("tableau:public"), FILTRES)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Secret statistique" in html
+        assert f"moins de {settings.SECRET_SEUIL_PERSONNES} personnes" in html
+        assert f"moins de {settings.SECRET_SEUIL_DISPOSITIFS} dispositifs" in html
+
+    def test_no_masked_value_appears_anywhere_in_the_html(self, client, donnees):
+        html = client.get(reverse("tableau:public"), FILTRES).content.decode()
+        for valeur in MASQUEES:
+            for forme in formes(valeur):
+                # Un nombre entier, pas un morceau d'une coordonnée SVG (« 491.1333333 »).
+                assert not re.search(rf"(?<![\d.,]){forme}(?![\d.,])", html), f"{forme} apparaît dans la page"
+        assert "5\xa0555" in html  # le total du Nord, lui, est publié
+
+    def test_no_masked_value_appears_in_any_public_csv(self, client, donnees):
+        for table in ["departements", "evolution", "series", "chiffres_cles", "carte", "completude"]:
+            response = client.get(reverse("tableau:export_public"), {**FILTRES, "table": table})
+            assert response.status_code == 200, table
+            contenu = response.content.decode()
+            for valeur in MASQUEES:
+                assert str(valeur) not in contenu, f"{valeur} dans l'export {table}"
+
+    def test_the_public_csv_writes_secret_in_masked_cells(self, client, donnees):
+        response = client.get(reverse("tableau:export_public"), {**FILTRES, "table": "departements"})
+        lignes = response.content.decode().lstrip("\ufeff").splitlines()
+        assert lignes[0] == "Département;Code;LHSS;LAM;Tous types"
+        assert lignes[1] == "Nord;59;secret;secret;5555"
+        assert lignes[3] == "Total;32;6543;4567;11110"
+
+    def test_un_filtre_plus_fin_ne_permet_pas_de_recalculer_une_case_masquee(self, client, donnees):
+        # LAM seul, le Nord seul ou au trimestre, le Nord LAM (1 234, cinq dispositifs) serait publié, et le Nord
+        # LHSS secret se déduirait du total du Nord (5 555 − 1 234) : en public, ces filtres n'existent pas.
+        fins = {**FILTRES, "type": "LAM", "territoire": "59", "granularite": "trimestre"}
+        html = client.get(reverse("tableau:public"), fins).content.decode()
+        csv = client.get(reverse("tableau:export_public"), {**fins, "table": "departements"}).content.decode()
+
+        assert "Nord;59;secret;secret;5555" in csv
+        assert 'name="type"' not in html and 'name="territoire"' not in html
+        for valeur in MASQUEES:
+            assert str(valeur) not in csv
+
+    def test_the_planning_table_is_not_public(self, client, donnees):
+        response = client.get(reverse("tableau:export_public"), {**FILTRES, "table": "ecarts"})
+        assert response.status_code == 400
+
+    def test_any_region_can_be_chosen(self, client, region_idf, donnees):
+        assert client.get(reverse("tableau:public"), {"region": "11"}).status_code == 200
+        assert client.get(reverse("tableau:public"), {"region": "99"}).status_code == 404
+
+
+class TestExport:
+    def test_the_internal_csv_has_every_value(self, client, planificateur, donnees):
+        client.force_login(planificateur)
+        response = client.get(reverse("tableau:export"), {**FILTRES, "table": "departements"})
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "tableau-de-bord-departements-32-2026-10-interne.csv" in response["Content-Disposition"]
+        lignes = response.content.decode().lstrip("\ufeff").splitlines()
+        assert lignes[1] == "Nord;59;4321;1234;5555"
+        assert lignes[2] == "Somme;80;2222;3333;5555"
+
+    def test_the_evolution_table(self, client, planificateur, donnees):
+        client.force_login(planificateur)
+        response = client.get(reverse("tableau:export"), {**FILTRES, "table": "evolution"})
+        assert response.content.decode().lstrip("\ufeff").splitlines() == [
+            "Période;LHSS;LAM;Tous types",
+            "oct. 2026;6543;4567;11110",
+        ]
+
+    def test_an_unknown_table_is_refused(self, client, planificateur, donnees):
+        client.force_login(planificateur)
+        assert client.get(reverse("tableau:export"), {**FILTRES, "table": "inconnue"}).status_code == 400
+
+
+@pytest.mark.parametrize("nombre", [1, 5])
+def test_the_page_query_count_does_not_depend_on_the_data(
+    client, planificateur, region_hdf, nombre, django_assert_max_num_queries
+):
+    types = [TypeDispositifFactory(code=code) for code in ["LHSS", "LAM", "ACT", "EMPP", "PASS"][:nombre]]
+    file_active = Indicateur.objects.get(code="file_active")
+    for departement in [TerritoireFactory(parent=region_hdf) for _ in range(nombre)]:
+        for type_ in types:
+            for mois in range(1, 1 + 2 * nombre):
+                AgregatFactory(
+                    indicateur=file_active, territoire=departement, type=type_, periode=datetime.date(2026, mois, 1)
+                )
+    client.force_login(planificateur)
+    # session, utilisateur ; régions, départements, dernier mois, indicateurs, types (filtres) ; types,
+    # indicateurs, départements et contours, agrégats (tableau) ; horizon (sans cible : pas de planification) ;
+    # la région de l'utilisateur (en-tête)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("tableau:region"), {"debut": "2026-01", "fin": "2026-12"})
+    assert response.status_code == 200
+    # les mêmes, sans horizon ni planification
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("tableau:public"), {"debut": "2026-01", "fin": "2026-12"}).status_code == 200
