@@ -1,22 +1,32 @@
 """Les graphiques du tableau de bord, dessinés côté serveur en SVG : les mêmes servent la page et le PDF.
 
-Courbes et barres : pygal, dont on retire le script (infobulles) et le groupe d'infobulles qu'il ajoute
-toujours ; sa feuille de style, propre à chaque graphique, reste dans le SVG et porte le nonce de la
-politique de sécurité du contenu quand la page en donne un (WeasyPrint n'en a pas besoin). La carte reprend
-le dessin des départements de la cartographie (dispositifs.cartographie) et ne colore qu'avec des attributs
-`fill`, sans style en ligne.
+Courbes et barres : pygal, dont on retire le script (infobulles), le groupe d'infobulles et les <desc> qui les
+nourrissent (trois par point : autant d'éléments que le navigateur et WeasyPrint traiteraient pour rien) ; sa
+feuille de style, propre à chaque graphique, reste dans le SVG et porte le nonce de la politique de sécurité du
+contenu quand la page en donne un (WeasyPrint n'en a pas besoin). Dessiner avec pygal coûte des dizaines de
+millisecondes : le SVG est gardé en cache, sous l'empreinte de tout ce qu'il montre (titre, étiquettes, valeurs),
+et le nonce, propre à chaque réponse, n'y est posé qu'à la sortie. La carte reprend le dessin des départements de
+la cartographie (dispositifs.cartographie) et ne colore qu'avec des attributs `fill`, sans style en ligne.
+
+Le PDF reçoit chaque graphique en image (<img src="data:image/svg+xml…">) plutôt qu'en SVG dans le HTML :
+WeasyPrint dessine alors le SVG seul, sans l'analyser comme du HTML ni lui appliquer la cascade du document.
 
 Une valeur masquée par le secret statistique n'entre jamais dans un graphique : elle y manque, et le tableau
 de données qui accompagne chaque graphique écrit « secret ».
 """
 
+import base64
+import hashlib
 import math
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pygal
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
@@ -77,6 +87,12 @@ TEINTE_SECRET = "#cecece"
 HAUTEUR_LIGNE_LEGENDE = 24
 ELEMENTS_PAR_LIGNE = 3
 
+# Le SVG d'un graphique ne dépend que de ce qu'il montre : sa clé de cache en est l'empreinte. La version change
+# quand le dessin change (style, options), pour ne pas resservir un ancien SVG.
+VERSION_DESSIN = "graphiques-2"
+DUREE_CACHE = 24 * 3600
+STYLE_SVG = '<style type="text/css">'
+
 
 def nombre(valeur) -> str:
     """« 1 234 », « 87,5 » : nombres à la française, entiers sans décimales."""
@@ -95,19 +111,17 @@ def pour_graphique(valeur: Decimal | None) -> float | None:
 # pygal ------------------------------------------------------------------------------------------------------
 
 
-def _epurer(titre: str, nonce: str | None):
-    """Filtre XML passé à pygal : sans script ni infobulles (rien d'exécutable), nonce sur la feuille de style,
-    et un nom accessible pour le SVG."""
+def _epurer(titre: str):
+    """Filtre XML passé à pygal : sans script, ni infobulles, ni les <desc> qui les nourrissent (rien
+    d'exécutable, deux fois moins d'éléments), et un nom accessible pour le SVG."""
 
     def filtre(racine):
         for parent in list(racine.iter()):
             for enfant in list(parent):
                 balise = enfant.tag if isinstance(enfant.tag, str) else ""
                 classes = (enfant.get("class") or "").split()
-                if balise.endswith("script") or "tooltip-overlay" in classes:
+                if balise.endswith(("script", "desc")) or "tooltip-overlay" in classes:
                     parent.remove(enfant)
-                elif balise.endswith("style") and nonce:
-                    enfant.set("nonce", str(nonce))
         racine.set("role", "img")
         racine.set("aria-label", titre)
         return racine
@@ -115,7 +129,25 @@ def _epurer(titre: str, nonce: str | None):
     return filtre
 
 
-def _configurer(graphique, titre: str, nonce: str | None, style: Style = STYLE):
+def _en_cache(nature: str, donnees: tuple, dessiner) -> str:
+    """Le SVG sans nonce de `dessiner()`, lu dans le cache sous l'empreinte de `donnees` quand il y est."""
+    empreinte = hashlib.sha256(repr((VERSION_DESSIN, nature, donnees)).encode()).hexdigest()
+    cle = f"indicateurs:graphique:{empreinte}"
+    svg = cache.get(cle)
+    if svg is None:
+        svg = dessiner()
+        cache.set(cle, svg, DUREE_CACHE)
+    return svg
+
+
+def _avec_nonce(svg: str, nonce: str | None) -> SafeString:
+    """La feuille de style du SVG autorisée par le nonce de la réponse (politique de sécurité du contenu)."""
+    if nonce:
+        svg = svg.replace(STYLE_SVG, f'<style type="text/css" nonce="{escape(nonce)}">')
+    return mark_safe(svg)  # noqa: S308 — SVG produit par pygal depuis nos nombres
+
+
+def _configurer(graphique, titre: str, style: Style = STYLE):
     graphique.config(
         js=[],
         disable_xml_declaration=True,
@@ -129,7 +161,7 @@ def _configurer(graphique, titre: str, nonce: str | None, style: Style = STYLE):
         allow_interruptions=True,
         margin=16,
     )
-    graphique.add_xml_filter(_epurer(titre, nonce))
+    graphique.add_xml_filter(_epurer(titre))
     return graphique
 
 
@@ -139,25 +171,36 @@ def evolution(tableau: TableauDeBord, *, nonce: str | None = None) -> SafeString
     titre = (
         f"{indicateur.libelle if indicateur else 'Indicateur'} ({indicateur.unite if indicateur else ''}) : évolution"
     )
-    une_seule = len(tableau.evolution) == 1
-    graphique = _configurer(
-        (pygal.Bar if une_seule else pygal.Line)(width=800, height=400, dots_size=3, include_x_axis=True),
-        titre,
-        nonce,
+    etiquettes = [point.libelle for point in tableau.evolution]
+    courbes = [
+        (type_.sigle, [pour_graphique(p.cases[i].affichee) for p in tableau.evolution])
+        for i, type_ in enumerate(tableau.types)
+    ]
+    total = [pour_graphique(p.total.affichee) for p in tableau.evolution] if len(tableau.types) > 1 else None
+    svg = _en_cache(
+        "evolution",
+        (titre, etiquettes, courbes, total),
+        lambda: _dessiner_evolution(titre, etiquettes, courbes, total),
     )
-    graphique.x_labels = [point.libelle for point in tableau.evolution]
-    if len(tableau.evolution) > ETIQUETTES_INCLINEES:
+    return _avec_nonce(svg, nonce)
+
+
+def _dessiner_evolution(titre: str, etiquettes: list[str], courbes: list, total: list | None) -> str:
+    une_seule = len(etiquettes) == 1
+    graphique = _configurer(
+        (pygal.Bar if une_seule else pygal.Line)(width=800, height=400, dots_size=3, include_x_axis=True), titre
+    )
+    graphique.x_labels = etiquettes
+    if len(etiquettes) > ETIQUETTES_INCLINEES:
         graphique.config(x_label_rotation=-35)
-    if len(tableau.evolution) > ETIQUETTES_MAX:
+    if len(etiquettes) > ETIQUETTES_MAX:
         graphique.config(x_labels_major_count=ETIQUETTES_MAX, show_minor_x_labels=False)
-    graphique.config(legend_at_bottom_columns=min(6, len(tableau.types) + 1))
-    for i, type_ in enumerate(tableau.types):
-        graphique.add(type_.sigle, [pour_graphique(p.cases[i].affichee) for p in tableau.evolution])
-    if len(tableau.types) > 1:
-        graphique.add(
-            "Tous types", [pour_graphique(p.total.affichee) for p in tableau.evolution], stroke_style={"width": 4}
-        )
-    return mark_safe(graphique.render(is_unicode=True))  # noqa: S308 — SVG produit par pygal depuis nos nombres
+    graphique.config(legend_at_bottom_columns=min(6, len(courbes) + 1))
+    for sigle, valeurs in courbes:
+        graphique.add(sigle, valeurs)
+    if total is not None:
+        graphique.add("Tous types", total, stroke_style={"width": 4})
+    return graphique.render(is_unicode=True)
 
 
 def departements(tableau: TableauDeBord, *, nonce: str | None = None) -> SafeString:
@@ -166,23 +209,29 @@ def departements(tableau: TableauDeBord, *, nonce: str | None = None) -> SafeStr
     lignes = list(reversed(tableau.croise.lignes)) if tableau.croise else []
     indicateur = tableau.indicateur
     titre = f"{indicateur.libelle if indicateur else ''} par département, {tableau.libelle_periode}"
+    etiquettes = [f"{ligne.territoire}" + (f" : {LIBELLE_SECRET}" if ligne.total.secret else "") for ligne in lignes]
+    serie = (indicateur.libelle if indicateur else "", [pour_graphique(ligne.total.affichee) for ligne in lignes])
+    svg = _en_cache(
+        "departements", (titre, etiquettes, serie), lambda: _dessiner_departements(titre, etiquettes, serie)
+    )
+    return _avec_nonce(svg, nonce)
+
+
+def _dessiner_departements(titre: str, etiquettes: list[str], serie: tuple) -> str:
     graphique = _configurer(
         pygal.HorizontalBar(
             width=800,
-            height=max(160, 60 + 34 * len(lignes)),
+            height=max(160, 60 + 34 * len(etiquettes)),
             show_legend=False,
             print_values=True,
             print_values_position="center",
         ),
         titre,
-        nonce,
         STYLE_BARRES,
     )
-    graphique.x_labels = [
-        f"{ligne.territoire}" + (f" : {LIBELLE_SECRET}" if ligne.total.secret else "") for ligne in lignes
-    ]
-    graphique.add(indicateur.libelle if indicateur else "", [pour_graphique(ligne.total.affichee) for ligne in lignes])
-    return mark_safe(graphique.render(is_unicode=True))  # noqa: S308
+    graphique.x_labels = etiquettes
+    graphique.add(*serie)
+    return graphique.render(is_unicode=True)
 
 
 # La carte -----------------------------------------------------------------------------------------------------
@@ -313,11 +362,39 @@ def _legende(limites, traces: list[TraceColoree], y0: float) -> list[ElementLege
 
 
 def dessiner(tableau: TableauDeBord, *, nonce: str | None = None) -> dict:
-    """Tous les graphiques du tableau de bord, pour le gabarit de la page ou du PDF."""
+    """Tous les graphiques du tableau de bord, pour le gabarit de la page ou du PDF (où `pour_le_pdf` remplit
+    `carte_image`)."""
     if tableau.est_vide or tableau.indicateur is None:
-        return {"evolution": "", "departements": "", "carte": None}
+        return {"evolution": "", "departements": "", "carte": None, "carte_image": ""}
     return {
         "evolution": evolution(tableau, nonce=nonce),
         "departements": departements(tableau, nonce=nonce),
         "carte": carte(tableau),
+        "carte_image": "",
     }
+
+
+def pour_le_pdf(dessins: dict) -> dict:
+    """Les mêmes graphiques en images SVG (data:) : WeasyPrint les dessine sans les faire passer par l'analyse
+    HTML ni par la cascade CSS du document, qui coûtent plus que le dessin lui-même."""
+    if not dessins.get("carte") and not dessins.get("evolution"):
+        return dessins
+    carte = dessins["carte"]
+    svg_carte = render_to_string("indicateurs/tableau/_carte_svg.html", {"carte": carte}) if carte else ""
+    return {
+        **dessins,
+        "evolution": en_image(dessins["evolution"]),
+        "departements": en_image(dessins["departements"]),
+        "carte_image": en_image(svg_carte, classe="carte-indicateur", titre=carte.titre if carte else ""),
+    }
+
+
+def en_image(svg: str, *, classe: str = "", titre: str = "") -> SafeString:
+    """Un SVG en <img> autonome ; son texte de remplacement est son nom accessible."""
+    if not svg:
+        return mark_safe("")
+    donnees = base64.b64encode(svg.strip().encode()).decode("ascii")
+    attributs = f' class="{classe}"' if classe else ""
+    return mark_safe(  # noqa: S308 — des données base64 et des textes échappés
+        f'<img{attributs} alt="{escape(titre)}" src="data:image/svg+xml;base64,{donnees}">'
+    )

@@ -245,6 +245,7 @@ def donnees_du_rapport(rapport: Rapport) -> dict:
         indicateur=INDICATEUR_PRINCIPAL,
         public=rapport.public,
         planification=False,  # les écarts sont lus à la fin du mois couvert, pas au jour de la génération
+        series=False,  # le PDF ne montre pas la série de chaque indicateur
     )
     if not rapport.public:
         tableau.ecarts = ecarts_de_planification(territoire, mois)
@@ -268,7 +269,7 @@ def tableaux_croises(tableau, mois: datetime.date) -> list:
     """Le tableau département × type du mois pour chaque autre indicateur qui a des données (le tableau de bord
     n'en détaille qu'un) : mêmes cases, même protection. Deux requêtes : les types, les agrégats du mois."""
     catalogue = list(TypeDispositif.objects.order_by("ordre", "sigle"))
-    cases = lire_cases(tableau.territoire, Granularite.MOIS, [mois], catalogue)
+    cases = lire_cases(tableau.departements, Granularite.MOIS, [mois], catalogue, tableau.indicateurs)
     seuils = tableau.seuils if tableau.public else None
     croises = []
     for indicateur in tableau.indicateurs:
@@ -283,7 +284,7 @@ def graphiques_du_rapport(contexte: dict) -> dict:
     # pygal pose un crochet d'import à son chargement : seulement quand un rapport se dessine.
     from indicateurs import graphiques
 
-    return {"graphiques": graphiques.dessiner(contexte["tableau"])}
+    return {"graphiques": graphiques.pour_le_pdf(graphiques.dessiner(contexte["tableau"]))}
 
 
 def ecarts_de_planification(territoire, mois: datetime.date):

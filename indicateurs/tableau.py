@@ -8,6 +8,11 @@ une valeur masquée dans le tableau l'est aussi dans la courbe, la carte, les ch
 
 Requêtes : types, indicateurs, départements (avec leurs contours), agrégats, puis l'horizon et le tableau de
 planification (dispositifs.planification) quand il est demandé ; leur nombre ne dépend pas des données.
+
+À l'échelle nationale (`make bench`), la page régionale ne lit que ce qu'elle montre : l'indicateur choisi à
+toutes les périodes et les autres aux deux dernières (construire_tableau, `series=False`), par identifiants et
+sans tri, sur l'index (territoire, granularité, période) ; une lecture de 100 000 agrégats triés et des centaines
+de tableaux croisés coûtaient l'essentiel de ses 700 ms.
 """
 
 import datetime
@@ -15,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dispositifs.models import Horizon, TypeDispositif
@@ -65,9 +70,16 @@ def libelle_periode(periode: datetime.date, granularite: str) -> str:
 
 
 def dernier_mois(territoire: Territoire) -> datetime.date | None:
-    """Le dernier mois agrégé dans le territoire : la fin par défaut du tableau de bord (une requête)."""
-    dans = Agregat.objects.filter(territoire__chemin__startswith=territoire.chemin, granularite=Granularite.MOIS)
-    return dans.aggregate(dernier=Max("periode"))["dernier"]
+    """Le dernier mois agrégé dans le territoire : la fin par défaut du tableau de bord (une requête). Le dernier
+    mois de chaque territoire du sous-arbre se lit à rebours sur l'index (territoire, granularité, période), puis
+    on garde le plus récent : pas de parcours des agrégats, quel que soit leur nombre."""
+    dernier = (
+        Agregat.objects.filter(territoire=OuterRef("pk"), granularite=Granularite.MOIS)
+        .order_by("-periode")
+        .values("periode")[:1]
+    )
+    dans = Territoire.objects.filter(chemin__startswith=territoire.chemin)
+    return dans.aggregate(dernier=Max(Subquery(dernier)))["dernier"]
 
 
 # Cases -------------------------------------------------------------------------------------------------------
@@ -99,19 +111,24 @@ VIDE = Case()
 
 
 def cumuler(cases: list[Case], indicateur: Indicateur) -> Case:
-    """Le total de cases d'un même indicateur : somme, ou Σ numérateur / Σ dénominateur pour un taux."""
+    """Le total de cases d'un même indicateur : somme, ou Σ numérateur / Σ dénominateur pour un taux. Une seule
+    boucle : la page en fait des centaines par affichage."""
     connues = [c for c in cases if c.valeur is not None or c.denominateur]
     if not connues:
         return VIDE
-    somme = {
-        "nb_dispositifs": sum(c.nb_dispositifs for c in connues),
-        "nb_declarations": sum(c.nb_declarations for c in connues),
-        "nb_attendues": sum(c.nb_attendues for c in connues),
-    }
+    dispositifs = declarations = attendues = 0
+    valeur, numerateur, denominateur = ZERO, ZERO, ZERO
+    for c in connues:
+        dispositifs += c.nb_dispositifs
+        declarations += c.nb_declarations
+        attendues += c.nb_attendues
+        if c.valeur is not None:
+            valeur += c.valeur
+        numerateur += c.numerateur or ZERO
+        denominateur += c.denominateur or ZERO
+    somme = {"nb_dispositifs": dispositifs, "nb_declarations": declarations, "nb_attendues": attendues}
     if indicateur.agregation != Agregation.TAUX:
-        return Case(valeur=sum((c.valeur for c in connues if c.valeur is not None), ZERO), **somme)
-    numerateur = sum((c.numerateur or ZERO for c in connues), ZERO)
-    denominateur = sum((c.denominateur or ZERO for c in connues), ZERO)
+        return Case(valeur=valeur, **somme)
     valeur = arrondi(numerateur * 100 / denominateur) if denominateur else None
     return Case(valeur=valeur, numerateur=numerateur, denominateur=denominateur, **somme)
 
@@ -149,9 +166,10 @@ class TableauCroise:
 
 def croiser(indicateur, periode, departements, types, cases: dict, seuils: Seuils | None) -> TableauCroise:
     """Le tableau croisé d'un indicateur et d'une période ; avec `seuils`, sous secret statistique."""
-    lignes = []
+    lignes, colonnes = [], [t.pk for t in types]
     for departement in departements:
-        rangee = [cases.get((departement.pk, t.pk), VIDE) for t in types]
+        cle = departement.pk
+        rangee = [cases.get((cle, colonne), VIDE) for colonne in colonnes]
         lignes.append(LigneCroisee(departement, rangee, cumuler(rangee, indicateur)))
     totaux = [cumuler([ligne.cases[i] for ligne in lignes], indicateur) for i in range(len(types))]
     tableau = TableauCroise(indicateur, periode, types, lignes, totaux, cumuler(totaux, indicateur))
@@ -270,6 +288,7 @@ class TableauDeBord:
     carte: list[ValeurCarte] = field(default_factory=list)
     completude: list[LigneCompletude] = field(default_factory=list)
     ecarts: object = None  # dispositifs.planification.Tableau, ou None (public, France, sans horizon)
+    vide: bool = True  # aucune donnée agrégée sur les périodes du tableau (voir remplir)
 
     @property
     def periode(self) -> datetime.date | None:
@@ -301,7 +320,7 @@ class TableauDeBord:
     @property
     def est_vide(self) -> bool:
         """Aucune donnée agrégée sur la période : la page affiche un état vide plutôt que des tableaux de tirets."""
-        return not any(not c.est_vide for serie in self.series for c in serie.cases)
+        return self.vide
 
     @property
     def libelle_mesure(self) -> str:
@@ -319,11 +338,15 @@ def construire_tableau(
     mesure: str = Mesure.VALEUR,
     public: bool = False,
     planification: bool = True,
+    series: bool = True,
 ) -> TableauDeBord:
     """Le tableau de bord d'un territoire (France, région ou département) de `debut` à `fin` (premiers jours
     de mois), à la granularité voulue. `types` : codes des types gardés (tous sinon) ; `indicateur` : code de
     l'indicateur du tableau croisé, de l'évolution et de la carte (le premier du catalogue sinon) ; `public` :
-    secret statistique appliqué partout ; `planification` : ajouter les écarts aux cibles (jamais en public)."""
+    secret statistique appliqué partout ; `planification` : ajouter les écarts aux cibles (jamais en public) ;
+    `series` : calculer aussi la série de chaque indicateur sur toutes les périodes (export « series ») — la page
+    et le PDF ne la montrent pas : sans elle, les autres indicateurs ne se lisent qu'aux deux dernières périodes
+    (chiffres clés, complétude), et les mêmes blocs sortent dix fois moins cher."""
     liste = periodes(debut, fin, granularite)
     catalogue = list(TypeDispositif.objects.order_by("ordre", "sigle"))  # 1 : types
     if types:
@@ -333,23 +356,49 @@ def construire_tableau(
     departements = list(
         departements_du_perimetre(territoire).select_related("contour").order_by("code")
     )  # 3 : départements et contours
-    precedente = periode_suivante(liste[0], granularite, -1) if liste else None
-    cases = lire_cases(territoire, granularite, [precedente, *liste], catalogue)  # 4 : agrégats
-    tableau = TableauDeBord(
-        territoire=territoire,
-        granularite=granularite,
-        periodes=liste,
-        public=public,
-        seuils=Seuils.depuis_reglages(),
-        indicateurs=indicateurs,
-        indicateur=choisi,
-        departements=departements,
-        mesure=mesure_possible(mesure, choisi),
-    )
-    remplir(tableau, cases, catalogue, precedente)
+
+    def tableau_vierge():
+        return TableauDeBord(
+            territoire=territoire,
+            granularite=granularite,
+            periodes=liste,
+            public=public,
+            seuils=Seuils.depuis_reglages(),
+            indicateurs=indicateurs,
+            indicateur=choisi,
+            departements=departements,
+            mesure=mesure_possible(mesure, choisi),
+        )
+
+    tableau = tableau_vierge()
+    lire_et_remplir(tableau, catalogue, series=series)  # 4 : agrégats
+    if tableau.vide and not series:
+        # Rien pour l'indicateur choisi ni aux deux dernières périodes : seules les séries complètes disent s'il y
+        # a des données ailleurs sur la période (cas rare, une requête de plus).
+        tableau = tableau_vierge()
+        lire_et_remplir(tableau, catalogue, series=True)
     if planification and not public:
         tableau.ecarts = ecarts_aux_cibles(territoire, catalogue, types)  # 5 à 10 : horizon et planification
     return tableau
+
+
+def lire_et_remplir(tableau: TableauDeBord, catalogue, *, series: bool):
+    """Lit les agrégats qu'il faut (tous les indicateurs à toutes les périodes avec `series` ; sinon
+    l'indicateur choisi à toutes les périodes et les autres aux deux dernières) et en remplit les blocs."""
+    liste, granularite = tableau.periodes, tableau.granularite
+    precedente = periode_suivante(liste[0], granularite, -1) if liste else None
+    toutes = [precedente, *liste]
+    communes = toutes if series else toutes[-2:]
+    cases = lire_cases(
+        tableau.departements,
+        granularite,
+        communes,
+        catalogue,
+        tableau.indicateurs,
+        choisi=tableau.indicateur,
+        periodes_choisi=toutes,
+    )
+    remplir(tableau, cases, catalogue, precedente, series=series)
 
 
 def mesure_possible(mesure: str, indicateur: Indicateur | None) -> str:
@@ -366,26 +415,35 @@ def departements_du_perimetre(territoire: Territoire):
     return Territoire.objects.descendants(territoire).departements()
 
 
-def lire_cases(territoire, granularite, liste, catalogue) -> dict:
-    """{(indicateur_id, période): {(département_id, type_id): Case}} en une requête sur les agrégats."""
-    agregats = Agregat.objects.filter(
-        territoire__niveau=Niveau.DEPARTEMENT,
-        territoire__chemin__startswith=territoire.chemin,
-        granularite=granularite,
-        periode__in=[p for p in liste if p],
-        type__in=catalogue,
-        indicateur__actif=True,
-    ).values_list(
-        "indicateur_id",
-        "periode",
-        "territoire_id",
-        "type_id",
-        "valeur",
-        "nb_dispositifs",
-        "numerateur",
-        "denominateur",
-        "nb_declarations",
-        "nb_attendues",
+def lire_cases(departements, granularite, liste, catalogue, indicateurs, *, choisi=None, periodes_choisi=()) -> dict:
+    """{(indicateur_id, période): {(département_id, type_id): Case}} en une requête sur les agrégats : chaque
+    indicateur aux périodes de `liste`, et l'indicateur `choisi` aussi à `periodes_choisi`. Les clés étrangères
+    sont filtrées par leurs identifiants, déjà lus, et sans tri : l'index (territoire, granularité, période) sert
+    la lecture, sans jointure."""
+    filtre = Q(periode__in=[p for p in liste if p])
+    if choisi is not None:
+        filtre |= Q(indicateur_id=choisi.pk, periode__in=[p for p in periodes_choisi if p])
+    agregats = (
+        Agregat.objects.filter(
+            filtre,
+            territoire_id__in=[d.pk for d in departements],
+            granularite=granularite,
+            type_id__in=[t.pk for t in catalogue],
+            indicateur_id__in=[i.pk for i in indicateurs],
+        )
+        .order_by()
+        .values_list(
+            "indicateur_id",
+            "periode",
+            "territoire_id",
+            "type_id",
+            "valeur",
+            "nb_dispositifs",
+            "numerateur",
+            "denominateur",
+            "nb_declarations",
+            "nb_attendues",
+        )
     )
     cases = defaultdict(dict)
     for indicateur_id, periode, territoire_id, type_id, *mesures in agregats:
@@ -393,12 +451,14 @@ def lire_cases(territoire, granularite, liste, catalogue) -> dict:
     return cases
 
 
-def remplir(tableau: TableauDeBord, cases: dict, catalogue, precedente):
-    """Chaque bloc à partir des tableaux croisés (un par indicateur et par période, protégés en public)."""
+def remplir(tableau: TableauDeBord, cases: dict, catalogue, precedente, *, series: bool = True):
+    """Chaque bloc à partir des tableaux croisés (un par indicateur et par période, protégés en public). Sans
+    `series`, un indicateur autre que le choisi n'a que ses deux dernières périodes : ses chiffres clés."""
     seuils = tableau.seuils if tableau.public else None
     presents = defaultdict(set)  # les types qui ont des données, par indicateur : les colonnes du tableau croisé
     for (indicateur_id, _), par_case in cases.items():
         presents[indicateur_id].update(type_id for _, type_id in par_case)
+    tableau.vide = True
     for indicateur in tableau.indicateurs:
         types = [t for t in catalogue if t.pk in presents[indicateur.pk]]
 
@@ -407,8 +467,11 @@ def remplir(tableau: TableauDeBord, cases: dict, catalogue, precedente):
                 indicateur, periode, tableau.departements, types, cases.get((indicateur.pk, periode), {}), seuils
             )
 
-        croises = [croise(p) for p in tableau.periodes]
-        tableau.series.append(Serie(indicateur, [c.total for c in croises]))
+        complet = series or indicateur == tableau.indicateur
+        croises = [croise(p) for p in (tableau.periodes if complet else tableau.periodes[-2:])]
+        tableau.vide = tableau.vide and all(c.total.est_vide for c in croises)
+        if series:
+            tableau.series.append(Serie(indicateur, [c.total for c in croises]))
         if croises:
             # La période d'avant la dernière : l'avant-dernière du tableau, ou celle lue en plus avant la première.
             precedent = croises[-2].total if len(croises) > 1 else croise(precedente).total

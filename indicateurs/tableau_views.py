@@ -128,8 +128,9 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     return form, territoire
 
 
-def tableau_demande(request, public: bool):
-    """Le formulaire et le tableau de bord qu'il demande (None si les filtres sont invalides)."""
+def tableau_demande(request, public: bool, series: bool = False):
+    """Le formulaire et le tableau de bord qu'il demande (None si les filtres sont invalides) ; `series` : avec la
+    série de chaque indicateur, que seul l'export « series » montre."""
     form, territoire = filtres(request, public)
     if not form.is_valid():
         return form, None
@@ -143,6 +144,7 @@ def tableau_demande(request, public: bool):
         indicateur=donnees["indicateur"],
         mesure=donnees["mesure"],
         public=public,
+        series=series,
     )
     return form, tableau
 
@@ -194,10 +196,10 @@ def export_public(request):
 
 
 def exporter(request, public: bool):
-    form, tableau = tableau_demande(request, public)
+    nom = request.GET.get("table", "departements")
+    form, tableau = tableau_demande(request, public, series=nom == "series")
     if tableau is None:
         return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
-    nom = request.GET.get("table", "departements")
     tables = TABLES_PUBLIQUES if public else TABLES
     if nom not in tables:
         return HttpResponse(f"Tableau inconnu : « {nom} ».", status=400, content_type="text/plain")

@@ -73,7 +73,10 @@ class TestCourbesEtBarres:
         svg = graphiques.evolution(tableau())
         assert "LHSS" in svg
         assert "sept. 2026" in svg and "oct. 2026" in svg
-        assert "9\xa0999" in svg  # Nord + Somme en LHSS, mis en forme à la française
+        # L'axe des valeurs à la française ; le 9 999 (Nord + Somme) n'était écrit que dans les <desc> des
+        # infobulles, retirés : les barres par département écrivent, elles, leurs valeurs.
+        assert "9\xa0000" in svg and "9999" not in svg
+        assert "1\xa0234" in graphiques.departements(tableau())
 
     def test_a_masked_value_never_reaches_a_chart(self, tableau):
         dessins = graphiques.dessiner(tableau(public=True))

@@ -213,3 +213,33 @@ def test_the_query_count_does_not_depend_on_the_data(region_hdf, lhss, lam, nomb
     with django_assert_max_num_queries(10):
         tableau = construire_tableau(territoire=region_hdf, debut=debut, fin=fin, indicateur="file_active")
     assert len(tableau.croise.lignes) == nombre
+
+
+class TestSansSeries:
+    """La page et le PDF ne lisent les autres indicateurs qu'aux deux dernières périodes : mêmes blocs."""
+
+    def test_the_blocks_are_the_same_as_with_every_series(self, region_hdf, nord, somme, lhss, lam):
+        autre = Indicateur.objects.exclude(code="file_active").order_by("ordre").first()
+        for periode, valeur in [(datetime.date(2026, 7, 1), 5), (SEPTEMBRE, 30), (OCTOBRE, 40)]:
+            file_active(territoire=nord, type=lhss, periode=periode, valeur=valeur, nb_dispositifs=4)
+            AgregatFactory(indicateur=autre, territoire=somme, type=lam, periode=periode, valeur=valeur + 1)
+        debut = datetime.date(2026, 7, 1)
+
+        complet, partiel = (tableau_de(region_hdf, debut=debut, public=True, series=s) for s in (True, False))
+
+        assert not partiel.series and complet.series
+        assert partiel.chiffres_cles == complet.chiffres_cles
+        assert partiel.evolution == complet.evolution
+        assert partiel.croise == complet.croise
+        assert partiel.carte == complet.carte and partiel.completude == complet.completude
+
+    def test_data_only_in_an_earlier_period_of_another_indicator_is_not_an_empty_dashboard(
+        self, region_hdf, nord, lhss
+    ):
+        autre = Indicateur.objects.exclude(code="file_active").order_by("ordre").first()
+        AgregatFactory(indicateur=autre, territoire=nord, type=lhss, periode=datetime.date(2026, 7, 1), valeur=3)
+
+        tableau = tableau_de(region_hdf, debut=datetime.date(2026, 7, 1), series=False, planification=False)
+
+        assert not tableau.est_vide
+        assert tableau_de(region_hdf, series=False, planification=False).est_vide  # rien en septembre et octobre
