@@ -11,7 +11,9 @@ Un dispositif compte pour son territoire et pour chacun de ceux qui le contienne
 """
 
 import datetime
+import uuid
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -99,9 +101,23 @@ def agreger(
     )
     if sql is None:
         return 0
+    # Les tableaux de bord gardés en cache sous l'ancienne version ne servent plus, une fois ceci enregistré.
+    transaction.on_commit(nouvelle_version_des_agregats)
     with connection.cursor() as curseur:
         curseur.execute(f"{INSERTION.format(**tables())} {sql}", parametres)
         return curseur.rowcount
+
+
+CLE_VERSION = "indicateurs:agregats:version"
+
+
+def version_des_agregats() -> str:
+    """Un jeton qui change à chaque recalcul enregistré : la clé de cache des tableaux de bord le contient."""
+    return cache.get_or_set(CLE_VERSION, lambda: uuid.uuid4().hex, None)
+
+
+def nouvelle_version_des_agregats():
+    cache.set(CLE_VERSION, uuid.uuid4().hex, None)
 
 
 def tables() -> dict[str, str]:

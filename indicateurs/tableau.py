@@ -16,16 +16,18 @@ de tableaux croisés coûtaient l'essentiel de ses 700 ms.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dispositifs.models import Horizon, TypeDispositif
 from dispositifs.planification import calculer_tableau
-from indicateurs.agregation import MOIS_PAR_GRANULARITE, debut_de_periode, decaler
+from indicateurs.agregation import MOIS_PAR_GRANULARITE, debut_de_periode, decaler, version_des_agregats
 from indicateurs.models import Agregat, Agregation, Granularite, Indicateur
 from indicateurs.regles import arrondi
 from indicateurs.secret import TOTAL, Seuils, secret_primaire, secret_secondaire
@@ -379,6 +381,31 @@ def construire_tableau(
         lire_et_remplir(tableau, catalogue, series=True)
     if planification and not public:
         tableau.ecarts = ecarts_aux_cibles(territoire, catalogue, types)  # 5 à 10 : horizon et planification
+    return tableau
+
+
+# Au-delà, un tableau gardé en cache est recalculé même sans nouveau calcul des agrégats (catalogue modifié…).
+DUREE_CACHE_TABLEAU = 10 * 60
+
+
+def construire_tableau_en_cache(*, territoire: Territoire, types=None, public: bool = False, **arguments):
+    """`construire_tableau`, gardé en cache jusqu'au prochain recalcul des agrégats : chaque visiteur d'une même
+    vue ne refait pas le même calcul. Les écarts aux cibles, qui suivent la planification et non les agrégats,
+    sont relus à chaque fois."""
+    cle = (
+        "indicateurs:tableau:"
+        + hashlib.sha256(
+            repr((territoire.pk, types, public, sorted(arguments.items()), version_des_agregats())).encode()
+        ).hexdigest()
+    )
+    tableau = cache.get(cle)
+    if tableau is None:
+        tableau = construire_tableau(
+            territoire=territoire, types=types, public=public, planification=False, **arguments
+        )
+        cache.set(cle, tableau, DUREE_CACHE_TABLEAU)
+    if not public:
+        tableau.ecarts = ecarts_aux_cibles(territoire, None, types)
     return tableau
 
 

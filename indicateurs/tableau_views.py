@@ -18,7 +18,7 @@ from indicateurs import graphiques
 from indicateurs.agregation import decaler
 from indicateurs.models import Granularite, Indicateur
 from indicateurs.secret import LIBELLE_SECRET
-from indicateurs.tableau import Mesure, construire_tableau, dernier_mois, libelle_periode
+from indicateurs.tableau import Mesure, construire_tableau_en_cache, dernier_mois, libelle_periode
 from territoires.models import Niveau, Territoire
 
 REGION_PAR_DEFAUT = "32"  # Hauts-de-France
@@ -135,7 +135,7 @@ def tableau_demande(request, public: bool, series: bool = False):
     if not form.is_valid():
         return form, None
     donnees = form.cleaned_data
-    tableau = construire_tableau(
+    tableau = construire_tableau_en_cache(
         territoire=territoire,
         debut=donnees["debut"],
         fin=donnees["fin"],

@@ -20,6 +20,15 @@ def exige_service(disponible: bool, message: str):
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def tableaux_de_bord_perimes():
+    """Un tableau de bord gardé en cache par un test ne sert pas au suivant (sans vider le cache : sous Redis, il
+    partage sa base avec la file de Celery)."""
+    from indicateurs.agregation import nouvelle_version_des_agregats
+
+    nouvelle_version_des_agregats()
+
+
 def redis_repond(url: str) -> bool:
     try:
         return bool(url) and redis.Redis.from_url(url, socket_connect_timeout=2).ping()

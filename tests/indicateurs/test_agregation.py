@@ -273,3 +273,13 @@ def test_le_recalcul_autour_d_un_dispositif_ne_reecrit_que_ses_territoires_et_do
     partiel = contenu()
     agreger_periode(debut=JANVIER, fin=datetime.date(2025, 4, 1))
     assert partiel == contenu()
+
+
+def test_un_recalcul_change_la_version_des_tableaux_gardes_en_cache(nord_et_somme, django_capture_on_commit_callbacks):
+    from indicateurs.agregation import version_des_agregats
+
+    avant = version_des_agregats()
+    with django_capture_on_commit_callbacks(execute=True):
+        agreger(granularite=Granularite.MOIS, periode=JANVIER)
+
+    assert version_des_agregats() != avant

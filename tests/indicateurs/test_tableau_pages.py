@@ -196,3 +196,24 @@ def test_the_page_query_count_does_not_depend_on_the_data(
     # les mêmes, sans horizon ni planification
     with django_assert_max_num_queries(12):
         assert client.get(reverse("tableau:public"), {"debut": "2026-01", "fin": "2026-12"}).status_code == 200
+
+
+def test_une_deuxieme_visite_vient_du_cache_et_un_recalcul_se_voit_aussitot(client, planificateur, donnees):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicateurs.agregation import nouvelle_version_des_agregats
+    from indicateurs.models import Agregat
+
+    client.force_login(planificateur)
+    with CaptureQueriesContext(connection) as premiere:
+        client.get(reverse("tableau:region"), FILTRES)
+    assert any("indicateurs_agregat" in r["sql"] and "valeur" in r["sql"] for r in premiere.captured_queries)
+    with CaptureQueriesContext(connection) as requetes:
+        assert "4\xa0321" in client.get(reverse("tableau:region"), FILTRES).content.decode()
+    assert not any("indicateurs_agregat" in r["sql"] and "valeur" in r["sql"] for r in requetes.captured_queries)
+
+    Agregat.objects.filter(valeur=4321).update(valeur=4444)
+    nouvelle_version_des_agregats()  # ce que fait chaque recalcul enregistré (agregation.agreger)
+
+    assert "4\xa0444" in client.get(reverse("tableau:region"), FILTRES).content.decode()
