@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from config.comptes.models import Role
@@ -168,6 +169,31 @@ def declarations_visibles(user):
     if user.is_authenticated and user.role == Role.OPERATEUR:
         return Declaration.objects.filter(dispositif__in=dispositifs_declarants(user))
     return Declaration.objects.filter(dispositif__in=dispositifs_suivis(user))
+
+
+def rapports_visibles(user):
+    """Les rapports qu'un utilisateur voit et télécharge : les versions publiques qui ont un fichier, pour tous ;
+    en plus, pour les agents ARS et DREETS, toutes les versions de leur région et de ses départements ; tout pour
+    un administrateur. Une seule requête, sans lire le compte."""
+    from indicateurs.models import Rapport
+
+    rapports = Rapport.objects.all()
+    if user.is_authenticated and user.role == Role.ADMINISTRATEUR:
+        return rapports
+    publics = Q(public=True) & ~Q(fichier="")
+    if not autorise(user, Regle.CONSULTER_PLANIFICATION):
+        return rapports.filter(publics)
+    regions = regions_visibles(user)
+    return rapports.filter(publics | Q(territoire__in=regions) | Q(territoire__parent__in=regions))
+
+
+def perimetres_demandables(user):
+    """Les périmètres dont un agent peut demander le rapport : sa région et ses départements (toutes les régions
+    et tous les départements pour un administrateur)."""
+    from territoires.models import Niveau, Territoire
+
+    regions = regions_visibles(user)
+    return Territoire.objects.filter(Q(pk__in=regions) | Q(parent__in=regions, niveau=Niveau.DEPARTEMENT))
 
 
 def peut_modifier_cible(user, territoire) -> bool:

@@ -6,9 +6,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from config.policy import Regle, declarations_visibles, dispositifs_declarants, regions_visibles
+from config.policy import (
+    Regle,
+    declarations_visibles,
+    dispositifs_declarants,
+    rapports_visibles,
+    regions_visibles,
+)
 from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration, Valeur
-from indicateurs.rapports import rapports_visibles
 from indicateurs.services import Conflit, Refus, enregistrer_declaration, enregistrer_et_transmettre
 from territoires.models import Niveau
 

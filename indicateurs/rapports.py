@@ -15,9 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from config.comptes.models import Role
 from config.pdf import render_pdf
-from config.policy import Regle, autorise, regions_visibles
 from dispositifs.models import Dispositif, Horizon, Statut, TypeDispositif
 from dispositifs.planification import calculer_tableau
 from indicateurs.agregation import decaler
@@ -54,27 +52,6 @@ def mois_precedent(jour: datetime.date) -> datetime.date:
 
 
 # Visibilité ------------------------------------------------------------------------------------------------
-
-
-def rapports_visibles(user):
-    """Les rapports qu'un utilisateur voit et télécharge : les versions publiques qui ont un fichier, pour tous ;
-    en plus, pour les agents ARS et DREETS, toutes les versions de leur région et de ses départements ; tout pour
-    un administrateur. Une seule requête, sans lire le compte."""
-    rapports = Rapport.objects.all()
-    if user.is_authenticated and user.role == Role.ADMINISTRATEUR:
-        return rapports
-    publics = Q(public=True) & ~Q(fichier="")
-    if not autorise(user, Regle.CONSULTER_PLANIFICATION):
-        return rapports.filter(publics)
-    regions = regions_visibles(user)
-    return rapports.filter(publics | Q(territoire__in=regions) | Q(territoire__parent__in=regions))
-
-
-def perimetres_demandables(user):
-    """Les périmètres dont un agent peut demander le rapport : sa région et ses départements (toutes les régions
-    et tous les départements pour un administrateur)."""
-    regions = regions_visibles(user)
-    return Territoire.objects.filter(Q(pk__in=regions) | Q(parent__in=regions, niveau=Niveau.DEPARTEMENT))
 
 
 # Demande ---------------------------------------------------------------------------------------------------

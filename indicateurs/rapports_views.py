@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import list_pages
 
-from config.policy import Regle, acces, autorise
+from config.policy import Regle, acces, autorise, perimetres_demandables, rapports_visibles
 from indicateurs.models import StatutRapport
 from indicateurs.rapports import (
     EN_TRAVAIL,
@@ -20,8 +20,6 @@ from indicateurs.rapports import (
     MOTIF_PUBLIC_REGIONAL,
     demander_rapport,
     mois_precedent,
-    perimetres_demandables,
-    rapports_visibles,
 )
 from territoires.models import Niveau, Territoire
 
