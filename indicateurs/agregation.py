@@ -5,9 +5,11 @@ INSERT … SELECT … GROUP BY, dans une transaction. Le calcul reste dans la ba
 brut, voir `make bench`) et le relancer donne les mêmes lignes : la tâche est idempotente.
 
 Règles (indicateurs/regles.py les dit en Python) : pour chaque dispositif, les mois de la période se cumulent
-selon l'indicateur — flux sommés, stocks en moyenne ou dernière valeur, jamais sommés — puis les dispositifs
-s'additionnent ; un taux est recalculé Σ numérateur / Σ dénominateur sur les mois où les deux sont déclarés.
-Un dispositif compte pour son territoire et pour chacun de ceux qui le contiennent (chemin matérialisé).
+selon l'indicateur — flux sommés, stocks en moyenne (arrondie au centième, comme regles.cumuler) ou dernière
+valeur, jamais sommés — puis les dispositifs s'additionnent ; un taux est recalculé Σ numérateur /
+Σ dénominateur sur les mois où les deux sont déclarés. Un dispositif compte pour son territoire et pour chacun de
+ceux qui le contiennent (chemin matérialisé). Chaque champ d'un agrégat s'additionnant ainsi d'un territoire à
+l'autre, le recalcul après une validation obtient la France par la somme de ses régions (`agreger_autour`).
 """
 
 import datetime
@@ -59,12 +61,56 @@ def mois_attendus(granularite: str, periode: datetime.date, aujourd_hui: datetim
 
 def agreger_autour(*, type_id: int, mois: datetime.date, territoire_id: int | None = None) -> int:
     """Le recalcul incrémental après une validation : le mois, son trimestre et son année, pour ce type, et
-    seulement pour le territoire du dispositif et ceux qui le contiennent (tous si `territoire_id` manque)."""
-    cibles = None
-    if territoire_id is not None:
-        chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=territoire_id)
-        cibles = set(Territoire.objects.filter(chemin__in=prefixes(chemin)).values_list("pk", flat=True))
-    return sum(agreger(granularite=g, periode=p, types=[type_id], cibles=cibles) for g, p in periodes_touchees(mois))
+    seulement pour le territoire du dispositif et ceux qui le contiennent (tous si `territoire_id` manque).
+
+    Les territoires jusqu'à la région se recalculent depuis les déclarations ; la France, qui lirait sinon
+    celles de tout le pays, s'obtient en additionnant ses régions tout juste recalculées ou déjà à jour
+    (exact : voir `additionner_les_regions`)."""
+    if territoire_id is None:
+        return sum(agreger(granularite=g, periode=p, types=[type_id]) for g, p in periodes_touchees(mois))
+    chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=territoire_id)
+    contenants = list(Territoire.objects.filter(chemin__in=prefixes(chemin)).values_list("pk", "parent_id"))
+    cibles = {pk for pk, _ in contenants}
+    racine = next((pk for pk, parent in contenants if parent is None), None)
+    if racine is None or Dispositif.objects.filter(type_id=type_id, territoire_id=racine).exists():
+        # Un dispositif rattaché au pays lui-même ne figure dans aucune région : la somme des régions le perdrait.
+        return sum(
+            agreger(granularite=g, periode=p, types=[type_id], cibles=cibles) for g, p in periodes_touchees(mois)
+        )
+    ecrits = 0
+    for granularite, periode in periodes_touchees(mois):
+        ecrits += agreger(granularite=granularite, periode=periode, types=[type_id], cibles=cibles - {racine})
+        ecrits += additionner_les_regions(granularite=granularite, periode=periode, type_id=type_id, pays=racine)
+    return ecrits
+
+
+@transaction.atomic
+def additionner_les_regions(*, granularite: str, periode: datetime.date, type_id: int, pays: int) -> int:
+    """Remplace les agrégats du pays par la somme de ceux de ses régions, pour un type et une période.
+
+    Le résultat est celui du calcul depuis les déclarations : chaque champ s'additionne d'un territoire à
+    l'autre (valeurs par dispositif arrondies au centième, numérateurs, dénominateurs, nombres de dispositifs et
+    de déclarations), le taux se recalcule des sommes, et les déclarations attendues se comptent sur les
+    dispositifs eux-mêmes (une région sans aucune valeur n'a pas d'agrégat, mais ses dispositifs sont attendus)."""
+    TypeDispositif.objects.select_for_update().filter(pk=type_id).get()
+    Agregat.objects.filter(granularite=granularite, periode=periode, type_id=type_id, territoire_id=pays).delete()
+    attendus = Dispositif.objects.filter(
+        type_id=type_id,
+        statut__in=[Statut.AUTORISE, Statut.INSTALLE],
+        territoire__chemin__startswith=Territoire.objects.values_list("chemin", flat=True).get(pk=pays),
+    ).count() * mois_attendus(granularite, periode, timezone.localdate())
+    parametres = {
+        "pays": pays,
+        "type": type_id,
+        "granularite": granularite,
+        "periode": periode,
+        "attendues": attendus,
+        "maintenant": timezone.now(),
+    }
+    transaction.on_commit(nouvelle_version_des_agregats)
+    with connection.cursor() as curseur:
+        curseur.execute(f"{INSERTION.format(**tables())} {SOMME_DES_REGIONS.format(**tables())}", parametres)
+        return curseur.rowcount
 
 
 def prefixes(chemin: str) -> list[str]:
@@ -165,7 +211,7 @@ par_dispositif AS (
     SELECT m.indicateur_id, m.type_id, m.territoire_id, i.agregation,
         CASE i.agregation
             WHEN 'somme' THEN SUM(m.valeur)
-            WHEN 'moyenne' THEN AVG(m.valeur)
+            WHEN 'moyenne' THEN ROUND(AVG(m.valeur), 2)
             WHEN 'derniere' THEN SUM(CASE WHEN m.mois = m.dernier_mois THEN m.valeur END)
         END AS valeur,
         CASE WHEN i.agregation = 'taux' THEN SUM(m.valeur) END AS num,
@@ -196,6 +242,21 @@ FROM par_territoire p
 JOIN ancetres an ON an.territoire_id = p.territoire_id
 LEFT JOIN attendus at ON at.type_id = p.type_id AND at.ancetre_id = an.ancetre_id
 GROUP BY p.indicateur_id, p.type_id, an.ancetre_id, p.agregation
+"""
+
+
+SOMME_DES_REGIONS = """
+SELECT a.indicateur_id, a.type_id, %(pays)s, a.granularite, a.periode,
+    CASE WHEN i.agregation = 'taux' THEN ROUND(100.0 * SUM(a.numerateur) / NULLIF(SUM(a.denominateur), 0), 2)
+        ELSE ROUND(SUM(a.valeur), 2) END,
+    SUM(a.numerateur), SUM(a.denominateur), SUM(a.nb_dispositifs), SUM(a.nb_declarations), %(attendues)s,
+    %(maintenant)s
+FROM {agregat} a
+JOIN {territoire} t ON t.id = a.territoire_id
+JOIN {indicateur} i ON i.id = a.indicateur_id
+WHERE t.parent_id = %(pays)s AND a.type_id = %(type)s AND a.granularite = %(granularite)s
+    AND a.periode = %(periode)s
+GROUP BY a.indicateur_id, a.type_id, a.granularite, a.periode, i.agregation
 """
 
 

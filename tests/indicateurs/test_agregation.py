@@ -283,3 +283,35 @@ def test_un_recalcul_change_la_version_des_tableaux_gardes_en_cache(nord_et_somm
         agreger(granularite=Granularite.MOIS, periode=JANVIER)
 
     assert version_des_agregats() != avant
+
+
+@pytest.mark.parametrize("un_dispositif_national", [False, True])
+def test_le_pays_du_recalcul_incremental_est_celui_du_calcul_complet(nord_et_somme, lhss, un_dispositif_national):
+    """Après une validation, la France s'obtient en additionnant ses régions : les mêmes lignes, au centime
+    près, que le calcul depuis les déclarations — moyennes en tiers, taux, dernière valeur, et une région dont
+    le dispositif est attendu sans avoir rien déclaré. Un dispositif rattaché au pays lui-même (aucune région
+    ne le compte) fait recalculer le pays depuis les déclarations."""
+    lille, amiens = nord_et_somme
+    france = lille.territoire.parent.parent
+    paris = DispositifFactory(type=lhss, territoire=TerritoireFactory(parent=RegionFactory(code="11", nom="IDF")))
+    DispositifFactory(type=lhss, territoire=TerritoireFactory(parent=RegionFactory(code="84", nom="ARA")))
+    if un_dispositif_national:
+        declarer(DispositifFactory(type=lhss, territoire=france), JANVIER, file_active=4)
+    for mois, file_active in zip((JANVIER, FEVRIER, MARS), (10, 10, 11), strict=True):
+        declarer(lille, mois, file_active=file_active, journees_realisees=7, journees_theoriques=9, etp_en_poste=2)
+        declarer(paris, mois, file_active=file_active + 1, journees_realisees=8, journees_theoriques=31)
+    declarer(amiens, JANVIER, file_active=5, etp_en_poste=1)
+    avril = datetime.date(2025, 4, 1)
+    agreger_periode(debut=JANVIER, fin=avril)
+    declarer(amiens, MARS, file_active=7, journees_realisees=1, journees_theoriques=3, etp_en_poste=3)
+
+    agreger_autour(type_id=lhss.pk, mois=MARS, territoire_id=amiens.territoire_id)
+
+    incremental = contenu()
+    if not un_dispositif_national:
+        # Moyennes par dispositif arrondies au centième : 31 / 3 = 10,33 (Lille), 34 / 3 = 11,33 (Paris), 12 / 2 = 6.
+        assert valeur("file_active", france, Granularite.TRIMESTRE) == D("27.66")
+        assert valeur("taux_occupation", france, Granularite.TRIMESTRE) == D("37.40")  # 46 / 123 journées
+        assert valeur("file_active", france, Granularite.TRIMESTRE, champ="nb_attendues") == 4 * 3
+    agreger_periode(debut=JANVIER, fin=avril)
+    assert contenu() == incremental

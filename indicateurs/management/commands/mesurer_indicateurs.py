@@ -37,6 +37,7 @@ from indicateurs.agregation import (
     decaler,
     nouvelle_version_des_agregats,
     periodes_entre,
+    periodes_touchees,
     requete_agregation,
 )
 from indicateurs.management.donnees_nationales import generer
@@ -210,6 +211,9 @@ class Command(BaseCommand):
             executions=len(durees),
             secondes_p50=round(statistics.median(durees), 3),
             secondes_max=round(max(durees), 3),
+            identique_au_calcul_complet=identique_au_calcul_complet(
+                {d.dispositif.type_id for d in declarations}, mois
+            ),
             objectif=OBJECTIFS["incremental"],
         )
 
@@ -339,6 +343,30 @@ def bilan_agregation(agregation: list, brut: list, lignes: list) -> dict:
         "sql_brut_min_max": [round(min(brut), 3), round(max(brut), 3)],
         "objectif": OBJECTIFS["agregation"],
     }
+
+
+def identique_au_calcul_complet(types: set[int], mois) -> bool:
+    """Les agrégats laissés par les recalculs incrémentaux (la France par somme de ses régions) sont-ils ceux que
+    le calcul complet depuis les déclarations écrit pour les mêmes types et périodes ?"""
+    from indicateurs.models import Agregat
+
+    periodes = periodes_touchees(mois)
+    champs = ["indicateur_id", "type_id", "territoire_id", "granularite", "periode", "valeur", "numerateur"]
+    champs += ["denominateur", "nb_dispositifs", "nb_declarations", "nb_attendues"]
+
+    def lignes():
+        return sorted(
+            ligne
+            for granularite, periode in periodes
+            for ligne in Agregat.objects.filter(
+                granularite=granularite, periode=periode, type_id__in=types
+            ).values_list(*champs)
+        )
+
+    incremental = lignes()
+    for granularite, periode in periodes:
+        agreger(granularite=granularite, periode=periode, types=sorted(types))
+    return incremental == lignes()
 
 
 def existe(url: str) -> bool:
