@@ -5,23 +5,20 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from dispositifs.models import TypeDispositif
-from indicateurs import calendrier
 from territoires.models import Territoire
 
 
-class ChampMois(forms.CharField):
-    """Un mois écrit « AAAA-MM », rendu par le sélecteur de mois du navigateur."""
+class ChampMois(forms.DateField):
+    """Un mois écrit « AAAA-MM » (le sélecteur de mois du navigateur), rendu comme son premier jour. Le seul
+    champ mois des formulaires : déclarations, validation, tableaux de bord et rapports."""
 
-    widget = forms.DateInput(attrs={"type": "month"})
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": "Indiquez un mois sous la forme AAAA-MM, par exemple 2026-10."}
 
     def to_python(self, value):
-        texte = super().to_python(value)
-        if not texte:
-            return None
-        mois = calendrier.lire_mois(texte)
-        if mois is None:
-            raise forms.ValidationError("Indiquez un mois sous la forme AAAA-MM, par exemple 2026-10.")
-        return mois
+        date = super().to_python(value)
+        return date.replace(day=1) if date else date
 
 
 class DeclarationForm(DsfrBaseForm):

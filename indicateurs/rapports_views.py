@@ -13,6 +13,7 @@ from dsfr.forms import DsfrBaseForm
 from dsfr.utils import list_pages
 
 from config.policy import Regle, acces, autorise, perimetres_demandables, rapports_visibles
+from indicateurs.forms import ChampMois
 from indicateurs.models import StatutRapport
 from indicateurs.rapports import (
     EN_TRAVAIL,
@@ -28,14 +29,6 @@ PAR_PAGE = 50
 ETAPES_SUIVI = ["En file d'attente", *ETAPES]
 
 
-class MoisField(forms.DateField):
-    """Un mois saisi « 2026-10 » (champ mois du navigateur), rendu comme son premier jour."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m"]
-    default_error_messages = {"invalid": "Saisissez un mois au format AAAA-MM, par exemple 2026-10."}
-
-
 class FiltresRapportsForm(DsfrBaseForm):
     region = forms.ModelChoiceField(
         label="Région",
@@ -44,12 +37,12 @@ class FiltresRapportsForm(DsfrBaseForm):
         required=False,
         empty_label="Toutes les régions",
     )
-    mois = MoisField(label="Mois", required=False)
+    mois = ChampMois(label="Mois", required=False)
 
 
 class DemandeRapportForm(DsfrBaseForm):
     territoire = forms.ModelChoiceField(label="Périmètre", queryset=Territoire.objects.none(), empty_label=None)
-    mois = MoisField(label="Mois couvert")
+    mois = ChampMois(label="Mois couvert")
     public = forms.BooleanField(
         label="Version publique", required=False, help_text="Secret statistique appliqué, téléchargeable par tous."
     )

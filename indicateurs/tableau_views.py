@@ -16,6 +16,7 @@ from dispositifs.models import TypeDispositif
 from dispositifs.views.catalogue import cle_alphabetique
 from indicateurs import graphiques
 from indicateurs.agregation import decaler
+from indicateurs.forms import ChampMois
 from indicateurs.models import Granularite, Indicateur
 from indicateurs.secret import LIBELLE_SECRET
 from indicateurs.tableau import Mesure, construire_tableau_en_cache, dernier_mois, libelle_periode
@@ -28,22 +29,11 @@ MOIS_MAX = 120
 AVEC_NONCE = csp_update({"style-src": [NONCE]})
 
 
-class MoisField(forms.DateField):
-    """Un mois (« 2026-03 », champ <input type="month">), rendu comme son premier jour."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value):
-        date = super().to_python(value)
-        return date.replace(day=1) if date else date
-
-
 class FiltresTableauForm(DsfrBaseForm):
     region = forms.ChoiceField(label="Région")
     territoire = forms.ChoiceField(label="Département", required=False)
-    debut = MoisField(label="Du mois")
-    fin = MoisField(label="Au mois (inclus)")
+    debut = ChampMois(label="Du mois")
+    fin = ChampMois(label="Au mois (inclus)")
     granularite = forms.ChoiceField(label="Granularité", choices=Granularite.choices)
     indicateur = forms.ChoiceField(label="Indicateur du tableau, de l'évolution et de la carte")
     mesure = forms.ChoiceField(label="Valeur de la carte", choices=Mesure.CHOIX)
