@@ -66,14 +66,15 @@ def agreger_autour(*, type_id: int, mois: datetime.date, territoire_id: int | No
     Les territoires jusqu'à la région se recalculent depuis les déclarations ; la France, qui lirait sinon
     celles de tout le pays, s'obtient en additionnant ses régions tout juste recalculées ou déjà à jour
     (exact : voir `additionner_les_regions`)."""
-    if territoire_id is None:
-        return sum(agreger(granularite=g, periode=p, types=[type_id]) for g, p in periodes_touchees(mois))
-    chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=territoire_id)
-    contenants = list(Territoire.objects.filter(chemin__in=prefixes(chemin)).values_list("pk", "parent_id"))
-    cibles = {pk for pk, _ in contenants}
-    racine = next((pk for pk, parent in contenants if parent is None), None)
+    cibles = racine = None
+    if territoire_id is not None:
+        chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=territoire_id)
+        contenants = list(Territoire.objects.filter(chemin__in=prefixes(chemin)).values_list("pk", "parent_id"))
+        cibles = {pk for pk, _ in contenants}
+        racine = next((pk for pk, parent in contenants if parent is None), None)
     if racine is None or Dispositif.objects.filter(type_id=type_id, territoire_id=racine).exists():
-        # Un dispositif rattaché au pays lui-même ne figure dans aucune région : la somme des régions le perdrait.
+        # Tout recalculer, ou un dispositif rattaché au pays lui-même, qu'aucune région ne compte : depuis les
+        # déclarations.
         return sum(
             agreger(granularite=g, periode=p, types=[type_id], cibles=cibles) for g, p in periodes_touchees(mois)
         )
