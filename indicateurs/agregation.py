@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from dispositifs.models import Dispositif, Statut, TypeDispositif
 from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, StatutDeclaration, Valeur
+from indicateurs.suivi import dispositifs_attendus
 from territoires.models import Territoire
 
 MOIS_PAR_GRANULARITE = {Granularite.MOIS: 1, Granularite.TRIMESTRE: 3, Granularite.ANNEE: 12}
@@ -93,13 +94,11 @@ def additionner_les_regions(*, granularite: str, periode: datetime.date, type_id
     l'autre (valeurs par dispositif arrondies au centième, numérateurs, dénominateurs, nombres de dispositifs et
     de déclarations), le taux se recalcule des sommes, et les déclarations attendues se comptent sur les
     dispositifs eux-mêmes (une région sans aucune valeur n'a pas d'agrégat, mais ses dispositifs sont attendus)."""
-    TypeDispositif.objects.select_for_update().filter(pk=type_id).get()
+    verrouiller_types([type_id])
     Agregat.objects.filter(granularite=granularite, periode=periode, type_id=type_id, territoire_id=pays).delete()
-    attendus = Dispositif.objects.filter(
-        type_id=type_id,
-        statut__in=[Statut.AUTORISE, Statut.INSTALLE],
-        territoire__chemin__startswith=Territoire.objects.values_list("chemin", flat=True).get(pk=pays),
-    ).count() * mois_attendus(granularite, periode, timezone.localdate())
+    chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=pays)
+    dispositifs = Dispositif.objects.filter(type_id=type_id, territoire__chemin__startswith=chemin)
+    attendus = dispositifs_attendus(dispositifs).count() * mois_attendus(granularite, periode, timezone.localdate())
     parametres = {
         "pays": pays,
         "type": type_id,
@@ -132,9 +131,7 @@ def agreger(
     """Remplace les agrégats d'une période : pour `types` (identifiants, tous par défaut), pour les territoires
     de `dans` (tous, France comprise, par défaut) ou seulement pour `cibles` (identifiants de territoires).
     Renvoie le nombre d'agrégats écrits."""
-    # Deux recalculs du même type se suivent au lieu de se croiser : le second attend le verrou du premier.
-    verrou = TypeDispositif.objects.select_for_update().order_by("pk")
-    list(verrou.filter(pk__in=types) if types is not None else verrou)
+    verrouiller_types(types)
     existants = Agregat.objects.filter(granularite=granularite, periode=periode)
     if types is not None:
         existants = existants.filter(type_id__in=types)
@@ -153,6 +150,13 @@ def agreger(
     with connection.cursor() as curseur:
         curseur.execute(f"{INSERTION.format(**tables())} {sql}", parametres)
         return curseur.rowcount
+
+
+def verrouiller_types(types=None):
+    """Deux recalculs du même type se suivent au lieu de se croiser : le second attend le verrou du premier.
+    `types` : identifiants, tous par défaut ; verrouillés dans l'ordre des clés, sans interblocage."""
+    verrou = TypeDispositif.objects.select_for_update().order_by("pk")
+    list(verrou.filter(pk__in=types) if types is not None else verrou)
 
 
 CLE_VERSION = "indicateurs:agregats:version"

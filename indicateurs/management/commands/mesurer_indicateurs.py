@@ -355,8 +355,7 @@ def identique_au_calcul_complet(types: set[int], mois) -> bool:
     from indicateurs.models import Agregat
 
     periodes = periodes_touchees(mois)
-    champs = ["indicateur_id", "type_id", "territoire_id", "granularite", "periode", "valeur", "numerateur"]
-    champs += ["denominateur", "nb_dispositifs", "nb_declarations", "nb_attendues"]
+    champs = [f.attname for f in Agregat._meta.concrete_fields if f.name not in {"id", "calcule_le"}]
 
     def lignes():
         return sorted(
