@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from appels.models import Appel, Critere, Nature, StatutAppel
-from dispositifs.models import Dispositif, EvenementCapacite, Horizon, Organisme, Statut, TypeDispositif
+from dispositifs.models import Dispositif, EvenementCapacite, Organisme, Statut, TypeDispositif
 from dispositifs.models import Nature as NatureEvenement
+from planification.models import Horizon
 from territoires.models import Territoire
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -130,7 +131,7 @@ def creer_lettres_idf(appel) -> list:
     from django.http import QueryDict
 
     from appels import candidatures
-    from config.comptes.models import Role, Utilisateur
+    from comptes.models import Role, Utilisateur
 
     departement = appel.region.enfants.order_by("code").first()
     resultats = []

@@ -7,8 +7,9 @@ from dsfr.forms import DsfrBaseForm
 
 from appels.models import Appel, Critere, Nature
 from appels.validators import valider_pdf
-from config.comptes.models import Role
-from dispositifs.models import Horizon, TypeDispositif
+from comptes.models import Role
+from dispositifs.models import TypeDispositif
+from planification.models import Horizon
 from territoires.models import Niveau, Territoire
 
 FORMAT_DATE_HEURE = "%Y-%m-%dT%H:%M"  # celui du champ <input type="datetime-local">

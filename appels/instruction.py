@@ -26,7 +26,7 @@ from appels.models import (
     NatureDecision,
     StatutCandidature,
 )
-from config.comptes.models import Role, Utilisateur
+from comptes.models import Role, Utilisateur
 from dispositifs.models import Dispositif, Statut, TypeDispositif
 from territoires.models import Territoire
 

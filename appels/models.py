@@ -46,7 +46,7 @@ class Appel(models.Model):
         related_name="appels",
     )
     horizon = models.ForeignKey(
-        "dispositifs.Horizon",
+        "planification.Horizon",
         verbose_name="horizon de programmation",
         on_delete=models.PROTECT,
         null=True,

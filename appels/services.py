@@ -51,9 +51,9 @@ def proposer_depuis_ecarts(*, region, horizon, types=(), territoire=None) -> dic
     cible porte cet écart (vide : toute la région) ; enveloppe : Σ écart × coût annuel de référence, pour
     les types dont on connaît ce coût — les autres sont signalés dans la présentation, à chiffrer.
     """
-    from dispositifs.planification import calculer_tableau
+    from planification.calcul import calculer_planification
 
-    tableau = calculer_tableau(
+    tableau = calculer_planification(
         region=region, horizon=horizon, date=timezone.localdate(), types=list(types), territoire=territoire
     )
     ecarts = [ligne for ligne in tableau.lignes if ligne.ecart and ligne.ecart > 0]

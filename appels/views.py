@@ -13,7 +13,7 @@ from appels.forms import AppelForm, FiltreAppelsForm, GrilleFormSet
 from appels.models import Appel, StatutAppel
 from appels.services import TransitionImpossible, enregistrer_appel, proposer_depuis_ecarts, publier_appel
 from config.policy import Regle, acces, appels_geres, appels_visibles, autorise
-from dispositifs.forms import filtres_planification
+from planification.forms import filtres_planification
 
 # Rang d'un appel publié dans la liste publique : ouverts, puis à venir, puis les autres.
 OUVERT, A_VENIR, AUTRE = 0, 1, 2

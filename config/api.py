@@ -15,6 +15,7 @@ from appels.api import AppelViewSet, CandidatureViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
 from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
+from planification import api as planification_api
 from territoires.api import TerritoireViewSet
 
 
@@ -31,7 +32,7 @@ router.register("territoires", TerritoireViewSet)
 router.register("types-dispositifs", dispositifs_api.TypeDispositifViewSet)
 router.register("organismes", dispositifs_api.OrganismeViewSet)
 router.register("dispositifs", dispositifs_api.DispositifViewSet)
-router.register("cibles", dispositifs_api.CibleViewSet, basename="cible")
+router.register("cibles", planification_api.CibleViewSet, basename="cible")
 router.register("appels", AppelViewSet, basename="appel")
 router.register("candidatures", CandidatureViewSet, basename="candidature")
 router.register("indicateurs", IndicateurViewSet)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from config.comptes.models import Role
+from comptes.models import Role
 
 
 class Regle(StrEnum):

@@ -46,11 +46,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
-    "simple_history",
     "auditlog",
-    "config.comptes",
+    "comptes",
     "territoires",
     "dispositifs",
+    "planification",
     "appels",
     "indicateurs",
 ]
@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,7 +108,7 @@ if REDIS_URL:
 # Journal d'audit unique (django-auditlog) : chaque étape de la boucle, datée et attribuée.
 # Le brouillon enregistré à chaque frappe n'y entre pas : seuls comptent les actes (dépôt, décision…).
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    "dispositifs.Cible",
+    "planification.Cible",
     "dispositifs.Dispositif",
     "dispositifs.EvenementCapacite",
     "appels.Appel",
@@ -136,7 +135,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "config.comptes.backends.EmailBackend",
+    "comptes.backends.EmailBackend",
 ]
 LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "accueil"
@@ -155,8 +154,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_USERNAME_CALLABLE = "config.comptes.verrouillage.identifiant_tente"
-AXES_LOCKOUT_CALLABLE = "config.comptes.verrouillage.reponse_compte_suspendu"
+AXES_USERNAME_CALLABLE = "comptes.verrouillage.identifiant_tente"
+AXES_LOCKOUT_CALLABLE = "comptes.verrouillage.reponse_compte_suspendu"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 
 # Sécurité HTTP : sûre par défaut, assouplie seulement en démonstration (DEBUG).
@@ -231,7 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "mettre-en-instruction": {"task": "appels.tasks.mettre_en_instruction", "schedule": timedelta(minutes=1)},
     "relancer-brouillons": {"task": "appels.tasks.relancer_brouillons", "schedule": timedelta(hours=1)},
     "supprimer-sessions-expirees": {
-        "task": "config.comptes.tasks.supprimer_sessions_expirees",
+        "task": "comptes.tasks.supprimer_sessions_expirees",
         "schedule": timedelta(hours=24),
     },
     # Chaque nuit, tout l'historique récent est recalculé : rattrape une validation dont la tâche aurait échoué.

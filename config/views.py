@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from config.comptes.models import Role
+from comptes.models import Role
 from config.policy import Regle, acces
 
 PAGES_ACCUEIL = {

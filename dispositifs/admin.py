@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from dispositifs.models import Cible, Dispositif, EvenementCapacite, Horizon, Organisme, TypeDispositif
+from dispositifs.models import Dispositif, EvenementCapacite, Organisme, TypeDispositif
 
 
 @admin.register(TypeDispositif)
@@ -51,19 +50,3 @@ class EvenementCapaciteAdmin(admin.ModelAdmin):
     list_select_related = ["dispositif__type"]
     date_hierarchy = "date"
     autocomplete_fields = ["dispositif"]
-
-
-@admin.register(Horizon)
-class HorizonAdmin(admin.ModelAdmin):
-    list_display = ["libelle", "slug", "debut", "fin"]
-    prepopulated_fields = {"slug": ["libelle"]}
-
-
-@admin.register(Cible)
-class CibleAdmin(SimpleHistoryAdmin):
-    list_display = ["type", "territoire", "horizon", "valeur", "version", "updated_at"]
-    list_filter = ["horizon", "type"]
-    search_fields = ["territoire__nom", "territoire__code"]
-    list_select_related = ["type", "territoire", "horizon"]
-    autocomplete_fields = ["territoire"]
-    readonly_fields = ["version"]

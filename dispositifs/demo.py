@@ -14,14 +14,8 @@ from django.db import transaction
 from stdnum import luhn
 
 from dispositifs.catalogue import charger_catalogue
-from dispositifs.models import Cible, Dispositif, EvenementCapacite, Horizon, Nature, Organisme, Statut, TypeDispositif
+from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Statut, TypeDispositif
 from territoires.models import Niveau, Territoire
-
-HORIZONS = [
-    ("praps-2018-2022", "PRAPS 2018-2022", datetime.date(2018, 1, 1), datetime.date(2022, 12, 31)),
-    ("cibles-2019-2023", "Cibles 2019-2023", datetime.date(2019, 1, 1), datetime.date(2023, 12, 31)),
-    ("prs-2023-2028", "PRS 2023-2028", datetime.date(2023, 1, 1), datetime.date(2028, 12, 31)),
-]
 
 ORGANISMES = {
     "nord": "Association Solidarité Santé Nord (fictive)",
@@ -85,8 +79,6 @@ NOTE_SSIAD = (
 SSIAD_PROJETS = ["60", "62", "80", "59", "02", "59"]
 SSIAD_EXISTANTS = ["59", "62"]
 
-CIBLES = {"LHSS": 62, "LAM": 32, "ACT": 40}
-
 
 def finess_fictif(numero: int) -> str:
     """Un FINESS à la clé valide commençant par 99, code d'aucun département : fictif à coup sûr."""
@@ -95,12 +87,9 @@ def finess_fictif(numero: int) -> str:
 
 
 @transaction.atomic
-def creer_planification_demo() -> dict[str, int]:
-    """Recrée les horizons, organismes, dispositifs, capacités et cibles de la démonstration (idempotent)."""
-    horizons = {
-        slug: Horizon.objects.update_or_create(slug=slug, defaults={"libelle": libelle, "debut": d, "fin": f})[0]
-        for slug, libelle, d, f in HORIZONS
-    }
+def creer_dispositifs_demo(horizons: dict) -> int:
+    """Recrée les organismes, dispositifs, projets et capacités de la démonstration (idempotent) ; `horizons` :
+    les horizons de la démonstration par identifiant, où s'inscrivent les projets."""
     organismes = {
         cle: Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})[0]
         for cle, nom in ORGANISMES.items()
@@ -137,11 +126,7 @@ def creer_planification_demo() -> dict[str, int]:
             fictif=True,
         )
     creer_ssiad(types["SSIAD-PRECARITE"], organismes["nord"], territoires, horizons["praps-2018-2022"], compteur)
-    for code, valeur in CIBLES.items():
-        Cible.objects.update_or_create(
-            type=types[code], territoire=region, horizon=horizons["cibles-2019-2023"], defaults={"valeur": valeur}
-        )
-    return {"dispositifs": Dispositif.objects.filter(fictif=True).count(), "cibles": Cible.objects.count()}
+    return Dispositif.objects.filter(fictif=True).count()
 
 
 def enregistrer_capacite(dispositif, places):

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from dispositifs.validators import valider_finess, valider_siren
 
@@ -117,23 +116,6 @@ class Organisme(models.Model):
         return self.nom
 
 
-class Horizon(models.Model):
-    """Horizon de programmation : « PRAPS 2018-2022 », « Cibles 2019-2023 », « PRS 2023-2028 »."""
-
-    slug = models.SlugField("identifiant", max_length=50, unique=True)
-    libelle = models.CharField("libellé", max_length=100)
-    debut = models.DateField("début")
-    fin = models.DateField("fin")
-
-    class Meta:
-        verbose_name = "horizon de programmation"
-        verbose_name_plural = "horizons de programmation"
-        ordering = ["-fin", "libelle"]
-
-    def __str__(self):
-        return self.libelle
-
-
 class Nature(models.TextChoices):
     AUTORISATION = "autorisation", "Autorisation"
     EXTENSION = "extension", "Extension"
@@ -220,7 +202,7 @@ class Dispositif(models.Model):
     )
     statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.PROJET)
     horizon = models.ForeignKey(
-        Horizon,
+        "planification.Horizon",
         verbose_name="horizon de programmation",
         on_delete=models.PROTECT,
         null=True,
@@ -292,29 +274,3 @@ class EvenementCapacite(models.Model):
 
     def __str__(self):
         return f"{self.get_nature_display()} de {self.quantite} au {self.date:%d/%m/%Y}"
-
-
-class Cible(models.Model):
-    """Objectif de capacité d'un type de dispositif sur un territoire, pour un horizon."""
-
-    type = models.ForeignKey(TypeDispositif, verbose_name="type", on_delete=models.PROTECT, related_name="cibles")
-    territoire = models.ForeignKey(
-        "territoires.Territoire", verbose_name="territoire", on_delete=models.PROTECT, related_name="cibles"
-    )
-    horizon = models.ForeignKey(Horizon, verbose_name="horizon", on_delete=models.PROTECT, related_name="cibles")
-    valeur = models.DecimalField("cible", max_digits=8, decimal_places=2)
-    version = models.PositiveIntegerField("version", default=1, help_text="Incrémentée à chaque modification.")
-    updated_at = models.DateTimeField("modifiée le", auto_now=True)
-    # Qui, quand, ancienne et nouvelle valeur, et le motif (history_change_reason) de chaque changement.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
-        verbose_name = "cible"
-        ordering = ["horizon", "type__ordre", "territoire__chemin"]
-        constraints = [
-            models.UniqueConstraint(fields=["type", "territoire", "horizon"], name="une_cible_par_case"),
-            models.CheckConstraint(name="cible_positive", condition=Q(valeur__gte=0)),
-        ]
-
-    def __str__(self):
-        return f"{self.type.sigle} · {self.territoire} · {self.horizon} : {self.valeur}"

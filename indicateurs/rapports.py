@@ -16,11 +16,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from config.pdf import render_pdf
-from dispositifs.models import Dispositif, Horizon, Statut, TypeDispositif
-from dispositifs.planification import calculer_tableau
+from dispositifs.models import Dispositif, Statut, TypeDispositif
 from indicateurs.agregation import decaler
 from indicateurs.models import Granularite, Rapport, StatutRapport
 from indicateurs.tableau import construire_tableau, croiser, lire_cases
+from planification.calcul import calculer_planification
+from planification.models import Horizon
 from territoires.models import Niveau, Territoire
 
 logger = logging.getLogger(__name__)
@@ -266,11 +267,11 @@ def graphiques_du_rapport(contexte: dict) -> dict:
 
 def ecarts_de_planification(territoire, mois: datetime.date):
     """Capacités autorisées et perspectives face aux cibles du plus récent horizon de la région qui en porte, à
-    la fin du mois couvert (dispositifs.planification)."""
+    la fin du mois couvert (planification.calcul)."""
     region = territoire if territoire.niveau == Niveau.REGION else territoire.parent
     horizon = Horizon.objects.filter(cibles__territoire__chemin__startswith=region.chemin).order_by("-fin").first()
     if horizon is None:
         return None
-    plan = calculer_tableau(region=region, horizon=horizon, date=decaler(mois, 1) - datetime.timedelta(days=1))
+    plan = calculer_planification(region=region, horizon=horizon, date=decaler(mois, 1) - datetime.timedelta(days=1))
     plan.lignes = [ligne for ligne in plan.lignes if ligne.territoire == territoire and not ligne.est_vide]
     return plan

@@ -7,7 +7,7 @@ indicateur et de chaque période. Les totaux sont donc la somme exacte des cases
 une valeur masquée dans le tableau l'est aussi dans la courbe, la carte, les chiffres clés et l'export.
 
 Requêtes : types, indicateurs, départements (avec leurs contours), agrégats, puis l'horizon et le tableau de
-planification (dispositifs.planification) quand il est demandé ; leur nombre ne dépend pas des données.
+planification (planification.calcul) quand il est demandé ; leur nombre ne dépend pas des données.
 
 À l'échelle nationale (`make bench`), la page régionale ne lit que ce qu'elle montre : l'indicateur choisi à
 toutes les périodes et les autres aux deux dernières (construire_tableau, `series=False`), par identifiants et
@@ -25,12 +25,13 @@ from django.core.cache import cache
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from dispositifs.models import Horizon, TypeDispositif
-from dispositifs.planification import calculer_tableau
+from dispositifs.models import TypeDispositif
 from indicateurs.agregation import MOIS_PAR_GRANULARITE, debut_de_periode, decaler, version_des_agregats
 from indicateurs.models import Agregat, Agregation, Granularite, Indicateur
 from indicateurs.regles import arrondi
 from indicateurs.secret import TOTAL, Seuils, secret_primaire, secret_secondaire
+from planification.calcul import calculer_planification
+from planification.models import Horizon
 from territoires.models import Niveau, Territoire
 
 MOIS_COURTS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
@@ -289,7 +290,7 @@ class TableauDeBord:
     croise: TableauCroise | None = None
     carte: list[ValeurCarte] = field(default_factory=list)
     completude: list[LigneCompletude] = field(default_factory=list)
-    ecarts: object = None  # dispositifs.planification.Tableau, ou None (public, France, sans horizon)
+    ecarts: object = None  # planification.calcul.Planification, ou None (public, France, sans horizon)
     vide: bool = True  # aucune donnée agrégée sur les périodes du tableau (voir remplir)
 
     @property
@@ -553,7 +554,7 @@ def ecarts_aux_cibles(territoire: Territoire, catalogue, types):
     if horizon is None:
         return None
     region = territoire if territoire.niveau == Niveau.REGION else territoire.parent
-    plan = calculer_tableau(
+    plan = calculer_planification(
         region=region,
         horizon=horizon,
         date=timezone.localdate(),

@@ -5,7 +5,7 @@ import os
 import pytest
 import redis
 
-from config.comptes.models import Role
+from comptes.models import Role
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import OrganismeFactory
 from tests.territoires.factories import RegionFactory

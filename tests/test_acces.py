@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver, path, reverse
 
 import config.urls
-from config.comptes.models import Role
+from comptes.models import Role
 from config.policy import Regle, regle_de_la_vue
 
 # Ce que chaque règle doit admettre, écrit ici indépendamment du module policy pour le vérifier.
@@ -52,11 +52,12 @@ def donnees_exemple(casting, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from appels.models import Candidature, DemandeComplement, Depot
-    from config.comptes.models import DemandeInscription
+    from comptes.models import DemandeInscription
     from indicateurs.models import StatutDeclaration
     from tests.appels.factories import AppelFactory
-    from tests.dispositifs.factories import CibleFactory, DispositifFactory
+    from tests.dispositifs.factories import DispositifFactory
     from tests.indicateurs.factories import DeclarationFactory, RapportFactory
+    from tests.planification.factories import CibleFactory
 
     settings.MEDIA_ROOT = tmp_path
     cahier = SimpleUploadedFile("cahier.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
@@ -117,8 +118,8 @@ MODELES_PAR_URL = {
     "territoire-detail": "territoires.Territoire",
     "organisme-detail": "dispositifs.Organisme",
     "dispositif-detail": "dispositifs.Dispositif",
-    "cible-detail": "dispositifs.Cible",
-    "planification:historique": "dispositifs.Cible",
+    "cible-detail": "planification.Cible",
+    "planification:historique": "planification.Cible",
     "instruction:candidature": "appels.Candidature",
     "instruction:complement_de_candidature": "appels.Candidature",
     "instruction:repondre": "appels.DemandeComplement",

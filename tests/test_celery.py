@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from config.comptes.tasks import supprimer_sessions_expirees
+from comptes.tasks import supprimer_sessions_expirees
 
 
 @pytest.mark.celery_worker

@@ -9,7 +9,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from drf_spectacular.validation import validate_schema
 
-from config.comptes.models import Utilisateur
+from comptes.models import Utilisateur
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_charger_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
 
 
 def test_le_deploiement_refuse_un_compte_au_mot_de_passe_de_demonstration(settings):
-    from config.comptes.checks import aucun_compte_de_demonstration
+    from comptes.checks import aucun_compte_de_demonstration
     from tests.comptes.factories import UtilisateurFactory
 
     UtilisateurFactory(email="planificateur@demo.example", password=settings.MOT_DE_PASSE_DEMO)

@@ -3,9 +3,10 @@
 import pytest
 from auditlog.models import LogEntry
 
-from dispositifs.models import Cible
+from planification.models import Cible
 from tests.appels.factories import AppelFactory, lettre_complete
-from tests.dispositifs.factories import HorizonFactory, TypeDispositifFactory
+from tests.dispositifs.factories import TypeDispositifFactory
+from tests.planification.factories import HorizonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -78,7 +78,8 @@ def se_connecter(page, live_server, utilisateur):
 # serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_un_planificateur_modifie_une_cible_et_la_retrouve_dans_l_historique(live_server, page, planificateur):
-    from tests.dispositifs.factories import CibleFactory, TypeDispositifFactory
+    from tests.dispositifs.factories import TypeDispositifFactory
+    from tests.planification.factories import CibleFactory
 
     cible = CibleFactory(type=TypeDispositifFactory(code="LHSS"), territoire=planificateur.region, valeur=62)
     se_connecter(page, live_server, planificateur)
@@ -109,7 +110,8 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     le planificateur voit la nouvelle perspective dans son tableau."""
     from appels.models import Candidature, Depot
     from tests.appels.factories import AppelFactory, CritereFactory, pdf
-    from tests.dispositifs.factories import HorizonFactory, TypeDispositifFactory
+    from tests.dispositifs.factories import TypeDispositifFactory
+    from tests.planification.factories import HorizonFactory
 
     # Les tests transactionnels passent après les autres et ne peuvent pas compter sur le catalogue semé.
     emsp = TypeDispositifFactory(code="EMSP", libelle="Équipe mobile santé précarité", unite="equipes")

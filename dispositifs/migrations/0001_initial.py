@@ -2,7 +2,6 @@
 
 import dispositifs.validators
 import django.db.models.deletion
-import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -105,7 +104,7 @@ class Migration(migrations.Migration):
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            # Modèle de django-simple-history, retirée depuis (0003) : la base qu'il héritait n'a plus lieu d'être.
         ),
         migrations.CreateModel(
             name='Dispositif',

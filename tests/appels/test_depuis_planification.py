@@ -3,7 +3,8 @@
 import pytest
 
 from appels.services import proposer_depuis_ecarts
-from tests.dispositifs.factories import CibleFactory, EvenementCapaciteFactory, HorizonFactory, TypeDispositifFactory
+from tests.dispositifs.factories import EvenementCapaciteFactory, TypeDispositifFactory
+from tests.planification.factories import CibleFactory, HorizonFactory
 
 pytestmark = pytest.mark.django_db
 

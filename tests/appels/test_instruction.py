@@ -474,7 +474,7 @@ def test_une_candidature_retenue_devient_une_perspective_du_tableau_de_planifica
     client, instructeur, planificateur, candidature
 ):
     from dispositifs.models import Dispositif, Statut
-    from tests.dispositifs.factories import HorizonFactory
+    from tests.planification.factories import HorizonFactory
 
     appel = candidature.appel
     appel.horizon = HorizonFactory()

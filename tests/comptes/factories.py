@@ -1,6 +1,6 @@
 import factory
 
-from config.comptes.models import Role, Utilisateur
+from comptes.models import Role, Utilisateur
 from tests.territoires.factories import RegionFactory
 
 MOT_DE_PASSE = "mot-de-passe-des-tests"

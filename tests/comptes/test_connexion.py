@@ -3,7 +3,7 @@ from django.core import mail
 from django.db import IntegrityError
 from django.test import override_settings
 
-from config.comptes.models import Role
+from comptes.models import Role
 from tests.comptes.factories import MOT_DE_PASSE, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from stdnum import luhn
 
-from config.comptes.models import DemandeInscription, Role, StatutDemande, Utilisateur
+from comptes.models import DemandeInscription, Role, StatutDemande, Utilisateur
 from dispositifs.models import Organisme
 from tests.comptes.factories import UtilisateurFactory
 from tests.comptes.test_connexion import se_connecter

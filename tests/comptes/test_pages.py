@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 import config.urls
-from config.comptes.models import Role
+from comptes.models import Role
 from config.policy import Regle, acces
 
 pytestmark = pytest.mark.django_db

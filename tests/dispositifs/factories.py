@@ -3,11 +3,9 @@ import datetime
 import factory
 
 from dispositifs.models import (
-    Cible,
     Dispositif,
     EvenementCapacite,
     Financement,
-    Horizon,
     Nature,
     Organisme,
     Secteur,
@@ -42,17 +40,6 @@ class TypeDispositifFactory(factory.django.DjangoModelFactory):
     financement = Financement.ONDAM_MS
 
 
-class HorizonFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Horizon
-        django_get_or_create = ["slug"]
-
-    slug = "cibles-2019-2023"
-    libelle = "Cibles 2019-2023"
-    debut = datetime.date(2019, 1, 1)
-    fin = datetime.date(2023, 12, 31)
-
-
 class DispositifFactory(factory.django.DjangoModelFactory):
     """Un dispositif installé ; `projet=True` pour un projet inscrit à un horizon."""
 
@@ -67,7 +54,11 @@ class DispositifFactory(factory.django.DjangoModelFactory):
     fictif = True
 
     class Params:
-        projet = factory.Trait(statut=Statut.PROJET, horizon=factory.SubFactory(HorizonFactory), capacite_prevue=10)
+        projet = factory.Trait(
+            statut=Statut.PROJET,
+            horizon=factory.SubFactory("tests.planification.factories.HorizonFactory"),
+            capacite_prevue=10,
+        )
 
 
 class EvenementCapaciteFactory(factory.django.DjangoModelFactory):
@@ -79,13 +70,3 @@ class EvenementCapaciteFactory(factory.django.DjangoModelFactory):
     nature = Nature.AUTORISATION
     quantite = 10
     reference = factory.Sequence(lambda n: f"Arrêté fictif n° {n}")
-
-
-class CibleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cible
-
-    type = factory.SubFactory(TypeDispositifFactory)
-    territoire = factory.SubFactory(TerritoireFactory)
-    horizon = factory.SubFactory(HorizonFactory)
-    valeur = 50

@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 
-from dispositifs.demo import creer_planification_demo
 from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo
 from indicateurs.models import Agregat, Declaration, StatutDeclaration, StatutRapport, Valeur
 from indicateurs.regles import erreurs_de_coherence
+from planification.demo import creer_planification_demo
 from territoires.services import importer_territoires
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,9 @@ import pytest
 
 from indicateurs.models import Granularite, Indicateur
 from indicateurs.tableau import Mesure, construire_tableau, libelle_periode, periodes
-from tests.dispositifs.factories import (
-    CibleFactory,
-    DispositifFactory,
-    EvenementCapaciteFactory,
-    HorizonFactory,
-    TypeDispositifFactory,
-)
+from tests.dispositifs.factories import DispositifFactory, EvenementCapaciteFactory, TypeDispositifFactory
 from tests.indicateurs.factories import AgregatFactory
+from tests.planification.factories import CibleFactory, HorizonFactory
 from tests.territoires.factories import TerritoireFactory
 
 OCTOBRE = datetime.date(2026, 10, 1)

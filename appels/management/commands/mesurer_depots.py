@@ -32,8 +32,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from appels.models import Appel, Depot, Nature, StatutAppel
+from comptes.models import Role, Utilisateur
 from config.bench import base_jetable, centile, url_de_la_base, verifier_postgresql
-from config.comptes.models import Role, Utilisateur
 from dispositifs.models import Organisme
 from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires

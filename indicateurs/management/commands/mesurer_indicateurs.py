@@ -27,9 +27,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import Resolver404, resolve
 from pypdf import PdfReader
 
+from comptes.models import Role, Utilisateur
 from config.bench import base_jetable, centile, verifier_postgresql
 from config.celery import app as celery
-from config.comptes.models import Role, Utilisateur
 from indicateurs import services
 from indicateurs.agregation import (
     agreger,

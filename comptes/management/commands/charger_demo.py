@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from appels.demo import creer_appels_demo
+from comptes.demo import creer_comptes_demo
+from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
+from planification.demo import creer_planification_demo
+from territoires.services import importer_territoires
+
+
+class Command(BaseCommand):
+    help = "Charge les territoires de référence et les données de démonstration (DEBUG seulement)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusé : les comptes de démonstration ont un mot de passe public. Activez DEBUG=1 "
+                "(démonstration locale) pour les créer ; jamais en production."
+            )
+        for ligne in importer_territoires().lignes():
+            self.stdout.write(ligne)
+        comptes = creer_comptes_demo()
+        effacer_indicateurs_demo()
+        planification = creer_planification_demo()
+        self.stdout.write(
+            f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
+            f"{planification['cibles']} cibles."
+        )
+        indicateurs = creer_indicateurs_demo()
+        self.stdout.write(
+            f"Indicateurs fictifs : {indicateurs['valeurs']} valeurs sur 24 mois pour {indicateurs['dispositifs']} "
+            f"dispositifs des Hauts-de-France, {indicateurs['agregats']} agrégats calculés."
+        )
+        for rapport in creer_rapports_demo(indicateurs["dernier_mois"]):
+            self.stdout.write(f"{rapport} : {rapport.get_statut_display().lower()}")
+        for appel in creer_appels_demo():
+            self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"
+            )
+        )
+        for compte in comptes:
+            self.stdout.write(f"  {compte.email:35} {compte.get_role_display()} — {compte.structure}")

@@ -1,0 +1,200 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.policy import Regle, peut_modifier_cible, regions_visibles
+from dispositifs.models import TypeDispositif
+from planification.calcul import calculer_planification, nombre
+from planification.forms import filtres_planification
+from planification.models import Cible, Horizon
+from planification.services import ConflitDeModification, modifier_cible
+from territoires.models import Territoire
+
+
+class CibleSerializer(serializers.ModelSerializer):
+    type = serializers.SlugRelatedField(slug_field="code", queryset=TypeDispositif.objects.all())
+    horizon = serializers.SlugRelatedField(slug_field="slug", queryset=Horizon.objects.all())
+    territoire = serializers.PrimaryKeyRelatedField(queryset=Territoire.objects.all())
+    version = serializers.IntegerField(
+        min_value=0, required=False, help_text="Version lue ; obligatoire pour modifier (verrou optimiste)."
+    )
+    motif = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=100)
+
+    class Meta:
+        model = Cible
+        fields = ["id", "type", "territoire", "horizon", "valeur", "version", "motif", "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []  # l'unicité de la case est gérée par le verrou optimiste du service
+
+    def validate_valeur(self, valeur):
+        if valeur < 0:
+            raise ValidationError("Une cible ne peut pas être négative.")
+        return valeur
+
+
+class CibleFilter(django_filters.FilterSet):
+    horizon = django_filters.CharFilter(field_name="horizon__slug", help_text="Identifiant de l'horizon.")
+    type = django_filters.CharFilter(field_name="type__code", help_text="Code du type.")
+    territoire = django_filters.NumberFilter(field_name="territoire", help_text="Identifiant du territoire.")
+
+    class Meta:
+        model = Cible
+        fields = ["horizon", "type", "territoire"]
+
+
+class CibleViewSet(viewsets.ModelViewSet):
+    """Les cibles : lecture pour les agents ARS et DREETS de la région, écriture pour ses planificateurs.
+
+    Une modification envoie la `version` lue ; si la cible a changé depuis, la réponse est 409 avec la
+    valeur actuelle et rien n'est écrasé.
+    """
+
+    regle_acces = Regle.CONSULTER_PLANIFICATION
+    regle_ecriture = Regle.PLANIFIER
+    serializer_class = CibleSerializer
+    filterset_class = CibleFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        """Les cibles des régions que l'utilisateur peut voir (toutes pour un administrateur)."""
+        dans_une_region = Q(pk__in=[])
+        for region in regions_visibles(self.request.user):
+            dans_une_region |= Q(territoire__chemin__startswith=region.chemin)
+        return Cible.objects.select_related("type", "territoire", "horizon").filter(dans_une_region)
+
+    def create(self, request, *args, **kwargs):
+        return self.enregistrer(request, version_par_defaut=0, statut=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        cible = self.get_object()
+        donnees = {"type": cible.type.code, "territoire": cible.territoire_id, "horizon": cible.horizon.slug}
+        donnees.update(request.data)
+        if "version" not in request.data:
+            raise ValidationError({"version": ["Indiquez la version lue de la cible (verrou optimiste)."]})
+        return self.enregistrer(request, donnees=donnees, statut=status.HTTP_200_OK)
+
+    def enregistrer(self, request, *, donnees=None, version_par_defaut=None, statut):
+        serializer = self.get_serializer(data=donnees or request.data)
+        serializer.is_valid(raise_exception=True)
+        valeurs = serializer.validated_data
+        if not peut_modifier_cible(request.user, valeurs["territoire"]):
+            raise PermissionDenied("Vous ne pouvez modifier que les cibles des territoires de votre région.")
+        try:
+            cible = modifier_cible(
+                type=valeurs["type"],
+                territoire=valeurs["territoire"],
+                horizon=valeurs["horizon"],
+                valeur=valeurs["valeur"],
+                version_lue=valeurs.get("version", version_par_defaut),
+                motif=valeurs.get("motif", ""),
+            )
+        except ConflitDeModification as conflit:
+            actuelle = self.get_serializer(conflit.cible).data if conflit.cible else None
+            return Response({"detail": conflit.message, "cible": actuelle}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(cible).data, status=statut)
+
+
+CHAMPS_LIGNE_PLANIFICATION = {
+    "type": serializers.CharField(),
+    "territoire": serializers.CharField(),
+    "nom": serializers.CharField(),
+    "niveau": serializers.CharField(),
+    "unite": serializers.CharField(),
+    "autorises": serializers.FloatField(),
+    "installes": serializers.FloatField(),
+    "perspectives": serializers.FloatField(),
+    "projets": serializers.IntegerField(),
+    "cible": serializers.FloatField(allow_null=True),
+    "ecart": serializers.FloatField(allow_null=True),
+    "taux_pour_100k": serializers.FloatField(allow_null=True),
+}
+
+
+class PlanificationView(APIView):
+    """Le tableau de planification d'une région pour un horizon (mêmes chiffres que la page)."""
+
+    regle_acces = Regle.CONSULTER_PLANIFICATION
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, required=True, description="Code INSEE de la région."),
+            OpenApiParameter("horizon", str, required=True, description="Identifiant de l'horizon."),
+            OpenApiParameter("type", str, many=True, description="Codes de types (répétable)."),
+            OpenApiParameter("territoire", str, description="Code d'un territoire de la région."),
+        ],
+        responses=inline_serializer(
+            "Planification",
+            {
+                "region": serializers.CharField(),
+                "horizon": serializers.CharField(),
+                "date": serializers.DateField(),
+                "lignes": inline_serializer("LignePlanification", CHAMPS_LIGNE_PLANIFICATION, many=True),
+                "totaux": inline_serializer(
+                    "TotalPlanification",
+                    {
+                        "unite": serializers.CharField(),
+                        "types": serializers.ListField(child=serializers.CharField()),
+                        "autorises": serializers.FloatField(),
+                        "installes": serializers.FloatField(),
+                        "perspectives": serializers.FloatField(),
+                        "cible": serializers.FloatField(),
+                        "ecart": serializers.FloatField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        form = filtres_planification(request.query_params, request.user)
+        if not form.is_valid():
+            return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
+        filtres = form.cleaned_data
+        tableau = calculer_planification(
+            region=filtres["region"],
+            horizon=filtres["horizon"],
+            date=timezone.localdate(),
+            types=[t.code for t in filtres["type"]],
+            territoire=filtres["territoire"],
+        )
+        return Response(
+            {
+                "region": tableau.region.code,
+                "horizon": tableau.horizon.slug,
+                "date": tableau.date,
+                "lignes": [
+                    {
+                        "type": ligne.type.code,
+                        "territoire": ligne.territoire.code,
+                        "nom": ligne.territoire.nom,
+                        "niveau": ligne.territoire.niveau,
+                        "unite": ligne.unite,
+                        "autorises": nombre(ligne.autorises),
+                        "installes": nombre(ligne.installes),
+                        "perspectives": nombre(ligne.perspectives),
+                        "projets": ligne.projets,
+                        "cible": nombre(ligne.cible),
+                        "ecart": nombre(ligne.ecart),
+                        "taux_pour_100k": nombre(ligne.taux_pour_100k),
+                    }
+                    for ligne in tableau.lignes
+                ],
+                "totaux": [
+                    {
+                        "unite": total.unite,
+                        "types": list(total.types),
+                        "autorises": nombre(total.autorises),
+                        "installes": nombre(total.installes),
+                        "perspectives": nombre(total.perspectives),
+                        "cible": nombre(total.cible),
+                        "ecart": nombre(total.ecart),
+                    }
+                    for total in tableau.totaux
+                ],
+            }
+        )

@@ -1,0 +1,156 @@
+"""Le tableau de planification (Planification) : où en est-on des cibles du PRAPS, territoire par territoire ?
+
+Cinq requêtes quel que soit le volume : les territoires de la région, les types, les capacités
+autorisées et installées (agrégées en SQL depuis le registre), les projets de l'horizon et les cibles.
+Le cumul le long de l'arbre (territoire de santé → département → région) se fait ensuite en Python sur
+ces lignes déjà agrégées, dont le nombre ne dépend que du nombre de territoires et de types.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from dispositifs.models import Dispositif, Statut, TypeDispositif, somme_capacite
+from planification.models import Cible
+from territoires.models import Territoire
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Ligne:
+    type: TypeDispositif
+    territoire: Territoire
+    autorises: Decimal = ZERO
+    installes: Decimal = ZERO
+    perspectives: Decimal = ZERO
+    projets: int = 0
+    cible: Decimal | None = None
+    cible_id: int | None = None
+
+    @property
+    def unite(self) -> str:
+        return self.type.unite
+
+    @property
+    def ecart(self) -> Decimal | None:
+        """Ce qui reste à programmer : cible − autorisés − perspectives (rien sans cible)."""
+        return None if self.cible is None else self.cible - self.autorises - self.perspectives
+
+    @property
+    def taux_pour_100k(self) -> Decimal | None:
+        """Capacité autorisée pour 100 000 habitants ; None quand la population n'est pas connue."""
+        if not self.territoire.population:
+            return None
+        return (self.autorises * 100_000 / self.territoire.population).quantize(Decimal("0.01"))
+
+    @property
+    def est_vide(self) -> bool:
+        return not (self.autorises or self.installes or self.perspectives or self.projets) and self.cible is None
+
+
+@dataclass
+class Total:
+    unite: str
+    autorises: Decimal = ZERO
+    installes: Decimal = ZERO
+    perspectives: Decimal = ZERO
+    cible: Decimal = ZERO
+    ecart: Decimal = ZERO
+    types: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Planification:
+    region: Territoire
+    horizon: object
+    date: object
+    lignes: list[Ligne]
+    totaux: list[Total]
+
+
+def calculer_planification(*, region, horizon, date, types=None, territoire=None) -> Planification:
+    """Une ligne par type × territoire de la région (cumuls à chaque niveau) et un total par unité.
+
+    `types` : codes de types à garder (tous sinon) ; `territoire` : ne montrer que ce sous-arbre.
+    """
+    territoires = list(Territoire.objects.descendants(region, inclus=True))
+    catalogue = TypeDispositif.objects.order_by("ordre", "sigle")
+    if types:
+        catalogue = catalogue.filter(code__in=types)
+    catalogue = list(catalogue)
+    valeurs = _valeurs_par_case(region, horizon, date, catalogue)
+
+    lignes = []
+    for type_ in catalogue:
+        for t in territoires:
+            ligne = _cumuler(Ligne(type=type_, territoire=t), valeurs, type_.pk, t.chemin)
+            if not ligne.est_vide or (types and t == region):
+                lignes.append(ligne)
+    totaux = _totaux([ligne for ligne in lignes if ligne.territoire == region])
+    if territoire is not None:
+        lignes = [ligne for ligne in lignes if ligne.territoire.chemin.startswith(territoire.chemin)]
+    return Planification(region=region, horizon=horizon, date=date, lignes=lignes, totaux=totaux)
+
+
+def _valeurs_par_case(region, horizon, date, catalogue) -> dict:
+    """{(type_id, chemin du territoire): {mesure: valeur}} pour les dispositifs, projets et cibles."""
+    valeurs = defaultdict(dict)
+    dispositifs = Dispositif.objects.dans(region).filter(type__in=catalogue)
+    capacites = (
+        dispositifs.exclude(statut=Statut.PROJET)
+        .values("type_id", "territoire__chemin")
+        .annotate(autorises=somme_capacite("autorisee", date=date), installes=somme_capacite("installee", date=date))
+    )
+    for ligne in capacites:
+        valeurs[ligne["type_id"], ligne["territoire__chemin"]].update(
+            autorises=ligne["autorises"], installes=ligne["installes"]
+        )
+    projets = (
+        dispositifs.filter(statut=Statut.PROJET, horizon=horizon)
+        .values("type_id", "territoire__chemin")
+        .annotate(perspectives=Sum("capacite_prevue", default=ZERO), projets=Count("pk"))
+    )
+    for ligne in projets:
+        valeurs[ligne["type_id"], ligne["territoire__chemin"]].update(
+            perspectives=ligne["perspectives"], projets=ligne["projets"]
+        )
+    cibles = Cible.objects.filter(horizon=horizon, type__in=catalogue, territoire__chemin__startswith=region.chemin)
+    for cible in cibles.values("pk", "type_id", "territoire__chemin", "valeur"):
+        valeurs[cible["type_id"], cible["territoire__chemin"]].update(cible=cible["valeur"], cible_id=cible["pk"])
+    return valeurs
+
+
+def _cumuler(ligne: Ligne, valeurs: dict, type_id: int, chemin: str) -> Ligne:
+    """Capacités et projets cumulés sur le sous-arbre ; la cible est celle posée sur le territoire même."""
+    for (type_valeur, chemin_valeur), mesures in valeurs.items():
+        if type_valeur != type_id or not chemin_valeur.startswith(chemin):
+            continue
+        for mesure in ("autorises", "installes", "perspectives", "projets"):
+            setattr(ligne, mesure, getattr(ligne, mesure) + mesures.get(mesure, 0))
+        if chemin_valeur == chemin and "cible" in mesures:
+            ligne.cible, ligne.cible_id = mesures["cible"], mesures["cible_id"]
+    return ligne
+
+
+def _totaux(lignes_region: list[Ligne]) -> list[Total]:
+    """Un total par unité de capacité : on n'additionne jamais des places et des équipes."""
+    par_unite: dict[str, Total] = {}
+    for ligne in lignes_region:
+        total = par_unite.setdefault(ligne.unite, Total(unite=ligne.unite))
+        total.autorises += ligne.autorises
+        total.installes += ligne.installes
+        total.perspectives += ligne.perspectives
+        total.cible += ligne.cible or ZERO
+        total.ecart += ligne.ecart or ZERO
+        total.types.append(ligne.type.sigle)
+    return list(par_unite.values())
+
+
+def nombre(valeur: Decimal | None) -> int | float | None:
+    """Un Decimal en nombre pour le JSON ou le tableur : entier quand il l'est (7 et non 7.00)."""
+    if valeur is None:
+        return None
+    return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)

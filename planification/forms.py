@@ -1,0 +1,82 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from config.policy import regions_visibles
+from dispositifs.models import TypeDispositif
+from planification.models import Cible, Horizon
+from territoires.models import Territoire
+
+
+class FiltrePlanificationForm(DsfrBaseForm):
+    """Les filtres du tableau de planification, communs à la page, aux exports et à l'API."""
+
+    region = forms.ModelChoiceField(
+        label="Région", queryset=Territoire.objects.none(), to_field_name="code", empty_label=None
+    )
+    horizon = forms.ModelChoiceField(
+        label="Horizon", queryset=Horizon.objects.all(), to_field_name="slug", empty_label=None
+    )
+    type = forms.ModelMultipleChoiceField(
+        label="Types de dispositifs",
+        queryset=TypeDispositif.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les types.",
+    )
+    territoire = forms.CharField(
+        label="Territoire (code)", required=False, help_text="Ex. 62, ou 32-nord-hainaut. Vide : toute la région."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_visibles(user)
+
+    def clean(self):
+        donnees = super().clean()
+        code = donnees.get("territoire")
+        region = donnees.get("region")
+        if code and region:
+            territoire = Territoire.objects.descendants(region, inclus=True).filter(code=code).first()
+            if territoire is None:
+                self.add_error("territoire", f"Aucun territoire de code « {code} » dans la région {region.nom}.")
+            donnees["territoire"] = territoire
+        else:
+            donnees["territoire"] = None
+        return donnees
+
+
+def filtres_planification(donnees, user) -> FiltrePlanificationForm:
+    """Les filtres demandés, complétés par défaut : la région de l'utilisateur (les Hauts-de-France pour un
+    administrateur) et le plus récent horizon qui porte des cibles."""
+    donnees = donnees.copy()
+    if not donnees.get("region"):
+        regions = regions_visibles(user)
+        region = regions.filter(code="32").first() or regions.first()
+        donnees["region"] = region.code if region else ""
+    if not donnees.get("horizon"):
+        horizon = Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()
+        donnees["horizon"] = horizon.slug if horizon else ""
+    return FiltrePlanificationForm(donnees, user=user)
+
+
+class CibleForm(forms.ModelForm, DsfrBaseForm):
+    """Une case du tableau des cibles : la valeur, un motif facultatif, et la version lue (verrou optimiste)."""
+
+    motif = forms.CharField(
+        label="Motif", required=False, max_length=100, help_text="Facultatif, gardé dans l'historique."
+    )
+    version_lue = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Cible
+        fields = ["valeur"]
+        localized_fields = ["valeur"]  # « 2,5 » comme on l'écrit en français
+        labels = {"valeur": "Cible"}
+        error_messages = {"valeur": {"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."}}
+
+    def clean_valeur(self):
+        valeur = self.cleaned_data["valeur"]
+        if valeur < 0:
+            raise forms.ValidationError("Une cible ne peut pas être négative.")
+        return valeur

@@ -1,0 +1,209 @@
+"""Le tableau de planification, ses exports, et la saisie des cibles par les planificateurs."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from config.policy import Regle, acces, autorise, peut_modifier_cible, regions_visibles
+from config.tableur import ecrire_csv
+from dispositifs.models import TypeDispositif
+from planification.calcul import calculer_planification, nombre
+from planification.forms import CibleForm, filtres_planification
+from planification.models import Cible
+from planification.services import ConflitDeModification, modifier_cible
+from territoires.models import Territoire
+
+COLONNES_EXPORT = [
+    "Type",
+    "Territoire",
+    "Code",
+    "Niveau",
+    "Unité",
+    "Autorisés",
+    "Installés",
+    "Perspectives",
+    "Projets",
+    "Cible",
+    "Écart",
+    "Taux pour 100 000 habitants",
+]
+
+
+def tableau_filtre(form):
+    donnees = form.cleaned_data
+    return calculer_planification(
+        region=donnees["region"],
+        horizon=donnees["horizon"],
+        date=timezone.localdate(),
+        types=[t.code for t in donnees["type"]],
+        territoire=donnees["territoire"],
+    )
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+def tableau(request):
+    form = filtres_planification(request.GET, request.user)
+    contexte = {"form": form, "tableau": tableau_filtre(form) if form.is_valid() else None}
+    contexte["peut_modifier"] = contexte["tableau"] and peut_modifier_cible(request.user, form.cleaned_data["region"])
+    contexte["peut_lancer_appel"] = contexte["peut_modifier"] and autorise(request.user, Regle.GERER_APPELS)
+    return render(request, "planification/tableau.html", contexte)
+
+
+def lignes_export(tableau):
+    for ligne in tableau.lignes:
+        yield [
+            ligne.type.sigle,
+            ligne.territoire.nom,
+            ligne.territoire.code,
+            ligne.territoire.get_niveau_display(),
+            ligne.type.get_unite_display(),
+            ligne.autorises,
+            ligne.installes,
+            ligne.perspectives,
+            ligne.projets,
+            ligne.cible,
+            ligne.ecart,
+            ligne.taux_pour_100k,
+        ]
+    for total in tableau.totaux:
+        yield [
+            f"Total ({', '.join(total.types)})",
+            tableau.region.nom,
+            tableau.region.code,
+            "Total",
+            total.unite,
+            total.autorises,
+            total.installes,
+            total.perspectives,
+            None,
+            total.cible,
+            total.ecart,
+            None,
+        ]
+
+
+def nom_fichier(tableau, extension):
+    return f"planification-{tableau.region.code}-{tableau.horizon.slug}-{tableau.date:%Y-%m-%d}.{extension}"
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+def export(request, format):
+    form = filtres_planification(request.GET, request.user)
+    if not form.is_valid():
+        return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
+    tableau = tableau_filtre(form)
+    if format == "xlsx":
+        return export_xlsx(tableau)
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "csv")}"'
+    ecrire_csv(reponse, COLONNES_EXPORT, lignes_export(tableau))
+    return reponse
+
+
+def export_xlsx(tableau):
+    from openpyxl import Workbook  # chargé seulement pour cet export
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Planification"
+    feuille.append(COLONNES_EXPORT)
+    for ligne in lignes_export(tableau):
+        feuille.append([nombre(v) if isinstance(v, Decimal) else v for v in ligne])
+    reponse = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "xlsx")}"'
+    classeur.save(reponse)
+    return reponse
+
+
+@acces(Regle.PLANIFIER)
+def cibles(request):
+    """La grille de saisie (un type, un horizon, une ligne par territoire) ; un POST enregistre une case."""
+    filtres = filtres_planification(request.GET, request.user)
+    if not filtres.is_valid():
+        contexte = {"form": filtres, "cases": [], "region": None, "horizon": None, "type": None}
+        return render(request, "planification/cibles.html", contexte)
+    region, horizon = filtres.cleaned_data["region"], filtres.cleaned_data["horizon"]
+    if not peut_modifier_cible(request.user, region):
+        raise PermissionDenied
+    type_ = filtres.cleaned_data["type"].first() or TypeDispositif.objects.order_by("ordre", "sigle").first()
+    if request.method == "POST":
+        return enregistrer_case(request, filtres, region, horizon, type_)
+    return render(request, "planification/cibles.html", cases_de_saisie(filtres, region, horizon, type_))
+
+
+def enregistrer_case(request, filtres, region, horizon, type_):
+    """Enregistre la case postée ; un conflit ou une erreur réaffiche la grille avec le message sur la case."""
+    territoire = get_object_or_404(
+        Territoire.objects.descendants(region, inclus=True), pk=request.POST.get("territoire")
+    )
+    form = CibleForm(request.POST, prefix=f"t{territoire.pk}")
+    if not form.is_valid():
+        contexte = cases_de_saisie(filtres, region, horizon, type_, refus={"territoire": territoire, "form": form})
+        return render(request, "planification/cibles.html", contexte, status=400)
+    try:
+        cible = modifier_cible(
+            type=type_,
+            territoire=territoire,
+            horizon=horizon,
+            valeur=form.cleaned_data["valeur"],
+            version_lue=form.cleaned_data["version_lue"],
+            motif=form.cleaned_data["motif"],
+        )
+    except ConflitDeModification as conflit:
+        refus = {"territoire": territoire, "form": form, "message": conflit.message}
+        contexte = cases_de_saisie(filtres, region, horizon, type_, refus=refus)
+        return render(request, "planification/cibles.html", contexte, status=409)
+    unite = type_.get_unite_display()
+    messages.success(
+        request, f"Cible {type_.sigle} · {territoire.nom} enregistrée : {cible.valeur.normalize():f} {unite}."
+    )
+    return redirect(request.get_full_path())
+
+
+def cases_de_saisie(filtres, region, horizon, type_, *, refus=None):
+    """Le contexte de la grille ; `refus` porte le formulaire refusé d'une case et son message."""
+    territoires = list(Territoire.objects.descendants(region, inclus=True))
+    existantes = {
+        c.territoire_id: c for c in Cible.objects.filter(horizon=horizon, type=type_, territoire__in=territoires)
+    }
+    cases = []
+    for territoire in territoires:
+        cible = existantes.get(territoire.pk)
+        if refus and refus["territoire"] == territoire:
+            form, message = refus["form"], refus.get("message")
+        else:
+            initial = {
+                "valeur": cible.valeur.normalize() if cible else None,
+                "version_lue": cible.version if cible else 0,
+            }
+            form, message = CibleForm(initial=initial, prefix=f"t{territoire.pk}"), None
+        cases.append({"territoire": territoire, "cible": cible, "form": form, "message": message})
+    return {"form": filtres, "region": region, "horizon": horizon, "type": type_, "cases": cases}
+
+
+@acces(Regle.CONSULTER_PLANIFICATION)
+def historique(request, pk):
+    """Qui a changé la cible, quand, de quelle valeur à quelle valeur, et pourquoi."""
+    cible = get_object_or_404(Cible.objects.select_related("type", "territoire", "horizon"), pk=pk)
+    if not regions_visibles(request.user).filter(code=cible.territoire.code_region).exists():
+        raise Http404("Cible introuvable.")
+    entrees = cible.history.select_related("actor").order_by("-timestamp", "-pk")
+    changements = [changement(entree) for entree in entrees if "valeur" in entree.changes_dict]
+    contexte = {"cible": cible, "changements": changements}
+    return render(request, "planification/historique.html", contexte)
+
+
+def changement(entree) -> dict:
+    """Une ligne de l'historique, lue dans le journal d'audit : date, auteur, avant, après, motif."""
+    avant, apres = entree.changes_dict["valeur"]
+    return {
+        "date": entree.timestamp,
+        "par": entree.actor,
+        "avant": None if avant in (None, "None") else Decimal(avant),
+        "apres": Decimal(apres),
+        "motif": (entree.additional_data or {}).get("motif", ""),
+    }

@@ -1,0 +1,183 @@
+from decimal import Decimal
+
+import pytest
+
+from planification.models import Cible
+from planification.services import ConflitDeModification, modifier_cible
+from tests.comptes.factories import UtilisateurFactory
+from tests.dispositifs.factories import TypeDispositifFactory
+from tests.planification.factories import CibleFactory, HorizonFactory
+from tests.territoires.factories import RegionFactory, TerritoireFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(region_hdf):
+    """Une case vide du tableau des cibles : LHSS × Pas-de-Calais × Cibles 2019-2023."""
+    return {
+        "type": TypeDispositifFactory(code="LHSS"),
+        "territoire": TerritoireFactory(code="62", nom="Pas-de-Calais"),
+        "horizon": HorizonFactory(),
+    }
+
+
+def url_grille(case):
+    return f"/planification/cibles/?region=32&horizon={case['horizon'].slug}&type={case['type'].code}"
+
+
+def saisie(case, valeur, version, motif=""):
+    prefixe = f"t{case['territoire'].pk}"
+    return {
+        "territoire": case["territoire"].pk,
+        f"{prefixe}-valeur": valeur,
+        f"{prefixe}-version_lue": version,
+        f"{prefixe}-motif": motif,
+    }
+
+
+def test_creer_puis_modifier_une_cible_garde_l_historique_et_le_motif(case):
+    cible = modifier_cible(**case, valeur=Decimal(10), version_lue=0, motif="Diagnostic territorial")
+    modifier_cible(**case, valeur=Decimal(12), version_lue=1, motif="Ségur : places supplémentaires")
+
+    cible.refresh_from_db()
+    assert (cible.valeur, cible.version) == (12, 2)
+    journal = cible.history.order_by("timestamp", "pk")
+    assert [(e.changes_dict["valeur"][1], e.additional_data["motif"]) for e in journal] == [
+        ("10", "Diagnostic territorial"),
+        ("12", "Ségur : places supplémentaires"),
+    ]
+
+
+def test_une_version_perimee_leve_un_conflit_sans_rien_ecraser(case):
+    modifier_cible(**case, valeur=Decimal(10), version_lue=0)
+    modifier_cible(**case, valeur=Decimal(15), version_lue=1)  # l'autre planificateur
+
+    with pytest.raises(ConflitDeModification) as conflit:
+        modifier_cible(**case, valeur=Decimal(20), version_lue=1)
+
+    assert Cible.objects.get().valeur == 15
+    assert "elle vaut maintenant 15" in conflit.value.message
+
+
+def test_deux_planificateurs_sur_la_meme_case_le_second_voit_la_valeur_de_l_autre(client, case):
+    premiere = UtilisateurFactory(planificateur=True, first_name="Paul", last_name="Premier")
+    seconde = UtilisateurFactory(planificateur=True)
+    CibleFactory(**case, valeur=50)  # version 1, affichée aux deux
+
+    client.force_login(premiere)
+    assert client.post(url_grille(case), saisie(case, "55", 1)).status_code == 302
+    client.force_login(seconde)
+    reponse = client.post(url_grille(case), saisie(case, "60", 1))
+
+    assert reponse.status_code == 409
+    contenu = reponse.content.decode()
+    assert "modifiée par Paul Premier pendant votre saisie : elle vaut maintenant 55" in contenu
+    assert "Rien n&#x27;a été écrasé" in contenu
+    assert Cible.objects.get().valeur == 55
+
+
+def test_la_grille_enregistre_une_case_et_l_historique_l_affiche(client, planificateur, case):
+    client.force_login(planificateur)
+
+    reponse = client.post(url_grille(case), saisie(case, "62", 0, "Cible du PRAPS"), follow=True)
+
+    assert "Cible LHSS · Pas-de-Calais enregistrée : 62 places." in reponse.content.decode()
+    cible = Cible.objects.get()
+    historique = client.get(f"/planification/cibles/{cible.pk}/historique/").content.decode()
+    assert "Cible du PRAPS" in historique
+    assert str(planificateur) in historique
+
+
+def test_une_valeur_invalide_est_refusee_en_francais(client, planificateur, case):
+    client.force_login(planificateur)
+
+    negative = client.post(url_grille(case), saisie(case, "-3", 0))
+    texte = client.post(url_grille(case), saisie(case, "beaucoup", 0))
+
+    assert negative.status_code == texte.status_code == 400
+    assert "Une cible ne peut pas être négative." in negative.content.decode()
+    assert "Saisissez un nombre" in texte.content.decode()
+    assert not Cible.objects.exists()
+
+
+def test_un_planificateur_ne_modifie_pas_les_cibles_d_une_autre_region(client, case):
+    idf = RegionFactory(code="11", nom="Île-de-France")
+    client.force_login(UtilisateurFactory(planificateur=True, region=idf))
+
+    reponse = client.post(url_grille(case), saisie(case, "10", 0))
+
+    assert reponse.status_code == 200  # la région 32 n'est pas proposée : le formulaire la refuse
+    assert "region" in reponse.context["form"].errors
+    assert not Cible.objects.exists()
+
+
+def test_un_agent_dreets_consulte_mais_ne_saisit_pas(client, dreets, case):
+    client.force_login(dreets)
+
+    assert client.get("/planification/").status_code == 200
+    assert client.post(url_grille(case), saisie(case, "10", 0)).status_code == 403
+
+
+def test_l_api_cree_et_modifie_une_cible_avec_verrou_optimiste(client, planificateur, case):
+    client.force_login(planificateur)
+    donnees = {"type": "LHSS", "territoire": case["territoire"].pk, "horizon": case["horizon"].slug, "valeur": 30}
+
+    creee = client.post("/api/v1/cibles/", donnees, content_type="application/json")
+    assert creee.status_code == 201
+    url = f"/api/v1/cibles/{creee.json()['id']}/"
+    modifiee = client.patch(url, {"valeur": 35, "version": 1, "motif": "API"}, content_type="application/json")
+    perimee = client.patch(url, {"valeur": 40, "version": 1}, content_type="application/json")
+    sans_version = client.patch(url, {"valeur": 40}, content_type="application/json")
+
+    assert (modifiee.status_code, modifiee.json()["version"]) == (200, 2)
+    assert perimee.status_code == 409
+    assert perimee.json()["cible"]["valeur"] == "35.00"
+    assert sans_version.status_code == 400
+    assert Cible.objects.get().valeur == 35
+
+
+def test_l_api_refuse_l_ecriture_hors_de_la_region_et_aux_lecteurs(client, case, dreets):
+    autre = TerritoireFactory(code="75", nom="Paris", parent=RegionFactory(code="11", nom="Île-de-France"))
+    client.force_login(UtilisateurFactory(planificateur=True))
+    donnees = {"type": "LHSS", "territoire": autre.pk, "horizon": case["horizon"].slug, "valeur": 30}
+    assert client.post("/api/v1/cibles/", donnees, content_type="application/json").status_code == 403
+
+    client.force_login(dreets)
+    donnees["territoire"] = case["territoire"].pk
+    assert client.post("/api/v1/cibles/", donnees, content_type="application/json").status_code == 403
+    assert not Cible.objects.exists()
+
+
+def test_l_api_ne_montre_que_les_cibles_de_la_region(client, planificateur, case):
+    CibleFactory(**case)
+    CibleFactory(territoire=TerritoireFactory(code="75", parent=RegionFactory(code="11", nom="Île-de-France")))
+    client.force_login(planificateur)
+
+    resultats = client.get("/api/v1/cibles/").json()["results"]
+
+    assert [c["territoire"] for c in resultats] == [case["territoire"].pk]
+
+
+def test_liste_des_cibles_en_nombre_de_requetes_constant(client, planificateur, case, django_assert_num_queries):
+    client.force_login(planificateur)
+    CibleFactory(**case)
+    # session, utilisateur, régions visibles, compte, page de cibles avec type, territoire et horizon
+    with django_assert_num_queries(5):
+        client.get("/api/v1/cibles/")
+    for numero in range(20):
+        CibleFactory(territoire=TerritoireFactory(code=f"T{numero}"))
+    with django_assert_num_queries(5):
+        assert client.get("/api/v1/cibles/").json()["count"] == 21
+
+
+def test_les_identifiants_ne_sont_pas_formates_a_la_francaise_dans_les_formulaires(client, planificateur):
+    # USE_THOUSAND_SEPARATOR : sans |unlocalize, l'identifiant 12345 deviendrait « 12 345 » et le POST échouerait.
+    grand = TerritoireFactory(pk=12345, code="12345")
+    client.force_login(planificateur)
+
+    contenu = client.get(
+        f"/planification/cibles/?region=32&horizon={HorizonFactory().slug}&type=LHSS"
+    ).content.decode()
+
+    assert f'name="territoire" value="{grand.pk}"' in contenu
