@@ -1,12 +1,11 @@
 """Les formulaires des appels : filtres de la liste publique, saisie d'un appel et de sa grille de notation."""
 
-import unicodedata
-
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from appels.models import Appel, Critere, Nature
 from appels.validators import valider_pdf
+from commun.tri import cle_alphabetique
 from comptes.models import Role
 from dispositifs.models import TypeDispositif
 from planification.models import Horizon
@@ -15,11 +14,6 @@ from territoires.models import Niveau, Territoire
 FORMAT_DATE_HEURE = "%Y-%m-%dT%H:%M"  # celui du champ <input type="datetime-local">
 ESPACES = (" ", "\xa0", "\u202f")
 REFERENCES_RESERVEES = {"gestion", "nouveau"}  # adresses de appels/urls.py
-
-
-def cle_alphabetique(nom: str) -> bytes:
-    """Trie « Île-de-France » avec les I, pas après « Occitanie »."""
-    return unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").lower()
 
 
 class FiltreAppelsForm(DsfrBaseForm):

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from appels.lettre import lignes_lisibles
 from appels.models import Avis, DemandeComplement, Depot, PieceJointe
 from appels.tasks import generer_accuse
-from config import tableur
+from commun import tableur
 
 COLONNES_DEPOT = ["Numéro de dépôt", "Version", "Déposé le", "Organisme", "Statut"]
 COLONNES_INSTRUCTION = [

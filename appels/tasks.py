@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from appels import candidatures
 from appels.lettre import lignes_lisibles
 from appels.models import Depot
-from config.pdf import render_pdf
+from commun.pdf import render_pdf
 
 
 @shared_task

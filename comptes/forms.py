@@ -1,10 +1,9 @@
-import unicodedata
-
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from dsfr.forms import DsfrBaseForm
 from stdnum.fr import siret
 
+from commun.tri import cle_alphabetique
 from comptes.models import DemandeInscription
 from dispositifs.models import Organisme
 from territoires.models import Territoire
@@ -63,11 +62,6 @@ class DemandeInscriptionForm(forms.ModelForm, DsfrBaseForm):
         self.fields["prenom"].widget.attrs["autocomplete"] = "given-name"
         self.fields["nom"].widget.attrs["autocomplete"] = "family-name"
         self.fields["nom_organisme"].widget.attrs["autocomplete"] = "organization"
-
-
-def cle_alphabetique(nom: str) -> bytes:
-    """Trie « Île-de-France » avec les I, pas après « Occitanie »."""
-    return unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").lower()
 
 
 class RefusForm(DsfrBaseForm):

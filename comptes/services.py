@@ -40,7 +40,10 @@ def inviter_operateur(*, courriel: str, prenom: str, nom: str, organisme: Organi
 def demander_inscription(*, demande: DemandeInscription, request) -> DemandeInscription:
     """Enregistre une demande (pas encore sauvée) ; accusé de réception au demandeur, avis aux agents ARS."""
     demande.save()
-    contexte = {"demande": demande, "url_demandes": request.build_absolute_uri(reverse("demandes_inscription"))}
+    contexte = {
+        "demande": demande,
+        "url_demandes": request.build_absolute_uri(reverse("comptes:demandes_inscription")),
+    }
     agents = list(
         Utilisateur.objects.filter(
             is_active=True, role__in=(Role.PLANIFICATEUR, Role.INSTRUCTEUR), region=demande.region
@@ -106,7 +109,7 @@ def lien_mot_de_passe(compte: Utilisateur, request) -> dict:
     if compte.has_usable_password():
         return {"lien": None}
     chemin = reverse(
-        "password_reset_confirm",
+        "comptes:password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(compte.pk)),
             "token": default_token_generator.make_token(compte),

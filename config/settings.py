@@ -28,6 +28,8 @@ MOT_DE_PASSE_DEMO = "demo-praps"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 NOM_AGENCE = env("NOM_AGENCE", default="Agence régionale de santé")
+# La région montrée quand rien n'est demandé (carte, planification d'un administrateur) : code INSEE.
+REGION_PAR_DEFAUT = env("REGION_PAR_DEFAUT", default="32")  # Hauts-de-France
 
 INSTALLED_APPS = [
     "config.apps.AdministrationConfig",
@@ -137,7 +139,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "comptes.backends.EmailBackend",
 ]
-LOGIN_URL = "connexion"
+LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
 AUTH_PASSWORD_VALIDATORS = [

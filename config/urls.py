@@ -1,3 +1,9 @@
+"""Les adresses du site : chaque application monte son urls.py une fois, sous son espace de noms.
+
+Les applications dont les pages publiques ont plusieurs débuts d'adresse (comptes, dispositifs, appels,
+indicateurs) sont montées à la racine : leur urls.py écrit ces débuts, gardés tels que les utilisateurs les
+connaissent."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,14 +16,10 @@ urlpatterns = [
     path("sante/", views.sante, name="sante"),
     path("", include("comptes.urls")),
     path("territoires/", include("territoires.urls")),
-    path("", include("dispositifs.urls_catalogue")),
+    path("", include("dispositifs.urls")),
     path("planification/", include("planification.urls")),
-    path("appels/", include("appels.urls")),
-    path("", include("appels.candidatures_urls")),
-    path("instruction/", include("appels.instruction_urls")),
-    path("indicateurs/", include("indicateurs.urls")),
-    path("tableau-de-bord/", include("indicateurs.tableau_urls")),
-    path("rapports/", include("indicateurs.rapports_urls")),
+    path("", include("appels.urls")),
+    path("", include("indicateurs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),

@@ -327,7 +327,9 @@ class RapportSerializer(serializers.ModelSerializer):
     def get_url(self, rapport) -> str | None:
         if not rapport.fichier:
             return None
-        return self.context["request"].build_absolute_uri(reverse("rapports:telecharger", args=[rapport.pk]))
+        return self.context["request"].build_absolute_uri(
+            reverse("indicateurs:rapports:telecharger", args=[rapport.pk])
+        )
 
 
 class RapportFilter(django_filters.FilterSet):

@@ -1,11 +1,17 @@
-"""Les formulaires des déclarations : saisie d'un mois, import CSV, filtres de la file de validation,
-renvoi et dérogation. Les règles métier restent dans les services : un formulaire ne vérifie que la forme."""
+"""Les formulaires des indicateurs : saisie d'un mois, import CSV, filtres de la file de validation, renvoi,
+dérogation, suivi ; filtres du tableau de bord ; filtres et demande des rapports. Les règles métier restent
+dans les services : un formulaire ne vérifie que la forme."""
 
 from django import forms
+from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from config.policy import perimetres_demandables
 from dispositifs.models import TypeDispositif
-from territoires.models import Territoire
+from indicateurs.models import Granularite
+from indicateurs.rapports import MOTIF_PUBLIC_REGIONAL
+from indicateurs.tableau import Mesure
+from territoires.models import Niveau, Territoire
 
 
 class ChampMois(forms.DateField):
@@ -142,3 +148,85 @@ class SuiviForm(DsfrBaseForm):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+
+# Le tableau de bord couvre au plus dix ans, et sa requête reste bornée.
+MOIS_MAX = 120
+
+
+class FiltresTableauForm(DsfrBaseForm):
+    region = forms.ChoiceField(label="Région")
+    territoire = forms.ChoiceField(label="Département", required=False)
+    debut = ChampMois(label="Du mois")
+    fin = ChampMois(label="Au mois (inclus)")
+    granularite = forms.ChoiceField(label="Granularité", choices=Granularite.choices)
+    indicateur = forms.ChoiceField(label="Indicateur du tableau, de l'évolution et de la carte")
+    mesure = forms.ChoiceField(label="Valeur de la carte", choices=Mesure.CHOIX)
+    type = forms.MultipleChoiceField(
+        label="Types de dispositifs",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les types.",
+    )
+
+    # En public, le secret statistique se calcule sur un seul tableau par indicateur et par mois : toute la
+    # région, tous les types. Un filtre plus fin (un département, quelques types, des trimestres) donnerait
+    # d'autres totaux, d'où l'on recalculerait par différence une case masquée ailleurs.
+    CHAMPS_INTERNES = ("territoire", "granularite", "type")
+
+    def __init__(self, *args, perimetres, departements, types, indicateurs, public=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [
+            (t.code, "France entière" if t.niveau == Niveau.PAYS else t.nom) for t in perimetres
+        ]
+        self.fields["territoire"].choices = [("", "Toute la zone"), *((d.code, str(d)) for d in departements)]
+        self.fields["type"].choices = [(t.code, t.sigle) for t in types]
+        self.fields["indicateur"].choices = [(i.code, i.libelle) for i in indicateurs]
+        if public:
+            for nom in self.CHAMPS_INTERNES:
+                del self.fields[nom]
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and debut > fin:
+            self.add_error("fin", "Le mois de fin doit suivre le mois de début.")
+        elif debut and fin and (fin.year - debut.year) * 12 + fin.month - debut.month >= MOIS_MAX:
+            self.add_error("debut", f"Choisissez une période de {MOIS_MAX // 12} ans au plus.")
+        return donnees
+
+
+class FiltresRapportsForm(DsfrBaseForm):
+    region = forms.ModelChoiceField(
+        label="Région",
+        queryset=Territoire.objects.regions(),
+        to_field_name="code",
+        required=False,
+        empty_label="Toutes les régions",
+    )
+    mois = ChampMois(label="Mois", required=False)
+
+
+class DemandeRapportForm(DsfrBaseForm):
+    territoire = forms.ModelChoiceField(label="Périmètre", queryset=Territoire.objects.none(), empty_label=None)
+    mois = ChampMois(label="Mois couvert")
+    public = forms.BooleanField(
+        label="Version publique", required=False, help_text="Secret statistique appliqué, téléchargeable par tous."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].queryset = perimetres_demandables(user).order_by("chemin")
+
+    def clean(self):
+        donnees = super().clean()
+        territoire = donnees.get("territoire")
+        if donnees.get("public") and territoire and territoire.niveau != Niveau.REGION:
+            self.add_error("public", MOTIF_PUBLIC_REGIONAL)
+        return donnees
+
+    def clean_mois(self):
+        mois = self.cleaned_data["mois"]
+        if mois > timezone.localdate().replace(day=1):
+            raise forms.ValidationError("Ce mois n'a pas encore commencé.")
+        return mois

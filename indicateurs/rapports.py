@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from config.pdf import render_pdf
+from commun.pdf import render_pdf
 from dispositifs.models import Dispositif, Statut, TypeDispositif
 from indicateurs.agregation import decaler
 from indicateurs.models import Granularite, Rapport, StatutRapport

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from dsfr.forms import DsfrBaseForm
 
 from config.policy import regions_visibles
@@ -47,12 +48,12 @@ class FiltrePlanificationForm(DsfrBaseForm):
 
 
 def filtres_planification(donnees, user) -> FiltrePlanificationForm:
-    """Les filtres demandés, complétés par défaut : la région de l'utilisateur (les Hauts-de-France pour un
+    """Les filtres demandés, complétés par défaut : la région de l'utilisateur (REGION_PAR_DEFAUT pour un
     administrateur) et le plus récent horizon qui porte des cibles."""
     donnees = donnees.copy()
     if not donnees.get("region"):
         regions = regions_visibles(user)
-        region = regions.filter(code="32").first() or regions.first()
+        region = regions.filter(code=settings.REGION_PAR_DEFAUT).first() or regions.first()
         donnees["region"] = region.code if region else ""
     if not donnees.get("horizon"):
         horizon = Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()

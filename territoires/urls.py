@@ -1,8 +1,8 @@
 from django.urls import path
 
-from territoires import views
+from territoires.views import referentiel
 
 app_name = "territoires"
 urlpatterns = [
-    path("", views.liste, name="liste"),
+    path("", referentiel.liste, name="liste"),
 ]

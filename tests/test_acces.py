@@ -33,16 +33,16 @@ ROLES_ATTENDUS = {
 
 # Vues qui n'acceptent que POST : un GET autorisé y répond 405.
 POST_SEULEMENT = {
-    "deconnexion",
+    "comptes:deconnexion",
     "api-jeton",
     "admin:logout",
-    "candidatures:brouillon",
-    "candidatures:piece",
-    "candidatures:deposer",
+    "appels:candidatures:brouillon",
+    "appels:candidatures:piece",
+    "appels:candidatures:deposer",
     "appels:publier",
-    "accepter_demande",
-    "refuser_demande",
-    "rapports:demander",
+    "comptes:accepter_demande",
+    "comptes:refuser_demande",
+    "indicateurs:rapports:demander",
 }
 
 
@@ -102,15 +102,15 @@ INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", 
 PARAMETRES_EXEMPLE = {"admin:autocomplete": "?app_label=comptes&model_name=utilisateur&field_name=region"}
 
 
-def toutes_les_urls(resolver=None, prefixe="", espace=""):
+def toutes_les_urls(resolver=None, prefixe="", espaces=()):
     """(motif complet, nom qualifié, espace de noms racine, vue) de chaque URL du projet."""
     for motif in (resolver or get_resolver()).url_patterns:
         regex = prefixe + motif.pattern.regex.pattern.lstrip("^")
         if isinstance(motif, URLResolver):
-            yield from toutes_les_urls(motif, regex, espace or motif.namespace or "")
+            yield from toutes_les_urls(motif, regex, (*espaces, motif.namespace) if motif.namespace else espaces)
         else:
-            nom = f"{espace}:{motif.name}" if espace and motif.name else motif.name
-            yield regex, nom, espace, motif.callback
+            nom = ":".join([*espaces, motif.name]) if motif.name else None
+            yield regex, nom, espaces[0] if espaces else "", motif.callback
 
 
 # L'objet que désigne l'argument « pk » (ou « code ») de chaque URL de détail.
@@ -120,42 +120,42 @@ MODELES_PAR_URL = {
     "dispositif-detail": "dispositifs.Dispositif",
     "cible-detail": "planification.Cible",
     "planification:historique": "planification.Cible",
-    "instruction:candidature": "appels.Candidature",
-    "instruction:complement_de_candidature": "appels.Candidature",
-    "instruction:repondre": "appels.DemandeComplement",
+    "appels:instruction:candidature": "appels.Candidature",
+    "appels:instruction:complement_de_candidature": "appels.Candidature",
+    "appels:instruction:repondre": "appels.DemandeComplement",
     "candidature-detail": "appels.Candidature",
-    "accepter_demande": "comptes.DemandeInscription",
-    "refuser_demande": "comptes.DemandeInscription",
-    "declarations:saisie": "dispositifs.Dispositif",
-    "declarations:validation_declaration": "indicateurs.Declaration",
+    "comptes:accepter_demande": "comptes.DemandeInscription",
+    "comptes:refuser_demande": "comptes.DemandeInscription",
+    "indicateurs:saisie": "dispositifs.Dispositif",
+    "indicateurs:validation_declaration": "indicateurs.Declaration",
     "declaration-detail": "indicateurs.Declaration",
-    "rapports:suivi": "indicateurs.Rapport",
-    "rapports:statut": "indicateurs.Rapport",
-    "rapports:telecharger": "indicateurs.Rapport",
+    "indicateurs:rapports:suivi": "indicateurs.Rapport",
+    "indicateurs:rapports:statut": "indicateurs.Rapport",
+    "indicateurs:rapports:telecharger": "indicateurs.Rapport",
     "rapport-detail": "indicateurs.Rapport",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
     ("typedispositif-detail", "code"): "LHSS",
-    ("catalogue:type", "code"): "LHSS",
+    ("dispositifs:catalogue:type", "code"): "LHSS",
     ("indicateur-detail", "code"): "file_active",
     ("appel-detail", "reference"): "appel-fictif-exemple",
     ("appels:detail", "reference"): "appel-fictif-exemple",
     ("appels:cahier", "reference"): "appel-fictif-exemple",
     ("appels:modifier", "reference"): "appel-fictif-exemple",
     ("appels:publier", "reference"): "appel-fictif-exemple",
-    ("candidatures:lettre", "reference"): "appel-fictif-exemple",
-    ("candidatures:brouillon", "reference"): "appel-fictif-exemple",
-    ("candidatures:piece", "reference"): "appel-fictif-exemple",
-    ("candidatures:deposer", "reference"): "appel-fictif-exemple",
-    ("candidatures:depot", "numero"): "AMI-2026-001-00001",
-    ("candidatures:accuse", "numero"): "AMI-2026-001-00001",
-    ("instruction:file", "reference"): "appel-fictif-exemple",
-    ("instruction:classement", "reference"): "appel-fictif-exemple",
-    ("instruction:export_csv", "reference"): "appel-fictif-exemple",
-    ("instruction:export_xlsx", "reference"): "appel-fictif-exemple",
-    ("instruction:pieces", "reference"): "appel-fictif-exemple",
-    ("declarations:saisie", "mois"): "2026-10",
+    ("appels:candidatures:lettre", "reference"): "appel-fictif-exemple",
+    ("appels:candidatures:brouillon", "reference"): "appel-fictif-exemple",
+    ("appels:candidatures:piece", "reference"): "appel-fictif-exemple",
+    ("appels:candidatures:deposer", "reference"): "appel-fictif-exemple",
+    ("appels:candidatures:depot", "numero"): "AMI-2026-001-00001",
+    ("appels:candidatures:accuse", "numero"): "AMI-2026-001-00001",
+    ("appels:instruction:file", "reference"): "appel-fictif-exemple",
+    ("appels:instruction:classement", "reference"): "appel-fictif-exemple",
+    ("appels:instruction:export_csv", "reference"): "appel-fictif-exemple",
+    ("appels:instruction:export_xlsx", "reference"): "appel-fictif-exemple",
+    ("appels:instruction:pieces", "reference"): "appel-fictif-exemple",
+    ("indicateurs:saisie", "mois"): "2026-10",
 }
 
 

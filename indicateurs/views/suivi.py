@@ -3,8 +3,8 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from commun.tableur import ecrire_csv
 from config.policy import Regle, acces, autorise, dispositifs_suivis, regions_visibles
-from config.tableur import ecrire_csv
 from indicateurs import calendrier
 from indicateurs.forms import SuiviForm
 from indicateurs.suivi import calculer_suivi, est_a_l_heure, est_recu

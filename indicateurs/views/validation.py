@@ -60,7 +60,7 @@ def declaration_a_valider(request, pk):
         except Refus as refus:
             for message in refus.erreurs.values():
                 messages.error(request, message)
-        return redirect("declarations:validation_declaration", pk=declaration.pk)
+        return redirect("indicateurs:validation_declaration", pk=declaration.pk)
     return page_declaration(request, declaration, renvoi)
 
 
@@ -108,7 +108,7 @@ def derogation(request):
     mois = calendrier.lire_mois(parametres.get("mois", ""))
     if mois is None or not parametres.get("dispositif", "").isdigit():
         messages.info(request, "Choisissez dans le suivi le dispositif et le mois à rouvrir.")
-        return redirect("declarations:suivi")
+        return redirect("indicateurs:suivi")
     dispositif = get_object_or_404(
         dispositifs_suivis(request.user).select_related("type", "organisme"), pk=parametres["dispositif"]
     )
@@ -125,7 +125,7 @@ def derogation(request):
                 request,
                 f"{dispositif.nom} : {mois:%m/%Y} rouvert jusqu'au {form.cleaned_data['jusqu_au']:%d/%m/%Y}.",
             )
-            return redirect(f"{reverse('declarations:suivi')}?mois={mois:%Y-%m}")
+            return redirect(f"{reverse('indicateurs:suivi')}?mois={mois:%Y-%m}")
     contexte = {
         "form": form,
         "dispositif": dispositif,

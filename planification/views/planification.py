@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from commun.tableur import ecrire_csv
 from config.policy import Regle, acces, autorise, peut_modifier_cible, regions_visibles
-from config.tableur import ecrire_csv
 from dispositifs.models import TypeDispositif
 from planification.calcul import calculer_planification, nombre
 from planification.forms import CibleForm, filtres_planification

@@ -27,7 +27,7 @@ def texte(response) -> str:
 
 
 def url_saisie(dispositif, mois="2026-10"):
-    return reverse("declarations:saisie", args=[dispositif.pk, mois])
+    return reverse("indicateurs:saisie", args=[dispositif.pk, mois])
 
 
 def saisie(version=0, **valeurs):
@@ -50,7 +50,7 @@ class TestMesDeclarations:
     def test_l_operateur_voit_ses_dispositifs_et_pas_ceux_des_autres(self, client, operateur, lhss, lhss_autre):
         client.force_login(operateur)
 
-        page = texte(client.get(reverse("declarations:mes_declarations")))
+        page = texte(client.get(reverse("indicateurs:mes_declarations")))
 
         assert "LHSS fictif de Lille" in page
         assert "LHSS fictif d'Amiens" not in page
@@ -62,7 +62,7 @@ class TestMesDeclarations:
         )
         client.force_login(operateur)
 
-        page = texte(client.get(reverse("declarations:mes_declarations")))
+        page = texte(client.get(reverse("indicateurs:mes_declarations")))
 
         assert "Motif : File active à revoir." in page
         assert "10 novembre 2026" in page  # échéance d'octobre
@@ -77,7 +77,7 @@ class TestMesDeclarations:
 
         # Session, utilisateur, dispositifs, déclarations, dérogations.
         with django_assert_max_num_queries(5):
-            assert client.get(reverse("declarations:mes_declarations")).status_code == 200
+            assert client.get(reverse("indicateurs:mes_declarations")).status_code == 200
 
 
 class TestSaisie:
@@ -239,14 +239,14 @@ class TestValidation:
         )
         client.force_login(instructeur)
 
-        page = texte(client.get(reverse("declarations:validation")))
+        page = texte(client.get(reverse("indicateurs:validation")))
 
         assert "LHSS fictif de Lille" in page
         assert "LHSS parisien" not in page
 
     def test_la_file_se_filtre_par_type_departement_et_mois(self, client, instructeur, transmise, departement):
         client.force_login(instructeur)
-        url = reverse("declarations:validation")
+        url = reverse("indicateurs:validation")
 
         assert "LHSS fictif de Lille" in texte(client.get(url, {"type": "LHSS", "departement": departement.pk}))
         assert "LHSS fictif de Lille" in texte(client.get(url, {"mois": "2026-10"}))
@@ -255,7 +255,7 @@ class TestValidation:
 
     def test_valider_depuis_la_page(self, client, instructeur, transmise, django_capture_on_commit_callbacks):
         client.force_login(instructeur)
-        url = reverse("declarations:validation_declaration", args=[transmise.pk])
+        url = reverse("indicateurs:validation_declaration", args=[transmise.pk])
 
         page = texte(client.get(url))
         with django_capture_on_commit_callbacks(execute=False):
@@ -269,7 +269,7 @@ class TestValidation:
         self, client, instructeur, operateur, transmise, django_capture_on_commit_callbacks
     ):
         client.force_login(instructeur)
-        url = reverse("declarations:validation_declaration", args=[transmise.pk])
+        url = reverse("indicateurs:validation_declaration", args=[transmise.pk])
 
         sans_motif = client.post(url, {"action": "renvoyer", "motif": ""})
         transmise.refresh_from_db()
@@ -287,7 +287,7 @@ class TestValidation:
         agent = UtilisateurFactory(instructeur=True, region=region_idf)
         client.force_login(agent)
 
-        assert client.get(reverse("declarations:validation_declaration", args=[transmise.pk])).status_code == 404
+        assert client.get(reverse("indicateurs:validation_declaration", args=[transmise.pk])).status_code == 404
 
     @pytest.mark.parametrize("nombre", [1, 12])
     def test_nombre_de_requetes_constant(
@@ -303,11 +303,11 @@ class TestValidation:
 
         # File : session, utilisateur, sa région, compte, page, types et départements des filtres.
         with django_assert_max_num_queries(7):
-            assert client.get(reverse("declarations:validation")).status_code == 200
+            assert client.get(reverse("indicateurs:validation")).status_code == 200
         # Déclaration : session, utilisateur, sa région, déclaration, valeurs des mois comparés, historique,
         # indicateurs.
         with django_assert_max_num_queries(7):
-            assert client.get(reverse("declarations:validation_declaration", args=[declaration.pk])).status_code == 200
+            assert client.get(reverse("indicateurs:validation_declaration", args=[declaration.pk])).status_code == 200
 
 
 class TestDerogation:
@@ -315,7 +315,7 @@ class TestDerogation:
         client.force_login(instructeur)
 
         reponse = client.post(
-            reverse("declarations:derogation"),
+            reverse("indicateurs:derogation"),
             {"dispositif": lhss.pk, "mois": "2026-08", "jusqu_au": "2026-12-15", "motif": "Panne du logiciel"},
         )
 
@@ -331,7 +331,7 @@ class TestDerogation:
         client.force_login(instructeur)
 
         reponse = client.post(
-            reverse("declarations:derogation"),
+            reverse("indicateurs:derogation"),
             {"dispositif": lhss.pk, "mois": "2026-08", "jusqu_au": "2026-11-01", "motif": "Trop tard"},
         )
 
@@ -342,6 +342,6 @@ class TestDerogation:
     def test_un_dispositif_hors_region_repond_404(self, client, lhss, region_idf):
         client.force_login(UtilisateurFactory(instructeur=True, region=region_idf))
 
-        reponse = client.get(reverse("declarations:derogation"), {"dispositif": lhss.pk, "mois": "2026-08"})
+        reponse = client.get(reverse("indicateurs:derogation"), {"dispositif": lhss.pk, "mois": "2026-08"})
 
         assert reponse.status_code == 404

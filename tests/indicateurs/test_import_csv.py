@@ -122,7 +122,7 @@ class TestImport:
 class TestPageImport:
     def envoyer(self, client, texte, **options):
         fichier = SimpleUploadedFile("declarations.csv", texte.encode(), content_type="text/csv")
-        return client.post(reverse("declarations:import"), {"fichier": fichier, **options})
+        return client.post(reverse("indicateurs:import"), {"fichier": fichier, **options})
 
     def test_l_essai_a_blanc_montre_le_numero_de_ligne_et_la_raison(self, client, operateur, lhss):
         client.force_login(operateur)
@@ -149,7 +149,7 @@ class TestPageImport:
     def test_le_modele_liste_les_dispositifs_de_l_operateur_seulement(self, client, operateur, lhss, lhss_autre):
         client.force_login(operateur)
 
-        contenu = client.get(reverse("declarations:modele_csv")).content.decode()
+        contenu = client.get(reverse("indicateurs:modele_csv")).content.decode()
 
         entete, *lignes = contenu.lstrip("\ufeff").splitlines()
         assert entete.startswith("finess;mois;file_active;nouvelles_personnes")
@@ -162,4 +162,4 @@ class TestPageImport:
 
         # Session, utilisateur, indicateurs, leurs types.
         with django_assert_max_num_queries(4):
-            assert client.get(reverse("declarations:import")).status_code == 200
+            assert client.get(reverse("indicateurs:import")).status_code == 200

@@ -40,7 +40,7 @@ def planificateur_idf(region_idf):
 
 
 def visibles_dans_la_liste(client) -> set[int]:
-    return {r.pk for r in client.get(reverse("rapports:liste")).context["page_obj"]}
+    return {r.pk for r in client.get(reverse("indicateurs:rapports:liste")).context["page_obj"]}
 
 
 def ids(rapports_exemple, *noms) -> set[int]:
@@ -69,16 +69,16 @@ class TestListe:
     def test_filters_by_region_and_month(self, client, planificateur, rapports_exemple, nord):
         RapportFactory(territoire=nord, mois=SEPTEMBRE)
         client.force_login(planificateur)
-        reponse = client.get(reverse("rapports:liste"), {"region": "32", "mois": "2026-09"})
+        reponse = client.get(reverse("indicateurs:rapports:liste"), {"region": "32", "mois": "2026-09"})
         assert [r.mois for r in reponse.context["page_obj"]] == [SEPTEMBRE]
-        reponse = client.get(reverse("rapports:liste"), {"region": "11"})
+        reponse = client.get(reverse("indicateurs:rapports:liste"), {"region": "11"})
         assert {r.pk for r in reponse.context["page_obj"]} == ids(rapports_exemple, "idf_public")
 
     def test_shows_period_scope_size_and_sha256(self, client, rapports_exemple):
-        contenu = client.get(reverse("rapports:liste")).content.decode()
+        contenu = client.get(reverse("indicateurs:rapports:liste")).content.decode()
         assert "Octobre 2026" in contenu and "Hauts-de-France" in contenu
         assert rapports_exemple["hdf_public"].empreinte in contenu
-        assert reverse("rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]) in contenu
+        assert reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]) in contenu
 
     @pytest.mark.parametrize("nombre", [1, 20])
     def test_constant_number_of_queries(
@@ -91,13 +91,13 @@ class TestListe:
         # session, utilisateur, sa région (en-tête), compte de la liste, page des rapports avec leur périmètre,
         # régions du filtre, périmètres demandables (lus deux fois par le gabarit de liste déroulante DSFR)
         with django_assert_max_num_queries(8):
-            reponse = client.get(reverse("rapports:liste"))
+            reponse = client.get(reverse("indicateurs:rapports:liste"))
         assert len(reponse.context["page_obj"]) == nombre
 
 
 class TestTelechargement:
     def test_serves_the_pdf_as_an_attachment(self, client, rapports_exemple):
-        reponse = client.get(reverse("rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]))
+        reponse = client.get(reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]))
         assert reponse.status_code == 200
         assert reponse["Content-Type"] == "application/pdf"
         assert reponse["Content-Disposition"] == 'attachment; filename="rapport-praps-32-2026-10-public.pdf"'
@@ -106,10 +106,16 @@ class TestTelechargement:
     def test_internal_version_of_another_region_is_not_found(self, client, planificateur_idf, rapports_exemple):
         client.force_login(planificateur_idf)
         assert (
-            client.get(reverse("rapports:telecharger", args=[rapports_exemple["hdf_interne"].pk])).status_code == 404
+            client.get(
+                reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_interne"].pk])
+            ).status_code
+            == 404
         )
         assert (
-            client.get(reverse("rapports:telecharger", args=[rapports_exemple["idf_interne"].pk])).status_code == 200
+            client.get(
+                reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["idf_interne"].pk])
+            ).status_code
+            == 200
         )
 
     @pytest.mark.parametrize("role", [None, "operateur"])
@@ -117,19 +123,22 @@ class TestTelechargement:
         if role:
             client.force_login(request.getfixturevalue(role))
         assert (
-            client.get(reverse("rapports:telecharger", args=[rapports_exemple["hdf_interne"].pk])).status_code == 404
+            client.get(
+                reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_interne"].pk])
+            ).status_code
+            == 404
         )
 
     def test_agent_downloads_internal_version_of_a_department_of_the_region(self, client, dreets, rapports_exemple):
         client.force_login(dreets)
-        reponse = client.get(reverse("rapports:telecharger", args=[rapports_exemple["nord_interne"].pk]))
+        reponse = client.get(reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["nord_interne"].pk]))
         assert reponse.status_code == 200
         assert reponse["Cache-Control"] == "private, no-store"
 
     def test_report_without_file_is_not_found(self, client, planificateur, rapports_exemple):
         client.force_login(planificateur)
         rapport = rapports_exemple["nord_public_en_attente"]
-        assert client.get(reverse("rapports:telecharger", args=[rapport.pk])).status_code == 404
+        assert client.get(reverse("indicateurs:rapports:telecharger", args=[rapport.pk])).status_code == 404
 
 
 class TestDemande:
@@ -138,30 +147,38 @@ class TestDemande:
     ):
         client.force_login(planificateur)
         with django_capture_on_commit_callbacks() as mises_en_file:
-            reponse = client.post(reverse("rapports:demander"), {"territoire": nord.pk, "mois": "2026-09"})
+            reponse = client.post(reverse("indicateurs:rapports:demander"), {"territoire": nord.pk, "mois": "2026-09"})
 
         rapport = Rapport.objects.get(territoire=nord, mois=SEPTEMBRE, public=False)
-        assert reponse.status_code == 302 and reponse["Location"] == reverse("rapports:suivi", args=[rapport.pk])
+        assert reponse.status_code == 302 and reponse["Location"] == reverse(
+            "indicateurs:rapports:suivi", args=[rapport.pk]
+        )
         assert rapport.statut == StatutRapport.EN_ATTENTE and rapport.demande_par == planificateur
         assert len(mises_en_file) == 1
 
     def test_agent_cannot_request_a_report_of_another_region(self, client, planificateur, region_idf):
         client.force_login(planificateur)
-        reponse = client.post(reverse("rapports:demander"), {"territoire": region_idf.pk, "mois": "2026-09"})
+        reponse = client.post(
+            reverse("indicateurs:rapports:demander"), {"territoire": region_idf.pk, "mois": "2026-09"}
+        )
         assert reponse.status_code == 400
         assert "territoire" in reponse.context["demande"].errors
         assert not Rapport.objects.exists()
 
     def test_un_departement_n_a_pas_de_version_publique(self, client, planificateur, nord):
         client.force_login(planificateur)
-        reponse = client.post(reverse("rapports:demander"), {"territoire": nord.pk, "mois": "2026-09", "public": "on"})
+        reponse = client.post(
+            reverse("indicateurs:rapports:demander"), {"territoire": nord.pk, "mois": "2026-09", "public": "on"}
+        )
         assert reponse.status_code == 400
         assert "région entière" in reponse.context["demande"].errors["public"][0]
         assert not Rapport.objects.exists()
 
     def test_future_month_is_refused(self, client, planificateur, region_hdf):
         client.force_login(planificateur)
-        reponse = client.post(reverse("rapports:demander"), {"territoire": region_hdf.pk, "mois": "2999-01"})
+        reponse = client.post(
+            reverse("indicateurs:rapports:demander"), {"territoire": region_hdf.pk, "mois": "2999-01"}
+        )
         assert reponse.status_code == 400
         assert reponse.context["demande"].errors["mois"] == ["Ce mois n'a pas encore commencé."]
 
@@ -169,17 +186,20 @@ class TestDemande:
         rapport = RapportFactory(territoire=region_hdf, statut=StatutRapport.EN_COURS, etape="Mise en page du PDF")
         client.force_login(planificateur)
 
-        page = client.get(reverse("rapports:suivi", args=[rapport.pk])).content.decode()
-        etat = client.get(reverse("rapports:statut", args=[rapport.pk])).json()
+        page = client.get(reverse("indicateurs:rapports:suivi", args=[rapport.pk])).content.decode()
+        etat = client.get(reverse("indicateurs:rapports:statut", args=[rapport.pk])).json()
 
         assert "Mise en page du PDF" in page and "Étape 4 sur 5" in page
         assert "js/rapports.js" in page and "<script>" not in page  # aucun script en ligne (CSP)
         assert etat["en_travail"] is True and etat["etape"] == "Mise en page du PDF" and etat["rang"] == 4
-        assert etat["url"] == reverse("rapports:telecharger", args=[rapport.pk])  # la version précédente
+        assert etat["url"] == reverse("indicateurs:rapports:telecharger", args=[rapport.pk])  # la version précédente
 
     def test_progress_of_another_region_is_not_found(self, client, planificateur_idf, rapports_exemple):
         client.force_login(planificateur_idf)
-        assert client.get(reverse("rapports:statut", args=[rapports_exemple["hdf_interne"].pk])).status_code == 404
+        assert (
+            client.get(reverse("indicateurs:rapports:statut", args=[rapports_exemple["hdf_interne"].pk])).status_code
+            == 404
+        )
 
 
 class TestAPI:
@@ -198,7 +218,7 @@ class TestAPI:
             and hdf["statut"] == "pret"
             and hdf["empreinte"] == rapports_exemple["hdf_public"].empreinte
         )
-        assert hdf["url"] == "http://testserver" + reverse("rapports:telecharger", args=[hdf["id"]])
+        assert hdf["url"] == "http://testserver" + reverse("indicateurs:rapports:telecharger", args=[hdf["id"]])
 
     def test_agent_lists_internal_versions_of_the_region_and_filters(self, client, dreets, rapports_exemple):
         client.force_login(dreets)

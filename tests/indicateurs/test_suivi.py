@@ -83,7 +83,7 @@ def test_les_taux_par_territoire_et_pour_la_region(jeu, region_hdf, administrate
 def test_la_page_montre_les_manquants_et_le_lien_de_derogation(client, jeu, planificateur):
     client.force_login(planificateur)
 
-    reponse = client.get(reverse("declarations:suivi"), {"region": "32", "mois": "2026-10"})
+    reponse = client.get(reverse("indicateurs:suivi"), {"region": "32", "mois": "2026-10"})
 
     contenu = reponse.content.decode()
     assert "LHSS muet" in contenu
@@ -94,7 +94,7 @@ def test_la_page_montre_les_manquants_et_le_lien_de_derogation(client, jeu, plan
 def test_la_dreets_consulte_sans_pouvoir_rouvrir(client, jeu, dreets):
     client.force_login(dreets)
 
-    reponse = client.get(reverse("declarations:suivi"), {"mois": "2026-10"})
+    reponse = client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"})
 
     assert reponse.context["suivi"].total.attendus == 5  # sa région par défaut
     assert "Rouvrir" not in reponse.content.decode()
@@ -103,7 +103,7 @@ def test_la_dreets_consulte_sans_pouvoir_rouvrir(client, jeu, dreets):
 def test_un_agent_ne_suit_que_sa_region(client, jeu, region_idf):
     client.force_login(UtilisateurFactory(planificateur=True, region=region_idf))
 
-    reponse = client.get(reverse("declarations:suivi"), {"region": "32", "mois": "2026-10"})
+    reponse = client.get(reverse("indicateurs:suivi"), {"region": "32", "mois": "2026-10"})
 
     assert reponse.context["suivi"] is None  # la région 32 n'est pas un choix possible
     assert "region" in reponse.context["form"].errors
@@ -111,7 +111,7 @@ def test_un_agent_ne_suit_que_sa_region(client, jeu, region_idf):
 
 def test_l_export_csv_des_taux_et_des_dispositifs(client, jeu, planificateur):
     client.force_login(planificateur)
-    url = reverse("declarations:export_suivi")
+    url = reverse("indicateurs:export_suivi")
 
     taux = client.get(url, {"region": "32", "mois": "2026-10"}).content.decode().lstrip("\ufeff").splitlines()
     detail = client.get(url, {"region": "32", "mois": "2026-10", "contenu": "dispositifs"}).content.decode()
@@ -136,4 +136,4 @@ def test_nombre_de_requetes_constant(
     # Session, utilisateur, sa région (défaut), région choisie (contrôle du filtre), dispositifs annotés,
     # territoires de la région, régions du menu déroulant, région de l'en-tête.
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("declarations:suivi"), {"mois": "2026-10"}).status_code == 200
+        assert client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).status_code == 200

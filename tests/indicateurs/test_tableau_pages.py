@@ -53,7 +53,7 @@ def donnees(departements):
 class TestTableauRegional:
     def test_a_planner_sees_the_numbers_of_the_aggregates(self, client, planificateur, donnees):
         client.force_login(planificateur)
-        response = client.get(reverse("tableau:region"), FILTRES)
+        response = client.get(reverse("indicateurs:tableau:region"), FILTRES)
         assert response.status_code == 200
         html = response.content.decode()
         assert "4\xa0321" in html  # la version interne montre tout
@@ -63,33 +63,33 @@ class TestTableauRegional:
     def test_a_planner_of_another_region_gets_404(self, client, region_idf, donnees):
         planificateur_idf = UtilisateurFactory(planificateur=True, region=region_idf, email="idf@exemple.test")
         client.force_login(planificateur_idf)
-        assert client.get(reverse("tableau:region"), {"region": "32"}).status_code == 404
-        assert client.get(reverse("tableau:export"), {"region": "32"}).status_code == 404
-        assert client.get(reverse("tableau:region")).status_code == 200  # sa propre région
+        assert client.get(reverse("indicateurs:tableau:region"), {"region": "32"}).status_code == 404
+        assert client.get(reverse("indicateurs:tableau:export"), {"region": "32"}).status_code == 404
+        assert client.get(reverse("indicateurs:tableau:region")).status_code == 200  # sa propre région
 
     def test_an_operator_is_refused(self, client, operateur):
         client.force_login(operateur)
-        assert client.get(reverse("tableau:region")).status_code == 403
+        assert client.get(reverse("indicateurs:tableau:region")).status_code == 403
 
     def test_an_administrator_can_choose_france(self, client, administrateur, donnees):
         client.force_login(administrateur)
-        response = client.get(reverse("tableau:region"), {"region": "FR", **FILTRES})
+        response = client.get(reverse("indicateurs:tableau:region"), {"region": "FR", **FILTRES})
         assert response.status_code == 200
         assert "4\xa0321" in response.content.decode()
 
     def test_empty_state_without_data(self, client, planificateur, departements):
         client.force_login(planificateur)
-        response = client.get(reverse("tableau:region"), FILTRES)
+        response = client.get(reverse("indicateurs:tableau:region"), FILTRES)
         assert "Aucune donnée pour ces filtres" in response.content.decode()
 
     def test_invalid_period_shows_the_error(self, client, planificateur, departements):
         client.force_login(planificateur)
-        response = client.get(reverse("tableau:region"), {"debut": "2026-10", "fin": "2026-01"})
+        response = client.get(reverse("indicateurs:tableau:region"), {"debut": "2026-10", "fin": "2026-01"})
         assert "Le mois de fin doit suivre le mois de début." in response.content.decode()
 
     def test_the_page_authorises_the_chart_styles_by_nonce(self, client, planificateur, donnees):
         client.force_login(planificateur)
-        response = client.get(reverse("tableau:region"), FILTRES)
+        response = client.get(reverse("indicateurs:tableau:region"), FILTRES)
         politique = response["Content-Security-Policy"]
         nonce = politique.split("'nonce-")[1].split("'")[0]
         html = response.content.decode()
@@ -100,7 +100,7 @@ class TestTableauRegional:
 
 class TestTableauPublic:
     def test_anonymous_visitors_see_the_public_dashboard_with_the_rule(self, client, donnees, settings):
-        response = client.get(reverse("tableau:public"), FILTRES)
+        response = client.get(reverse("indicateurs:tableau:public"), FILTRES)
         assert response.status_code == 200
         html = response.content.decode()
         assert "Secret statistique" in html
@@ -108,7 +108,7 @@ class TestTableauPublic:
         assert f"moins de {settings.SECRET_SEUIL_DISPOSITIFS} dispositifs" in html
 
     def test_no_masked_value_appears_anywhere_in_the_html(self, client, donnees):
-        html = client.get(reverse("tableau:public"), FILTRES).content.decode()
+        html = client.get(reverse("indicateurs:tableau:public"), FILTRES).content.decode()
         for valeur in MASQUEES:
             for forme in formes(valeur):
                 # Un nombre entier, pas un morceau d'une coordonnée SVG (« 491.1333333 »).
@@ -117,14 +117,14 @@ class TestTableauPublic:
 
     def test_no_masked_value_appears_in_any_public_csv(self, client, donnees):
         for table in ["departements", "evolution", "series", "chiffres_cles", "carte", "completude"]:
-            response = client.get(reverse("tableau:export_public"), {**FILTRES, "table": table})
+            response = client.get(reverse("indicateurs:tableau:export_public"), {**FILTRES, "table": table})
             assert response.status_code == 200, table
             contenu = response.content.decode()
             for valeur in MASQUEES:
                 assert str(valeur) not in contenu, f"{valeur} dans l'export {table}"
 
     def test_the_public_csv_writes_secret_in_masked_cells(self, client, donnees):
-        response = client.get(reverse("tableau:export_public"), {**FILTRES, "table": "departements"})
+        response = client.get(reverse("indicateurs:tableau:export_public"), {**FILTRES, "table": "departements"})
         lignes = response.content.decode().lstrip("\ufeff").splitlines()
         assert lignes[0] == "Département;Code;LHSS;LAM;Tous types"
         assert lignes[1] == "Nord;59;secret;secret;5555"
@@ -134,8 +134,10 @@ class TestTableauPublic:
         # LAM seul, le Nord seul ou au trimestre, le Nord LAM (1 234, cinq dispositifs) serait publié, et le Nord
         # LHSS secret se déduirait du total du Nord (5 555 − 1 234) : en public, ces filtres n'existent pas.
         fins = {**FILTRES, "type": "LAM", "territoire": "59", "granularite": "trimestre"}
-        html = client.get(reverse("tableau:public"), fins).content.decode()
-        csv = client.get(reverse("tableau:export_public"), {**fins, "table": "departements"}).content.decode()
+        html = client.get(reverse("indicateurs:tableau:public"), fins).content.decode()
+        csv = client.get(
+            reverse("indicateurs:tableau:export_public"), {**fins, "table": "departements"}
+        ).content.decode()
 
         assert "Nord;59;secret;secret;5555" in csv
         assert 'name="type"' not in html and 'name="territoire"' not in html
@@ -143,18 +145,18 @@ class TestTableauPublic:
             assert str(valeur) not in csv
 
     def test_the_planning_table_is_not_public(self, client, donnees):
-        response = client.get(reverse("tableau:export_public"), {**FILTRES, "table": "ecarts"})
+        response = client.get(reverse("indicateurs:tableau:export_public"), {**FILTRES, "table": "ecarts"})
         assert response.status_code == 400
 
     def test_any_region_can_be_chosen(self, client, region_idf, donnees):
-        assert client.get(reverse("tableau:public"), {"region": "11"}).status_code == 200
-        assert client.get(reverse("tableau:public"), {"region": "99"}).status_code == 404
+        assert client.get(reverse("indicateurs:tableau:public"), {"region": "11"}).status_code == 200
+        assert client.get(reverse("indicateurs:tableau:public"), {"region": "99"}).status_code == 404
 
 
 class TestExport:
     def test_the_internal_csv_has_every_value(self, client, planificateur, donnees):
         client.force_login(planificateur)
-        response = client.get(reverse("tableau:export"), {**FILTRES, "table": "departements"})
+        response = client.get(reverse("indicateurs:tableau:export"), {**FILTRES, "table": "departements"})
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "tableau-de-bord-departements-32-2026-10-interne.csv" in response["Content-Disposition"]
         lignes = response.content.decode().lstrip("\ufeff").splitlines()
@@ -163,7 +165,7 @@ class TestExport:
 
     def test_the_evolution_table(self, client, planificateur, donnees):
         client.force_login(planificateur)
-        response = client.get(reverse("tableau:export"), {**FILTRES, "table": "evolution"})
+        response = client.get(reverse("indicateurs:tableau:export"), {**FILTRES, "table": "evolution"})
         assert response.content.decode().lstrip("\ufeff").splitlines() == [
             "Période;LHSS;LAM;Tous types",
             "oct. 2026;6543;4567;11110",
@@ -171,7 +173,7 @@ class TestExport:
 
     def test_an_unknown_table_is_refused(self, client, planificateur, donnees):
         client.force_login(planificateur)
-        assert client.get(reverse("tableau:export"), {**FILTRES, "table": "inconnue"}).status_code == 400
+        assert client.get(reverse("indicateurs:tableau:export"), {**FILTRES, "table": "inconnue"}).status_code == 400
 
 
 @pytest.mark.parametrize("nombre", [1, 5])
@@ -191,11 +193,14 @@ def test_the_page_query_count_does_not_depend_on_the_data(
     # indicateurs, départements et contours, agrégats (tableau) ; horizon (sans cible : pas de planification) ;
     # la région de l'utilisateur (en-tête)
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("tableau:region"), {"debut": "2026-01", "fin": "2026-12"})
+        response = client.get(reverse("indicateurs:tableau:region"), {"debut": "2026-01", "fin": "2026-12"})
     assert response.status_code == 200
     # les mêmes, sans horizon ni planification
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("tableau:public"), {"debut": "2026-01", "fin": "2026-12"}).status_code == 200
+        assert (
+            client.get(reverse("indicateurs:tableau:public"), {"debut": "2026-01", "fin": "2026-12"}).status_code
+            == 200
+        )
 
 
 def test_une_deuxieme_visite_vient_du_cache_et_un_recalcul_se_voit_aussitot(client, planificateur, donnees):
@@ -207,13 +212,13 @@ def test_une_deuxieme_visite_vient_du_cache_et_un_recalcul_se_voit_aussitot(clie
 
     client.force_login(planificateur)
     with CaptureQueriesContext(connection) as premiere:
-        client.get(reverse("tableau:region"), FILTRES)
+        client.get(reverse("indicateurs:tableau:region"), FILTRES)
     assert any("indicateurs_agregat" in r["sql"] and "valeur" in r["sql"] for r in premiere.captured_queries)
     with CaptureQueriesContext(connection) as requetes:
-        assert "4\xa0321" in client.get(reverse("tableau:region"), FILTRES).content.decode()
+        assert "4\xa0321" in client.get(reverse("indicateurs:tableau:region"), FILTRES).content.decode()
     assert not any("indicateurs_agregat" in r["sql"] and "valeur" in r["sql"] for r in requetes.captured_queries)
 
     Agregat.objects.filter(valeur=4321).update(valeur=4444)
     nouvelle_version_des_agregats()  # ce que fait chaque recalcul enregistré (agregation.agreger)
 
-    assert "4\xa0444" in client.get(reverse("tableau:region"), FILTRES).content.decode()
+    assert "4\xa0444" in client.get(reverse("indicateurs:tableau:region"), FILTRES).content.decode()

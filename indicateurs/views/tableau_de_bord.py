@@ -3,72 +3,27 @@ statistique, et l'export CSV de chacun de leurs tableaux."""
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
-from django import forms
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from dsfr.forms import DsfrBaseForm
 
+from commun.tableur import ecrire_csv
+from commun.tri import cle_alphabetique
 from config.policy import Regle, acces, autorise, regions_visibles
-from config.tableur import ecrire_csv
 from dispositifs.models import TypeDispositif
-from dispositifs.views.catalogue import cle_alphabetique
 from indicateurs import graphiques
 from indicateurs.agregation import decaler
-from indicateurs.forms import ChampMois
+from indicateurs.forms import FiltresTableauForm
 from indicateurs.models import Granularite, Indicateur
 from indicateurs.secret import LIBELLE_SECRET
 from indicateurs.tableau import Mesure, construire_tableau_en_cache, dernier_mois, libelle_periode
 from territoires.models import Niveau, Territoire
 
-REGION_PAR_DEFAUT = "32"  # Hauts-de-France
 MOIS_PAR_DEFAUT = 12
-MOIS_MAX = 120
 # Les styles des graphiques pygal sont dans leur SVG : la page les autorise par son nonce.
 AVEC_NONCE = csp_update({"style-src": [NONCE]})
-
-
-class FiltresTableauForm(DsfrBaseForm):
-    region = forms.ChoiceField(label="Région")
-    territoire = forms.ChoiceField(label="Département", required=False)
-    debut = ChampMois(label="Du mois")
-    fin = ChampMois(label="Au mois (inclus)")
-    granularite = forms.ChoiceField(label="Granularité", choices=Granularite.choices)
-    indicateur = forms.ChoiceField(label="Indicateur du tableau, de l'évolution et de la carte")
-    mesure = forms.ChoiceField(label="Valeur de la carte", choices=Mesure.CHOIX)
-    type = forms.MultipleChoiceField(
-        label="Types de dispositifs",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Aucun coché : tous les types.",
-    )
-
-    # En public, le secret statistique se calcule sur un seul tableau par indicateur et par mois : toute la
-    # région, tous les types. Un filtre plus fin (un département, quelques types, des trimestres) donnerait
-    # d'autres totaux, d'où l'on recalculerait par différence une case masquée ailleurs.
-    CHAMPS_INTERNES = ("territoire", "granularite", "type")
-
-    def __init__(self, *args, perimetres, departements, types, indicateurs, public=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [
-            (t.code, "France entière" if t.niveau == Niveau.PAYS else t.nom) for t in perimetres
-        ]
-        self.fields["territoire"].choices = [("", "Toute la zone"), *((d.code, str(d)) for d in departements)]
-        self.fields["type"].choices = [(t.code, t.sigle) for t in types]
-        self.fields["indicateur"].choices = [(i.code, i.libelle) for i in indicateurs]
-        if public:
-            for nom in self.CHAMPS_INTERNES:
-                del self.fields[nom]
-
-    def clean(self):
-        donnees = super().clean()
-        debut, fin = donnees.get("debut"), donnees.get("fin")
-        if debut and fin and debut > fin:
-            self.add_error("fin", "Le mois de fin doit suivre le mois de début.")
-        elif debut and fin and (fin.year - debut.year) * 12 + fin.month - debut.month >= MOIS_MAX:
-            self.add_error("debut", f"Choisissez une période de {MOIS_MAX // 12} ans au plus.")
-        return donnees
 
 
 def perimetres_de(user, public: bool) -> list[Territoire]:
@@ -87,7 +42,8 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     """Le formulaire lié aux paramètres, complétés par défaut ; une région hors de portée : 404."""
     perimetres = perimetres_de(request.user, public)  # 1 : régions
     par_code = {t.code: t for t in perimetres}
-    code = request.GET.get("region") or (REGION_PAR_DEFAUT if REGION_PAR_DEFAUT in par_code else "")
+    defaut = settings.REGION_PAR_DEFAUT
+    code = request.GET.get("region") or (defaut if defaut in par_code else "")
     region = par_code.get(code) or (None if request.GET.get("region") else next(iter(perimetres), None))
     if region is None:
         raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
@@ -141,7 +97,7 @@ def tableau_demande(request, public: bool, series: bool = False):
 
 def page(request, public: bool, gabarit: str):
     form, tableau = tableau_demande(request, public)
-    export = reverse("tableau:export_public" if public else "tableau:export")
+    export = reverse("indicateurs:tableau:export_public" if public else "indicateurs:tableau:export")
     contexte = {
         "form": form,
         "public": public,

@@ -30,7 +30,7 @@ def candidature_de(request, appel):
 
 
 def url_lettre(candidature) -> str:
-    url = reverse("candidatures:lettre", args=[candidature.appel.reference])
+    url = reverse("appels:candidatures:lettre", args=[candidature.appel.reference])
     return f"{url}?organisme={candidature.organisme_id}"
 
 
@@ -121,7 +121,7 @@ def deposer(request, reference):
     cle = request.POST.get("cle_depot", "")
     deja = Depot.objects.filter(candidature=candidature, cle_idempotence=cle).first() if cle else None
     if deja is not None:
-        return redirect("candidatures:depot", numero=deja.numero)
+        return redirect("appels:candidatures:depot", numero=deja.numero)
     try:
         if not appel.est_ouvert():
             raise candidatures.Refus([f"Dépôt refusé : la date limite était le {candidatures.date_limite(appel)}."])
@@ -138,7 +138,7 @@ def deposer(request, reference):
     messages.success(
         request, f"Candidature déposée : n° {depot.numero}. L'accusé de dépôt vous est envoyé par courriel."
     )
-    return redirect("candidatures:depot", numero=depot.numero)
+    return redirect("appels:candidatures:depot", numero=depot.numero)
 
 
 def depot_visible(request, numero) -> Depot:

@@ -1,6 +1,5 @@
 """Les rapports PDF mensuels : liste, téléchargement, demande d'un rapport et suivi de sa génération."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -9,60 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import list_pages
 
-from config.policy import Regle, acces, autorise, perimetres_demandables, rapports_visibles
-from indicateurs.forms import ChampMois
+from config.policy import Regle, acces, autorise, rapports_visibles
+from indicateurs.forms import DemandeRapportForm, FiltresRapportsForm
 from indicateurs.models import StatutRapport
 from indicateurs.rapports import (
     EN_TRAVAIL,
     ETAPES,
-    MOTIF_PUBLIC_REGIONAL,
     demander_rapport,
     mois_precedent,
 )
-from territoires.models import Niveau, Territoire
 
 PAR_PAGE = 50
 # Ce que la page de suivi affiche pas à pas : la file d'attente, puis les étapes de la génération.
 ETAPES_SUIVI = ["En file d'attente", *ETAPES]
-
-
-class FiltresRapportsForm(DsfrBaseForm):
-    region = forms.ModelChoiceField(
-        label="Région",
-        queryset=Territoire.objects.regions(),
-        to_field_name="code",
-        required=False,
-        empty_label="Toutes les régions",
-    )
-    mois = ChampMois(label="Mois", required=False)
-
-
-class DemandeRapportForm(DsfrBaseForm):
-    territoire = forms.ModelChoiceField(label="Périmètre", queryset=Territoire.objects.none(), empty_label=None)
-    mois = ChampMois(label="Mois couvert")
-    public = forms.BooleanField(
-        label="Version publique", required=False, help_text="Secret statistique appliqué, téléchargeable par tous."
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territoire"].queryset = perimetres_demandables(user).order_by("chemin")
-
-    def clean(self):
-        donnees = super().clean()
-        territoire = donnees.get("territoire")
-        if donnees.get("public") and territoire and territoire.niveau != Niveau.REGION:
-            self.add_error("public", MOTIF_PUBLIC_REGIONAL)
-        return donnees
-
-    def clean_mois(self):
-        mois = self.cleaned_data["mois"]
-        if mois > timezone.localdate().replace(day=1):
-            raise forms.ValidationError("Ce mois n'a pas encore commencé.")
-        return mois
 
 
 def rapports_filtres(request, filtres: FiltresRapportsForm):
@@ -134,7 +94,7 @@ def demander(request):
         return page_liste(request, demande=demande, status=400)
     rapport = demander_rapport(**demande.cleaned_data, par=request.user)
     messages.success(request, f"{rapport} : génération demandée.")
-    return redirect("rapports:suivi", pk=rapport.pk)
+    return redirect("indicateurs:rapports:suivi", pk=rapport.pk)
 
 
 def rapport_suivi(request, pk):
@@ -152,7 +112,7 @@ def etat(rapport) -> dict:
         "rang": rang,
         "nombre_etapes": len(ETAPES_SUIVI),
         "etape_suivante": ETAPES_SUIVI[rang] if rang < len(ETAPES_SUIVI) else "",
-        "url": reverse("rapports:telecharger", args=[rapport.pk]) if rapport.fichier else None,
+        "url": reverse("indicateurs:rapports:telecharger", args=[rapport.pk]) if rapport.fichier else None,
     }
 
 

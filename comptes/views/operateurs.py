@@ -1,33 +1,18 @@
-"""Les comptes opérateurs : inscription publique, examen des demandes et invitation par les agents ARS."""
+"""Les comptes opérateurs côté ARS : examen des demandes d'inscription et invitation."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from comptes.forms import DemandeInscriptionForm, InvitationForm, RefusForm
+from comptes.forms import InvitationForm, RefusForm
 from comptes.models import DemandeInscription
 from comptes.services import (
     OperationImpossible,
     accepter_demande,
-    demander_inscription,
     inviter_operateur,
     refuser_demande,
 )
 from config.policy import Regle, acces
-
-
-@acces(Regle.PUBLIC)
-def inscription(request):
-    form = DemandeInscriptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        demander_inscription(demande=form.save(commit=False), request=request)
-        return redirect("inscription_envoyee")
-    return render(request, "comptes/inscription.html", {"form": form})
-
-
-@acces(Regle.PUBLIC)
-def inscription_envoyee(request):
-    return render(request, "comptes/inscription_envoyee.html")
 
 
 @acces(Regle.GERER_OPERATEURS)
@@ -48,7 +33,7 @@ def accepter(request, pk):
         messages.error(request, str(refus))
     else:
         messages.success(request, f"Demande acceptée : {compte.email} reçoit un courriel pour accéder à son compte.")
-    return redirect("demandes_inscription")
+    return redirect("comptes:demandes_inscription")
 
 
 @acces(Regle.GERER_OPERATEURS)
@@ -61,7 +46,7 @@ def refuser(request, pk):
         messages.error(request, str(refus))
     else:
         messages.success(request, f"Demande refusée : {demande.courriel} reçoit le motif par courriel.")
-    return redirect("demandes_inscription")
+    return redirect("comptes:demandes_inscription")
 
 
 @acces(Regle.GERER_OPERATEURS)
@@ -74,5 +59,5 @@ def inviter(request):
             form.add_error("courriel", str(refus))
         else:
             messages.success(request, f"Invitation envoyée à {compte.email} ({form.cleaned_data['organisme']}).")
-            return redirect("inviter_operateur")
+            return redirect("comptes:inviter_operateur")
     return render(request, "comptes/inviter.html", {"form": form})

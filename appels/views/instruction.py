@@ -192,7 +192,7 @@ def poster_avis(request, candidature):
         form.is_valid()
         return repli(request, candidature, "avis", form, refus)
     messages.success(request, "Votre avis est enregistré.")
-    return redirect("instruction:candidature", pk=candidature.pk)
+    return redirect("appels:instruction:candidature", pk=candidature.pk)
 
 
 def poster_decision(request, candidature):
@@ -219,7 +219,7 @@ def poster_decision(request, candidature):
     messages.success(
         request, f"Décision enregistrée : {decision.get_nature_display().lower()}. L'opérateur est prévenu."
     )
-    return redirect("instruction:candidature", pk=candidature.pk)
+    return redirect("appels:instruction:candidature", pk=candidature.pk)
 
 
 def poster_complement(request, candidature):
@@ -233,7 +233,7 @@ def poster_complement(request, candidature):
     except (Refus, instruction.Conflit) as refus:
         return repli(request, candidature, "complement", form, refus)
     messages.success(request, "Demande de complément envoyée : la candidature est « à compléter ».")
-    return redirect("instruction:candidature", pk=candidature.pk)
+    return redirect("appels:instruction:candidature", pk=candidature.pk)
 
 
 def fichier_export(appel, extension) -> str:
@@ -286,7 +286,7 @@ def complement_de_candidature(request, pk):
     demande = candidature.complements.filter(repondue_le__isnull=True).last() or candidature.complements.last()
     if demande is None:
         raise Http404("Aucune demande de complément pour cette candidature.")
-    return redirect("instruction:repondre", pk=demande.pk)
+    return redirect("appels:instruction:repondre", pk=demande.pk)
 
 
 @acces(Regle.DEPOSER)
@@ -313,7 +313,7 @@ def repondre(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, "Réponse envoyée à l'ARS : l'instruction de votre candidature reprend.")
-            return redirect("candidatures:mes_candidatures")
+            return redirect("appels:candidatures:mes_candidatures")
     if request.method == "POST":
         status = 400
     contexte = {"demande": demande, "candidature": demande.candidature, "form": form}
