@@ -140,13 +140,11 @@ def candidatures_visibles(user, candidatures):
 def dispositifs_declarants(user):
     """Les dispositifs dont l'utilisateur déclare les indicateurs : autorisés ou installés, de ses organismes
     pour un opérateur ; aucun pour les autres rôles."""
-    from dispositifs.models import Dispositif, Statut
+    from dispositifs.models import Dispositif
 
     if not user.is_authenticated or user.role != Role.OPERATEUR:
         return Dispositif.objects.none()
-    return Dispositif.objects.filter(
-        organisme__in=user.organismes.all(), statut__in=[Statut.AUTORISE, Statut.INSTALLE]
-    )
+    return Dispositif.objects.en_service().filter(organisme__in=user.organismes.all())
 
 
 def dispositifs_suivis(user):

@@ -269,6 +269,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"jeton": "10/minute"},
+    "EXCEPTION_HANDLER": "commun.erreurs.gerer_exception",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Pilotage PRAPS",

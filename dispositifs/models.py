@@ -156,7 +156,15 @@ class Statut(models.TextChoices):
     FERME = "ferme", "Fermé"
 
 
+# Un dispositif en service : autorisé ou installé (ni un projet, ni fermé).
+EN_SERVICE = (Statut.AUTORISE, Statut.INSTALLE)
+
+
 class DispositifQuerySet(models.QuerySet):
+    def en_service(self):
+        """Les dispositifs autorisés ou installés : ceux qui déclarent leurs indicateurs et comptent comme offre."""
+        return self.filter(statut__in=EN_SERVICE)
+
     def dans(self, territoire):
         """Les dispositifs du territoire et de tout ce qu'il contient (une requête, index du chemin)."""
         return self.filter(territoire__chemin__startswith=territoire.chemin)

@@ -70,7 +70,7 @@ def creer_indicateurs_demo(aujourd_hui=None) -> dict[str, int]:
     premier = decaler(dernier, 1 - NOMBRE_DE_MOIS)
     dispositifs = list(dispositifs_demo())
     effacer_indicateurs_demo()
-    indicateurs = list(Indicateur.objects.filter(actif=True).exclude(agregation="taux").prefetch_related("types"))
+    indicateurs = list(Indicateur.objects.saisis().prefetch_related("types"))
     valeurs = []
     for rang, dispositif in enumerate(dispositifs):
         hasard = random.Random(dispositif.finess or dispositif.nom)  # mêmes chiffres à chaque chargement

@@ -164,7 +164,7 @@ def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = Fa
         par_cle[str(dispositif.pk)] = dispositif
         if dispositif.finess:
             par_cle[dispositif.finess] = dispositif
-    codes = set(Indicateur.objects.filter(actif=True).exclude(agregation="taux").values_list("code", flat=True))
+    codes = set(Indicateur.objects.saisis().values_list("code", flat=True))
     rapport = analyser_fichier(decoder(contenu), par_cle, codes)
     rapport.essai = essai
     for ligne in rapport.acceptees:

@@ -16,6 +16,12 @@ class NatureValeur(models.TextChoices):
     DECIMAL = "decimal", "Nombre décimal"
 
 
+class IndicateurQuerySet(models.QuerySet):
+    def saisis(self):
+        """Les indicateurs actifs que l'opérateur déclare : tous sauf les taux, qui se recalculent."""
+        return self.filter(actif=True).exclude(agregation=Agregation.TAUX)
+
+
 class Indicateur(models.Model):
     """Un indicateur commun, identique pour tous les opérateurs, sans aucune donnée nominative."""
 
@@ -36,6 +42,8 @@ class Indicateur(models.Model):
     )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
     actif = models.BooleanField("actif", default=True)
+
+    objects = IndicateurQuerySet.as_manager()
 
     class Meta:
         verbose_name = "indicateur"

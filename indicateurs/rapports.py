@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commun.pdf import render_pdf
-from dispositifs.models import Dispositif, Statut, TypeDispositif
+from dispositifs.models import Dispositif, TypeDispositif
 from indicateurs.agregation import decaler
 from indicateurs.models import Granularite, Rapport, StatutRapport
 from indicateurs.tableau import construire_tableau, croiser, lire_cases
@@ -91,9 +91,7 @@ def mettre_en_file(rapport_id: int):
 
 def perimetres_du_mois():
     """Les régions et départements qui ont au moins un dispositif autorisé ou installé."""
-    actifs = Dispositif.objects.filter(
-        statut__in=[Statut.AUTORISE, Statut.INSTALLE], territoire__chemin__startswith=OuterRef("chemin")
-    )
+    actifs = Dispositif.objects.en_service().filter(territoire__chemin__startswith=OuterRef("chemin"))
     return Territoire.objects.filter(niveau__in=[Niveau.REGION, Niveau.DEPARTEMENT]).filter(Exists(actifs))
 
 

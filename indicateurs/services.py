@@ -29,7 +29,7 @@ class Refus(Exception):
 
 def indicateurs_du_dispositif(dispositif):
     """Les indicateurs à déclarer pour ce type de dispositif ; les taux se calculent, ils ne se saisissent pas."""
-    return Indicateur.objects.filter(actif=True, types=dispositif.type_id).exclude(agregation="taux")
+    return Indicateur.objects.saisis().filter(types=dispositif.type_id)
 
 
 @dataclass

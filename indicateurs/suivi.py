@@ -12,18 +12,17 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dispositifs.models import Dispositif, Statut
+from dispositifs.models import Dispositif
 from indicateurs import calendrier
 from indicateurs.models import Declaration, Derogation, MomentRelance, Relance, StatutDeclaration
 from territoires.models import Niveau, Territoire
 
-EN_SERVICE = [Statut.AUTORISE, Statut.INSTALLE]
 RECUES = [StatutDeclaration.TRANSMISE, StatutDeclaration.VALIDEE]
 
 
 def dispositifs_attendus(dispositifs):
     """Les dispositifs qui doivent déclarer : autorisés ou installés."""
-    return dispositifs.filter(statut__in=EN_SERVICE)
+    return dispositifs.en_service()
 
 
 def avec_declaration_du_mois(dispositifs, mois, today):

@@ -12,7 +12,7 @@ from dispositifs.models import TypeDispositif
 from planification.calcul import calculer_planification, nombre
 from planification.forms import filtres_planification
 from planification.models import Cible, Horizon
-from planification.services import ConflitDeModification, modifier_cible
+from planification.services import modifier_cible
 from territoires.models import Territoire
 
 
@@ -84,18 +84,14 @@ class CibleViewSet(viewsets.ModelViewSet):
         valeurs = serializer.validated_data
         if not peut_modifier_cible(request.user, valeurs["territoire"]):
             raise PermissionDenied("Vous ne pouvez modifier que les cibles des territoires de votre région.")
-        try:
-            cible = modifier_cible(
-                type=valeurs["type"],
-                territoire=valeurs["territoire"],
-                horizon=valeurs["horizon"],
-                valeur=valeurs["valeur"],
-                version_lue=valeurs.get("version", version_par_defaut),
-                motif=valeurs.get("motif", ""),
-            )
-        except ConflitDeModification as conflit:
-            actuelle = self.get_serializer(conflit.cible).data if conflit.cible else None
-            return Response({"detail": conflit.message, "cible": actuelle}, status=status.HTTP_409_CONFLICT)
+        cible = modifier_cible(
+            type=valeurs["type"],
+            territoire=valeurs["territoire"],
+            horizon=valeurs["horizon"],
+            valeur=valeurs["valeur"],
+            version_lue=valeurs.get("version", version_par_defaut),
+            motif=valeurs.get("motif", ""),
+        )
         return Response(self.get_serializer(cible).data, status=statut)
 
 

@@ -12,7 +12,16 @@ from django.utils.formats import number_format
 from commun.tri import cle_alphabetique
 from config.policy import Regle, acces
 from dispositifs.forms import ComparaisonForm
-from dispositifs.models import Dispositif, EvenementCapacite, Secteur, Statut, TypeDispositif, Unite, somme_capacite
+from dispositifs.models import (
+    EN_SERVICE,
+    Dispositif,
+    EvenementCapacite,
+    Secteur,
+    Statut,
+    TypeDispositif,
+    Unite,
+    somme_capacite,
+)
 from territoires.models import Niveau, Territoire
 
 UNITE_AU_SINGULIER = {Unite.PLACES: "place", Unite.LITS: "lit", Unite.EQUIPES: "équipe", Unite.ETP: "ETP"}
@@ -81,7 +90,7 @@ def par_region(type_dispositif: TypeDispositif):
         return Coalesce(Subquery(dispositifs.filter(**filtres).annotate(n=Count("pk")).values("n")), 0)
 
     return Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION]).annotate(
-        en_service=nombre(statut__in=[Statut.AUTORISE, Statut.INSTALLE]),
+        en_service=nombre(statut__in=EN_SERVICE),
         projets=nombre(statut=Statut.PROJET),
         capacite_autorisee=Coalesce(Subquery(capacite.values("c")), Value(Decimal(0)), output_field=DECIMAL),
     )

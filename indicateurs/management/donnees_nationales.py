@@ -303,7 +303,7 @@ def indicateurs_par_type() -> dict[int, dict[str, int]]:
     """Pour chaque type, les indicateurs déclarés (les taux se calculent) : {type_id: {code: indicateur_id}}."""
     declares = {pk: {} for pk in TypeDispositif.objects.values_list("pk", flat=True)}
     Lien = Indicateur.types.through
-    liens = Lien.objects.filter(indicateur__actif=True).exclude(indicateur__agregation="taux")
+    liens = Lien.objects.filter(indicateur__in=Indicateur.objects.saisis())
     for type_id, code, pk in liens.values_list("typedispositif_id", "indicateur__code", "indicateur_id"):
         declares[type_id][code] = pk
     return declares

@@ -194,7 +194,7 @@ def importer(request):
 
 
 def indicateurs_importables():
-    return Indicateur.objects.filter(actif=True).exclude(agregation="taux").prefetch_related("types")
+    return Indicateur.objects.saisis().prefetch_related("types")
 
 
 @acces(Regle.DECLARER)

@@ -8,13 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from commun.erreurs import Conflit
 from commun.tableur import ecrire_csv
 from config.policy import Regle, acces, autorise, peut_modifier_cible, regions_visibles
 from dispositifs.models import TypeDispositif
 from planification.calcul import calculer_planification, nombre
 from planification.forms import CibleForm, filtres_planification
 from planification.models import Cible
-from planification.services import ConflitDeModification, modifier_cible
+from planification.services import modifier_cible
 from territoires.models import Territoire
 
 COLONNES_EXPORT = [
@@ -153,7 +154,7 @@ def enregistrer_case(request, filtres, region, horizon, type_):
             version_lue=form.cleaned_data["version_lue"],
             motif=form.cleaned_data["motif"],
         )
-    except ConflitDeModification as conflit:
+    except Conflit as conflit:
         refus = {"territoire": territoire, "form": form, "message": conflit.message}
         contexte = cases_de_saisie(filtres, region, horizon, type_, refus=refus)
         return render(request, "planification/cibles.html", contexte, status=409)

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from commun.erreurs import Conflit
 from planification.models import Cible
-from planification.services import ConflitDeModification, modifier_cible
+from planification.services import modifier_cible
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import TypeDispositifFactory
 from tests.planification.factories import CibleFactory, HorizonFactory
@@ -53,7 +54,7 @@ def test_une_version_perimee_leve_un_conflit_sans_rien_ecraser(case):
     modifier_cible(**case, valeur=Decimal(10), version_lue=0)
     modifier_cible(**case, valeur=Decimal(15), version_lue=1)  # l'autre planificateur
 
-    with pytest.raises(ConflitDeModification) as conflit:
+    with pytest.raises(Conflit) as conflit:
         modifier_cible(**case, valeur=Decimal(20), version_lue=1)
 
     assert Cible.objects.get().valeur == 15

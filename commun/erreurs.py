@@ -1,0 +1,58 @@
+"""Le modèle d'erreur de l'application : deux idées, deux classes.
+
+- Un **refus** (la demande n'a pas de sens : champ manquant, état qui ne le permet pas) est une
+  `django.core.exceptions.ValidationError`, avec un message en français et un `code` stable. Par champ quand
+  l'erreur porte sur un champ (`ValidationError({"motif": "…"})`), sinon sans champ.
+- Un **conflit** (quelqu'un a enregistré entre la lecture et l'écriture) est un `Conflit` : rien n'a été
+  écrasé, et `actuel` porte l'objet tel qu'il est maintenant pour que le perdant reprenne sa saisie.
+
+Les services les lèvent ; les pages les affichent ; `gerer_exception` les traduit pour l'API en 400 et 409,
+avec les mêmes mots.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+
+class Conflit(Exception):
+    """Une modification concurrente : rien n'a été écrit. `actuel` : l'objet tel qu'il est maintenant (None
+    s'il a disparu)."""
+
+    def __init__(self, message: str, *, actuel=None):
+        super().__init__(message)
+        self.message = message
+        self.actuel = actuel
+
+    def __str__(self):
+        return self.message
+
+
+def messages_par_champ(erreur: ValidationError) -> dict[str, list[str]]:
+    """{champ: [messages]} ; les erreurs sans champ sous la clé de DRF (« non_field_errors »)."""
+    if not hasattr(erreur, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: erreur.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if champ == NON_FIELD_ERRORS else champ: messages
+        for champ, messages in erreur.message_dict.items()
+    }
+
+
+def gerer_exception(exc, context):
+    """Le gestionnaire d'exceptions de l'API (REST_FRAMEWORK["EXCEPTION_HANDLER"]) : refus → 400, conflit → 409,
+    le reste comme DRF."""
+    if isinstance(exc, ValidationError):
+        return Response(messages_par_champ(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflit):
+        return Response(corps_du_conflit(exc, context.get("view")), status=status.HTTP_409_CONFLICT)
+    return exception_handler(exc, context)
+
+
+def corps_du_conflit(conflit: Conflit, vue) -> dict:
+    """{"detail": message, "<modèle>": l'objet actuel sérialisé par la vue} : le client reprend de là."""
+    corps = {"detail": conflit.message}
+    if conflit.actuel is not None and hasattr(vue, "get_serializer"):
+        corps[conflit.actuel._meta.model_name] = vue.get_serializer(conflit.actuel).data
+    return corps
