@@ -125,7 +125,10 @@ def media_temporaire(settings, tmp_path):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Les catalogues semés par migration, rechargés à chaque session : une base gardée (--reuse-db) a pu être
-    vidée par les tests transactionnels de la session précédente."""
+    vidée par les tests transactionnels de la session précédente. La base est ensuite sérialisée à nouveau, pour
+    que `serialized_rollback` rende aux tests transactionnels une base avec ses catalogues."""
+    from django.db import connections
+
     from dispositifs.catalogue import charger_catalogue
     from dispositifs.models import TypeDispositif
     from indicateurs.catalogue import charger_indicateurs
@@ -134,3 +137,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         charger_catalogue(TypeDispositif)
         charger_indicateurs(Indicateur, TypeDispositif)
+        for connexion in connections.all():
+            if hasattr(connexion, "_test_serialized_contents"):
+                connexion._test_serialized_contents = connexion.creation.serialize_db_to_string()

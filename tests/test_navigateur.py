@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -21,14 +22,28 @@ OPTIONS_CHROMIUM = [
 
 
 @pytest.fixture(scope="session")
-def navigateur():
+def navigateur(django_db_blocker):
     exige_service(CHROMIUM.exists(), f"{CHROMIUM} absent : `make chromium` l'installe")
     # Playwright tient une boucle asyncio dans ce fil ; l'ORM des fixtures y reste synchrone.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with django_db_blocker.unblock():
+        connexions_du_fil = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        garder_les_connexions_du_fil(connexions_du_fil)
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=OPTIONS_CHROMIUM)
         yield chromium
         chromium.close()
+
+
+def garder_les_connexions_du_fil(connexions_du_fil):
+    """La boucle de Playwright tourne désormais dans ce fil : asgiref y range alors les connexions de Django par
+    contexte et non plus par fil, et chaque test recevrait une connexion neuve, sans l'état que pytest-django a
+    posé sur celle du fil (le contenu sérialisé de `serialized_rollback`). Les tests transactionnels suivants ne
+    restauraient plus la base et gardaient des types de contenu périmés en cache. On rend au contexte les
+    connexions du fil, et l'on vérifie que c'est bien elles que l'ORM utilise."""
+    for alias, connexion in connexions_du_fil.items():
+        connections[alias] = connexion
+    assert all(connections[alias] is connexion for alias, connexion in connexions_du_fil.items())
 
 
 @pytest.fixture
@@ -180,17 +195,13 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
 def test_un_operateur_declare_un_mois_l_instructeur_le_valide_et_le_tableau_de_bord_le_montre(
     live_server, page, operateur, instructeur
 ):
-    from dispositifs.catalogue import charger_catalogue
     from dispositifs.models import TypeDispositif
     from indicateurs.agregation import decaler
-    from indicateurs.catalogue import charger_indicateurs
-    from indicateurs.models import Indicateur
     from tests.dispositifs.factories import DispositifFactory
     from tests.territoires.factories import TerritoireFactory
 
-    # Les tests transactionnels passent après les autres et ne peuvent pas compter sur le catalogue semé.
-    charger_catalogue(TypeDispositif)
-    charger_indicateurs(Indicateur, TypeDispositif)
+    # Le catalogue semé par migration est là : serialized_rollback l'a rendu après les tests transactionnels
+    # précédents (le worker Celery, les autres parcours), pourvu que la connexion soit celle du fil.
     nord = TerritoireFactory(code="59", nom="Nord", parent=instructeur.region)
     lhss = DispositifFactory(
         nom="LHSS fictif de Roubaix",
