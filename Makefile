@@ -55,10 +55,11 @@ test: install chromium quality ## Lance ruff puis toute la suite de tests
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: bench-finess
-# Base jetable créée et détruite par la commande elle-même (voir son --help) : la base du développeur n'est pas touchée.
+# Base jetable créée et détruite par la mesure elle-même (bench/finess, voir son --help) : la base du développeur
+# n'est pas touchée.
 bench-finess: export DEBUG ?= 1
 bench-finess: install ## Mesure l'import FINESS de 100 000 lignes
-	$(MANAGE) mesurer_import_finess
+	$(PY) -m bench.finess $(BENCH_ARGS)
 
 .PHONY: load-depot
 # Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la commande (voir son --help).
