@@ -62,11 +62,12 @@ bench-finess: install ## Mesure l'import FINESS de 100 000 lignes
 	$(PY) -m bench.finess $(BENCH_ARGS)
 
 .PHONY: load-depot
-# Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la commande (voir son --help).
+# Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la mesure (bench/depots,
+# voir son --help).
 load-depot: export DEBUG ?= 1
 load-depot: export DJANGO_SETTINGS_MODULE ?= config.settings
 load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL requis)
-	$(MANAGE) mesurer_depots
+	$(PY) -m bench.depots $(BENCH_ARGS)
 
 .PHONY: bench
 # Base jetable « <nom>_bench_indicateurs » créée, remplie par COPY puis détruite par la commande (voir son --help).

@@ -1,25 +1,22 @@
-"""Les fonctions pures de `manage.py mesurer_depots` : sans base, sans serveur, sans réseau.
+"""`python -m bench.depots` (`make load-depot`) sans gunicorn ni réseau : la lecture des réponses de la page de dépôt
+(contre la vraie page, par le client de test), la confrontation à la base et le déroulement des opérateurs.
 
 La mesure elle-même (gunicorn, PostgreSQL, 50 opérateurs) se lance avec `make load-depot`.
 """
 
-from appels.management.commands.mesurer_depots import (
-    DepotEnBase,
-    Plan,
-    Requete,
-    centile,
-    champ_cache,
-    classer_refus,
-    doit_continuer,
-    numero_de,
-    problemes,
-    sorte_du_tour,
-    url_de_la_base,
-    verifier,
-    version_suivante,
-)
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from appels.models import Depot
+from bench.depots.navigateur import champ_cache, classer_refus, numero_de
+from bench.depots.operateurs import Plan, doit_continuer, lettre, sorte_du_tour, version_suivante
+from bench.depots.verification import DepotEnBase, Requete, avancement, problemes, verifier
+from tests.appels.factories import AppelFactory
 
 CLOTURE = 1_000.0
+SANS_INCIDENT = {"erreurs_serveur": 0, "incidents_clients": 0}
 
 
 def accepte(cle, numero, envoi=990.0, sorte="simple", latence_ms=100):
@@ -34,23 +31,67 @@ def en_base(*paires, depose_le=995.0):
     return [DepotEnBase(numero, cle, depose_le) for numero, cle in paires]
 
 
-def test_centile_au_rang_le_plus_proche():
-    assert centile(list(range(1, 21)), 95) == 19
-    assert centile([30, 10, 20], 50) == 20
-    assert centile([7], 95) == 7
-    assert centile([], 95) == 0
+# Les réponses de la vraie page de dépôt -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def appel(region_hdf):
+    return AppelFactory(region=region_hdf, reference="charge-essai")
+
+
+def deposer(client, appel, organisme, *, version=0, cle="cle-1", **donnees):
+    """Le bouton « Déposer » avec la lettre que les opérateurs simulés envoient."""
+    territoire = appel.region.enfants.first() or appel.region
+    envoi = lettre(territoire=territoire.code, budget=250_001) | donnees
+    envoi |= {"organisme": organisme.pk, "version_brouillon": version, "cle_depot": cle}
+    return client.post(f"/appels/{appel.reference}/lettre/deposer/", envoi)
+
+
+@pytest.mark.django_db
+def test_la_lettre_de_la_mesure_est_acceptee_et_son_numero_se_lit_dans_la_redirection(
+    client, operateur, organisme, appel
+):
+    client.force_login(operateur)
+
+    reponse = deposer(client, appel, organisme)
+
+    assert reponse.status_code == 302
+    assert numero_de(reponse["Location"]) == Depot.objects.get().numero
+
+
+@pytest.mark.django_db
+def test_un_depot_tardif_est_reconnu_hors_delai_au_marqueur_de_la_page(client, operateur, organisme, appel):
+    client.force_login(operateur)
+    appel.cloture = timezone.now() - datetime.timedelta(seconds=1)
+    appel.save()
+
+    reponse = deposer(client, appel, organisme)
+
+    contenu = reponse.content.decode()
+    assert reponse.status_code == 400
+    assert classer_refus(contenu) == "date_limite"
+    assert champ_cache(contenu, "version_brouillon") == "0"
+    assert not Depot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_un_refus_pendant_que_l_appel_est_ouvert_n_est_pas_hors_delai(client, operateur, organisme, appel):
+    client.force_login(operateur)
+
+    reponse = deposer(client, appel, organisme, budget_demande="")
+
+    assert reponse.status_code == 400
+    assert classer_refus(reponse.content.decode()) == "autre"
+
+
+def test_un_refus_se_reconnait_au_marqueur_et_pas_au_texte_du_message():
+    assert classer_refus('<div role="alert" data-refus="hors-delai"><li>Refusé.</li></div>') == "date_limite"
+    assert classer_refus("<li>Dépôt refusé : la date limite était le 12/06/2026 à 14 h 00</li>") == "autre"
 
 
 def test_le_numero_se_lit_dans_la_redirection_vers_le_depot():
     assert numero_de("/candidatures/depots/AMI-2026-001-00042/") == "AMI-2026-001-00042"
     assert numero_de("/connexion/?next=/appels/x/lettre/deposer/") == ""
-
-
-def test_les_refus_sont_classes_par_leur_message():
-    assert classer_refus("<li>Dépôt refusé : la date limite était le 12/06/2026 à 14 h 00</li>") == "date_limite"
-    assert classer_refus("<li>L&#x27;appel est fermé depuis le 12/06/2026 à 14 h 00</li>") == "appel_ferme"
-    assert classer_refus("<li>Ce brouillon a été enregistré ailleurs (autre onglet)</li>") == "conflit_version"
-    assert classer_refus("<li>Indiquez le budget demandé.</li>") == "autre"
 
 
 def test_un_champ_cache_se_lit_sans_separateur_de_milliers():
@@ -61,12 +102,7 @@ def test_un_champ_cache_se_lit_sans_separateur_de_milliers():
     assert champ_cache(html, "cle_depot") is None
 
 
-def test_la_base_jetable_garde_hote_utilisateur_et_options():
-    url = "postgres://praps:secret@127.0.0.1:5432/praps?sslmode=disable"
-
-    assert url_de_la_base(url, "praps_charge_depots") == (
-        "postgres://praps:secret@127.0.0.1:5432/praps_charge_depots?sslmode=disable"
-    )
+# La confrontation à la base -----------------------------------------------------------------------------------
 
 
 def test_un_deroulement_conforme_ne_signale_rien():
@@ -75,9 +111,9 @@ def test_un_deroulement_conforme_ne_signale_rien():
         accepte("b", "AMI-2", latence_ms=300),
         accepte("b", "AMI-2", sorte="rejeu"),
         accepte("c", "AMI-3", sorte="double_clic"),
-        refuse("c", "conflit_version", envoi=991.0, sorte="double_clic"),
-        refuse("d", "appel_ferme"),
-        refuse("e", "date_limite", envoi=999.5),
+        refuse("c", "autre", envoi=991.0, sorte="double_clic"),
+        refuse("d", "date_limite", envoi=999.5),
+        refuse("e", "date_limite"),
     ]
 
     bilan = verifier(requetes, en_base(("AMI-1", "a"), ("AMI-2", "b"), ("AMI-3", "c")), CLOTURE)
@@ -88,7 +124,24 @@ def test_un_deroulement_conforme_ne_signale_rien():
     assert bilan["tardives_mal_refusees"] == 0 and bilan["fantomes"] == 0 and bilan["trous_de_numerotation"] == 0
     assert bilan["doubles_clics_acceptes"] == 1 and bilan["doubles_clics_second_refuse_conflit"] == 1
     assert bilan["rejeux_meme_numero"] == 1
-    assert problemes(bilan | {"erreurs_serveur": 0, "incidents_clients": 0}) == []
+    assert problemes(bilan | SANS_INCIDENT) == []
+
+
+def test_un_refus_hors_delai_compte_selon_que_l_envoi_est_parti_avant_ou_apres_la_date_limite():
+    requetes = [refuse("a", "date_limite", envoi=CLOTURE - 0.2), refuse("b", "date_limite", envoi=CLOTURE)]
+
+    bilan = verifier(requetes, [], CLOTURE)
+
+    assert (bilan["refus_appel_ferme"], bilan["refus_date_limite"], bilan["refusees_hors_delai"]) == (1, 1, 2)
+
+
+def test_un_refus_qui_n_est_pas_hors_delai_hors_double_clic_est_inattendu():
+    requetes = [accepte("a", "AMI-1"), refuse("b", "autre", envoi=995.0)]
+
+    bilan = verifier(requetes, en_base(("AMI-1", "a")), CLOTURE)
+
+    assert bilan["refus_autres"] == 1
+    assert "refus inattendus : 1" in problemes(bilan | SANS_INCIDENT)
 
 
 def test_un_numero_de_sequence_manquant_est_un_trou():
@@ -101,9 +154,7 @@ def test_un_depot_accepte_mais_absent_de_la_base_est_perdu():
     bilan = verifier([accepte("a", "AMI-1"), accepte("b", "AMI-2")], en_base(("AMI-1", "a")), CLOTURE)
 
     assert bilan["perdues"] == 1
-    assert "dépôts acceptés mais absents de la base (perdus) : 1" in problemes(
-        bilan | {"erreurs_serveur": 0, "incidents_clients": 0}
-    )
+    assert "dépôts acceptés mais absents de la base (perdus) : 1" in problemes(bilan | SANS_INCIDENT)
 
 
 def test_un_numero_donne_a_deux_depots_est_un_doublon():
@@ -136,13 +187,24 @@ def test_un_envoi_sans_reponse_compte_et_son_depot_est_un_fantome():
     assert bilan["sans_reponse_ou_5xx"] == 1 and bilan["fantomes"] == 1 and bilan["perdues"] == 0
 
 
+def test_l_avancement_compte_les_acceptes_et_les_refus_hors_delai():
+    requetes = [accepte("a", "AMI-1"), accepte("a", "AMI-1", sorte="rejeu"), refuse("b", "date_limite")]
+
+    assert avancement(requetes, CLOTURE, maintenant=CLOTURE + 2).startswith(
+        "T+2 s : 3 envois ; 2 acceptés (1 numéros), 1 refusés hors délai, 0 autres"
+    )
+
+
+# Le déroulement des opérateurs --------------------------------------------------------------------------------
+
+
 def test_la_version_suivante_vient_de_la_page_de_refus_ou_des_depots_acceptes():
     assert version_suivante([accepte("a", "AMI-1")], 4) == 5
     assert (
         version_suivante([accepte("a", "AMI-1"), accepte("a", "AMI-1", sorte="rejeu")], 4) == 5
     )  # rejeu : même brouillon
-    assert version_suivante([refuse("a", "appel_ferme", version_lue="4")], 4) == 4
-    double = [accepte("a", "AMI-1", sorte="double_clic"), refuse("a", "conflit_version", sorte="double_clic")]
+    assert version_suivante([refuse("a", "date_limite", version_lue="4")], 4) == 4
+    double = [accepte("a", "AMI-1", sorte="double_clic"), refuse("a", "autre", sorte="double_clic")]
     assert version_suivante(double, 2) == 3
     assert version_suivante([Requete(0, "simple", "a", 990.0)], 4) is None  # sans réponse : relire la page
 
