@@ -70,8 +70,9 @@ load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL r
 	$(PY) -m bench.depots $(BENCH_ARGS)
 
 .PHONY: bench
-# Base jetable « <nom>_bench_indicateurs » créée, remplie par COPY puis détruite par la commande (voir son --help).
+# Base jetable « <nom>_bench_indicateurs » créée, remplie par COPY puis détruite par la mesure (bench/indicateurs,
+# voir son --help).
 bench: export DEBUG ?= 1
 bench: export DJANGO_SETTINGS_MODULE ?= config.settings
 bench: install ## Mesure l'agrégation, le tableau de bord, l'API et le rapport PDF à l'échelle nationale (PostgreSQL requis)
-	$(MANAGE) mesurer_indicateurs $(BENCH_ARGS)
+	$(PY) -m bench.indicateurs $(BENCH_ARGS)

@@ -41,6 +41,7 @@ def test_la_base_jetable_garde_hote_utilisateur_et_options():
     ("module", "options"),
     [
         ("bench.depots", ["--operateurs", "--fenetre", "--processus", "--fils"]),
+        ("bench.indicateurs", ["--dispositifs", "--mois", "--repetitions", "--requetes", "--garder", "--expliquer"]),
         ("bench.finess", ["--etablissements", "--graine"]),
     ],
 )

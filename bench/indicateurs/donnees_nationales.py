@@ -19,8 +19,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from commun.mois import decaler
 from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Statut, TypeDispositif
-from indicateurs.agregation import decaler
 from indicateurs.catalogue import AVEC_PLACES
 from indicateurs.models import Declaration, Indicateur, StatutDeclaration, Valeur
 from territoires.models import Niveau, Territoire
