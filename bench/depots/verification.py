@@ -78,18 +78,27 @@ def compter_perdues(acceptes: set[tuple[str, str]], depots: list[DepotEnBase]) -
 
 def bilan_des_refus(requetes: list[Requete], cloture: float) -> dict:
     """Tout envoi parti à ou après la date limite doit être refusé (400) par la page marquée hors délai, qui rappelle
-    la date limite."""
+    la date limite ; sauf s'il rejoue la clé d'un dépôt accepté avant (rejeu, double clic à cheval sur la date
+    limite) : la page le renvoie alors à ce dépôt, comme elle le doit."""
     tardives = [r for r in requetes if r.envoi >= cloture]
     hors_delai = [r for r in requetes if r.refus == HORS_DELAI]
+    acceptes_avant = {(r.numero, r.cle) for r in requetes if r.numero and r.envoi < cloture}
     return {
         "envois_tardifs": len(tardives),
-        "tardives_mal_refusees": sum(1 for r in tardives if r.statut != 400 or r.refus != HORS_DELAI),
+        "tardives_mal_refusees": sum(1 for r in tardives if not est_bien_traitee(r, acceptes_avant)),
         "refus_date_limite": sum(1 for r in hors_delai if r.envoi >= cloture),
         "refus_appel_ferme": sum(1 for r in hors_delai if r.envoi < cloture),
         "conflits_version": 0,
         "refus_autres": sum(1 for r in requetes if est_refus_inattendu(r)),
         "sans_reponse_ou_5xx": sum(1 for r in requetes if r.statut == 0 or r.statut >= 500),
     }
+
+
+def est_bien_traitee(tardive: Requete, acceptes_avant: set[tuple[str, str]]) -> bool:
+    """Refusée hors délai, ou renvoyée au dépôt que sa clé a obtenu avant la date limite."""
+    if tardive.statut == 302:
+        return (tardive.numero, tardive.cle) in acceptes_avant
+    return tardive.statut == 400 and tardive.refus == HORS_DELAI
 
 
 def est_refus_inattendu(requete: Requete) -> bool:

@@ -179,6 +179,19 @@ def test_un_envoi_tardif_accepte_ou_mal_refuse_est_signale():
     assert bilan["depots_apres_date_limite"] == 1
 
 
+def test_un_rejeu_tardif_renvoye_au_depot_accepte_avant_la_date_limite_est_bien_traite():
+    requetes = [
+        accepte("a", "AMI-1", envoi=CLOTURE - 0.5),
+        accepte("a", "AMI-1", envoi=CLOTURE + 0.5, sorte="rejeu"),
+        accepte("b", "AMI-2", envoi=CLOTURE - 0.1, sorte="double_clic"),
+        accepte("b", "AMI-2", envoi=CLOTURE, sorte="double_clic"),
+    ]
+
+    bilan = verifier(requetes, en_base(("AMI-1", "a"), ("AMI-2", "b")), CLOTURE)
+
+    assert (bilan["envois_tardifs"], bilan["tardives_mal_refusees"]) == (2, 0)
+
+
 def test_un_envoi_sans_reponse_compte_et_son_depot_est_un_fantome():
     sans_reponse = Requete(0, "simple", "a", 990.0, latence_ms=30_000)
 
