@@ -55,21 +55,24 @@ test: install chromium quality ## Lance ruff puis toute la suite de tests
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: bench-finess
-# Base jetable créée et détruite par la commande elle-même (voir son --help) : la base du développeur n'est pas touchée.
+# Base jetable créée et détruite par la mesure elle-même (bench/finess, voir son --help) : la base du développeur
+# n'est pas touchée.
 bench-finess: export DEBUG ?= 1
 bench-finess: install ## Mesure l'import FINESS de 100 000 lignes
-	$(MANAGE) mesurer_import_finess
+	$(PY) -m bench.finess $(BENCH_ARGS)
 
 .PHONY: load-depot
-# Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la commande (voir son --help).
+# Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la mesure (bench/depots,
+# voir son --help).
 load-depot: export DEBUG ?= 1
 load-depot: export DJANGO_SETTINGS_MODULE ?= config.settings
 load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL requis)
-	$(MANAGE) mesurer_depots
+	$(PY) -m bench.depots $(BENCH_ARGS)
 
 .PHONY: bench
-# Base jetable « <nom>_bench_indicateurs » créée, remplie par COPY puis détruite par la commande (voir son --help).
+# Base jetable « <nom>_bench_indicateurs » créée, remplie par COPY puis détruite par la mesure (bench/indicateurs,
+# voir son --help).
 bench: export DEBUG ?= 1
 bench: export DJANGO_SETTINGS_MODULE ?= config.settings
 bench: install ## Mesure l'agrégation, le tableau de bord, l'API et le rapport PDF à l'échelle nationale (PostgreSQL requis)
-	$(MANAGE) mesurer_indicateurs $(BENCH_ARGS)
+	$(PY) -m bench.indicateurs $(BENCH_ARGS)

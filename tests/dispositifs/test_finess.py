@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.finess.extraction import ecrire_extraction
 from dispositifs.finess import EXEMPLE, Rejet, importer_finess
-from dispositifs.management.commands.mesurer_import_finess import ecrire_extraction
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
 from territoires.models import Niveau
 from tests.dispositifs.factories import DispositifFactory, OrganismeFactory, TypeDispositifFactory

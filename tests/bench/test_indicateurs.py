@@ -1,7 +1,7 @@
-"""`manage.py mesurer_indicateurs` (`make bench`) à toute petite échelle : ses lignes JSON, et le jeu qu'il génère
+"""`python -m bench.indicateurs` (`make bench`) à toute petite échelle : ses lignes JSON, et le jeu qu'il génère
 agrégé juste (les totaux France de l'agrégation égalent la somme directe des valeurs écrites).
 
-La commande tourne dans un processus à part, comme `make bench`, sur sa propre base qu'elle garde (--garder) le
+La mesure tourne dans un processus à part, comme `make bench`, sur sa propre base qu'elle garde (--garder) le
 temps que le test la relise ; le test la supprime ensuite.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from config.bench import url_de_la_base
+from bench.commun import url_de_la_base
 from tests.conftest import exige_service
 
 FIGURES = [
@@ -69,7 +69,7 @@ def lancer(url: str, *arguments: str) -> subprocess.CompletedProcess:
     variables = {cle: valeur for cle, valeur in os.environ.items() if cle != "REDIS_URL"}
     variables |= {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     return subprocess.run(
-        [sys.executable, "manage.py", "mesurer_indicateurs", *arguments],
+        [sys.executable, "-m", "bench.indicateurs", *arguments],
         cwd=settings.BASE_DIR,
         env=variables,
         capture_output=True,
@@ -80,7 +80,7 @@ def lancer(url: str, *arguments: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def url_de_mesure():
-    """Une adresse à part (« <base>_essai ») : la commande y ajoute « _bench_indicateurs » et ne croise ni la base
+    """Une adresse à part (« <base>_essai ») : la mesure y ajoute « _bench_indicateurs » et ne croise ni la base
     des tests ni un `make bench` lancé sur DATABASE_URL. La base gardée est supprimée après le test."""
     exige_service(connection.vendor == "postgresql", "PostgreSQL requis (DATABASE_URL) pour mesurer les indicateurs")
     url = os.environ["DATABASE_URL"]

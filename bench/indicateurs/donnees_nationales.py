@@ -19,8 +19,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from commun.mois import decaler
 from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Statut, TypeDispositif
-from indicateurs.agregation import decaler
 from indicateurs.catalogue import AVEC_PLACES
 from indicateurs.models import Declaration, Indicateur, StatutDeclaration, Valeur
 from territoires.models import Niveau, Territoire
@@ -223,14 +223,7 @@ def ecrire_dispositifs(nombre: int, hasard: random.Random) -> tuple[list[tuple],
             lignes.append((premier_dispositif + rang, nom, type_, organisme, hasard.choice(lieux_du_departement)))
             rang += 1
     nb_organismes = -(-len(lignes) // DISPOSITIFS_PAR_ORGANISME)
-    copier(
-        Organisme,
-        ["id", "nom", "fictif"],
-        (
-            (premier_organisme + i, f"Association n° {i + 1} de la mesure nationale (fictive)", True)
-            for i in range(nb_organismes)
-        ),
-    )
+    ecrire_organismes(premier_organisme, nb_organismes)
     statut = Statut.INSTALLE
     copier(
         Dispositif,
@@ -240,6 +233,12 @@ def ecrire_dispositifs(nombre: int, hasard: random.Random) -> tuple[list[tuple],
     dispositifs = [(pk, type_, tirer_profil(type_, hasard)) for pk, _, type_, _, _ in lignes]
     ecrire_capacites(dispositifs)
     return dispositifs, nb_organismes
+
+
+def ecrire_organismes(premier: int, nombre: int):
+    """Les organismes gestionnaires, DISPOSITIFS_PAR_ORGANISME dispositifs chacun, aux identifiants consécutifs."""
+    lignes = ((premier + i, f"Association n° {i + 1} de la mesure nationale (fictive)", True) for i in range(nombre))
+    copier(Organisme, ["id", "nom", "fictif"], lignes)
 
 
 def tirer_profil(type_, hasard: random.Random) -> Profil:

@@ -1,0 +1,42 @@
+"""`python -m bench.depots [options]` (`make load-depot`) : les options, puis la mesure (bench.depots.charge)."""
+
+import argparse
+import os
+import sys
+
+from bench.commun import demarrer_django, executer
+
+AIDE = (
+    "Charge simulée au moment de la date limite d'un appel. Crée une base PostgreSQL jetable "
+    "« <nom>_charge_depots » (détruite en sortant) avec les territoires, des opérateurs chacun dans son organisme "
+    "et un appel ouvert ; sert l'application avec gunicorn sur 127.0.0.1 (DEBUG=0, accusés PDF produits pendant "
+    "le dépôt) ; les opérateurs se connectent, ouvrent leur lettre et l'enregistrent ; puis la date limite est "
+    "fixée à 32 s et ils en déposent des versions successives (avec des doubles clics et des rejeux de la même "
+    "clé) jusqu'à la date limite, et 3 s encore. Vérifie ensuite en base : chaque dépôt accepté est enregistré "
+    "une fois sous un numéro unique, chaque envoi tardif est refusé avec un message qui donne la date limite, "
+    "rien n'est perdu. La dernière ligne est un objet JSON ; code de sortie 1 si une vérification échoue. "
+    "Exige DATABASE_URL=postgres://… ; dure environ 1 min 30 (chaque étape est bornée dans le temps)."
+)
+
+
+def analyseur() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.depots", description=AIDE)
+    parser.add_argument("--operateurs", type=int, default=50, help="Opérateurs simultanés (50 au moins).")
+    parser.add_argument("--fenetre", type=int, default=32, help="Secondes entre la ruée et la date limite.")
+    parser.add_argument(
+        "--processus", type=int, default=max(os.cpu_count() or 2, 2), help="Processus gunicorn (un par cœur)."
+    )
+    parser.add_argument("--fils", type=int, default=4, help="Fils d'exécution par processus gunicorn (gthread).")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = vars(analyseur().parse_args(argv))
+    demarrer_django()
+    from bench.depots.charge import mesurer  # importe des modèles : après django.setup()
+
+    return executer(mesurer, options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

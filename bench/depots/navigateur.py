@@ -1,0 +1,82 @@
+"""Un opérateur vu du serveur : ses cookies et des requêtes vers 127.0.0.1 ; et ce qu'on lit dans les réponses.
+
+Un refus hors délai se reconnaît à un marqueur stable que pose la page de la lettre, `data-refus="hors-delai"` sur
+l'alerte des erreurs de dépôt quand l'appel est fermé : jamais au texte du message, qui peut changer.
+"""
+
+import http.client
+import re
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from bench.commun import Arret
+
+DELAI_REQUETE = 30  # secondes au plus par requête, comme le délai par défaut de gunicorn
+MARQUEUR_HORS_DELAI = 'data-refus="hors-delai"'
+RE_NUMERO = re.compile(r"/candidatures/depots/([^/]+)/$")
+
+
+@dataclass
+class Reponse:
+    statut: int
+    location: str = ""
+    contenu: str = ""
+
+
+class Navigateur:
+    """Des requêtes vers 127.0.0.1 avec les cookies de l'opérateur, sans suivre les redirections."""
+
+    def __init__(self, port: int, cookies: dict | None = None):
+        self.port = port
+        self.cookies = dict(cookies or {})
+
+    def envoyer(self, methode: str, chemin: str, donnees=None, entetes=None, delai=DELAI_REQUETE) -> Reponse:
+        en_tetes = {"Cookie": "; ".join(f"{nom}={valeur}" for nom, valeur in self.cookies.items()), **(entetes or {})}
+        corps = None
+        if donnees is not None:
+            corps = urlencode({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **donnees}, doseq=True)
+            en_tetes["Content-Type"] = "application/x-www-form-urlencoded"
+        connexion = http.client.HTTPConnection("127.0.0.1", self.port, timeout=delai)
+        try:
+            connexion.request(methode, chemin, body=corps, headers=en_tetes)
+            reponse = connexion.getresponse()
+            contenu = reponse.read().decode()
+        finally:
+            connexion.close()
+        self.garder_les_cookies(reponse)
+        return Reponse(reponse.status, reponse.headers.get("Location", ""), contenu)
+
+    def garder_les_cookies(self, reponse: http.client.HTTPResponse):
+        for entete in reponse.headers.get_all("Set-Cookie") or []:
+            for nom, morceau in SimpleCookie(entete).items():
+                self.cookies[nom] = morceau.value
+
+
+def connecter(port: int, email: str, mot_de_passe: str) -> Navigateur:
+    navigateur = Navigateur(port)
+    try:
+        navigateur.envoyer("GET", "/connexion/")
+        reponse = navigateur.envoyer("POST", "/connexion/", {"username": email, "password": mot_de_passe})
+    except (OSError, http.client.HTTPException) as erreur:
+        raise Arret(f"Connexion de {email} sans réponse : {erreur!r}") from erreur
+    if reponse.statut != 302 or not navigateur.cookies.get("sessionid"):
+        raise Arret(f"Connexion de {email} refusée (HTTP {reponse.statut}).")
+    return navigateur
+
+
+def champ_cache(html: str, nom: str) -> str | None:
+    """La valeur (un nombre) d'un champ caché du formulaire, sans séparateur de milliers s'il y en avait un."""
+    trouve = re.search(rf'name="{re.escape(nom)}" value="([^"]*)"', html)
+    return re.sub(r"\D", "", trouve.group(1)) if trouve else None
+
+
+def numero_de(location: str) -> str:
+    trouve = RE_NUMERO.search(location)
+    return trouve.group(1) if trouve else ""
+
+
+def classer_refus(html: str) -> str:
+    """« date_limite » si la page de refus porte le marqueur hors délai (elle rappelle alors la date limite) ;
+    « autre » sinon : conflit de version, lettre invalide, formulaire déjà servi."""
+    return "date_limite" if MARQUEUR_HORS_DELAI in html else "autre"

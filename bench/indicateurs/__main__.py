@@ -1,0 +1,46 @@
+"""`python -m bench.indicateurs [options]` (`make bench`) : les options, puis la mesure (bench.indicateurs.mesure)."""
+
+import argparse
+import sys
+
+from bench.commun import demarrer_django, executer
+
+AIDE = (
+    "Mesure les indicateurs à l'échelle nationale. Crée une base PostgreSQL « <nom>_bench_indicateurs » "
+    "(détruite en sortant, même sur une erreur ou un Ctrl-C), y écrit par COPY un jeu synthétique : territoires "
+    "réels, ~5 000 dispositifs installés répartis au prorata de la population, 120 mois de déclarations "
+    "validées et leurs valeurs ; agrège les 24 derniers mois comme le recalcul de nuit ; puis mesure "
+    "l'agrégation d'un mois pour la France et d'une année pour une région face au GROUP BY brut, le recalcul "
+    "après une validation, le tableau de bord régional, l'API des agrégats et le rapport PDF régional face à "
+    "WeasyPrint seul. Une ligne JSON par mesure. Exige DATABASE_URL=postgres://…"
+)
+
+
+def analyseur() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.indicateurs", description=AIDE)
+    parser.add_argument("--dispositifs", type=int, default=5_000, help="Dispositifs installés (5 000).")
+    parser.add_argument("--mois", type=int, default=120, help="Mois de déclarations validées (120).")
+    parser.add_argument("--repetitions", type=int, default=5, help="Exécutions par mesure (3 au moins).")
+    parser.add_argument("--requetes", type=int, default=30, help="Requêtes HTTP par page mesurée (p50, p95).")
+    parser.add_argument("--region", default="32", help="Code de la région mesurée (32 : Hauts-de-France).")
+    parser.add_argument("--graine", type=int, default=2026, help="Graine du hasard, pour un jeu reproductible.")
+    parser.add_argument("--garder", action="store_true", help="Garde la base pour l'examiner.")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="Mesure aussi le pic du tas Python du rapport (plus lent)."
+    )
+    parser.add_argument(
+        "--expliquer", action="store_true", help="Écrit l'EXPLAIN ANALYZE de l'agrégation d'un mois (stderr)."
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = vars(analyseur().parse_args(argv))
+    demarrer_django()
+    from bench.indicateurs.mesure import mesurer  # importe des modèles : après django.setup()
+
+    return executer(mesurer, options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

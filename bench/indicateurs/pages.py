@@ -1,0 +1,132 @@
+"""Le tableau de bord régional et l'API des agrégats, servis par le client de test de Django dans le processus :
+p50 et p95 des temps de réponse, et le nombre de requêtes SQL."""
+
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from bench.commun import Arret, centile, figure
+from bench.indicateurs import OBJECTIFS
+from commun.mois import decaler
+from comptes.models import Role, Utilisateur
+from indicateurs.agregation import nouvelle_version_des_agregats
+from territoires.models import Territoire
+
+URL_TABLEAU = "/tableau-de-bord/"
+URL_API = "/api/v1/agregats/"
+
+
+def mesurer_tableau(dire, agent, region, nombre: int):
+    if not existe(URL_TABLEAU):
+        dire(f"{URL_TABLEAU} ne répond pas encore (aucune vue) : mesure absente.")
+        figure("tableau_de_bord_region", absent=True, url=URL_TABLEAU, objectif=OBJECTIFS["tableau"])
+        return
+    url = url_pour(region)
+    dire(f"Tableau de bord {url} ({nombre} requêtes)…")
+    mesure = mesurer_page(agent, url, nombre)
+    figure(
+        "tableau_de_bord_region",
+        url=url,
+        **mesure,
+        **requetes_dans_une_autre_region(region),
+        objectif=OBJECTIFS["tableau"],
+        note="tableau servi par le cache jusqu'au prochain recalcul des agrégats, comme en service",
+    )
+    # Le pire cas : chaque visite suit un recalcul, le tableau est reconstruit à chaque fois.
+    dire(f"Tableau de bord {url} sans cache ({nombre} requêtes)…")
+    sans_cache = mesurer_page(agent, url, nombre, avant=nouvelle_version_des_agregats)
+    figure("tableau_de_bord_region_sans_cache", url=url, **sans_cache, objectif=OBJECTIFS["tableau"])
+
+
+def requetes_dans_une_autre_region(region) -> dict:
+    """La région la plus peuplée après celle-ci, mesurée comme elle : après une première visite (caches du
+    processus et de la page)."""
+    autre = Territoire.objects.regions().exclude(pk=region.pk).order_by("-population").first()
+    client = connecter(creer_agent(Role.PLANIFICATEUR, autre))
+    _, _, premiere_visite = une_requete(client, url_pour(autre))
+    _, _, seconde_visite = une_requete(client, url_pour(autre))
+    return {
+        "requetes_autre_region": seconde_visite,
+        "requetes_autre_region_premiere_visite": premiere_visite,
+        "autre_region": autre.code,
+    }
+
+
+def mesurer_api(dire, agent, region, mois, nombre: int):
+    annee = decaler(mois, -11)
+    filtres = (
+        f"territoire={region.code}&niveau=region&indicateur=file_active&granularite=mois"
+        f"&periode_debut={annee:%Y-%m}&periode_fin={mois:%Y-%m}"
+    )
+    url = f"{URL_API}?{filtres}"
+    dire(f"API {url} ({nombre} requêtes)…")
+    figure("api_agregats", url=url, **mesurer_page(agent, url, nombre), objectif=OBJECTIFS["api"])
+
+
+def mesurer_page(agent, url: str, nombre: int, avant=None) -> dict:
+    """p50 et p95 de `nombre` requêtes après une première à froid ; le nombre de requêtes SQL de la dernière.
+    `avant` est appelé hors chronomètre avant chaque requête (ex. : périmer le cache)."""
+    client = connecter(agent)
+    froid, _, _ = une_requete(client, url)
+    durees = [chronometrer(client, url, avant) for _ in range(nombre)]
+    if avant:
+        avant()
+    _, octets, requetes = une_requete(client, url)
+    return {
+        "p50_ms": round(centile(durees, 50), 1),
+        "p95_ms": round(centile(durees, 95), 1),
+        "max_ms": round(max(durees), 1),
+        "premiere_ms": round(froid * 1000, 1),
+        "requetes": requetes,
+        "octets": octets,
+        "executions": nombre,
+    }
+
+
+def chronometrer(client: Client, url: str, avant=None) -> float:
+    """Une requête, en millisecondes ; `avant` est appelé hors chronomètre."""
+    if avant:
+        avant()
+    depart = time.perf_counter()
+    reponse = client.get(url, secure=True)
+    duree = (time.perf_counter() - depart) * 1000
+    if reponse.status_code != 200:
+        raise Arret(f"{url} répond {reponse.status_code}")
+    return duree
+
+
+def une_requete(client: Client, url: str) -> tuple[float, int, int]:
+    """Une requête : sa durée en secondes, sa taille en octets et son nombre de requêtes SQL."""
+    with CaptureQueriesContext(connection) as requetes:
+        depart = time.perf_counter()
+        reponse = client.get(url, secure=True)
+        duree = time.perf_counter() - depart
+    if reponse.status_code != 200:
+        raise Arret(f"{url} répond {reponse.status_code} : {reponse.content[:500]!r}")
+    return duree, len(reponse.content), len(requetes)
+
+
+def existe(url: str) -> bool:
+    try:
+        resolve(url)
+    except Resolver404:
+        return False
+    return True
+
+
+def creer_agent(role: str, region) -> Utilisateur:
+    return Utilisateur.objects.create(email=f"{role}-{region.code}@bench.example", role=role, region=region)
+
+
+def connecter(agent) -> Client:
+    """Un client HTTP connecté, en HTTPS sur 127.0.0.1 : sans redirection, quel que soit DEBUG."""
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(agent)
+    return client
+
+
+def url_pour(region) -> str:
+    return f"{URL_TABLEAU}?region={region.code}"
