@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from stdnum import luhn
 
-from dispositifs.catalogue import charger_catalogue
-from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Statut, TypeDispositif
+from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Rattachement, Statut, TypeDispositif
+from dispositifs.services import charger_catalogue
 from territoires.models import Niveau, Territoire
 
 ORGANISMES = {
@@ -94,7 +94,7 @@ def creer_dispositifs_demo(horizons: dict) -> int:
         cle: Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})[0]
         for cle, nom in ORGANISMES.items()
     }
-    charger_catalogue(TypeDispositif)  # le catalogue de la migration, au cas où on l'aurait modifié
+    charger_catalogue()  # le catalogue de la migration, au cas où on l'aurait modifié
     types = {t.code: t for t in TypeDispositif.objects.all()}
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     territoires = {t.code: t for t in Territoire.objects.descendants(region, inclus=True)}
@@ -121,7 +121,9 @@ def creer_dispositifs_demo(horizons: dict) -> int:
             statut=Statut.PROJET,
             horizon=horizons[horizon],
             capacite_prevue=capacite,
-            finess_porteur=finess_fictif(next(compteur)) if types[code].rattachement == "etablissement_sante" else "",
+            finess_porteur=finess_fictif(next(compteur))
+            if types[code].rattachement == Rattachement.ETABLISSEMENT_SANTE
+            else "",
             note=note,
             fictif=True,
         )

@@ -126,11 +126,11 @@ def media_temporaire(settings, tmp_path):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Les catalogues semés par migration, rechargés à chaque session : une base gardée (--reuse-db) a pu être
     vidée par les tests transactionnels de la session précédente."""
-    from dispositifs.catalogue import charger_catalogue
     from dispositifs.models import TypeDispositif
+    from dispositifs.services import charger_catalogue
     from indicateurs.catalogue import charger_indicateurs
     from indicateurs.models import Indicateur
 
     with django_db_blocker.unblock():
-        charger_catalogue(TypeDispositif)
+        charger_catalogue()
         charger_indicateurs(Indicateur, TypeDispositif)

@@ -117,7 +117,7 @@ def zones(departements, lignes, departement) -> list[Zone]:
 def carte(request):
     """Carte des départements d'une région (ou de la France, outre-mer en encarts), le même chiffre en
     tableau, et la liste des dispositifs filtrés. Six requêtes quel que soit le nombre de dispositifs."""
-    territoires = list(Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION]))  # 1 : France et régions
+    territoires = list(Territoire.objects.pays_et_regions())  # 1 : France et régions
     par_code = {t.code: t for t in territoires}
     demandee = request.GET.get("region")
     territoire = par_code.get(demandee) or par_code.get(settings.REGION_PAR_DEFAUT) or par_code.get(FRANCE)

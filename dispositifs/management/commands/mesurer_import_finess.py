@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from stdnum import luhn
 
-from dispositifs.finess import DEPARTEMENTS_OUTRE_MER, importer_finess, types_par_categorie
+from dispositifs.finess import DEPARTEMENTS_OUTRE_MER
+from dispositifs.services import importer_finess, types_par_categorie
 from territoires.models import Territoire
 from territoires.services import importer_territoires
 
