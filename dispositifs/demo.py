@@ -100,7 +100,7 @@ def creer_dispositifs_demo(horizons: dict) -> int:
     territoires = {t.code: t for t in Territoire.objects.descendants(region, inclus=True)}
     Dispositif.objects.filter(fictif=True, territoire__in=territoires.values()).delete()
 
-    compteur = iter(range(1, 1000))
+    compteur = iter(range(1, 1000))  # les numéros des FINESS fictifs, pris dans l'ordre de création
     for code, nom, organisme, territoire, places in AUTORISES:
         dispositif = Dispositif.objects.create(
             finess=finess_fictif(next(compteur)),
@@ -112,7 +112,15 @@ def creer_dispositifs_demo(horizons: dict) -> int:
             fictif=True,
         )
         enregistrer_capacite(dispositif, places)
+    creer_projets(types, organismes, territoires, horizons, compteur)
+    creer_ssiad(types["SSIAD-PRECARITE"], organismes["nord"], territoires, horizons["praps-2018-2022"], compteur)
+    return Dispositif.objects.filter(fictif=True).count()
+
+
+def creer_projets(types, organismes, territoires, horizons, compteur):
+    """Les PROJETS ; une équipe portée par un établissement de santé reçoit un FINESS porteur fictif."""
     for code, nom, organisme, territoire, capacite, horizon, note in PROJETS:
+        porte = types[code].rattachement == Rattachement.ETABLISSEMENT_SANTE
         Dispositif.objects.create(
             nom=nom,
             type=types[code],
@@ -121,14 +129,10 @@ def creer_dispositifs_demo(horizons: dict) -> int:
             statut=Statut.PROJET,
             horizon=horizons[horizon],
             capacite_prevue=capacite,
-            finess_porteur=finess_fictif(next(compteur))
-            if types[code].rattachement == Rattachement.ETABLISSEMENT_SANTE
-            else "",
+            finess_porteur=finess_fictif(next(compteur)) if porte else "",
             note=note,
             fictif=True,
         )
-    creer_ssiad(types["SSIAD-PRECARITE"], organismes["nord"], territoires, horizons["praps-2018-2022"], compteur)
-    return Dispositif.objects.filter(fictif=True).count()
 
 
 def enregistrer_capacite(dispositif, places):

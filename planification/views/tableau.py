@@ -36,36 +36,47 @@ def tableau(request):
 
 
 def lignes_export(tableau):
+    """Les lignes du tableau puis ses totaux par unité, dans l'ordre de COLONNES_EXPORT."""
     for ligne in tableau.lignes:
-        yield [
-            ligne.type.sigle,
-            ligne.territoire.nom,
-            ligne.territoire.code,
-            ligne.territoire.get_niveau_display(),
-            ligne.type.get_unite_display(),
-            ligne.autorises,
-            ligne.installes,
-            ligne.perspectives,
-            ligne.projets,
-            ligne.cible,
-            ligne.ecart,
-            ligne.taux_pour_100k,
-        ]
+        yield ligne_export(ligne)
     for total in tableau.totaux:
-        yield [
-            f"Total ({', '.join(total.types)})",
-            tableau.region.nom,
-            tableau.region.code,
-            "Total",
-            total.unite,
-            total.autorises,
-            total.installes,
-            total.perspectives,
-            None,
-            total.cible,
-            total.ecart,
-            None,
-        ]
+        yield total_export(tableau, total)
+
+
+def ligne_export(ligne) -> list:
+    territoire = ligne.territoire
+    return [
+        ligne.type.sigle,
+        territoire.nom,
+        territoire.code,
+        territoire.get_niveau_display(),
+        ligne.type.get_unite_display(),
+        ligne.autorises,
+        ligne.installes,
+        ligne.perspectives,
+        ligne.projets,
+        ligne.cible,
+        ligne.ecart,
+        ligne.taux_pour_100k,
+    ]
+
+
+def total_export(tableau, total) -> list:
+    region = tableau.region
+    return [
+        f"Total ({', '.join(total.types)})",
+        region.nom,
+        region.code,
+        "Total",
+        total.unite,
+        total.autorises,
+        total.installes,
+        total.perspectives,
+        None,
+        total.cible,
+        total.ecart,
+        None,
+    ]
 
 
 def nom_fichier(tableau, extension):
