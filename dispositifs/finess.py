@@ -30,7 +30,6 @@ DEPARTEMENT, LIGNEACHEMINEMENT, CATEGETAB, DATEOUV = 13, 15, 18, 28
 NB_CHAMPS = 31
 # Le département est codé sur 2 caractères dans FINESS : l'outre-mer y a ses propres codes (extractions de 2026).
 DEPARTEMENTS_OUTRE_MER = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9F": "976"}
-EXEMPLE = Path(__file__).resolve().parent / "donnees" / "etalab-cs1100507-stock-exemple.csv"
 MARQUE_FICTIF = "(FICTIF)"
 REGLE_FINESS = "9 caractères dont le dernier est une clé de contrôle"
 FORMAT_ATTENDU = (

@@ -6,6 +6,7 @@ hospitalier) et 2 sont rejetées : ligne 5 (clé FINESS fausse) et ligne 14 (dé
 """
 
 import random
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dispositifs.finess import EXEMPLE, Rejet
+from dispositifs.finess import Rejet
 from dispositifs.management.commands.mesurer_import_finess import ecrire_extraction
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
 from dispositifs.services import importer_finess
@@ -23,6 +24,7 @@ from tests.territoires.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
 
+EXEMPLE = Path(__file__).resolve().parents[2] / "dispositifs" / "donnees" / "etalab-cs1100507-stock-exemple.csv"
 REJETS_EXEMPLE = [
     Rejet(5, "FINESS établissement « 599999027 » invalide (9 caractères dont le dernier est une clé de contrôle)"),
     Rejet(14, "département « 96 » inconnu"),
