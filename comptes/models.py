@@ -22,10 +22,9 @@ ROLES_REGIONAUX = (Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS)
 
 
 class UtilisateurQuerySet(models.QuerySet):
-    def agents_actifs(self, region, *, roles=(Role.PLANIFICATEUR, Role.INSTRUCTEUR)):
-        """Les comptes actifs de la région qui ont l'un de ces rôles (les agents ARS par défaut) : ceux qu'on
-        prévient de ce qui arrive dans leur région."""
-        return self.filter(is_active=True, region=region, role__in=roles)
+    def agents_ars(self, region):
+        """Les planificateurs et instructeurs actifs de la région : l'ARS qu'on prévient de ce qui y arrive."""
+        return self.filter(is_active=True, region=region, role__in=(Role.PLANIFICATEUR, Role.INSTRUCTEUR))
 
 
 class UtilisateurManager(DjangoUserManager.from_queryset(UtilisateurQuerySet)):

@@ -40,7 +40,7 @@ def demander_inscription(*, demande: DemandeInscription, request: HttpRequest) -
         "demande": demande,
         "url_demandes": request.build_absolute_uri(reverse("comptes:demandes_inscription")),
     }
-    agents = list(Utilisateur.objects.agents_actifs(demande.region).values_list("email", flat=True))
+    agents = list(Utilisateur.objects.agents_ars(demande.region).values_list("email", flat=True))
     _prevenir("inscription_recue", contexte, [demande.courriel])
     _prevenir("inscription_a_traiter", contexte, agents)
     return demande
