@@ -170,6 +170,11 @@ class DispositifQuerySet(models.QuerySet):
         ceux de chaque territoire dans une sous-requête corrélée."""
         return self.filter(territoire__chemin__startswith=chemin)
 
+    def for_liste(self):
+        """Ce qu'une liste montre de chaque dispositif (type, organisme, territoire, horizon) et ses capacités du
+        jour, lus dans la même requête : la liste de la cartographie et l'API."""
+        return self.select_related("type", "organisme", "territoire", "horizon").with_capacites()
+
     def with_capacites(self, date=None):
         """Annote capacite_autorisee, capacite_installee et capacite_financee à `date` (aujourd'hui par
         défaut), calculées dans la base à partir du registre des événements : jamais saisies deux fois."""

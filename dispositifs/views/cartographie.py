@@ -97,8 +97,8 @@ def parametres(request, **changements) -> str:
 
 def page_de_la_liste(dispositifs, numero):
     """Une page de la liste, capacités calculées dans la base : deux requêtes, le compte puis la page."""
-    liste = dispositifs.select_related("type", "organisme", "territoire").with_capacites()
-    page = Paginator(liste.order_by("territoire__chemin", "type__ordre", "nom"), PAR_PAGE).get_page(numero)
+    liste = dispositifs.for_liste().order_by("territoire__chemin", "type__ordre", "nom")
+    page = Paginator(liste, PAR_PAGE).get_page(numero)
     if page.has_other_pages():
         list_pages(page)
     return page
