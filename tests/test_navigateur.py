@@ -180,8 +180,8 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
 def test_un_operateur_declare_un_mois_l_instructeur_le_valide_et_le_tableau_de_bord_le_montre(
     live_server, page, operateur, instructeur
 ):
-    from dispositifs.catalogue import charger_catalogue
     from dispositifs.models import TypeDispositif
+    from dispositifs.services import charger_catalogue
     from indicateurs.agregation import decaler
     from indicateurs.catalogue import charger_indicateurs
     from indicateurs.models import Indicateur
@@ -189,7 +189,7 @@ def test_un_operateur_declare_un_mois_l_instructeur_le_valide_et_le_tableau_de_b
     from tests.territoires.factories import TerritoireFactory
 
     # Les tests transactionnels passent après les autres et ne peuvent pas compter sur le catalogue semé.
-    charger_catalogue(TypeDispositif)
+    charger_catalogue()
     charger_indicateurs(Indicateur, TypeDispositif)
     nord = TerritoireFactory(code="59", nom="Nord", parent=instructeur.region)
     lhss = DispositifFactory(
