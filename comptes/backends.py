@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 
-class EmailBackend(ModelBackend):
+class ConnexionParCourriel(ModelBackend):
     """Connexion par courriel, insensible à la casse.
 
     Hors démonstration (DEBUG désactivé), le mot de passe des comptes de démonstration est refusé :

@@ -1,11 +1,12 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Left
-from stdnum.exceptions import ValidationError as NumeroInvalide
 from stdnum.fr import siret
+
+from dispositifs.validators import valider_siret
+from territoires.models import Niveau
 
 
 class Role(models.TextChoices):
@@ -20,7 +21,13 @@ class Role(models.TextChoices):
 ROLES_REGIONAUX = (Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS)
 
 
-class UtilisateurManager(DjangoUserManager):
+class UtilisateurQuerySet(models.QuerySet):
+    def agents_ars(self, region):
+        """Les planificateurs et instructeurs actifs de la région : l'ARS qu'on prévient de ce qui y arrive."""
+        return self.filter(is_active=True, region=region, role__in=(Role.PLANIFICATEUR, Role.INSTRUCTEUR))
+
+
+class UtilisateurManager(DjangoUserManager.from_queryset(UtilisateurQuerySet)):
     """Le courriel sert d'identifiant : il n'y a pas de nom d'utilisateur."""
 
     def _create_user(self, email, password, **extra_fields):
@@ -51,7 +58,7 @@ class Utilisateur(AbstractUser):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        limit_choices_to={"niveau": "region"},
+        limit_choices_to={"niveau": Niveau.REGION},
         related_name="agents",
         help_text="Périmètre des agents ARS et DREETS.",
     )
@@ -89,17 +96,6 @@ class Utilisateur(AbstractUser):
         if self.role in ROLES_REGIONAUX:
             return f"ARS {self.region.nom}"
         return self.get_role_display()
-
-
-def valider_siret(valeur: str):
-    # Voisin de dispositifs.validators.valider_siren ; il vit ici tant que seule l'inscription s'en sert.
-    try:
-        siret.validate(valeur)
-    except NumeroInvalide as erreur:
-        raise ValidationError(
-            "Ce SIRET n'est pas valide : il faut 14 chiffres (le SIREN de 9 chiffres puis le numéro "
-            "d'établissement), avec une clé de contrôle. Vous le trouvez sur l'avis de situation Insee."
-        ) from erreur
 
 
 class StatutDemande(models.TextChoices):
@@ -152,7 +148,7 @@ class DemandeInscription(models.Model):
         "territoires.Territoire",
         verbose_name="région",
         on_delete=models.PROTECT,
-        limit_choices_to={"niveau": "region"},
+        limit_choices_to={"niveau": Niveau.REGION},
         related_name="demandes_inscription",
         help_text="L'ARS de cette région examine la demande.",
     )

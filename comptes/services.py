@@ -1,101 +1,96 @@
 """Écritures des comptes opérateurs : invitation par l'ARS, demande d'inscription, acceptation et refus.
 
 Aucun mot de passe ne circule : un compte créé ici a un mot de passe inutilisable, et son titulaire reçoit un
-lien (celui de la réinitialisation) pour choisir le sien.
+lien (celui de la réinitialisation) pour choisir le sien. Les courriels partent après validation de la
+transaction : une écriture annulée ne prévient personne.
 """
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from commun.erreurs import Conflit
+from commun.notifications import envoyer
 from comptes.models import DemandeInscription, Role, StatutDemande, Utilisateur
 from dispositifs.models import Organisme
 
 
-class OperationImpossible(Exception):
-    pass
-
-
 @transaction.atomic
-def inviter_operateur(*, courriel: str, prenom: str, nom: str, organisme: Organisme, invite_par, request):
+def inviter_operateur(
+    *, courriel: str, prenom: str, nom: str, organisme: Organisme, user: Utilisateur, request: HttpRequest
+) -> Utilisateur:
     """Ouvre (ou complète) le compte opérateur de `courriel`, membre de `organisme`, et lui écrit."""
-    compte = compte_operateur(courriel=courriel, prenom=prenom, nom=nom, organisme=organisme)
-    contexte = {
-        "compte": compte,
-        "organisme": organisme,
-        "invite_par": invite_par,
-        **lien_mot_de_passe(compte, request),
-    }
-    transaction.on_commit(lambda: envoyer("invitation", contexte, [compte.email]))
+    compte = _compte_operateur(courriel=courriel, prenom=prenom, nom=nom, organisme=organisme)
+    contexte = {"compte": compte, "organisme": organisme, "invite_par": user, **_lien_mot_de_passe(compte, request)}
+    _prevenir("invitation", contexte, [compte.email])
     return compte
 
 
 @transaction.atomic
-def demander_inscription(*, demande: DemandeInscription, request) -> DemandeInscription:
+def demander_inscription(*, demande: DemandeInscription, request: HttpRequest) -> DemandeInscription:
     """Enregistre une demande (pas encore sauvée) ; accusé de réception au demandeur, avis aux agents ARS."""
     demande.save()
     contexte = {
         "demande": demande,
         "url_demandes": request.build_absolute_uri(reverse("comptes:demandes_inscription")),
     }
-    agents = list(
-        Utilisateur.objects.filter(
-            is_active=True, role__in=(Role.PLANIFICATEUR, Role.INSTRUCTEUR), region=demande.region
-        ).values_list("email", flat=True)
-    )
-    transaction.on_commit(lambda: envoyer("inscription_recue", contexte, [demande.courriel]))
-    transaction.on_commit(lambda: envoyer("inscription_a_traiter", contexte, agents))
+    agents = list(Utilisateur.objects.agents_ars(demande.region).values_list("email", flat=True))
+    _prevenir("inscription_recue", contexte, [demande.courriel])
+    _prevenir("inscription_a_traiter", contexte, agents)
     return demande
 
 
 @transaction.atomic
-def accepter_demande(*, demande: DemandeInscription, par, request) -> Utilisateur:
+def accepter_demande(*, demande: DemandeInscription, user: Utilisateur, request: HttpRequest) -> Utilisateur:
     """L'organisme est retrouvé par son SIREN (ou créé), puis le compte est ouvert comme pour une invitation."""
-    reclamer(demande, par=par, statut=StatutDemande.ACCEPTEE)
+    _traiter(demande, user=user, statut=StatutDemande.ACCEPTEE)
     organisme, _ = Organisme.objects.get_or_create(
         siren=demande.siren, defaults={"nom": demande.nom_organisme, "statut_juridique": demande.statut_juridique}
     )
-    compte = compte_operateur(courriel=demande.courriel, prenom=demande.prenom, nom=demande.nom, organisme=organisme)
-    contexte = {"compte": compte, "organisme": organisme, "demande": demande, **lien_mot_de_passe(compte, request)}
-    transaction.on_commit(lambda: envoyer("inscription_acceptee", contexte, [compte.email]))
+    compte = _compte_operateur(courriel=demande.courriel, prenom=demande.prenom, nom=demande.nom, organisme=organisme)
+    contexte = {"compte": compte, "organisme": organisme, "demande": demande, **_lien_mot_de_passe(compte, request)}
+    _prevenir("inscription_acceptee", contexte, [compte.email])
     return compte
 
 
 @transaction.atomic
-def refuser_demande(*, demande: DemandeInscription, par, motif: str) -> DemandeInscription:
+def refuser_demande(*, demande: DemandeInscription, user: Utilisateur, motif: str) -> DemandeInscription:
     if not motif.strip():
-        raise OperationImpossible("Indiquez le motif du refus : il est envoyé au demandeur.")
-    reclamer(demande, par=par, statut=StatutDemande.REFUSEE, motif_refus=motif.strip())
+        raise ValidationError("Indiquez le motif du refus : il est envoyé au demandeur.", code="motif_manquant")
+    _traiter(demande, user=user, statut=StatutDemande.REFUSEE, motif_refus=motif.strip())
     demande.refresh_from_db()
-    transaction.on_commit(lambda: envoyer("inscription_refusee", {"demande": demande}, [demande.courriel]))
+    _prevenir("inscription_refusee", {"demande": demande}, [demande.courriel])
     return demande
 
 
-def reclamer(demande: DemandeInscription, *, par, statut: StatutDemande, **champs):
-    """Passe la demande de « en attente » à `statut` : 0 ligne modifiée, elle avait déjà été traitée."""
+def _traiter(demande: DemandeInscription, *, user: Utilisateur, statut: StatutDemande, **champs):
+    """Passe la demande de « en attente » à `statut` ; 0 ligne modifiée : un autre agent (ou un double clic) l'a
+    traitée entre l'affichage et l'envoi."""
     traitees = DemandeInscription.objects.filter(pk=demande.pk, statut=StatutDemande.EN_ATTENTE).update(
-        statut=statut, traitee_par=par, traitee_le=timezone.now(), **champs
+        statut=statut, traitee_par=user, traitee_le=timezone.now(), **champs
     )
     if not traitees:
-        raise OperationImpossible("Cette demande a déjà été traitée : rien n'a été modifié.")
+        actuelle = DemandeInscription.objects.filter(pk=demande.pk).first()
+        raise Conflit("Cette demande a déjà été traitée : rien n'a été modifié.", actuel=actuelle)
 
 
-def compte_operateur(*, courriel: str, prenom: str, nom: str, organisme: Organisme) -> Utilisateur:
+def _compte_operateur(*, courriel: str, prenom: str, nom: str, organisme: Organisme) -> Utilisateur:
     """Le compte opérateur actif de ce courriel, créé sans mot de passe utilisable s'il n'existe pas."""
     courriel = courriel.strip().lower()
     compte = Utilisateur.objects.filter(email__iexact=courriel).first()
     if compte is None:
         compte = Utilisateur.objects.create_user(courriel, None, role=Role.OPERATEUR, first_name=prenom, last_name=nom)
     elif compte.role != Role.OPERATEUR:
-        raise OperationImpossible(
+        raise ValidationError(
             f"{courriel} est déjà le courriel d'un compte « {compte.get_role_display()} » : "
-            "il ne peut pas devenir un compte opérateur. Demandez une autre adresse."
+            "il ne peut pas devenir un compte opérateur. Demandez une autre adresse.",
+            code="compte_non_operateur",
         )
     elif not compte.is_active:
         compte.is_active = True
@@ -104,7 +99,7 @@ def compte_operateur(*, courriel: str, prenom: str, nom: str, organisme: Organis
     return compte
 
 
-def lien_mot_de_passe(compte: Utilisateur, request) -> dict:
+def _lien_mot_de_passe(compte: Utilisateur, request: HttpRequest) -> dict:
     """Le lien pour choisir son mot de passe, seulement pour un compte qui n'en a pas encore."""
     if compte.has_usable_password():
         return {"lien": None}
@@ -118,11 +113,6 @@ def lien_mot_de_passe(compte: Utilisateur, request) -> dict:
     return {"lien": request.build_absolute_uri(chemin), "jours": settings.PASSWORD_RESET_TIMEOUT // 86400}
 
 
-def envoyer(nom: str, contexte: dict, destinataires: list[str]):
-    if destinataires:
-        send_mail(
-            render_to_string(f"comptes/email/{nom}_subject.txt", contexte).strip(),
-            render_to_string(f"comptes/email/{nom}_body.txt", contexte),
-            None,
-            destinataires,
-        )
+def _prevenir(gabarit: str, contexte: dict, destinataires: list[str]):
+    """Le courriel `templates/comptes/email/<gabarit>_*.txt`, envoyé une fois la transaction validée."""
+    transaction.on_commit(lambda: envoyer(f"comptes/email/{gabarit}", contexte, destinataires))

@@ -137,7 +137,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "comptes.backends.EmailBackend",
+    "comptes.backends.ConnexionParCourriel",
 ]
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"

@@ -105,10 +105,6 @@ class DispositifViewSet(viewsets.ReadOnlyModelViewSet):
 
     regle_acces = Regle.PUBLIC
     # with_capacites agrège (GROUP BY) : l'ordre du modèle n'y vaut plus, on le redonne explicitement.
-    queryset = (
-        Dispositif.objects.select_related("type", "organisme", "territoire", "horizon")
-        .with_capacites()
-        .order_by("type__ordre", "nom", "pk")
-    )
+    queryset = Dispositif.objects.for_liste().order_by("type__ordre", "nom", "pk")
     serializer_class = DispositifSerializer
     filterset_class = DispositifFilter

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from stdnum import luhn
 
-from dispositifs.catalogue import charger_catalogue
-from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Statut, TypeDispositif
+from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Rattachement, Statut, TypeDispositif
+from dispositifs.services import charger_catalogue
 from territoires.models import Niveau, Territoire
 
 ORGANISMES = {
@@ -94,13 +94,13 @@ def creer_dispositifs_demo(horizons: dict) -> int:
         cle: Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})[0]
         for cle, nom in ORGANISMES.items()
     }
-    charger_catalogue(TypeDispositif)  # le catalogue de la migration, au cas où on l'aurait modifié
+    charger_catalogue()  # le catalogue de la migration, au cas où on l'aurait modifié
     types = {t.code: t for t in TypeDispositif.objects.all()}
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     territoires = {t.code: t for t in Territoire.objects.descendants(region, inclus=True)}
     Dispositif.objects.filter(fictif=True, territoire__in=territoires.values()).delete()
 
-    compteur = iter(range(1, 1000))
+    compteur = iter(range(1, 1000))  # les numéros des FINESS fictifs, pris dans l'ordre de création
     for code, nom, organisme, territoire, places in AUTORISES:
         dispositif = Dispositif.objects.create(
             finess=finess_fictif(next(compteur)),
@@ -112,7 +112,15 @@ def creer_dispositifs_demo(horizons: dict) -> int:
             fictif=True,
         )
         enregistrer_capacite(dispositif, places)
+    creer_projets(types, organismes, territoires, horizons, compteur)
+    creer_ssiad(types["SSIAD-PRECARITE"], organismes["nord"], territoires, horizons["praps-2018-2022"], compteur)
+    return Dispositif.objects.filter(fictif=True).count()
+
+
+def creer_projets(types, organismes, territoires, horizons, compteur):
+    """Les PROJETS ; une équipe portée par un établissement de santé reçoit un FINESS porteur fictif."""
     for code, nom, organisme, territoire, capacite, horizon, note in PROJETS:
+        porte = types[code].rattachement == Rattachement.ETABLISSEMENT_SANTE
         Dispositif.objects.create(
             nom=nom,
             type=types[code],
@@ -121,12 +129,10 @@ def creer_dispositifs_demo(horizons: dict) -> int:
             statut=Statut.PROJET,
             horizon=horizons[horizon],
             capacite_prevue=capacite,
-            finess_porteur=finess_fictif(next(compteur)) if types[code].rattachement == "etablissement_sante" else "",
+            finess_porteur=finess_fictif(next(compteur)) if porte else "",
             note=note,
             fictif=True,
         )
-    creer_ssiad(types["SSIAD-PRECARITE"], organismes["nord"], territoires, horizons["praps-2018-2022"], compteur)
-    return Dispositif.objects.filter(fictif=True).count()
 
 
 def enregistrer_capacite(dispositif, places):

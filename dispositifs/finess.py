@@ -1,4 +1,4 @@
-"""Import de l'extraction FINESS des établissements publiée sur data.gouv.fr (`etalab-cs1100507-stock-*.csv`).
+"""Lecture de l'extraction FINESS des établissements publiée sur data.gouv.fr (`etalab-cs1100507-stock-*.csv`).
 
 Le format est décrit dans donnees/etalab_cs1100507_format.csv : séparateur « ; », pas de ligne d'en-tête de
 colonnes, une 1re ligne technique « finess;etalab;<n>;<date> », puis une ligne « structureet » par
@@ -7,21 +7,22 @@ colonnes, une 1re ligne technique « finess;etalab;<n>;<date> », puis une ligne
 Seuls les établissements d'une catégorie FINESS nommée dans le catalogue (`TypeDispositif.categories_finess`)
 deviennent des dispositifs, rattachés à l'organisme de leur FINESS juridique. Les PASS, EMPP et EMSP n'ont pas
 de catégorie propre : saisies à la main avec le FINESS de leur établissement porteur, l'import ne les touche pas.
+
+Ce module ne fait que lire : il rend les établissements retenus, le nombre de lignes hors périmètre et les lignes
+rejetées ; dispositifs.services.importer_finess les écrit.
 """
 
 import csv
 import io
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 
-from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
+from dispositifs.models import Statut
 from dispositifs.validators import finess_valide
-from territoires.models import Territoire
 
 # Positions des champs d'une ligne « structureet » (à partir de 0 ; voir donnees/etalab_cs1100507_format.csv).
 SECTION, NOFINESSET, NOFINESSEJ, RS, RSLONGUE = 0, 1, 2, 3, 4
@@ -29,11 +30,8 @@ DEPARTEMENT, LIGNEACHEMINEMENT, CATEGETAB, DATEOUV = 13, 15, 18, 28
 NB_CHAMPS = 31
 # Le département est codé sur 2 caractères dans FINESS : l'outre-mer y a ses propres codes (extractions de 2026).
 DEPARTEMENTS_OUTRE_MER = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9F": "976"}
-EXEMPLE = Path(__file__).resolve().parent / "donnees" / "etalab-cs1100507-stock-exemple.csv"
 MARQUE_FICTIF = "(FICTIF)"
-NOM_PROVISOIRE = "Entité juridique FINESS {numero}"
 REGLE_FINESS = "9 caractères dont le dernier est une clé de contrôle"
-TAILLE_LOT = 1000
 FORMAT_ATTENDU = (
     "une extraction FINESS des établissements (etalab-cs1100507-stock-*.csv de data.gouv.fr) : "
     "séparateur « ; », encodage Latin-1, sans ligne d'en-tête de colonnes, "
@@ -41,12 +39,8 @@ FORMAT_ATTENDU = (
 )
 
 
-class FormatInvalide(Exception):
-    """Le fichier n'est pas une extraction FINESS : rien n'est importé."""
-
-
-class LigneRejetee(Exception):
-    """Une ligne inutilisable : elle est rapportée avec sa raison, l'import continue."""
+class _LigneRejetee(Exception):
+    """Une ligne inutilisable : la lecture la note avec sa raison dans les rejets et passe à la suivante."""
 
 
 @dataclass(frozen=True)
@@ -71,46 +65,17 @@ class Rejet:
 
 
 @dataclass
-class RapportFiness:
-    categories: list[str] = field(default_factory=list)
-    crees: int = 0
-    modifies: int = 0
-    inchanges: int = 0
+class Lecture:
+    """Ce que la lecture retient de l'extraction."""
+
+    etablissements: list[Etablissement] = field(default_factory=list)
     hors_perimetre: int = 0
-    organismes_crees: int = 0
-    organismes_completes: int = 0
     rejets: list[Rejet] = field(default_factory=list)
-
-    def lignes(self) -> list[str]:
-        return [
-            f"Dispositifs : {self.crees} créé(s), {self.modifies} mis à jour, {self.inchanges} inchangé(s).",
-            f"Organismes : {self.organismes_crees} créé(s) sous un nom provisoire, "
-            f"{self.organismes_completes} complété(s) de leur FINESS juridique.",
-            f"Hors périmètre : {self.hors_perimetre} établissement(s) d'une catégorie qu'aucun type ne retient.",
-            f"Rejetées : {len(self.rejets)} ligne(s).",
-        ]
-
-
-def importer_finess(*, fichier: Path) -> RapportFiness:
-    """Crée ou met à jour organismes et dispositifs d'après l'extraction FINESS `fichier`.
-
-    Une ligne fautive est rejetée avec son numéro et sa raison sans empêcher les autres ; un fichier qui n'a pas
-    le format attendu lève FormatInvalide avant toute écriture. Idempotent : un second import n'écrit rien.
-    """
-    lecteur = ouvrir_extraction(fichier)
-    types = types_par_categorie()
-    departements = {
-        code: (pk, chemin)
-        for code, pk, chemin in Territoire.objects.departements().values_list("code", "pk", "chemin")
-    }
-    rapport = RapportFiness(categories=sorted(types))
-    etablissements = trier_lignes(lecteur, types=types, departements=departements, rapport=rapport)
-    enregistrer(etablissements, types=types, departements=departements, rapport=rapport)
-    return rapport
 
 
 def ouvrir_extraction(fichier: Path):
-    """Un lecteur CSV placé après la ligne technique, qui est vérifiée.
+    """Un lecteur CSV placé après la ligne technique, qui est vérifiée : un fichier d'un autre format est refusé
+    (ValidationError au code « format_invalide »), avant toute écriture.
 
     L'extraction est en Latin-1 ; une copie réenregistrée en UTF-8 est lue aussi, sans accents abîmés (un texte
     Latin-1 accentué n'est presque jamais de l'UTF-8 valide).
@@ -127,7 +92,10 @@ def ouvrir_extraction(fichier: Path):
     if premiere[:2] != ["finess", "etalab"]:
         lue = contenu.partition(b"\n")[0][:60].decode(encodage, errors="replace")
         lue = "".join(c if c.isprintable() else "?" for c in lue)
-        raise FormatInvalide(f"Format non reconnu : le fichier doit être {FORMAT_ATTENDU}. 1re ligne lue : « {lue} ».")
+        raise ValidationError(
+            f"Format non reconnu : le fichier doit être {FORMAT_ATTENDU}. 1re ligne lue : « {lue} ».",
+            code="format_invalide",
+        )
     return lecteur
 
 
@@ -139,35 +107,26 @@ def _est_utf8(contenu: bytes) -> bool:
     return True
 
 
-def types_par_categorie() -> dict[str, list[int]]:
-    """Catégorie FINESS → types du catalogue qui la retiennent, un type sans parent en premier."""
-    types = {}
-    catalogue = TypeDispositif.objects.exclude(categories_finess="")
-    for type_ in catalogue.order_by(F("type_parent_id").asc(nulls_first=True), "ordre", "sigle"):
-        for categorie in type_.categories_finess.split(","):
-            if categorie.strip():
-                types.setdefault(categorie.strip(), []).append(type_.pk)
-    return types
-
-
-def trier_lignes(lecteur, *, types: dict, departements: dict, rapport: RapportFiness) -> list[Etablissement]:
-    """Les établissements à importer ; compte au passage les hors-périmètre et note les rejets."""
-    retenus = {}
+def lire_etablissements(lecteur, *, categories: Container[str], departements: Container[str]) -> Lecture:
+    """Les établissements des `categories` retenues, situés dans des `departements` connus (codes INSEE) ; compte
+    au passage les hors-périmètre et note les rejets."""
+    lecture, retenus = Lecture(), {}
     for numero, champs in _rangees(lecteur):
         if champs and champs[SECTION] == "geolocalisation":
             continue
         try:
-            if _categorie(champs) not in types:
-                rapport.hors_perimetre += 1
+            if _categorie(champs) not in categories:
+                lecture.hors_perimetre += 1
                 continue
             etablissement = _lire_etablissement(numero, champs, departements)
             if premier := retenus.get(etablissement.finess):
-                raise LigneRejetee(f"FINESS établissement {etablissement.finess} déjà lu ligne {premier.ligne}")
-        except LigneRejetee as rejet:
-            rapport.rejets.append(Rejet(numero, str(rejet)))
+                raise _LigneRejetee(f"FINESS établissement {etablissement.finess} déjà lu ligne {premier.ligne}")
+        except _LigneRejetee as rejet:
+            lecture.rejets.append(Rejet(numero, str(rejet)))
             continue
         retenus[etablissement.finess] = etablissement
-    return list(retenus.values())
+    lecture.etablissements = list(retenus.values())
+    return lecture
 
 
 def _rangees(lecteur):
@@ -187,27 +146,27 @@ def _rangees(lecteur):
 def _categorie(champs: list[str] | None) -> str:
     """La catégorie d'une ligne « structureet » bien formée ; toute autre ligne est rejetée."""
     if champs is None:
-        raise LigneRejetee("ligne illisible (guillemet non refermé ou champ démesuré)")
+        raise _LigneRejetee("ligne illisible (guillemet non refermé ou champ démesuré)")
     if champs[SECTION] != "structureet":
-        raise LigneRejetee(f"type de ligne « {champs[SECTION][:30]} » inconnu (structureet ou geolocalisation)")
+        raise _LigneRejetee(f"type de ligne « {champs[SECTION][:30]} » inconnu (structureet ou geolocalisation)")
     # Les extractions réelles finissent chaque ligne par « ; » (champ numuai, souvent vide) : 32 champs lus.
     if not NB_CHAMPS <= len(champs) <= NB_CHAMPS + 1:
-        raise LigneRejetee(f"ligne mal formée : {NB_CHAMPS} champs attendus, {len(champs)} lus")
+        raise _LigneRejetee(f"ligne mal formée : {NB_CHAMPS} champs attendus, {len(champs)} lus")
     return champs[CATEGETAB].strip()
 
 
-def _lire_etablissement(numero: int, champs: list[str], departements: dict) -> Etablissement:
+def _lire_etablissement(numero: int, champs: list[str], departements: Container[str]) -> Etablissement:
     finess, finess_juridique = champs[NOFINESSET].strip(), champs[NOFINESSEJ].strip()
     if not finess_valide(finess):
-        raise LigneRejetee(f"FINESS établissement « {finess} » invalide ({REGLE_FINESS})")
+        raise _LigneRejetee(f"FINESS établissement « {finess} » invalide ({REGLE_FINESS})")
     if not finess_valide(finess_juridique):
-        raise LigneRejetee(f"FINESS juridique « {finess_juridique} » invalide ({REGLE_FINESS})")
+        raise _LigneRejetee(f"FINESS juridique « {finess_juridique} » invalide ({REGLE_FINESS})")
     departement = champs[DEPARTEMENT].strip()
     if DEPARTEMENTS_OUTRE_MER.get(departement, departement) not in departements:
-        raise LigneRejetee(f"département « {departement} » inconnu")
+        raise _LigneRejetee(f"département « {departement} » inconnu")
     nom = " ".join((champs[RSLONGUE] or champs[RS]).split())
     if not nom:
-        raise LigneRejetee("raison sociale vide")
+        raise _LigneRejetee("raison sociale vide")
     return Etablissement(
         ligne=numero,
         finess=finess,
@@ -226,105 +185,3 @@ def _commune(ligne_acheminement: str) -> str:
     code_postal, _, libelle = ligne_acheminement.strip().partition(" ")
     libelle = libelle if code_postal.isdigit() else ligne_acheminement
     return re.sub(r"\s+CEDEX(\s+\d+)?$", "", libelle.strip())[:100]
-
-
-@transaction.atomic
-def enregistrer(etablissements: list[Etablissement], *, types: dict, departements: dict, rapport: RapportFiness):
-    """Écrit par lots ce qui a changé : une requête charge l'existant, rien n'est réécrit à l'identique."""
-    existants = {
-        d.finess: d for d in Dispositif.objects.exclude(finess=None).select_related("organisme", "territoire")
-    }
-    organismes = _organismes(etablissements, existants, rapport)
-    nouveaux, modifies, champs_modifies = [], [], set()
-    for etablissement in etablissements:
-        dispositif = existants.get(etablissement.finess)
-        valeurs = _valeurs(etablissement, dispositif, types=types, departements=departements, organismes=organismes)
-        if dispositif is None:
-            nouveaux.append(Dispositif(finess=etablissement.finess, **valeurs))
-        elif changes := _appliquer(dispositif, valeurs):
-            modifies.append(dispositif)
-            champs_modifies |= changes
-        else:
-            rapport.inchanges += 1
-    Dispositif.objects.bulk_create(nouveaux, batch_size=TAILLE_LOT)
-    # Seuls les champs qui ont changé quelque part : chacun coûte un CASE par ligne dans l'UPDATE groupé.
-    Dispositif.objects.bulk_update(modifies, [*sorted(champs_modifies), "updated_at"], batch_size=TAILLE_LOT)
-    rapport.crees, rapport.modifies = len(nouveaux), len(modifies)
-
-
-def _organismes(etablissements: list[Etablissement], existants: dict, rapport: RapportFiness) -> dict[str, int]:
-    """FINESS juridique → pk de l'organisme ; un organisme inconnu est créé sous un nom provisoire, car la ligne
-    « structureet » ne donne pas le nom de l'entité juridique. Un organisme existant garde le sien."""
-    connus = dict(Organisme.objects.exclude(finess_juridique=None).values_list("finess_juridique", "pk"))
-    _completer_organismes(etablissements, existants, connus, rapport)
-    premiers = {}
-    for etablissement in etablissements:
-        premiers.setdefault(etablissement.finess_juridique, etablissement)
-    nouveaux = [
-        Organisme(nom=NOM_PROVISOIRE.format(numero=numero), finess_juridique=numero, fictif=etablissement.fictif)
-        for numero, etablissement in premiers.items()
-        if numero not in connus
-    ]
-    Organisme.objects.bulk_create(nouveaux, batch_size=TAILLE_LOT)
-    rapport.organismes_crees = len(nouveaux)
-    return connus | {organisme.finess_juridique: organisme.pk for organisme in nouveaux}
-
-
-def _completer_organismes(etablissements: list[Etablissement], existants: dict, connus: dict, rapport):
-    """Un organisme saisi sans FINESS juridique reçoit celui de son dispositif plutôt qu'un doublon provisoire :
-    ses utilisateurs gardent l'accès à leurs dispositifs."""
-    completes = {}
-    for etablissement in etablissements:
-        dispositif = existants.get(etablissement.finess)
-        organisme = dispositif.organisme if dispositif else None
-        if organisme is None or organisme.finess_juridique or organisme.pk in completes:
-            continue
-        if etablissement.finess_juridique not in connus:
-            organisme.finess_juridique, organisme.updated_at = etablissement.finess_juridique, timezone.now()
-            connus[etablissement.finess_juridique] = organisme.pk
-            completes[organisme.pk] = organisme
-    Organisme.objects.bulk_update(completes.values(), ["finess_juridique", "updated_at"], batch_size=TAILLE_LOT)
-    rapport.organismes_completes = len(completes)
-
-
-def _valeurs(etablissement: Etablissement, dispositif, *, types, departements, organismes) -> dict:
-    """Les champs dont FINESS fait foi, sans défaire ce qu'une personne a précisé à la main."""
-    return {
-        "nom": etablissement.nom,
-        "type_id": _type_id(etablissement.categorie, dispositif, types),
-        "organisme_id": organismes[etablissement.finess_juridique],
-        "territoire_id": _territoire_id(etablissement.departement, dispositif, departements),
-        "statut": etablissement.statut,
-        "commune": etablissement.commune,
-        "fictif": etablissement.fictif,
-    }
-
-
-def _type_id(categorie: str, dispositif, types: dict) -> int:
-    """Le premier type de la catégorie, sauf pour un dispositif existant dont le type retient cette catégorie ou
-    n'en retient aucune : c'est alors un classement plus fin, fait à la main, que FINESS ne distingue pas (LHSS
-    mobile, ACT pédiatrique…). Un LHSS devenu LAM dans FINESS change bien de type."""
-    possibles = types[categorie]
-    if dispositif is None:
-        return possibles[0]
-    classe_par_finess = any(dispositif.type_id in pks for pks in types.values())
-    return dispositif.type_id if dispositif.type_id in possibles or not classe_par_finess else possibles[0]
-
-
-def _territoire_id(departement: str, dispositif, departements: dict) -> int:
-    """Le département, sauf pour un dispositif déjà placé plus précisément dans ce département (territoire de
-    santé) : il y reste."""
-    departement_id, chemin = departements[departement]
-    if dispositif is not None and dispositif.territoire.chemin.startswith(chemin):
-        return dispositif.territoire_id
-    return departement_id
-
-
-def _appliquer(dispositif: Dispositif, valeurs: dict) -> set[str]:
-    """Reporte les valeurs qui diffèrent et renvoie leurs noms ; bulk_update ne remplit pas updated_at : ici."""
-    changes = {nom for nom, valeur in valeurs.items() if getattr(dispositif, nom) != valeur}
-    for nom in changes:
-        setattr(dispositif, nom, valeurs[nom])
-    if changes:
-        dispositif.updated_at = timezone.now()
-    return changes

@@ -78,7 +78,7 @@ class TypeDispositif(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="type_parent_si_rattachement_au_type",
-                condition=~Q(rattachement="type_parent") | Q(type_parent__isnull=False),
+                condition=~Q(rattachement=Rattachement.TYPE_PARENT) | Q(type_parent__isnull=False),
                 violation_error_message="Un rattachement à un type parent exige de choisir ce type.",
             )
         ]
@@ -156,18 +156,24 @@ class Statut(models.TextChoices):
     FERME = "ferme", "Fermé"
 
 
-# Un dispositif en service : autorisé ou installé (ni un projet, ni fermé).
-EN_SERVICE = (Statut.AUTORISE, Statut.INSTALLE)
-
-
 class DispositifQuerySet(models.QuerySet):
     def en_service(self):
         """Les dispositifs autorisés ou installés : ceux qui déclarent leurs indicateurs et comptent comme offre."""
-        return self.filter(statut__in=EN_SERVICE)
+        return self.filter(statut__in=(Statut.AUTORISE, Statut.INSTALLE))
 
     def dans(self, territoire):
         """Les dispositifs du territoire et de tout ce qu'il contient (une requête, index du chemin)."""
-        return self.filter(territoire__chemin__startswith=territoire.chemin)
+        return self.sous_chemin(territoire.chemin)
+
+    def sous_chemin(self, chemin):
+        """Les dispositifs dont le territoire est sous `chemin` : un texte, ou `OuterRef("chemin")` pour compter
+        ceux de chaque territoire dans une sous-requête corrélée."""
+        return self.filter(territoire__chemin__startswith=chemin)
+
+    def for_liste(self):
+        """Ce qu'une liste montre de chaque dispositif (type, organisme, territoire, horizon) et ses capacités du
+        jour, lus dans la même requête : la liste de la cartographie et l'API."""
+        return self.select_related("type", "organisme", "territoire", "horizon").with_capacites()
 
     def with_capacites(self, date=None):
         """Annote capacite_autorisee, capacite_installee et capacite_financee à `date` (aujourd'hui par
@@ -254,6 +260,12 @@ class Dispositif(models.Model):
             )
 
 
+class EvenementCapaciteQuerySet(models.QuerySet):
+    def sous_chemin(self, chemin):
+        """Les événements des dispositifs situés sous `chemin` (texte ou `OuterRef("chemin")`)."""
+        return self.filter(dispositif__territoire__chemin__startswith=chemin)
+
+
 class EvenementCapacite(models.Model):
     """Le registre : chaque décision datée qui fait varier une capacité. Les capacités s'en déduisent."""
 
@@ -271,6 +283,8 @@ class EvenementCapacite(models.Model):
     reference = models.CharField("référence de la décision", max_length=150, blank=True, help_text="Arrêté n°…")
     commentaire = models.CharField("commentaire", max_length=300, blank=True)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
+
+    objects = EvenementCapaciteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement de capacité"

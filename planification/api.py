@@ -1,6 +1,4 @@
 import django_filters
-from django.db.models import Q
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -9,9 +7,9 @@ from rest_framework.views import APIView
 
 from config.policy import Regle, peut_modifier_cible, regions_visibles
 from dispositifs.models import TypeDispositif
-from planification.calcul import calculer_planification, nombre
+from planification.calcul import Ligne, Total, nombre
 from planification.forms import filtres_planification
-from planification.models import Cible, Horizon
+from planification.models import Cible, Horizon, valider_valeur_de_cible
 from planification.services import modifier_cible
 from territoires.models import Territoire
 
@@ -32,8 +30,7 @@ class CibleSerializer(serializers.ModelSerializer):
         validators = []  # l'unicité de la case est gérée par le verrou optimiste du service
 
     def validate_valeur(self, valeur):
-        if valeur < 0:
-            raise ValidationError("Une cible ne peut pas être négative.")
+        valider_valeur_de_cible(valeur)
         return valeur
 
 
@@ -62,10 +59,8 @@ class CibleViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         """Les cibles des régions que l'utilisateur peut voir (toutes pour un administrateur)."""
-        dans_une_region = Q(pk__in=[])
-        for region in regions_visibles(self.request.user):
-            dans_une_region |= Q(territoire__chemin__startswith=region.chemin)
-        return Cible.objects.select_related("type", "territoire", "horizon").filter(dans_une_region)
+        regions = regions_visibles(self.request.user)
+        return Cible.objects.with_type_territoire_horizon().dans_les_territoires(regions)
 
     def create(self, request, *args, **kwargs):
         return self.enregistrer(request, version_par_defaut=0, statut=status.HTTP_201_CREATED)
@@ -150,47 +145,43 @@ class PlanificationView(APIView):
         form = filtres_planification(request.query_params, request.user)
         if not form.is_valid():
             return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
-        filtres = form.cleaned_data
-        tableau = calculer_planification(
-            region=filtres["region"],
-            horizon=filtres["horizon"],
-            date=timezone.localdate(),
-            types=[t.code for t in filtres["type"]],
-            territoire=filtres["territoire"],
-        )
+        tableau = form.calculer()
         return Response(
             {
                 "region": tableau.region.code,
                 "horizon": tableau.horizon.slug,
                 "date": tableau.date,
-                "lignes": [
-                    {
-                        "type": ligne.type.code,
-                        "territoire": ligne.territoire.code,
-                        "nom": ligne.territoire.nom,
-                        "niveau": ligne.territoire.niveau,
-                        "unite": ligne.unite,
-                        "autorises": nombre(ligne.autorises),
-                        "installes": nombre(ligne.installes),
-                        "perspectives": nombre(ligne.perspectives),
-                        "projets": ligne.projets,
-                        "cible": nombre(ligne.cible),
-                        "ecart": nombre(ligne.ecart),
-                        "taux_pour_100k": nombre(ligne.taux_pour_100k),
-                    }
-                    for ligne in tableau.lignes
-                ],
-                "totaux": [
-                    {
-                        "unite": total.unite,
-                        "types": list(total.types),
-                        "autorises": nombre(total.autorises),
-                        "installes": nombre(total.installes),
-                        "perspectives": nombre(total.perspectives),
-                        "cible": nombre(total.cible),
-                        "ecart": nombre(total.ecart),
-                    }
-                    for total in tableau.totaux
-                ],
+                "lignes": [ligne_json(ligne) for ligne in tableau.lignes],
+                "totaux": [total_json(total) for total in tableau.totaux],
             }
         )
+
+
+def ligne_json(ligne: Ligne) -> dict:
+    """Une ligne du tableau telle que l'API la donne (CHAMPS_LIGNE_PLANIFICATION)."""
+    return {
+        "type": ligne.type.code,
+        "territoire": ligne.territoire.code,
+        "nom": ligne.territoire.nom,
+        "niveau": ligne.territoire.niveau,
+        "unite": ligne.unite,
+        "autorises": nombre(ligne.autorises),
+        "installes": nombre(ligne.installes),
+        "perspectives": nombre(ligne.perspectives),
+        "projets": ligne.projets,
+        "cible": nombre(ligne.cible),
+        "ecart": nombre(ligne.ecart),
+        "taux_pour_100k": nombre(ligne.taux_pour_100k),
+    }
+
+
+def total_json(total: Total) -> dict:
+    return {
+        "unite": total.unite,
+        "types": list(total.types),
+        "autorises": nombre(total.autorises),
+        "installes": nombre(total.installes),
+        "perspectives": nombre(total.perspectives),
+        "cible": nombre(total.cible),
+        "ecart": nombre(total.ecart),
+    }

@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from config.policy import regions_visibles
 from dispositifs.models import TypeDispositif
-from planification.models import Cible, Horizon
+from planification.calcul import Planification, calculer_planification
+from planification.models import Cible, Horizon, valider_valeur_de_cible
 from territoires.models import Territoire
 
 
@@ -46,19 +48,39 @@ class FiltrePlanificationForm(DsfrBaseForm):
             donnees["territoire"] = None
         return donnees
 
+    def calculer(self) -> Planification:
+        """Le tableau que ces filtres (valides) demandent, à la date du jour : le même pour la page, les exports
+        et l'API."""
+        filtres = self.cleaned_data
+        return calculer_planification(
+            region=filtres["region"],
+            horizon=filtres["horizon"],
+            date=timezone.localdate(),
+            types=[t.code for t in filtres["type"]],
+            territoire=filtres["territoire"],
+        )
+
 
 def filtres_planification(donnees, user) -> FiltrePlanificationForm:
     """Les filtres demandés, complétés par défaut : la région de l'utilisateur (REGION_PAR_DEFAUT pour un
     administrateur) et le plus récent horizon qui porte des cibles."""
     donnees = donnees.copy()
     if not donnees.get("region"):
-        regions = regions_visibles(user)
-        region = regions.filter(code=settings.REGION_PAR_DEFAUT).first() or regions.first()
+        region = _region_par_defaut(user)
         donnees["region"] = region.code if region else ""
     if not donnees.get("horizon"):
-        horizon = Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()
+        horizon = _horizon_par_defaut()
         donnees["horizon"] = horizon.slug if horizon else ""
     return FiltrePlanificationForm(donnees, user=user)
+
+
+def _region_par_defaut(user):
+    regions = regions_visibles(user)
+    return regions.filter(code=settings.REGION_PAR_DEFAUT).first() or regions.first()
+
+
+def _horizon_par_defaut():
+    return Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()
 
 
 class CibleForm(forms.ModelForm, DsfrBaseForm):
@@ -77,7 +99,5 @@ class CibleForm(forms.ModelForm, DsfrBaseForm):
         error_messages = {"valeur": {"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."}}
 
     def clean_valeur(self):
-        valeur = self.cleaned_data["valeur"]
-        if valeur < 0:
-            raise forms.ValidationError("Une cible ne peut pas être négative.")
-        return valeur
+        valider_valeur_de_cible(self.cleaned_data["valeur"])
+        return self.cleaned_data["valeur"]

@@ -1,6 +1,7 @@
 """La planification : des horizons de programmation et, pour chacun, des cibles par type × territoire."""
 
 from auditlog.models import AuditlogHistoryField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -22,6 +23,25 @@ class Horizon(models.Model):
         return self.libelle
 
 
+def valider_valeur_de_cible(valeur):
+    """La règle de la saisie, à la page comme dans l'API ; la contrainte « cible_positive » la garde en base."""
+    if valeur < 0:
+        raise ValidationError("Une cible ne peut pas être négative.", code="cible_negative")
+
+
+class CibleQuerySet(models.QuerySet):
+    def with_type_territoire_horizon(self):
+        """La case de chaque cible lue dans la même requête : ce que montrent la liste de l'API et l'historique."""
+        return self.select_related("type", "territoire", "horizon")
+
+    def dans_les_territoires(self, territoires):
+        """Les cibles posées sur l'un des `territoires` ou sous lui ; aucune si la liste est vide."""
+        dans = Q(pk__in=[])
+        for territoire in territoires:
+            dans |= Q(territoire__chemin__startswith=territoire.chemin)
+        return self.filter(dans)
+
+
 class Cible(models.Model):
     """Objectif de capacité d'un type de dispositif sur un territoire, pour un horizon."""
 
@@ -40,6 +60,8 @@ class Cible(models.Model):
     # dans l'entrée du journal (get_additional_data), avec l'auteur, la date, l'ancienne et la nouvelle valeur.
     motif = ""
     history = AuditlogHistoryField()
+
+    objects = CibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "cible"

@@ -8,7 +8,7 @@ from commun.erreurs import Conflit
 from planification.models import Cible
 
 
-def conflit_sur(cible: Cible | None) -> Conflit:
+def _conflit_sur(cible: Cible | None) -> Conflit:
     """Quelqu'un a modifié (ou supprimé) la cible entre l'affichage et l'enregistrement : rien n'a été écrasé."""
     if cible is None:
         return Conflit("Cette cible a été supprimée entre-temps par une autre personne : rien n'a été enregistré.")
@@ -31,7 +31,7 @@ def modifier_cible(*, type, territoire, horizon, valeur: Decimal, version_lue: i
     cible = Cible.objects.select_for_update().filter(type=type, territoire=territoire, horizon=horizon).first()
     version_actuelle = cible.version if cible else 0
     if version_actuelle != version_lue:
-        raise conflit_sur(cible)
+        raise _conflit_sur(cible)
     if cible is None:
         cible = Cible(type=type, territoire=territoire, horizon=horizon, valeur=valeur)
         cible.motif = motif
@@ -39,7 +39,7 @@ def modifier_cible(*, type, territoire, horizon, valeur: Decimal, version_lue: i
             with transaction.atomic():
                 cible.save()
         except IntegrityError:  # une autre personne a créé la même case au même instant
-            raise conflit_sur(Cible.objects.get(type=type, territoire=territoire, horizon=horizon)) from None
+            raise _conflit_sur(Cible.objects.get(type=type, territoire=territoire, horizon=horizon)) from None
         return cible
     cible.valeur = valeur
     cible.version += 1

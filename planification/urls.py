@@ -1,11 +1,11 @@
 from django.urls import path, re_path
 
-from planification.views import planification
+from planification.views import cibles, tableau
 
 app_name = "planification"
 urlpatterns = [
-    path("", planification.tableau, name="tableau"),
-    re_path(r"^export\.(?P<format>csv|xlsx)$", planification.export, name="export"),
-    path("cibles/", planification.cibles, name="cibles"),
-    path("cibles/<int:pk>/historique/", planification.historique, name="historique"),
+    path("", tableau.tableau, name="tableau"),
+    re_path(r"^export\.(?P<format>csv|xlsx)$", tableau.export, name="export"),
+    path("cibles/", cibles.cibles, name="cibles"),
+    path("cibles/<int:pk>/historique/", cibles.historique, name="historique"),
 ]

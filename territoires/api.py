@@ -41,7 +41,7 @@ class TerritoireFilter(django_filters.FilterSet):
         region = Territoire.objects.regions().filter(code=value).first()
         if region is None:
             return queryset.none()
-        return queryset.filter(chemin__startswith=region.chemin)
+        return queryset.descendants(region, inclus=True)
 
 
 class PaginationReferentiel(PageNumberPagination):

@@ -14,6 +14,13 @@ class TerritoireQuerySet(models.QuerySet):
         sous_arbre = self.filter(chemin__startswith=territoire.chemin)
         return sous_arbre if inclus else sous_arbre.exclude(pk=territoire.pk)
 
+    def pays(self):
+        return self.filter(niveau=Niveau.PAYS)
+
+    def pays_et_regions(self):
+        """La France et ses régions : les choix des pages qui montrent une région ou tout le pays."""
+        return self.filter(niveau__in=[Niveau.PAYS, Niveau.REGION])
+
     def regions(self):
         return self.filter(niveau=Niveau.REGION)
 

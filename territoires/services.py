@@ -11,6 +11,7 @@ from django.db import transaction
 from territoires.models import Contour, Niveau, Territoire
 
 DONNEES = Path(__file__).resolve().parent / "donnees"
+SOURCE_REGIONS = "Somme des populations légales de ses départements (INSEE)"
 SOURCE_FRANCE = "Somme des populations départementales (Mayotte au millésime 2017)"
 NOTE_MAYOTTE = "Population du recensement 2017 : l'INSEE n'en publie pas de plus récente dans nos données."
 NOTE_TERRITOIRE_SANTE = "Composition communale et population non publiées dans nos données : taux non disponibles."
@@ -34,94 +35,96 @@ class RapportImport:
         return sum(self.crees.values()) + sum(self.modifies.values())
 
 
-def lire_csv(nom: str) -> list[dict]:
-    with open(DONNEES / nom, encoding="utf-8", newline="") as fichier:
-        return list(csv.DictReader(fichier))
-
-
 @transaction.atomic
 def importer_territoires() -> RapportImport:
     """Crée ou met à jour la France, ses 18 régions, 101 départements et les territoires de santé.
 
     Idempotent : une seconde exécution ne modifie rien et le rapport le dit.
     """
-    rapport = RapportImport()
-    existants = {(t.niveau, t.code): t for t in Territoire.objects.all()}
-
-    def enregistrer(niveau, code, parent=None, **valeurs):
-        territoire = existants.get((niveau, code))
-        if territoire is None:
-            territoire = Territoire.objects.create(niveau=niveau, code=code, parent=parent, **valeurs)
-            existants[(niveau, code)] = territoire
-            rapport.crees[niveau] += 1
-            return territoire
-        valeurs["parent"] = parent
-        changes = {nom: v for nom, v in valeurs.items() if getattr(territoire, nom) != v}
-        if changes:
-            for nom, valeur in changes.items():
-                setattr(territoire, nom, valeur)
-            territoire.save()
-            rapport.modifies[niveau] += 1
-        else:
-            rapport.inchanges[niveau] += 1
-        return territoire
-
-    populations_dep = {ligne["departement_code"]: ligne for ligne in lire_csv("population_departements.csv")}
-    france = enregistrer(
-        Niveau.PAYS,
-        "FR",
-        nom="France",
-        population=sum(int(ligne["population_municipale"]) for ligne in populations_dep.values()),
-        millesime_population=max(int(ligne["millesime_population"]) for ligne in populations_dep.values()),
-        source_population=SOURCE_FRANCE,
-    )
-    regions = _importer_regions(enregistrer, france)
-    departements = _importer_departements(enregistrer, regions, populations_dep)
-    for ligne in lire_csv("territoires_sante_hdf.csv"):
-        enregistrer(
-            Niveau.TERRITOIRE_SANTE,
-            ligne["code"],
-            parent=departements[ligne["departement_code"]],
-            nom=ligne["nom"],
-            note=NOTE_TERRITOIRE_SANTE,
+    arbre = _Arbre(existants={(t.niveau, t.code): t for t in Territoire.objects.all()})
+    populations = _par_code("population_departements.csv", "departement_code")
+    france = arbre.enregistrer(Niveau.PAYS, "FR", nom="France", **_population_de_la_france(populations.values()))
+    regions = _importer_regions(arbre, france)
+    departements = _importer_departements(arbre, regions, populations)
+    for ligne in _lire_csv("territoires_sante_hdf.csv"):
+        parent = departements[ligne["departement_code"]]
+        arbre.enregistrer(
+            Niveau.TERRITOIRE_SANTE, ligne["code"], parent=parent, nom=ligne["nom"], note=NOTE_TERRITOIRE_SANTE
         )
     _importer_contours(departements)
-    return rapport
+    return arbre.rapport
 
 
-def _importer_regions(enregistrer, france) -> dict[str, Territoire]:
-    populations = {ligne["region_code"]: ligne for ligne in lire_csv("population_regions.csv")}
-    regions = {}
-    for ligne in lire_csv("regions.csv"):
-        population = populations[ligne["code"]]
-        regions[ligne["code"]] = enregistrer(
+@dataclass
+class _Arbre:
+    """Les territoires déjà en base, par (niveau, code), et le rapport de ce que l'import en fait."""
+
+    existants: dict
+    rapport: RapportImport = field(default_factory=RapportImport)
+
+    def enregistrer(self, niveau: str, code: str, parent: Territoire | None = None, **valeurs) -> Territoire:
+        """Crée le territoire, ou reporte sur l'existant les valeurs qui diffèrent (rien s'il est à jour)."""
+        territoire = self.existants.get((niveau, code))
+        if territoire is None:
+            territoire = Territoire.objects.create(niveau=niveau, code=code, parent=parent, **valeurs)
+            self.existants[(niveau, code)] = territoire
+            self.rapport.crees[niveau] += 1
+            return territoire
+        changes = {nom: v for nom, v in {**valeurs, "parent": parent}.items() if getattr(territoire, nom) != v}
+        for nom, valeur in changes.items():
+            setattr(territoire, nom, valeur)
+        if changes:
+            territoire.save()
+        (self.rapport.modifies if changes else self.rapport.inchanges)[niveau] += 1
+        return territoire
+
+
+def _importer_regions(arbre: _Arbre, france: Territoire) -> dict[str, Territoire]:
+    populations = _par_code("population_regions.csv", "region_code")
+    return {
+        ligne["code"]: arbre.enregistrer(
             Niveau.REGION,
             ligne["code"],
             parent=france,
             nom=ligne["nom"],
-            population=int(population["population_municipale"]),
-            millesime_population=int(population["millesime_population"]),
-            source_population="Somme des populations légales de ses départements (INSEE)",
-            note=NOTE_MAYOTTE if ligne["code"] == "06" else "",
+            **_population(populations[ligne["code"]], source=SOURCE_REGIONS, mayotte=ligne["code"] == "06"),
         )
-    return regions
+        for ligne in _lire_csv("regions.csv")
+    }
 
 
-def _importer_departements(enregistrer, regions, populations) -> dict[str, Territoire]:
-    departements = {}
-    for ligne in lire_csv("departements.csv"):
-        population = populations[ligne["code"]]
-        departements[ligne["code"]] = enregistrer(
+def _importer_departements(arbre: _Arbre, regions: dict, populations: dict) -> dict[str, Territoire]:
+    return {
+        ligne["code"]: arbre.enregistrer(
             Niveau.DEPARTEMENT,
             ligne["code"],
             parent=regions[ligne["region_code"]],
             nom=ligne["nom"],
-            population=int(population["population_municipale"]),
-            millesime_population=int(population["millesime_population"]),
-            source_population=population["source"],
-            note=NOTE_MAYOTTE if ligne["code"] == "976" else "",
+            **_population(
+                populations[ligne["code"]], source=populations[ligne["code"]]["source"], mayotte=ligne["code"] == "976"
+            ),
         )
-    return departements
+        for ligne in _lire_csv("departements.csv")
+    }
+
+
+def _population(ligne: dict, *, source: str, mayotte: bool) -> dict:
+    """La population légale d'une ligne INSEE, son millésime et sa source ; Mayotte dit que la sienne est ancienne."""
+    return {
+        "population": int(ligne["population_municipale"]),
+        "millesime_population": int(ligne["millesime_population"]),
+        "source_population": source,
+        "note": NOTE_MAYOTTE if mayotte else "",
+    }
+
+
+def _population_de_la_france(departements) -> dict:
+    departements = list(departements)
+    return {
+        "population": sum(int(ligne["population_municipale"]) for ligne in departements),
+        "millesime_population": max(int(ligne["millesime_population"]) for ligne in departements),
+        "source_population": SOURCE_FRANCE,
+    }
 
 
 def _importer_contours(departements: dict[str, Territoire]):
@@ -137,3 +140,13 @@ def _importer_contours(departements: dict[str, Territoire]):
         elif contour.geometrie != entite["geometry"]:
             contour.geometrie = entite["geometry"]
             contour.save(update_fields=["geometrie"])
+
+
+def _lire_csv(nom: str) -> list[dict]:
+    with open(DONNEES / nom, encoding="utf-8", newline="") as fichier:
+        return list(csv.DictReader(fichier))
+
+
+def _par_code(nom: str, colonne: str) -> dict[str, dict]:
+    """Les lignes d'un fichier de populations, par code du territoire."""
+    return {ligne[colonne]: ligne for ligne in _lire_csv(nom)}

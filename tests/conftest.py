@@ -129,13 +129,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     que `serialized_rollback` rende aux tests transactionnels une base avec ses catalogues."""
     from django.db import connections
 
-    from dispositifs.catalogue import charger_catalogue
     from dispositifs.models import TypeDispositif
+    from dispositifs.services import charger_catalogue
     from indicateurs.catalogue import charger_indicateurs
     from indicateurs.models import Indicateur
 
     with django_db_blocker.unblock():
-        charger_catalogue(TypeDispositif)
+        charger_catalogue()
         charger_indicateurs(Indicateur, TypeDispositif)
         for connexion in connections.all():
             if hasattr(connexion, "_test_serialized_contents"):

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from drf_spectacular.validation import validate_schema
 
 from comptes.models import Utilisateur
+from tests.comptes.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +40,33 @@ def test_weasyprint_n_est_pas_charge_au_demarrage():
     assert resultat.stdout.strip() == "False", resultat.stderr
 
 
-def test_reglages_de_production_par_defaut():
-    from django.conf import settings
+def test_les_cookies_de_session_et_csrf_ne_circulent_qu_en_https(client, planificateur):
+    formulaire = client.get("/connexion/")
+    connexion = client.post("/connexion/", {"username": planificateur.email, "password": MOT_DE_PASSE})
 
-    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
-    assert settings.SECURE_HSTS_SECONDS == 31_536_000
-    assert settings.X_FRAME_OPTIONS == "DENY"
-    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
-    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE) == ("fr-fr", "Europe/Paris")
+    assert formulaire.cookies["csrftoken"]["secure"]
+    assert connexion.cookies["sessionid"]["secure"] and connexion.cookies["sessionid"]["httponly"]
 
 
-def test_en_tetes_de_securite(client):
+def test_le_navigateur_apprend_a_ne_venir_qu_en_https_pendant_un_an(client):
+    reponse = client.get("/", secure=True)
+
+    assert reponse["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_une_connexion_a_la_base_survit_a_la_fin_d_une_requete(tmp_path):
+    # Ce que Django fait à la fin de chaque requête : fermer les connexions trop vieilles (CONN_MAX_AGE).
+    code = (
+        "import django; django.setup(); from django.db import close_old_connections, connection; "
+        "connection.ensure_connection(); close_old_connections(); print(connection.connection is not None)"
+    )
+
+    resultat = python_avec({"SECRET_KEY": "cle-de-test", "DATABASE_URL": f"sqlite:///{tmp_path}/base.sqlite3"}, code)
+
+    assert resultat.stdout.strip() == "True", resultat.stderr
+
+
+def test_chaque_page_porte_les_en_tetes_de_securite(client):
     reponse = client.get("/")
 
     assert reponse["X-Frame-Options"] == "DENY"
@@ -59,7 +76,7 @@ def test_en_tetes_de_securite(client):
     assert "script-src 'self'" in politique and "unsafe-inline" not in politique
 
 
-def test_schema_openapi_3_valide(client):
+def test_le_schema_openapi_3_est_valide(client):
     reponse = client.get("/api/schema/")
 
     assert reponse.status_code == 200
@@ -77,13 +94,13 @@ def test_la_documentation_de_l_api_est_servie_sans_cdn(client):
     assert "cdn" not in contenu.lower()
 
 
-def test_charger_demo_refuse_hors_demonstration():
+def test_charger_la_demo_est_refuse_hors_demonstration():
     with pytest.raises(CommandError, match="Refusé"):
         call_command("charger_demo")
     assert not Utilisateur.objects.exists()
 
 
-def test_charger_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
+def test_charger_la_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
     settings.DEBUG = True
 
     call_command("charger_demo")

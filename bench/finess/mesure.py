@@ -11,7 +11,7 @@ from django.db import connection
 
 from bench.commun import Arret, figure
 from bench.finess.extraction import ecrire_extraction
-from dispositifs.finess import importer_finess, types_par_categorie
+from dispositifs.services import importer_finess, types_par_categorie
 from territoires.services import importer_territoires
 
 

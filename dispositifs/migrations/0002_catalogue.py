@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from dispositifs.catalogue import charger_catalogue
+from dispositifs.services import charger_catalogue
 
 
 def charger(apps, schema_editor):
-    charger_catalogue(apps.get_model("dispositifs", "TypeDispositif"))
+    charger_catalogue(modele=apps.get_model("dispositifs", "TypeDispositif"))
 
 
 class Migration(migrations.Migration):

@@ -97,8 +97,8 @@ def parametres(request, **changements) -> str:
 
 def page_de_la_liste(dispositifs, numero):
     """Une page de la liste, capacités calculées dans la base : deux requêtes, le compte puis la page."""
-    liste = dispositifs.select_related("type", "organisme", "territoire").with_capacites()
-    page = Paginator(liste.order_by("territoire__chemin", "type__ordre", "nom"), PAR_PAGE).get_page(numero)
+    liste = dispositifs.for_liste().order_by("territoire__chemin", "type__ordre", "nom")
+    page = Paginator(liste, PAR_PAGE).get_page(numero)
     if page.has_other_pages():
         list_pages(page)
     return page
@@ -113,16 +113,29 @@ def zones(departements, lignes, departement) -> list[Zone]:
     ]
 
 
-@acces(Regle.PUBLIC)
-def carte(request):
-    """Carte des départements d'une région (ou de la France, outre-mer en encarts), le même chiffre en
-    tableau, et la liste des dispositifs filtrés. Six requêtes quel que soit le nombre de dispositifs."""
-    territoires = list(Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION]))  # 1 : France et régions
+def territoire_demande(request, territoires):
+    """La région demandée, sinon celle par défaut, sinon la France ; 404 sans référentiel des territoires."""
     par_code = {t.code: t for t in territoires}
     demandee = request.GET.get("region")
     territoire = par_code.get(demandee) or par_code.get(settings.REGION_PAR_DEFAUT) or par_code.get(FRANCE)
     if territoire is None:
         raise Http404("Le référentiel des territoires n'est pas chargé.")
+    return territoire
+
+
+def colonnes(types, filtres: dict, cases: dict) -> list:
+    """Les types choisis, sinon ceux qui ont au moins un dispositif dans la zone."""
+    presents = {type_id for _, type_id in cases}
+    choisis = set(filtres.get("type") or []) or {t.code for t in types if t.pk in presents}
+    return [t for t in types if t.code in choisis]
+
+
+@acces(Regle.PUBLIC)
+def carte(request):
+    """Carte des départements d'une région (ou de la France, outre-mer en encarts), le même chiffre en
+    tableau, et la liste des dispositifs filtrés. Six requêtes quel que soit le nombre de dispositifs."""
+    territoires = list(Territoire.objects.pays_et_regions())  # 1 : France et régions
+    territoire = territoire_demande(request, territoires)
     departements = list(
         Territoire.objects.descendants(territoire).departements().select_related("contour").order_by("code")
     )  # 2 : départements et contours
@@ -132,10 +145,7 @@ def carte(request):
     filtres = form.cleaned_data  # les champs valides seulement : un filtre en erreur est ignoré et signalé
     dispositifs = filtrer(Dispositif.objects.dans(territoire), filtres)
     cases = repartir(dispositifs)  # 4 : nombre et capacité par territoire et type
-    # Colonnes : les types choisis, sinon ceux qui ont au moins un dispositif dans la zone.
-    presents = {type_id for _, type_id in cases}
-    colonnes = set(filtres.get("type") or []) or {t.code for t in types if t.pk in presents}
-    chiffres = chiffres_par_departement(request, departements, [t for t in types if t.code in colonnes], cases)
+    chiffres = chiffres_par_departement(request, departements, colonnes(types, filtres, cases), cases)
     departement = next((d for d in departements if d.code == filtres.get("departement")), None)
     liste = dispositifs.dans(departement) if departement else dispositifs
     national = territoire.niveau == Niveau.PAYS

@@ -13,7 +13,6 @@ from commun.tri import cle_alphabetique
 from config.policy import Regle, acces
 from dispositifs.forms import ComparaisonForm
 from dispositifs.models import (
-    EN_SERVICE,
     Dispositif,
     EvenementCapacite,
     Secteur,
@@ -77,23 +76,20 @@ def liste(request):
 
 def par_region(type_dispositif: TypeDispositif):
     """La France puis ses régions, chacune annotée du nombre de dispositifs du type (en service, en projet)
-    et de leur capacité autorisée aujourd'hui : une seule requête, des sous-requêtes corrélées sur le chemin
-    (à déplacer en méthode de TerritoireQuerySet si une autre page en a besoin)."""
-    dans_le_territoire = {"territoire__chemin__startswith": OuterRef("chemin")}
-    dispositifs = Dispositif.objects.filter(type=type_dispositif, **dans_le_territoire).order_by().values("type")
-    evenements = EvenementCapacite.objects.filter(
-        dispositif__type=type_dispositif, dispositif__territoire__chemin__startswith=OuterRef("chemin")
-    )
+    et de leur capacité autorisée aujourd'hui : une seule requête, des sous-requêtes corrélées sur le chemin."""
+    dispositifs = Dispositif.objects.filter(type=type_dispositif).sous_chemin(OuterRef("chemin"))
+    evenements = EvenementCapacite.objects.filter(dispositif__type=type_dispositif).sous_chemin(OuterRef("chemin"))
     capacite = evenements.order_by().values("dispositif__type").annotate(c=somme_capacite("autorisee", prefixe=""))
-
-    def nombre(**filtres):
-        return Coalesce(Subquery(dispositifs.filter(**filtres).annotate(n=Count("pk")).values("n")), 0)
-
-    return Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION]).annotate(
-        en_service=nombre(statut__in=EN_SERVICE),
-        projets=nombre(statut=Statut.PROJET),
+    return Territoire.objects.pays_et_regions().annotate(
+        en_service=nombre(dispositifs.en_service()),
+        projets=nombre(dispositifs.filter(statut=Statut.PROJET)),
         capacite_autorisee=Coalesce(Subquery(capacite.values("c")), Value(Decimal(0)), output_field=DECIMAL),
     )
+
+
+def nombre(dispositifs):
+    """Le nombre de `dispositifs` (sous-requête corrélée), 0 quand il n'y en a aucun."""
+    return Coalesce(Subquery(dispositifs.order_by().values("type").annotate(n=Count("pk")).values("n")), 0)
 
 
 @acces(Regle.PUBLIC)

@@ -13,7 +13,7 @@ def liste(request):
         request,
         "territoires/liste.html",
         {
-            "france": Territoire.objects.filter(niveau=Niveau.PAYS).first(),
+            "france": Territoire.objects.pays().first(),
             "territoires": territoires,
             "millesime_recent": max(millesimes, default=None),
         },

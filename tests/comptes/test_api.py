@@ -5,7 +5,7 @@ from tests.comptes.factories import MOT_DE_PASSE
 pytestmark = pytest.mark.django_db
 
 
-def test_un_jeton_contre_courriel_et_mot_de_passe(client, planificateur):
+def test_un_courriel_et_un_mot_de_passe_s_echangent_contre_un_jeton(client, planificateur):
     reponse = client.post(
         "/api/v1/auth/token/",
         {"email": planificateur.email, "password": MOT_DE_PASSE},

@@ -13,7 +13,7 @@ def se_connecter(client, email, mot_de_passe=MOT_DE_PASSE):
     return client.post("/connexion/", {"username": email, "password": mot_de_passe})
 
 
-def test_connexion_par_courriel_insensible_a_la_casse(client, planificateur):
+def test_la_connexion_par_courriel_ignore_la_casse(client, planificateur):
     reponse = se_connecter(client, "PLANIFICATEUR@Exemple.test")
 
     assert reponse.status_code == 302
@@ -21,7 +21,7 @@ def test_connexion_par_courriel_insensible_a_la_casse(client, planificateur):
     assert client.get("/").context["user"] == planificateur
 
 
-def test_mauvais_mot_de_passe_message_en_francais(client, planificateur):
+def test_un_mauvais_mot_de_passe_est_refuse_en_francais(client, planificateur):
     reponse = se_connecter(client, planificateur.email, "pas-le-bon")
 
     assert reponse.status_code == 200
@@ -46,7 +46,7 @@ def test_changer_la_casse_du_courriel_ne_contourne_pas_le_verrou(client, planifi
     assert se_connecter(client, planificateur.email).status_code == 429
 
 
-def test_mot_de_passe_de_demo_refuse_hors_demonstration(client, settings):
+def test_le_mot_de_passe_de_demo_est_refuse_hors_demonstration(client, settings):
     UtilisateurFactory(email="demo@exemple.test", password=settings.MOT_DE_PASSE_DEMO)
 
     assert se_connecter(client, "demo@exemple.test", settings.MOT_DE_PASSE_DEMO).status_code == 200
@@ -54,13 +54,13 @@ def test_mot_de_passe_de_demo_refuse_hors_demonstration(client, settings):
 
 
 @override_settings(DEBUG=True)
-def test_mot_de_passe_de_demo_accepte_en_demonstration(client, settings):
+def test_le_mot_de_passe_de_demo_est_accepte_en_demonstration(client, settings):
     UtilisateurFactory(email="demo@exemple.test", password=settings.MOT_DE_PASSE_DEMO)
 
     assert se_connecter(client, "demo@exemple.test", settings.MOT_DE_PASSE_DEMO).status_code == 302
 
 
-def test_deconnexion_par_post(client, planificateur):
+def test_la_deconnexion_se_fait_par_post(client, planificateur):
     client.force_login(planificateur)
 
     client.post("/deconnexion/")
@@ -68,7 +68,7 @@ def test_deconnexion_par_post(client, planificateur):
     assert "_auth_user_id" not in client.session
 
 
-def test_reinitialisation_du_mot_de_passe_par_courriel(client, planificateur):
+def test_un_mot_de_passe_oublie_se_reinitialise_par_un_lien_envoye_par_courriel(client, planificateur):
     client.post("/mot-de-passe/oubli/", {"email": planificateur.email})
 
     assert len(mail.outbox) == 1
@@ -93,6 +93,6 @@ def test_une_page_privee_renvoie_l_anonyme_vers_la_connexion(client):
     assert reponse["Location"] == "/connexion/?next=/mot-de-passe/changer/"
 
 
-def test_agent_regional_sans_region_refuse_par_la_base():
+def test_la_base_refuse_un_agent_regional_sans_region():
     with pytest.raises(IntegrityError):
         UtilisateurFactory(role=Role.PLANIFICATEUR, region=None)

@@ -39,7 +39,7 @@ def test_filtre_territoire_inclut_les_descendants_et_filtre_type_repetable(clien
     assert [d["id"] for d in par_type] == [dans_le_hainaut.pk]
 
 
-def test_liste_des_dispositifs_en_nombre_de_requetes_constant(client, django_assert_num_queries):
+def test_la_liste_des_dispositifs_tient_en_deux_requetes_quel_que_soit_leur_nombre(client, django_assert_num_queries):
     EvenementCapaciteFactory()
     # compte pour la pagination, page avec type, organisme, territoire, horizon et capacités agrégées
     with django_assert_num_queries(2):

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from dispositifs.catalogue import CATALOGUE, charger_catalogue
 from dispositifs.models import Rattachement, TypeDispositif, Unite
+from dispositifs.services import charger_catalogue, lire_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +47,15 @@ def test_seuls_les_act_hors_les_murs_ont_un_cout_de_reference_de_11_000_euros_pa
 
 
 def test_recharger_le_catalogue_ne_cree_ni_ne_modifie_rien():
-    assert charger_catalogue(TypeDispositif) == (0, 0)
-    assert TypeDispositif.objects.count() == len(CATALOGUE)
+    assert charger_catalogue() == (0, 0)
+    assert TypeDispositif.objects.count() == len(lire_catalogue())
 
 
 def test_recharger_le_catalogue_retablit_les_valeurs_modifiees():
     TypeDispositif.objects.filter(code="LAM").update(libelle="Libellé modifié")
     TypeDispositif.objects.filter(code="ACT-HLM").update(type_parent=None, rattachement=Rattachement.AUCUN)
 
-    assert charger_catalogue(TypeDispositif) == (0, 2)
+    assert charger_catalogue() == (0, 2)
     assert TypeDispositif.objects.get(code="LAM").libelle == "Lits d'accueil médicalisés"
     assert TypeDispositif.objects.get(code="ACT-HLM").type_parent.code == "ACT"
 
@@ -64,7 +64,7 @@ def test_recharger_le_catalogue_recree_un_type_supprime_avec_son_parent():
     TypeDispositif.objects.filter(code="PASS-MOBILE").delete()
     TypeDispositif.objects.filter(code="PASS").delete()
 
-    assert charger_catalogue(TypeDispositif) == (2, 0)
+    assert charger_catalogue() == (2, 0)
     assert TypeDispositif.objects.get(code="PASS-MOBILE").type_parent.code == "PASS"
 
 
@@ -85,5 +85,5 @@ def test_les_categories_finess_ne_designent_que_les_lhss_les_lam_et_les_act():
 
 
 def test_chaque_description_renseignee_cite_sa_source():
-    for entree in CATALOGUE:
+    for entree in lire_catalogue():
         assert "Source : " in entree["description"], entree["code"]

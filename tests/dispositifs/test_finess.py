@@ -6,21 +6,25 @@ hospitalier) et 2 sont rejetées : ligne 5 (clé FINESS fausse) et ligne 14 (dé
 """
 
 import random
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.finess.extraction import ecrire_extraction
-from dispositifs.finess import EXEMPLE, Rejet, importer_finess
+from dispositifs.finess import Rejet
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
+from dispositifs.services import importer_finess
 from territoires.models import Niveau
 from tests.dispositifs.factories import DispositifFactory, OrganismeFactory, TypeDispositifFactory
 from tests.territoires.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
 
+EXEMPLE = Path(__file__).resolve().parents[2] / "dispositifs" / "donnees" / "etalab-cs1100507-stock-exemple.csv"
 REJETS_EXEMPLE = [
     Rejet(5, "FINESS établissement « 599999027 » invalide (9 caractères dont le dernier est une clé de contrôle)"),
     Rejet(14, "département « 96 » inconnu"),
@@ -290,6 +294,16 @@ def test_un_fichier_d_un_autre_format_est_refuse_avec_un_message_clair(tmp_path,
 
     assert "1re ligne « finess;etalab;<n>;<date> »" in str(erreur.value)
     assert not Dispositif.objects.exists()
+
+
+def test_un_fichier_d_un_autre_format_est_un_refus_au_code_format_invalide(tmp_path):
+    fichier = tmp_path / "finess.csv"
+    fichier.write_bytes(b"nofinesset;raison sociale\n")
+
+    with pytest.raises(ValidationError) as refus:
+        importer_finess(fichier=fichier)
+
+    assert refus.value.code == "format_invalide"
 
 
 def test_un_fichier_absent_est_signale(tmp_path):

@@ -160,7 +160,9 @@ def test_l_api_ne_montre_que_les_cibles_de_la_region(client, planificateur, case
     assert [c["territoire"] for c in resultats] == [case["territoire"].pk]
 
 
-def test_liste_des_cibles_en_nombre_de_requetes_constant(client, planificateur, case, django_assert_num_queries):
+def test_la_liste_des_cibles_de_l_api_tient_en_cinq_requetes_quel_que_soit_leur_nombre(
+    client, planificateur, case, django_assert_num_queries
+):
     client.force_login(planificateur)
     CibleFactory(**case)
     # session, utilisateur, régions visibles, compte, page de cibles avec type, territoire et horizon

@@ -11,7 +11,7 @@ def territoires():
     importer_territoires()
 
 
-def test_liste_des_101_departements_avec_leur_population(client, territoires):
+def test_l_api_liste_les_101_departements_avec_leur_population(client, territoires):
     reponse = client.get("/api/v1/territoires/", {"niveau": "departement"})
 
     assert reponse.status_code == 200
@@ -33,7 +33,7 @@ def test_liste_des_101_departements_avec_leur_population(client, territoires):
     }
 
 
-def test_liste_des_18_regions(client, territoires):
+def test_le_filtre_niveau_donne_les_18_regions(client, territoires):
     assert client.get("/api/v1/territoires/", {"niveau": "region"}).json()["count"] == 18
 
 
@@ -44,7 +44,7 @@ def test_filtre_region_donne_la_region_et_tout_ce_qu_elle_contient(client, terri
     assert len(codes) == 12
 
 
-def test_filtres_parent_et_code(client, territoires):
+def test_les_filtres_parent_et_code_donnent_les_enfants_et_le_territoire_exact(client, territoires):
     nord = Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code="59")
 
     enfants = client.get("/api/v1/territoires/", {"parent": nord.pk}).json()["results"]
@@ -54,14 +54,14 @@ def test_filtres_parent_et_code(client, territoires):
     assert [(t["nom"], t["millesime_population"]) for t in par_code] == [("Mayotte", 2017)]
 
 
-def test_niveau_inconnu_repond_une_erreur_en_francais(client, territoires):
+def test_un_niveau_inconnu_repond_une_erreur_en_francais(client, territoires):
     reponse = client.get("/api/v1/territoires/", {"niveau": "canton"})
 
     assert reponse.status_code == 400
     assert "canton" in reponse.json()["niveau"][0]
 
 
-def test_nombre_de_requetes_constant(client, django_assert_num_queries):
+def test_la_liste_tient_en_deux_requetes_quel_que_soit_le_nombre_de_territoires(client, django_assert_num_queries):
     from tests.territoires.factories import TerritoireFactory
 
     TerritoireFactory()

@@ -8,7 +8,7 @@ from tests.conftest import exige_service
 pytestmark = pytest.mark.django_db
 
 
-def test_descendants_d_une_region_en_une_requete(django_assert_num_queries):
+def test_les_descendants_d_une_region_se_lisent_en_une_requete(django_assert_num_queries):
     importer_territoires()
     hdf = Territoire.objects.get(niveau=Niveau.REGION, code="32")
 
@@ -25,7 +25,7 @@ def test_descendants_d_une_region_en_une_requete(django_assert_num_queries):
     }
 
 
-def test_descendants_ne_confondent_pas_deux_codes_de_meme_prefixe():
+def test_les_descendants_ne_confondent_pas_deux_codes_de_meme_prefixe():
     importer_territoires()
     region_11 = Territoire.objects.get(niveau=Niveau.REGION, code="11")  # Île-de-France, pas la région 1x
 

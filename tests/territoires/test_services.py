@@ -7,7 +7,7 @@ from territoires.services import importer_territoires
 pytestmark = pytest.mark.django_db
 
 
-def test_import_charge_18_regions_101_departements_et_6_territoires_de_sante():
+def test_l_import_charge_18_regions_101_departements_et_6_territoires_de_sante():
     rapport = importer_territoires()
 
     assert Territoire.objects.regions().count() == 18
@@ -22,7 +22,7 @@ def test_import_charge_18_regions_101_departements_et_6_territoires_de_sante():
     assert Contour.objects.count() == 101
 
 
-def test_import_garde_populations_et_millesimes_officiels():
+def test_l_import_garde_populations_et_millesimes_officiels():
     importer_territoires()
 
     nord = Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code="59")
@@ -39,7 +39,7 @@ def test_mayotte_garde_son_millesime_2017_et_le_dit():
     assert "2017" in mayotte.note
 
 
-def test_territoires_de_sante_sans_population_inventee():
+def test_les_territoires_de_sante_n_ont_pas_de_population_inventee():
     importer_territoires()
 
     nord_hainaut = Territoire.objects.get(niveau=Niveau.TERRITOIRE_SANTE, code="32-nord-hainaut")
@@ -49,7 +49,7 @@ def test_territoires_de_sante_sans_population_inventee():
     assert nord_hainaut.code_region == "32"
 
 
-def test_import_est_idempotent_et_le_rapporte(capsys):
+def test_l_import_est_idempotent_et_le_rapporte(capsys):
     call_command("importer_territoires")
     avant = list(Territoire.objects.values_list("pk", "chemin", "population"))
 
@@ -61,7 +61,7 @@ def test_import_est_idempotent_et_le_rapporte(capsys):
     assert "Aucun changement" in sortie
 
 
-def test_import_corrige_une_population_modifiee_a_la_main():
+def test_l_import_corrige_une_population_modifiee_a_la_main():
     importer_territoires()
     Territoire.objects.filter(niveau=Niveau.DEPARTEMENT, code="62").update(population=1)
 

@@ -21,6 +21,18 @@ class Command(BaseCommand):
             self.stdout.write(ligne)
         comptes = creer_comptes_demo()
         effacer_indicateurs_demo()
+        self.charger_planification_et_indicateurs()
+        for appel in creer_appels_demo():
+            self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"
+            )
+        )
+        for compte in comptes:
+            self.stdout.write(f"  {compte.email:35} {compte.get_role_display()} — {compte.structure}")
+
+    def charger_planification_et_indicateurs(self):
         planification = creer_planification_demo()
         self.stdout.write(
             f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
@@ -33,12 +45,3 @@ class Command(BaseCommand):
         )
         for rapport in creer_rapports_demo(indicateurs["dernier_mois"]):
             self.stdout.write(f"{rapport} : {rapport.get_statut_display().lower()}")
-        for appel in creer_appels_demo():
-            self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"
-            )
-        )
-        for compte in comptes:
-            self.stdout.write(f"  {compte.email:35} {compte.get_role_display()} — {compte.structure}")

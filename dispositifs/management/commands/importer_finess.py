@@ -1,8 +1,9 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from dispositifs.finess import FormatInvalide, importer_finess
+from dispositifs.services import importer_finess
 
 
 class Command(BaseCommand):
@@ -18,8 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, fichier: Path, **options):
         try:
             rapport = importer_finess(fichier=fichier)
-        except FormatInvalide as erreur:
-            raise CommandError(str(erreur)) from erreur
+        except ValidationError as erreur:
+            raise CommandError(" ".join(erreur.messages)) from erreur
         except FileNotFoundError as erreur:
             raise CommandError(f"Fichier introuvable : {fichier}.") from erreur
         except OSError as erreur:

@@ -1,123 +1,20 @@
-"""Le tableau de planification, ses exports, et la saisie des cibles par les planificateurs."""
+"""La saisie des cibles par les planificateurs de la région (une grille par type et horizon), et l'historique
+de chaque cible, lu dans le journal d'audit."""
 
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from commun.erreurs import Conflit
-from commun.tableur import ecrire_csv
-from config.policy import Regle, acces, autorise, peut_modifier_cible, regions_visibles
+from config.policy import Regle, acces, peut_modifier_cible, regions_visibles
 from dispositifs.models import TypeDispositif
-from planification.calcul import calculer_planification, nombre
 from planification.forms import CibleForm, filtres_planification
 from planification.models import Cible
 from planification.services import modifier_cible
 from territoires.models import Territoire
-
-COLONNES_EXPORT = [
-    "Type",
-    "Territoire",
-    "Code",
-    "Niveau",
-    "Unité",
-    "Autorisés",
-    "Installés",
-    "Perspectives",
-    "Projets",
-    "Cible",
-    "Écart",
-    "Taux pour 100 000 habitants",
-]
-
-
-def tableau_filtre(form):
-    donnees = form.cleaned_data
-    return calculer_planification(
-        region=donnees["region"],
-        horizon=donnees["horizon"],
-        date=timezone.localdate(),
-        types=[t.code for t in donnees["type"]],
-        territoire=donnees["territoire"],
-    )
-
-
-@acces(Regle.CONSULTER_PLANIFICATION)
-def tableau(request):
-    form = filtres_planification(request.GET, request.user)
-    contexte = {"form": form, "tableau": tableau_filtre(form) if form.is_valid() else None}
-    contexte["peut_modifier"] = contexte["tableau"] and peut_modifier_cible(request.user, form.cleaned_data["region"])
-    contexte["peut_lancer_appel"] = contexte["peut_modifier"] and autorise(request.user, Regle.GERER_APPELS)
-    return render(request, "planification/tableau.html", contexte)
-
-
-def lignes_export(tableau):
-    for ligne in tableau.lignes:
-        yield [
-            ligne.type.sigle,
-            ligne.territoire.nom,
-            ligne.territoire.code,
-            ligne.territoire.get_niveau_display(),
-            ligne.type.get_unite_display(),
-            ligne.autorises,
-            ligne.installes,
-            ligne.perspectives,
-            ligne.projets,
-            ligne.cible,
-            ligne.ecart,
-            ligne.taux_pour_100k,
-        ]
-    for total in tableau.totaux:
-        yield [
-            f"Total ({', '.join(total.types)})",
-            tableau.region.nom,
-            tableau.region.code,
-            "Total",
-            total.unite,
-            total.autorises,
-            total.installes,
-            total.perspectives,
-            None,
-            total.cible,
-            total.ecart,
-            None,
-        ]
-
-
-def nom_fichier(tableau, extension):
-    return f"planification-{tableau.region.code}-{tableau.horizon.slug}-{tableau.date:%Y-%m-%d}.{extension}"
-
-
-@acces(Regle.CONSULTER_PLANIFICATION)
-def export(request, format):
-    form = filtres_planification(request.GET, request.user)
-    if not form.is_valid():
-        return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
-    tableau = tableau_filtre(form)
-    if format == "xlsx":
-        return export_xlsx(tableau)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "csv")}"'
-    ecrire_csv(reponse, COLONNES_EXPORT, lignes_export(tableau))
-    return reponse
-
-
-def export_xlsx(tableau):
-    from openpyxl import Workbook  # chargé seulement pour cet export
-
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "Planification"
-    feuille.append(COLONNES_EXPORT)
-    for ligne in lignes_export(tableau):
-        feuille.append([nombre(v) if isinstance(v, Decimal) else v for v in ligne])
-    reponse = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "xlsx")}"'
-    classeur.save(reponse)
-    return reponse
 
 
 @acces(Regle.PLANIFIER)
@@ -189,7 +86,7 @@ def cases_de_saisie(filtres, region, horizon, type_, *, refus=None):
 @acces(Regle.CONSULTER_PLANIFICATION)
 def historique(request, pk):
     """Qui a changé la cible, quand, de quelle valeur à quelle valeur, et pourquoi."""
-    cible = get_object_or_404(Cible.objects.select_related("type", "territoire", "horizon"), pk=pk)
+    cible = get_object_or_404(Cible.objects.with_type_territoire_horizon(), pk=pk)
     if not regions_visibles(request.user).filter(code=cible.territoire.code_region).exists():
         raise Http404("Cible introuvable.")
     entrees = cible.history.select_related("actor").order_by("-timestamp", "-pk")
