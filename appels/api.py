@@ -20,7 +20,7 @@ class AppelSerializer(serializers.ModelSerializer):
     territoires = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     appel_precedent = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     criteres = CritereSerializer(many=True, read_only=True)
-    est_ouvert = serializers.SerializerMethodField()
+    est_ouvert = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Appel
@@ -45,9 +45,6 @@ class AppelSerializer(serializers.ModelSerializer):
             "criteres",
             "fictif",
         ]
-
-    def get_est_ouvert(self, appel) -> bool:
-        return appel.est_ouvert()
 
 
 class AppelFilter(django_filters.FilterSet):

@@ -3,10 +3,14 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from appels.models import Appel, Critere, Nature, StatutAppel
+from appels.lettre import en_querydict
+from appels.models import Appel, Candidature, Critere, Nature, StatutAppel
+from appels.services import candidatures
+from comptes.models import Role, Utilisateur
 from dispositifs.models import Dispositif, EvenementCapacite, Organisme, Statut, TypeDispositif
 from dispositifs.models import Nature as NatureEvenement
 from planification.models import Horizon
@@ -127,12 +131,6 @@ LETTRES_IDF = [
 
 def creer_lettres_idf(appel) -> list:
     """Des lettres fictives dans plusieurs états, créées par les services de dépôt eux-mêmes."""
-    from django.contrib.auth.hashers import make_password
-    from django.http import QueryDict
-
-    from appels import candidatures
-    from comptes.models import Role, Utilisateur
-
     departement = appel.region.enfants.order_by("code").first()
     resultats = []
     for nom, etat, dispositif, budget in LETTRES_IDF:
@@ -147,13 +145,11 @@ def creer_lettres_idf(appel) -> list:
             },
         )
         deposant.organismes.add(organisme)
-        candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
-        if candidature.depots.exists():
+        candidature = Candidature.objects.pour(appel=appel, organisme=organisme)
+        if candidature.pk and candidature.depots.exists():
             resultats.append(candidature)
             continue
-        donnees = QueryDict(mutable=True)
-        for champ, valeur in lettre_demo(dispositif, budget, departement.code).items():
-            donnees.setlist(champ, valeur if isinstance(valeur, list) else [valeur])
+        donnees = en_querydict(lettre_demo(dispositif, budget, departement.code))
         candidature = candidatures.enregistrer_brouillon(
             candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
         )

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from appels import candidatures, instruction
-from appels.instruction_exports import COLONNES_INSTRUCTION, COLONNES_NOTES
+from appels.exports import COLONNES_INSTRUCTION, COLONNES_NOTES
 from appels.models import Avis, Candidature, Decision, DemandeComplement, Nature, StatutCandidature
+from appels.services import candidatures
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, CritereFactory, lettre_complete, pdf
 from tests.comptes.factories import UtilisateurFactory
@@ -37,7 +37,7 @@ def appel(region_hdf):
 
 def deposer(appel, organisme, user, **lettre) -> Candidature:
     """Un dépôt fait par le service, une heure avant la date limite."""
-    candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+    candidature, _ = Candidature.objects.get_or_create(appel=appel, organisme=organisme)
     brouillon = lettre_complete(appel, **lettre)
     candidature.brouillon = {cle: v if isinstance(v, list) else [v] for cle, v in brouillon.items()}
     candidature.save()
@@ -83,8 +83,8 @@ class TestNotation:
         toutes = {str(c.pk): n for c, n in zip(criteres, (8, 5, 10), strict=True)}
 
         # (8 × 40 + 5 × 35 + 10 × 25) / 100 × 10
-        assert instruction.total_sur_100(toutes, criteres) == Decimal("74.50")
-        assert instruction.total_sur_100({str(criteres[0].pk): 8}, criteres) is None
+        assert Avis.total_sur_100(toutes, criteres) == Decimal("74.50")
+        assert Avis.total_sur_100({str(criteres[0].pk): 8}, criteres) is None
 
     def test_l_avis_enregistre_son_total_et_met_la_candidature_en_instruction(self, client, instructeur, candidature):
         client.force_login(instructeur)
@@ -343,10 +343,10 @@ class TestExports:
         assert list(notes[0]) == COLONNES_NOTES and len(notes) == 1 + 2 * 3  # deux avis × trois critères
         assert classeur["Candidatures"].max_row == 2
 
-    def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit(
+    def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit_sans_rien_ecrire(
         self, client, instructeur, appel, organisme, operateur
     ):
-        candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+        candidature = Candidature.objects.create(appel=appel, organisme=organisme)
         fichier = SimpleUploadedFile("lettre.pdf", pdf(pages=2), content_type="application/pdf")
         candidatures.ajouter_piece(candidature=candidature, fichier=fichier, nature="lettre")
         deposer(appel, organisme, operateur)
@@ -360,6 +360,8 @@ class TestExports:
         noms = zipfile.ZipFile(io.BytesIO(reponse.content)).namelist()
         dossier = f"{numero}-{organisme.nom.lower().replace(' ', '-').replace('(', '').replace(')', '')}"
         assert noms == [f"{dossier}/accuse-{numero}.pdf", f"{dossier}/pieces/01-lettre.pdf"]
+        # L'accusé, pas encore produit par sa tâche, est rendu pour l'archive sans être enregistré ni envoyé.
+        assert not candidature.depot_courant.accuse and mail.outbox == []
 
 
 def test_la_file_se_filtre_par_statut_type_et_territoire(client, instructeur, appel, operateur):
@@ -449,7 +451,7 @@ def remplir(appel, operateur, instructeur, nombre):
 
 
 @pytest.mark.parametrize("page", ["", "classement/"])
-def test_file_et_classement_en_nombre_de_requetes_constant(
+def test_la_file_et_le_classement_se_lisent_en_huit_requetes_quel_que_soit_le_nombre_de_dossiers(
     client, instructeur, operateur, appel, django_assert_num_queries, page
 ):
     remplir(appel, operateur, instructeur, 1)
