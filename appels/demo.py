@@ -135,34 +135,37 @@ def creer_lettres_idf(appel) -> list:
     resultats = []
     for nom, etat, dispositif, budget in LETTRES_IDF:
         organisme, _ = Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})
-        deposant, _ = Utilisateur.objects.get_or_create(
-            email=f"depot-{organisme.pk}@demo.example",
-            defaults={
-                "role": Role.OPERATEUR,
-                "first_name": "Opérateur",
-                "last_name": nom,
-                "password": make_password(None),
-            },
-        )
-        deposant.organismes.add(organisme)
+        deposant = deposant_de(organisme)
         candidature = Candidature.objects.pour(appel=appel, organisme=organisme)
-        if candidature.pk and candidature.depots.exists():
-            resultats.append(candidature)
-            continue
-        donnees = en_querydict(lettre_demo(dispositif, budget, departement.code))
-        candidature = candidatures.enregistrer_brouillon(
-            candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
-        )
-        if etat != "brouillon":
-            candidatures.deposer(candidature=candidature, user=deposant, cle=f"demo-{organisme.pk}")
-        if etat == "modifiee":
-            donnees["budget_demande"] = str(int(budget) + 40000)
-            candidature.refresh_from_db()
-            candidatures.enregistrer_brouillon(
+        if not (candidature.pk and candidature.depots.exists()):  # rejouable : un dépôt fait n'est pas refait
+            donnees = en_querydict(lettre_demo(dispositif, budget, departement.code))
+            candidature = candidatures.enregistrer_brouillon(
                 candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
             )
+            if etat != "brouillon":
+                candidatures.deposer(candidature=candidature, user=deposant, cle=f"demo-{organisme.pk}")
+            if etat == "modifiee":
+                donnees["budget_demande"] = str(int(budget) + 40000)
+                candidatures.enregistrer_brouillon(
+                    candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
+                )
         resultats.append(candidature)
     return resultats
+
+
+def deposant_de(organisme) -> Utilisateur:
+    """Un compte opérateur de l'organisme, sans mot de passe utilisable : il ne sert qu'à déposer."""
+    deposant, _ = Utilisateur.objects.get_or_create(
+        email=f"depot-{organisme.pk}@demo.example",
+        defaults={
+            "role": Role.OPERATEUR,
+            "first_name": "Opérateur",
+            "last_name": organisme.nom,
+            "password": make_password(None),
+        },
+    )
+    deposant.organismes.add(organisme)
+    return deposant
 
 
 def lettre_demo(dispositif, budget, territoire) -> dict:

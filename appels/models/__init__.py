@@ -1,13 +1,11 @@
 """Les modèles des appels, en trois modules : l'appel et sa grille (appels), la candidature et ses dépôts
 (candidatures), l'instruction (instruction)."""
 
-from appels.models.appels import Appel, AppelQuerySet, Critere, Nature, Rang, StatutAppel
+from appels.models.appels import Appel, Critere, Nature, StatutAppel
 from appels.models.candidatures import (
     STATUTS_DECIDABLES,
-    STATUTS_DECIDES,
     STATUTS_EN_COURS,
     Candidature,
-    CandidatureQuerySet,
     Depot,
     NaturePiece,
     PieceJointe,
@@ -18,13 +16,10 @@ from appels.models.instruction import NOTE_MAX, Avis, Decision, DemandeComplemen
 __all__ = [
     "NOTE_MAX",
     "STATUTS_DECIDABLES",
-    "STATUTS_DECIDES",
     "STATUTS_EN_COURS",
     "Appel",
-    "AppelQuerySet",
     "Avis",
     "Candidature",
-    "CandidatureQuerySet",
     "Critere",
     "Decision",
     "DemandeComplement",
@@ -33,7 +28,6 @@ __all__ = [
     "NatureDecision",
     "NaturePiece",
     "PieceJointe",
-    "Rang",
     "StatutAppel",
     "StatutCandidature",
 ]
