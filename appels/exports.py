@@ -122,7 +122,7 @@ def _instruction(dossier, depot, avis, criteres, complements) -> list:
         decision.capacite_retenue if decision else None,
         decision.motif if decision else "",
         timezone.localtime(decision.decide_le).replace(tzinfo=None) if decision else None,
-        str(decision.auteur) if decision else "",
+        str(decision.decide_par) if decision else "",
     ]
 
 

@@ -51,7 +51,7 @@ class CandidatureQuerySet(models.QuerySet):
         return (
             self.deposees()
             .defer("brouillon")  # la saisie en cours de l'opérateur : ni lue ni montrée à l'instruction
-            .select_related("organisme", "decision__type_propose", "decision__auteur")
+            .select_related("organisme", "decision__type_propose", "decision__decide_par")
             .annotate(
                 contenu_depose=Subquery(dernier.values("contenu")[:1], output_field=JSONField()),
                 numero_depot=Subquery(dernier.values("numero")[:1]),

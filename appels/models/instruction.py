@@ -90,7 +90,7 @@ class Decision(models.Model):
     capacite_retenue = models.DecimalField(
         "capacité retenue", max_digits=8, decimal_places=2, null=True, blank=True, help_text="Dans l'unité du type."
     )
-    auteur = models.ForeignKey(
+    decide_par = models.ForeignKey(
         "comptes.Utilisateur", verbose_name="décidée par", on_delete=models.PROTECT, related_name="decisions"
     )
     decide_le = models.DateTimeField("décidée le")
@@ -163,7 +163,7 @@ class DemandeComplement(models.Model):
     candidature = models.ForeignKey(
         Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="complements"
     )
-    auteur = models.ForeignKey(
+    demandee_par = models.ForeignKey(
         "comptes.Utilisateur",
         verbose_name="demandée par",
         on_delete=models.PROTECT,

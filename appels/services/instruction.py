@@ -111,7 +111,7 @@ def conflit_decision(decision: Decision | None) -> Conflit:
     if decision is None:
         return Conflit("La décision a été retirée entre-temps : rechargez la page. Rien n'a été enregistré.")
     return Conflit(
-        f"{decision.auteur} a enregistré une décision le {decision.heure_lisible} pendant votre saisie : "
+        f"{decision.decide_par} a enregistré une décision le {decision.heure_lisible} pendant votre saisie : "
         f"{decision.resume}. Rien n'a été écrasé ; vos valeurs sont ci-dessous, vérifiez puis enregistrez "
         "à nouveau pour les garder.",
         actuel=decision,
@@ -133,7 +133,7 @@ def decider(
     """Enregistre (ou révise) la décision, passe la candidature au statut correspondant, prévient l'opérateur."""
     verifier_instruction(candidature)
     # of=("self",) : PostgreSQL refuse de verrouiller le côté facultatif (type proposé) d'une jointure externe.
-    decision = Decision.objects.select_for_update(of=("self",)).select_related("auteur", "type_propose")
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("decide_par", "type_propose")
     decision = decision.filter(candidature=candidature).first()
     if (decision.version if decision else 0) != version_lue:
         raise conflit_decision(decision)
@@ -148,7 +148,7 @@ def decider(
         "motif": motif.strip(),
         "montant_retenu": montant_retenu if retenue else None,
         "capacite_retenue": capacite_retenue if retenue else None,
-        "auteur": user,
+        "decide_par": user,
         "decide_le": timezone.now(),
     }
     decision = _ecrire(Decision, decision, valeurs, candidature=candidature, conflit=conflit_decision)
@@ -169,7 +169,7 @@ def demander_complement(*, candidature, user, message: str) -> DemandeComplement
     )
     if not passees:
         raise _complement_refuse(candidature)
-    demande = DemandeComplement.objects.create(candidature=candidature, auteur=user, message=message.strip())
+    demande = DemandeComplement.objects.create(candidature=candidature, demandee_par=user, message=message.strip())
     candidature.refresh_from_db()
     _prevenir_l_operateur("appels/email/complement", {"demande": demande}, candidature)
     return demande
@@ -177,10 +177,10 @@ def demander_complement(*, candidature, user, message: str) -> DemandeComplement
 
 def _complement_refuse(candidature) -> Conflit | ValidationError:
     """Une demande attend déjà sa réponse (envoyée par un collègue entre-temps), ou il est trop tard."""
-    en_attente = candidature.complements.en_attente().select_related("auteur").last()
+    en_attente = candidature.complements.en_attente().select_related("demandee_par").last()
     if en_attente:
         return Conflit(
-            f"{en_attente.auteur} a déjà demandé un complément le {en_attente.heure_lisible} : "
+            f"{en_attente.demandee_par} a déjà demandé un complément le {en_attente.heure_lisible} : "
             f"« {en_attente.message} ». Il attend la réponse de l'opérateur ; rien n'a été envoyé de plus.",
             actuel=en_attente,
         )
@@ -206,8 +206,8 @@ def repondre_complement(*, demande, user, reponse: str, confirmee: bool) -> Dema
         statut=StatutCandidature.EN_INSTRUCTION
     )
     demande.refresh_from_db()
-    if demande.auteur.is_active:
-        contexte, destinataires = {"demande": demande}, [demande.auteur.email]
+    if demande.demandee_par.is_active:
+        contexte, destinataires = {"demande": demande}, [demande.demandee_par.email]
         transaction.on_commit(
             lambda: notifications.envoyer("appels/email/complement_repondu", contexte, destinataires)
         )

@@ -115,7 +115,7 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
         "form_avis": forms.get("avis") or AvisForm(initial=AvisForm.initial_de(mon_avis), criteres=criteres),
         "decision": dossier.decision,
         "form_decision": form_decision(forms.get("decision"), dossier),
-        "complements": candidature.complements.select_related("auteur", "repondu_par"),
+        "complements": candidature.complements.select_related("demandee_par", "repondu_par"),
         "form_complement": forms.get("complement") or ComplementForm(),
         "conflits": {"avis": None, "decision": None, "complement": None} | (conflits or {}),
         "instruction_ouverte": not appel.est_ouvert,

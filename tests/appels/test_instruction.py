@@ -172,7 +172,7 @@ class TestVerrouOptimiste:
         assert "Retenue, montant retenu 200\u202f000 €, motif « Projet prioritaire »" in page
         assert "Budget insuffisant" in page  # la saisie refusée reste à l'écran
         decision = Decision.objects.get()
-        assert (decision.nature, decision.auteur, decision.version) == ("retenue", planificateur, 1)
+        assert (decision.nature, decision.decide_par, decision.version) == ("retenue", planificateur, 1)
         candidature.refresh_from_db()
         assert candidature.statut == StatutCandidature.RETENUE
 
@@ -201,7 +201,7 @@ class TestAcces:
 
     def test_un_operateur_n_atteint_aucune_page_d_instruction(self, client, operateur_autre, candidature):
         demande = DemandeComplement.objects.create(
-            candidature=candidature, auteur=UtilisateurFactory(instructeur=True), message="Budget détaillé"
+            candidature=candidature, demandee_par=UtilisateurFactory(instructeur=True), message="Budget détaillé"
         )
         client.force_login(operateur_autre)
         pages_ars = [
@@ -444,7 +444,7 @@ def remplir(appel, operateur, instructeur, nombre):
         Decision.objects.create(
             candidature=candidature,
             nature="retenue",
-            auteur=instructeur,
+            decide_par=instructeur,
             decide_le=timezone.now(),
             montant_retenu=rang,
         )
