@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from appels.models import Appel, Candidature, Critere, Depot, Nature, StatutAppel, StatutCandidature
@@ -112,7 +111,4 @@ class CandidatureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CandidatureFilter
 
     def get_queryset(self):
-        candidatures = Candidature.objects.select_related("appel", "organisme").prefetch_related(
-            Prefetch("depots", queryset=Depot.objects.order_by("-version"))
-        )
-        return candidatures_visibles(self.request.user, candidatures)
+        return candidatures_visibles(self.request.user, Candidature.objects.avec_depots())

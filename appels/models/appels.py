@@ -4,7 +4,7 @@ import operator
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from appels.validators import valider_pdf
@@ -85,11 +85,13 @@ class AppelQuerySet(models.QuerySet):
 
     def avec_avancement(self):
         """Le nombre de candidatures déposées, à compléter et décidées de chaque appel (accueil de l'instruction)."""
-        from appels.models.candidatures import Depot, StatutCandidature
+        from appels.models.candidatures import (
+            StatutCandidature,
+            deposee,
+        )  # le module des candidatures importe celui-ci
 
-        deposees = Exists(Depot.objects.filter(candidature=OuterRef("candidatures")))
         return self.annotate(
-            nb_deposees=Count("candidatures", filter=Q(deposees)),
+            nb_deposees=Count("candidatures", filter=Q(deposee("candidatures"))),
             nb_a_completer=Count("candidatures", filter=Q(candidatures__statut=StatutCandidature.A_COMPLETER)),
             nb_decidees=Count("candidatures", filter=Q(candidatures__decision__isnull=False)),
         )

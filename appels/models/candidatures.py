@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Avg, Count, Exists, JSONField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, JSONField, OuterRef, Prefetch, Q, Subquery
 
 from appels.models.appels import Appel, StatutAppel
 from appels.validators import valider_pdf
@@ -28,6 +28,12 @@ STATUTS_DECIDES = [StatutCandidature.RETENUE, StatutCandidature.NON_RETENUE, Sta
 STATUTS_DECIDABLES = STATUTS_EN_COURS + STATUTS_DECIDES
 
 
+def deposee(candidature="pk") -> Exists:
+    """Vrai pour une candidature qui a au moins une version déposée : ce que l'ARS instruit. `candidature` :
+    le chemin vers elle depuis la requête qui filtre (« pk », ou « candidatures » depuis un appel)."""
+    return Exists(Depot.objects.filter(candidature=OuterRef(candidature)))
+
+
 class CandidatureQuerySet(models.QuerySet):
     def pour_operateur(self, user):
         """Les candidatures des organismes dont l'utilisateur est membre, et aucune autre."""
@@ -38,9 +44,14 @@ class CandidatureQuerySet(models.QuerySet):
         n'écrit rien, le premier envoi (brouillon, pièce, dépôt) crée la ligne."""
         return self.filter(appel=appel, organisme=organisme).first() or self.model(appel=appel, organisme=organisme)
 
+    def avec_depots(self):
+        """Avec l'appel, l'organisme et les dépôts préchargés du plus récent au plus ancien (le premier est le
+        dépôt courant) : « Mes candidatures » et l'API les lisent ainsi, en deux requêtes pour toute la liste."""
+        depots = Prefetch("depots", queryset=Depot.objects.order_by("-version"))
+        return self.select_related("appel", "organisme").prefetch_related(depots)
+
     def deposees(self):
-        """Celles qui ont au moins une version déposée : ce que l'ARS instruit."""
-        return self.filter(Exists(Depot.objects.filter(candidature=OuterRef("pk"))))
+        return self.filter(deposee())
 
     def avec_instruction(self):
         """Les candidatures déposées, en une requête : organisme, décision, contenu et numéro du dernier dépôt,

@@ -168,8 +168,8 @@ def accuse(request, numero):
 def mes_candidatures(request):
     liste = (
         Candidature.objects.pour_operateur(request.user)
-        .select_related("appel", "organisme", "decision__type_propose")
-        .prefetch_related("depots")
+        .avec_depots()
+        .select_related("decision__type_propose")
         .order_by("-appel__cloture", "organisme__nom")
     )
     return render(request, "appels/mes_candidatures.html", {"candidatures": liste})

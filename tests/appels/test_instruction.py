@@ -499,3 +499,18 @@ def test_une_candidature_retenue_devient_une_perspective_du_tableau_de_planifica
     client.force_login(instructeur)
     poster_decision(client, candidature, "non_retenue", version=1, motif="Revu après audition.")
     assert not Dispositif.objects.filter(pk=projet.pk).exists()  # le projet jamais autorisé disparaît
+
+
+def test_l_accueil_compte_les_candidatures_deposees_a_completer_et_decidees(client, instructeur, appel, operateur):
+    retenue = deposer(appel, OrganismeFactory(nom="Retenue"), operateur)
+    a_completer = deposer(appel, OrganismeFactory(nom="À compléter"), operateur)
+    deposer(appel, OrganismeFactory(nom="Déposée"), operateur)
+    Candidature.objects.create(appel=appel, organisme=OrganismeFactory(nom="Brouillon"))  # jamais déposée
+    clore(appel)
+    client.force_login(instructeur)
+    poster_decision(client, retenue, "retenue")
+    client.post(f"/instruction/candidatures/{a_completer.pk}/", {"action": "complement", "message": "Budget"})
+
+    (lu,) = client.get("/instruction/").context["appels"]
+
+    assert (lu.nb_deposees, lu.nb_a_completer, lu.nb_decidees) == (3, 1, 1)
