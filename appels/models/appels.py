@@ -85,10 +85,8 @@ class AppelQuerySet(models.QuerySet):
 
     def avec_avancement(self):
         """Le nombre de candidatures déposées, à compléter et décidées de chaque appel (accueil de l'instruction)."""
-        from appels.models.candidatures import (
-            StatutCandidature,
-            deposee,
-        )  # le module des candidatures importe celui-ci
+        # Importé ici : le module des candidatures importe celui-ci.
+        from appels.models.candidatures import StatutCandidature, deposee
 
         return self.annotate(
             nb_deposees=Count("candidatures", filter=Q(deposee("candidatures"))),
