@@ -58,9 +58,9 @@ class AvisAdmin(admin.ModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["candidature", "nature", "type_propose", "montant_retenu", "auteur", "decide_le"]
+    list_display = ["candidature", "nature", "type_propose", "montant_retenu", "decide_par", "decide_le"]
     list_filter = ["nature"]
-    list_select_related = ["candidature__organisme", "candidature__appel", "type_propose", "auteur"]
+    list_select_related = ["candidature__organisme", "candidature__appel", "type_propose", "decide_par"]
 
 
 @admin.register(DemandeComplement)

@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from appels.models import Appel, Candidature, Critere, Depot, Nature, StatutAppel, StatutCandidature
@@ -20,7 +19,7 @@ class AppelSerializer(serializers.ModelSerializer):
     territoires = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     appel_precedent = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     criteres = CritereSerializer(many=True, read_only=True)
-    est_ouvert = serializers.SerializerMethodField()
+    est_ouvert = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Appel
@@ -45,9 +44,6 @@ class AppelSerializer(serializers.ModelSerializer):
             "criteres",
             "fictif",
         ]
-
-    def get_est_ouvert(self, appel) -> bool:
-        return appel.est_ouvert()
 
 
 class AppelFilter(django_filters.FilterSet):
@@ -115,7 +111,4 @@ class CandidatureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CandidatureFilter
 
     def get_queryset(self):
-        candidatures = Candidature.objects.select_related("appel", "organisme").prefetch_related(
-            Prefetch("depots", queryset=Depot.objects.order_by("-version"))
-        )
-        return candidatures_visibles(self.request.user, candidatures)
+        return candidatures_visibles(self.request.user, Candidature.objects.avec_depots())

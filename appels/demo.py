@@ -3,10 +3,14 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from appels.models import Appel, Critere, Nature, StatutAppel
+from appels.lettre import en_querydict
+from appels.models import Appel, Candidature, Critere, Nature, StatutAppel
+from appels.services import candidatures
+from comptes.models import Role, Utilisateur
 from dispositifs.models import Dispositif, EvenementCapacite, Organisme, Statut, TypeDispositif
 from dispositifs.models import Nature as NatureEvenement
 from planification.models import Horizon
@@ -127,46 +131,41 @@ LETTRES_IDF = [
 
 def creer_lettres_idf(appel) -> list:
     """Des lettres fictives dans plusieurs états, créées par les services de dépôt eux-mêmes."""
-    from django.contrib.auth.hashers import make_password
-    from django.http import QueryDict
-
-    from appels import candidatures
-    from comptes.models import Role, Utilisateur
-
     departement = appel.region.enfants.order_by("code").first()
     resultats = []
     for nom, etat, dispositif, budget in LETTRES_IDF:
         organisme, _ = Organisme.objects.update_or_create(nom=nom, defaults={"fictif": True})
-        deposant, _ = Utilisateur.objects.get_or_create(
-            email=f"depot-{organisme.pk}@demo.example",
-            defaults={
-                "role": Role.OPERATEUR,
-                "first_name": "Opérateur",
-                "last_name": nom,
-                "password": make_password(None),
-            },
-        )
-        deposant.organismes.add(organisme)
-        candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
-        if candidature.depots.exists():
-            resultats.append(candidature)
-            continue
-        donnees = QueryDict(mutable=True)
-        for champ, valeur in lettre_demo(dispositif, budget, departement.code).items():
-            donnees.setlist(champ, valeur if isinstance(valeur, list) else [valeur])
-        candidature = candidatures.enregistrer_brouillon(
-            candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
-        )
-        if etat != "brouillon":
-            candidatures.deposer(candidature=candidature, user=deposant, cle=f"demo-{organisme.pk}")
-        if etat == "modifiee":
-            donnees["budget_demande"] = str(int(budget) + 40000)
-            candidature.refresh_from_db()
-            candidatures.enregistrer_brouillon(
+        deposant = deposant_de(organisme)
+        candidature = Candidature.objects.pour(appel=appel, organisme=organisme)
+        if not (candidature.pk and candidature.depots.exists()):  # rejouable : un dépôt fait n'est pas refait
+            donnees = en_querydict(lettre_demo(dispositif, budget, departement.code))
+            candidature = candidatures.enregistrer_brouillon(
                 candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
             )
+            if etat != "brouillon":
+                candidatures.deposer(candidature=candidature, user=deposant, cle=f"demo-{organisme.pk}")
+            if etat == "modifiee":
+                donnees["budget_demande"] = str(int(budget) + 40000)
+                candidatures.enregistrer_brouillon(
+                    candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
+                )
         resultats.append(candidature)
     return resultats
+
+
+def deposant_de(organisme) -> Utilisateur:
+    """Un compte opérateur de l'organisme, sans mot de passe utilisable : il ne sert qu'à déposer."""
+    deposant, _ = Utilisateur.objects.get_or_create(
+        email=f"depot-{organisme.pk}@demo.example",
+        defaults={
+            "role": Role.OPERATEUR,
+            "first_name": "Opérateur",
+            "last_name": organisme.nom,
+            "password": make_password(None),
+        },
+    )
+    deposant.organismes.add(organisme)
+    return deposant
 
 
 def lettre_demo(dispositif, budget, territoire) -> dict:

@@ -1,49 +1,15 @@
-from celery import shared_task
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+"""Les tâches Celery des appels : chacune charge ses lignes, appelle un service et rend son résultat."""
 
-from appels import candidatures
-from appels.lettre import lignes_lisibles
+from celery import shared_task
+
 from appels.models import Depot
-from commun.pdf import render_pdf
+from appels.services import candidatures
 
 
 @shared_task
 def generer_accuse(depot_id: int) -> str:
-    """Produit l'accusé de dépôt (PDF) et l'envoie au déposant ; ne refait rien s'il existe déjà."""
-    depot = Depot.objects.select_related("candidature__appel__region", "candidature__organisme", "depose_par").get(
-        pk=depot_id
-    )
-    if depot.accuse:
-        return depot.accuse.name
-    pdf = render_pdf("appels/pdf/accuse.html", {"depot": depot, "resume": resume(depot)})
-    depot.accuse.save(f"accuse-{depot.numero}.pdf", ContentFile(pdf), save=True)
-    envoyer_accuse(depot, pdf)
-    return depot.accuse.name
-
-
-def resume(depot) -> dict:
-    """Les quelques champs que l'accusé reprend, lisibles, même si la lettre déposée en omet."""
-    lignes = dict(lignes_lisibles(depot.contenu.get("lettre", {}), depot.candidature.appel))
-    return {
-        "dispositif": lignes.get("Dispositif envisagé", "—"),
-        "budget": lignes.get("Budget annuel demandé (€)", "—"),
-        "pieces": depot.contenu.get("pieces", []),
-    }
-
-
-def envoyer_accuse(depot, pdf: bytes):
-    contexte = {"depot": depot}
-    message = EmailMessage(
-        subject=render_to_string("appels/email/depot_subject.txt", contexte).strip(),
-        body=render_to_string("appels/email/depot_body.txt", contexte),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[depot.depose_par.email],
-    )
-    message.attach(f"accuse-{depot.numero}.pdf", pdf, "application/pdf")
-    message.send()
+    """Après un dépôt : l'accusé (PDF) enregistré et envoyé au déposant, une seule fois."""
+    return candidatures.produire_accuse(depot=Depot.objects.avec_candidature().get(pk=depot_id))
 
 
 @shared_task

@@ -121,9 +121,9 @@ def appels_visibles(user):
 def appels_instruits(user):
     """Les appels qu'un agent instruit : ceux de sa région (pour la DREETS, seulement en co-instruction), tous
     pour un administrateur ; jamais un brouillon."""
-    from appels.models import Appel, StatutAppel
+    from appels.models import Appel
 
-    appels = Appel.objects.exclude(statut=StatutAppel.BROUILLON).filter(region__in=regions_visibles(user))
+    appels = Appel.objects.publies().filter(region__in=regions_visibles(user))
     if user.role == Role.DREETS:
         appels = appels.filter(co_instruction_dreets=True)
     return appels

@@ -74,7 +74,9 @@ def donnees_exemple(casting, settings, tmp_path):
         empreinte="0" * 64,
         cle_idempotence="exemple",
     )
-    DemandeComplement.objects.create(candidature=candidature, auteur=casting[Role.INSTRUCTEUR], message="Exemple")
+    DemandeComplement.objects.create(
+        candidature=candidature, demandee_par=casting[Role.INSTRUCTEUR], message="Exemple"
+    )
     DemandeInscription.objects.create(
         courriel="demandeur@exemple.test",
         prenom="Dominique",

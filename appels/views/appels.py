@@ -3,51 +3,25 @@
 import io
 
 from django.contrib import messages
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appels.forms import AppelForm, FiltreAppelsForm, GrilleFormSet
+from appels.forms.appels import AppelForm, FiltreAppelsForm, GrilleFormSet, proposer_depuis_ecarts
 from appels.models import Appel, StatutAppel
-from appels.services import TransitionImpossible, enregistrer_appel, proposer_depuis_ecarts, publier_appel
+from appels.services.appels import enregistrer_appel, publier_appel
 from config.policy import Regle, acces, appels_geres, appels_visibles, autorise
 from planification.forms import filtres_planification
-
-# Rang d'un appel publié dans la liste publique : ouverts, puis à venir, puis les autres.
-OUVERT, A_VENIR, AUTRE = 0, 1, 2
-
-
-def rang_public(maintenant):
-    """Ouvert (0), à venir (1) ou autre (2) à cet instant : l'ordre de la liste publique et son badge d'état."""
-    publie = Q(statut=StatutAppel.PUBLIE)
-    return Case(
-        When(publie & Q(ouverture__lte=maintenant, cloture__gt=maintenant), then=Value(OUVERT)),
-        When(publie & Q(ouverture__gt=maintenant), then=Value(A_VENIR)),
-        default=Value(AUTRE),
-        output_field=IntegerField(),
-    )
-
-
-def appels_publics(maintenant):
-    """Les appels publiés dans l'ordre de la liste publique, en une requête (et une pour leurs types) : les
-    ouverts d'abord, date limite la plus proche en tête ; puis ceux qui ouvriront ; puis les autres, du plus
-    récent au plus ancien."""
-    cloture_a_venir = Case(When(rang__lt=AUTRE, then=F("cloture")))
-    return (
-        Appel.objects.publies()
-        .annotate(rang=rang_public(maintenant))
-        .order_by("rang", cloture_a_venir.asc(nulls_last=True), "-cloture", "pk")
-        .select_related("region")
-        .prefetch_related("types_cibles")
-    )
 
 
 @acces(Regle.PUBLIC)
 def liste(request):
     filtres = FiltreAppelsForm(request.GET or None)
-    appels = appels_publics(timezone.now())
+    appels = (
+        Appel.objects.dans_l_ordre_public(timezone.now()).select_related("region").prefetch_related("types_cibles")
+    )
     if filtres.is_bound and filtres.is_valid():
         appels = filtres.filtrer(appels)
     contexte = {"filtres": filtres, "appels": appels, "peut_gerer": autorise(request.user, Regle.GERER_APPELS)}
@@ -58,7 +32,7 @@ def liste(request):
 def detail(request, reference):
     appels = appels_visibles(request.user)
     appel = get_object_or_404(
-        appels.select_related("region", "horizon").annotate(rang=rang_public(timezone.now())), reference=reference
+        appels.select_related("region", "horizon").avec_rang(timezone.now()), reference=reference
     )
     contexte = {
         "appel": appel,
@@ -96,10 +70,7 @@ def cahier(request, reference):
 @acces(Regle.GERER_APPELS)
 def gestion(request):
     appels = (
-        appels_geres(request.user)
-        .select_related("region")
-        .annotate(rang=rang_public(timezone.now()))
-        .order_by("-updated_at", "pk")
+        appels_geres(request.user).select_related("region").avec_rang(timezone.now()).order_by("-updated_at", "pk")
     )
     return render(request, "appels/gestion.html", {"appels": appels})
 
@@ -142,8 +113,8 @@ def formulaire(request, appel, initial=None):
     if request.method == "POST" and all([form.is_valid(), grille.is_valid()]):
         try:
             appel = enregistrer_appel(form=form, formset=grille)
-        except TransitionImpossible as refus:
-            messages.error(request, str(refus))
+        except ValidationError as refus:
+            messages.error(request, " ".join(refus.messages))
         else:
             messages.success(request, "Brouillon enregistré. Il reste invisible du public jusqu'à sa publication.")
         return redirect("appels:detail", reference=appel.reference)
@@ -156,8 +127,8 @@ def publier(request, reference):
     appel = get_object_or_404(appels_geres(request.user), reference=reference)
     try:
         publier_appel(appel=appel)
-    except TransitionImpossible as refus:
-        messages.error(request, str(refus))
+    except ValidationError as refus:
+        messages.error(request, " ".join(refus.messages))
     else:
         messages.success(request, "Appel publié : il est désormais visible de tous.")
     return redirect("appels:detail", reference=appel.reference)

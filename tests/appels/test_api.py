@@ -1,11 +1,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from appels.models import Appel, StatutAppel
-from appels.services import TransitionImpossible, publier_appel
+from appels.services.appels import publier_appel
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, CritereFactory
 from tests.comptes.factories import UtilisateurFactory
@@ -47,32 +48,32 @@ def test_la_date_limite_est_exclue_a_la_seconde_pres():
     cloture = timezone.now() + datetime.timedelta(hours=1)
     appel = AppelFactory(cloture=cloture)
 
-    assert appel.est_ouvert(cloture - datetime.timedelta(microseconds=1))
-    assert not appel.est_ouvert(cloture)
+    assert appel.est_ouvert_le(cloture - datetime.timedelta(microseconds=1))
+    assert not appel.est_ouvert_le(cloture)
 
 
 def test_publier_exige_un_type_vise_et_refuse_de_publier_deux_fois():
     appel = AppelFactory(brouillon=True)
-    with pytest.raises(TransitionImpossible, match="au moins un type"):
+    with pytest.raises(ValidationError, match="au moins un type"):
         publier_appel(appel=appel)
 
     appel.types_cibles.set([TypeDispositif.objects.get(code="LHSS")])
     publier_appel(appel=appel)
     assert Appel.objects.get().statut == StatutAppel.PUBLIE
-    with pytest.raises(TransitionImpossible, match="Seul un brouillon"):
+    with pytest.raises(ValidationError, match="Seul un brouillon"):
         publier_appel(appel=appel)
 
 
 def test_un_appel_a_projets_a_besoin_d_une_grille_pour_etre_publie():
     appel = AppelFactory(brouillon=True, nature="aap", types_cibles=[TypeDispositif.objects.get(code="ACT")])
-    with pytest.raises(TransitionImpossible, match="grille de notation"):
+    with pytest.raises(ValidationError, match="grille de notation"):
         publier_appel(appel=appel)
 
     CritereFactory(appel=appel)
     assert publier_appel(appel=appel).statut == StatutAppel.PUBLIE
 
 
-def test_liste_des_appels_en_nombre_de_requetes_constant(client, django_assert_num_queries):
+def test_la_liste_des_appels_se_lit_en_six_requetes_quel_que_soit_leur_nombre(client, django_assert_num_queries):
     AppelFactory()
     # compte, page d'appels avec région, horizon et appel précédent, puis types visés, exclus, territoires, critères
     with django_assert_num_queries(6):
@@ -91,7 +92,7 @@ def test_la_demo_cree_l_ami_d_ile_de_france_ouvert_et_l_appel_d_occitanie(settin
     call_command("charger_demo")
 
     idf = Appel.objects.get(reference="idf-aller-vers-segur-27")
-    assert idf.est_ouvert() and idf.region.code == "11"
+    assert idf.est_ouvert and idf.region.code == "11"
     assert idf.cloture.astimezone(datetime.UTC).strftime("%m-%d") in {"06-30"}
     assert set(idf.types_exclus.values_list("code", flat=True)) == {"PASS-MOBILE", "EMPP"}
     occitanie = Appel.objects.get(reference="occitanie-aap-2023-lam-act")
@@ -124,3 +125,16 @@ def test_la_demo_cree_des_lettres_dans_plusieurs_etats(settings):
     assert len(lettres) == 3
     etats = sorted((c.statut, c.brouillon_modifie_depuis_depot, c.depots.count()) for c in lettres.values())
     assert etats == [("brouillon", False, 0), ("deposee", False, 1), ("deposee", True, 1)]
+
+
+def test_les_appels_ouverts_de_la_base_sont_ceux_que_dit_est_ouvert():
+    cloture = timezone.now() + datetime.timedelta(hours=1)
+    ouvert = AppelFactory(cloture=cloture)
+    AppelFactory(clos=True)
+    AppelFactory(brouillon=True)
+    AppelFactory(ouverture=timezone.now() + datetime.timedelta(days=1), cloture=cloture + datetime.timedelta(days=9))
+
+    for instant in (timezone.now(), cloture - datetime.timedelta(microseconds=1), cloture):
+        en_base = set(Appel.objects.ouverts(instant))
+        assert en_base == {a for a in Appel.objects.all() if a.est_ouvert_le(instant)}
+    assert list(Appel.objects.ouverts()) == [ouvert]

@@ -1,6 +1,7 @@
 import pytest
 
-from appels import candidatures
+from appels.models import Candidature
+from appels.services import candidatures
 from tests.appels.factories import AppelFactory, lettre_complete
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def depot(operateur, region_hdf):
     appel = AppelFactory(reference="ami-api")
-    candidature = candidatures.candidature_pour(appel=appel, organisme=operateur.organismes.get())
+    candidature = Candidature.objects.create(appel=appel, organisme=operateur.organismes.get())
     candidature.brouillon = {k: v if isinstance(v, list) else [v] for k, v in lettre_complete(appel).items()}
     candidature.save()
     return candidatures.deposer(candidature=candidature, user=operateur, cle="api")
@@ -44,7 +45,9 @@ def test_la_dreets_ne_voit_que_les_appels_en_co_instruction(client, dreets, inst
     assert client.get("/api/v1/candidatures/").json()["count"] == 1
 
 
-def test_liste_en_nombre_de_requetes_constant(client, instructeur, depot, django_assert_num_queries):
+def test_la_liste_se_lit_en_cinq_requetes_quel_que_soit_le_nombre_de_candidatures(
+    client, instructeur, depot, django_assert_num_queries
+):
     client.force_login(instructeur)
     # session, utilisateur, compte, page de candidatures avec appel et organisme, leurs dépôts
     with django_assert_num_queries(5):

@@ -3,12 +3,15 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 
-from appels import candidatures
-from appels.models import Candidature, Depot, StatutCandidature
+from appels.lettre import empreinte
+from appels.models import Candidature, Depot, PieceJointe, StatutCandidature
+from appels.services import candidatures
+from appels.tasks import generer_accuse
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, lettre_complete, pdf
 
@@ -24,7 +27,7 @@ def appel(region_hdf):
 
 @pytest.fixture
 def candidature(appel, organisme):
-    return candidatures.candidature_pour(appel=appel, organisme=organisme)
+    return Candidature.objects.create(appel=appel, organisme=organisme)
 
 
 def enregistrer(client, appel, donnees, version=0):
@@ -54,7 +57,7 @@ def test_le_brouillon_garde_tout_meme_incomplet_et_ne_se_voit_pas_comme_depose(c
     assert "non déposée" in page and "Maraudes" in page
 
 
-def test_deux_onglets_ne_s_ecrasent_pas(client, operateur, appel):
+def test_deux_onglets_ne_s_ecrasent_pas_et_le_second_recoit_409(client, operateur, appel):
     client.force_login(operateur)
     enregistrer(client, appel, {"experience": "Premier onglet"}, version=0)
 
@@ -65,7 +68,7 @@ def test_deux_onglets_ne_s_ecrasent_pas(client, operateur, appel):
     assert Candidature.objects.get().brouillon["experience"] == ["Premier onglet"]
 
 
-def test_depot_numero_horodatage_empreinte_accuse_et_courriel(
+def test_un_depot_recoit_numero_horodatage_empreinte_puis_son_accuse_par_courriel(
     client, operateur, appel, django_capture_on_commit_callbacks
 ):
     client.force_login(operateur)
@@ -76,7 +79,7 @@ def test_depot_numero_horodatage_empreinte_accuse_et_courriel(
     depot = Depot.objects.get()
     assert reponse.status_code == 302 and reponse["Location"] == f"/candidatures/depots/{depot.numero}/"
     assert depot.numero.startswith("AMI-") and depot.numero.endswith("-00001")
-    assert depot.empreinte == candidatures.empreinte(depot.contenu)
+    assert depot.empreinte == empreinte(depot.contenu)
     assert depot.contenu["lettre"]["equipe"][0]["etp"] == "1.5"  # « 1,5 » saisi à la française
     with depot.accuse.open("rb") as fichier:
         texte = "".join(page.extract_text() for page in PdfReader(fichier).pages)
@@ -86,11 +89,11 @@ def test_depot_numero_horodatage_empreinte_accuse_et_courriel(
     assert client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")["Content-Type"] == "application/pdf"
 
 
-def test_depot_accepte_juste_avant_la_date_limite_et_refuse_a_l_instant_meme(operateur, candidature, appel):
+def test_un_depot_est_accepte_juste_avant_la_date_limite_et_refuse_a_l_instant_meme(operateur, candidature, appel):
     candidature.brouillon = {k: v if isinstance(v, list) else [v] for k, v in lettre_complete(appel).items()}
     candidature.save()
 
-    with pytest.raises(candidatures.Refus) as refus:
+    with pytest.raises(ValidationError) as refus:
         candidatures.deposer(candidature=candidature, user=operateur, cle="a-l-heure", maintenant=appel.cloture)
     depot = candidatures.deposer(
         candidature=candidature,
@@ -99,12 +102,13 @@ def test_depot_accepte_juste_avant_la_date_limite_et_refuse_a_l_instant_meme(ope
         maintenant=appel.cloture - datetime.timedelta(microseconds=1),
     )
 
-    assert "Dépôt refusé : la date limite était le" in str(refus.value)
-    assert "(heure de Paris)" in str(refus.value)
+    (message,) = refus.value.messages
+    assert message.startswith("Dépôt refusé : la date limite était le") and "(heure de Paris)" in message
+    assert refus.value.code == "hors_delai"
     assert Depot.objects.get() == depot
 
 
-def test_depot_hors_delai_refuse_par_la_page_avec_un_message_clair(client, operateur, appel):
+def test_un_depot_hors_delai_est_refuse_par_la_page_avec_un_message_clair(client, operateur, appel):
     client.force_login(operateur)
     enregistrer(client, appel, lettre_complete(appel))
     appel.cloture = timezone.now() - datetime.timedelta(seconds=1)
@@ -183,7 +187,8 @@ def test_un_faux_pdf_est_refuse(client, operateur, appel):
     )
 
     assert "Ce fichier n&#x27;est pas un PDF" in reponse.content.decode()
-    assert not Candidature.objects.get().pieces.exists()
+    assert not PieceJointe.objects.exists()
+    assert not Candidature.objects.exists()  # un envoi refusé n'écrit rien, pas même la candidature
 
 
 def test_une_lettre_de_plus_de_quatre_pages_est_refusee(client, operateur, appel):
@@ -229,14 +234,16 @@ def test_l_instructeur_de_la_region_lit_le_depot_mais_pas_la_dreets_sans_co_inst
     assert client.get(f"/candidatures/depots/{numero}/").status_code == 200
 
 
-def test_mes_candidatures_en_nombre_de_requetes_constant(client, operateur, django_assert_num_queries):
+def test_mes_candidatures_se_lisent_en_quatre_requetes_quel_que_soit_leur_nombre(
+    client, operateur, django_assert_num_queries
+):
     client.force_login(operateur)
-    candidatures.candidature_pour(appel=AppelFactory(), organisme=operateur.organismes.get())
+    Candidature.objects.create(appel=AppelFactory(), organisme=operateur.organismes.get())
     # session, utilisateur, candidatures avec appel et organisme, leurs dépôts
     with django_assert_num_queries(4):
         client.get("/candidatures/")
     for _ in range(20):
-        candidatures.candidature_pour(appel=AppelFactory(), organisme=operateur.organismes.get())
+        Candidature.objects.create(appel=AppelFactory(), organisme=operateur.organismes.get())
     with django_assert_num_queries(4):
         assert len(client.get("/candidatures/").context["candidatures"]) == 21
 
@@ -295,3 +302,56 @@ def test_apres_la_date_limite_le_refus_dit_la_date_limite_et_un_rejeu_retrouve_s
     contenu = tardif.content.decode()
     assert tardif.status_code == 400 and "Dépôt refusé : la date limite était le" in contenu
     assert "corrigez puis déposez à nouveau" not in contenu
+
+
+class TestLireNEcritRien:
+    def test_ouvrir_la_lettre_n_ecrit_rien_et_le_premier_enregistrement_cree_la_candidature(
+        self, client, operateur, appel
+    ):
+        client.force_login(operateur)
+
+        page = client.get(f"/appels/{appel.reference}/lettre/")
+
+        assert page.status_code == 200 and not Candidature.objects.exists()
+        contenu = page.content.decode()
+        assert "non déposée" in contenu and 'name="version_brouillon" value="0"' in contenu
+        assert enregistrer(client, appel, {"experience": "Maraudes"}).json()["version"] == 1
+        assert Candidature.objects.get().brouillon["experience"] == ["Maraudes"]
+
+    def test_un_depot_refuse_sans_brouillon_n_ecrit_rien(self, client, operateur, appel):
+        client.force_login(operateur)
+
+        reponse = deposer(client, appel, {}, version=None)
+
+        assert reponse.status_code == 400 and "Indiquez le budget demandé." in reponse.content.decode()
+        assert not Candidature.objects.exists() and not Depot.objects.exists()
+
+    def test_l_accuse_servi_avant_la_tache_est_rendu_sans_etre_enregistre_ni_envoye(self, client, operateur, appel):
+        client.force_login(operateur)
+        deposer(client, appel, lettre_complete(appel), version=0)  # la tâche de l'accusé n'a pas encore tourné
+        depot = Depot.objects.get()
+
+        reponse = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf")
+
+        rendu = "".join(page.extract_text() for page in PdfReader(io.BytesIO(reponse.content)).pages)
+        assert reponse.status_code == 200 and depot.numero in rendu
+        depot.refresh_from_db()
+        assert not depot.accuse and mail.outbox == []
+        generer_accuse.apply(args=[depot.pk])
+        depot.refresh_from_db()
+        with depot.accuse.open("rb") as fichier:
+            enregistre = "".join(page.extract_text() for page in PdfReader(fichier).pages)
+        assert enregistre == rendu  # le même accusé, rendu du seul contenu figé du dépôt
+        assert len(mail.outbox) == 1
+
+    def test_un_brouillon_envoye_apres_la_date_limite_recoit_409_et_la_date_limite(self, client, operateur, appel):
+        client.force_login(operateur)
+        appel.cloture = timezone.now() - datetime.timedelta(seconds=1)
+        appel.ouverture = appel.cloture - datetime.timedelta(days=30)
+        appel.save()
+
+        reponse = enregistrer(client, appel, {"experience": "Trop tard"})
+
+        assert reponse.status_code == 409
+        assert reponse.json()["erreur"].startswith("L'appel est fermé depuis le")
+        assert not Candidature.objects.exists()

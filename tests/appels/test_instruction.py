@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from appels import candidatures, instruction
-from appels.instruction_exports import COLONNES_INSTRUCTION, COLONNES_NOTES
+from appels.exports import COLONNES_INSTRUCTION, COLONNES_NOTES
 from appels.models import Avis, Candidature, Decision, DemandeComplement, Nature, StatutCandidature
+from appels.services import candidatures
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, CritereFactory, lettre_complete, pdf
 from tests.comptes.factories import UtilisateurFactory
@@ -37,7 +37,7 @@ def appel(region_hdf):
 
 def deposer(appel, organisme, user, **lettre) -> Candidature:
     """Un dépôt fait par le service, une heure avant la date limite."""
-    candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+    candidature, _ = Candidature.objects.get_or_create(appel=appel, organisme=organisme)
     brouillon = lettre_complete(appel, **lettre)
     candidature.brouillon = {cle: v if isinstance(v, list) else [v] for cle, v in brouillon.items()}
     candidature.save()
@@ -83,8 +83,8 @@ class TestNotation:
         toutes = {str(c.pk): n for c, n in zip(criteres, (8, 5, 10), strict=True)}
 
         # (8 × 40 + 5 × 35 + 10 × 25) / 100 × 10
-        assert instruction.total_sur_100(toutes, criteres) == Decimal("74.50")
-        assert instruction.total_sur_100({str(criteres[0].pk): 8}, criteres) is None
+        assert Avis.total_sur_100(toutes, criteres) == Decimal("74.50")
+        assert Avis.total_sur_100({str(criteres[0].pk): 8}, criteres) is None
 
     def test_l_avis_enregistre_son_total_et_met_la_candidature_en_instruction(self, client, instructeur, candidature):
         client.force_login(instructeur)
@@ -172,7 +172,7 @@ class TestVerrouOptimiste:
         assert "Retenue, montant retenu 200\u202f000 €, motif « Projet prioritaire »" in page
         assert "Budget insuffisant" in page  # la saisie refusée reste à l'écran
         decision = Decision.objects.get()
-        assert (decision.nature, decision.auteur, decision.version) == ("retenue", planificateur, 1)
+        assert (decision.nature, decision.decide_par, decision.version) == ("retenue", planificateur, 1)
         candidature.refresh_from_db()
         assert candidature.statut == StatutCandidature.RETENUE
 
@@ -201,7 +201,7 @@ class TestAcces:
 
     def test_un_operateur_n_atteint_aucune_page_d_instruction(self, client, operateur_autre, candidature):
         demande = DemandeComplement.objects.create(
-            candidature=candidature, auteur=UtilisateurFactory(instructeur=True), message="Budget détaillé"
+            candidature=candidature, demandee_par=UtilisateurFactory(instructeur=True), message="Budget détaillé"
         )
         client.force_login(operateur_autre)
         pages_ars = [
@@ -343,10 +343,10 @@ class TestExports:
         assert list(notes[0]) == COLONNES_NOTES and len(notes) == 1 + 2 * 3  # deux avis × trois critères
         assert classeur["Candidatures"].max_row == 2
 
-    def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit(
+    def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit_sans_rien_ecrire(
         self, client, instructeur, appel, organisme, operateur
     ):
-        candidature = candidatures.candidature_pour(appel=appel, organisme=organisme)
+        candidature = Candidature.objects.create(appel=appel, organisme=organisme)
         fichier = SimpleUploadedFile("lettre.pdf", pdf(pages=2), content_type="application/pdf")
         candidatures.ajouter_piece(candidature=candidature, fichier=fichier, nature="lettre")
         deposer(appel, organisme, operateur)
@@ -360,6 +360,8 @@ class TestExports:
         noms = zipfile.ZipFile(io.BytesIO(reponse.content)).namelist()
         dossier = f"{numero}-{organisme.nom.lower().replace(' ', '-').replace('(', '').replace(')', '')}"
         assert noms == [f"{dossier}/accuse-{numero}.pdf", f"{dossier}/pieces/01-lettre.pdf"]
+        # L'accusé, pas encore produit par sa tâche, est rendu pour l'archive sans être enregistré ni envoyé.
+        assert not candidature.depot_courant.accuse and mail.outbox == []
 
 
 def test_la_file_se_filtre_par_statut_type_et_territoire(client, instructeur, appel, operateur):
@@ -442,14 +444,14 @@ def remplir(appel, operateur, instructeur, nombre):
         Decision.objects.create(
             candidature=candidature,
             nature="retenue",
-            auteur=instructeur,
+            decide_par=instructeur,
             decide_le=timezone.now(),
             montant_retenu=rang,
         )
 
 
 @pytest.mark.parametrize("page", ["", "classement/"])
-def test_file_et_classement_en_nombre_de_requetes_constant(
+def test_la_file_et_le_classement_se_lisent_en_huit_requetes_quel_que_soit_le_nombre_de_dossiers(
     client, instructeur, operateur, appel, django_assert_num_queries, page
 ):
     remplir(appel, operateur, instructeur, 1)
@@ -497,3 +499,18 @@ def test_une_candidature_retenue_devient_une_perspective_du_tableau_de_planifica
     client.force_login(instructeur)
     poster_decision(client, candidature, "non_retenue", version=1, motif="Revu après audition.")
     assert not Dispositif.objects.filter(pk=projet.pk).exists()  # le projet jamais autorisé disparaît
+
+
+def test_l_accueil_compte_les_candidatures_deposees_a_completer_et_decidees(client, instructeur, appel, operateur):
+    retenue = deposer(appel, OrganismeFactory(nom="Retenue"), operateur)
+    a_completer = deposer(appel, OrganismeFactory(nom="À compléter"), operateur)
+    deposer(appel, OrganismeFactory(nom="Déposée"), operateur)
+    Candidature.objects.create(appel=appel, organisme=OrganismeFactory(nom="Brouillon"))  # jamais déposée
+    clore(appel)
+    client.force_login(instructeur)
+    poster_decision(client, retenue, "retenue")
+    client.post(f"/instruction/candidatures/{a_completer.pk}/", {"action": "complement", "message": "Budget"})
+
+    (lu,) = client.get("/instruction/").context["appels"]
+
+    assert (lu.nb_deposees, lu.nb_a_completer, lu.nb_decidees) == (3, 1, 1)

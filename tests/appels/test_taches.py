@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from appels import candidatures
 from appels.models import Appel, Candidature, StatutAppel, StatutCandidature
+from appels.services import candidatures
 from appels.tasks import mettre_en_instruction, relancer_brouillons
 from tests.appels.factories import AppelFactory
 

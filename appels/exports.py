@@ -1,5 +1,6 @@
-"""Les exports d'un appel en instruction : un tableau (CSV, XLSX) des lettres, notes, avis et décisions, et
-une archive ZIP des PDF (accusés de dépôt et pièces jointes des dépôts instruits).
+"""Les documents qui sortent d'un appel : l'accusé de dépôt (PDF) ; et, pour un appel en instruction, un tableau
+(CSV, XLSX) des lettres, notes, avis et décisions et une archive ZIP des PDF (accusés de dépôt et pièces jointes
+des dépôts instruits).
 
 Les colonnes sont fixes et dans le même ordre d'un export à l'autre ; l'annotation privée n'en sort jamais.
 """
@@ -11,10 +12,10 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from appels.lettre import lignes_lisibles
+from appels.forms.lettre import lignes_lisibles
 from appels.models import Avis, DemandeComplement, Depot, PieceJointe
-from appels.tasks import generer_accuse
 from commun import tableur
+from commun.pdf import render_pdf
 
 COLONNES_DEPOT = ["Numéro de dépôt", "Version", "Déposé le", "Organisme", "Statut"]
 COLONNES_INSTRUCTION = [
@@ -36,6 +37,30 @@ COLONNES_INSTRUCTION = [
     "Décidée par",
 ]
 COLONNES_NOTES = ["Numéro de dépôt", "Organisme", "Évaluateur", "Critère", "Poids", "Note /10", "Total de l'avis /100"]
+
+
+def accuse_pdf(depot: Depot) -> bytes:
+    """L'accusé de dépôt, rendu du seul contenu figé du dépôt : le même PDF à chaque fois. La tâche qui suit le
+    dépôt l'enregistre et l'envoie ; une page qui le sert avant elle le rend sans rien écrire."""
+    return render_pdf("appels/pdf/accuse.html", {"depot": depot, "resume": _resume(depot)})
+
+
+def _resume(depot) -> dict:
+    """Les quelques champs que l'accusé reprend, lisibles, même si la lettre déposée en omet."""
+    lignes = dict(lignes_lisibles(depot.lettre, depot.candidature.appel))
+    return {
+        "dispositif": lignes.get("Dispositif envisagé", "—"),
+        "budget": lignes.get("Budget annuel demandé (€)", "—"),
+        "pieces": depot.contenu.get("pieces", []),
+    }
+
+
+def contenu_de_l_accuse(depot: Depot) -> bytes:
+    """Le PDF enregistré s'il existe (quelques kilo-octets, lus d'un coup), sinon le même rendu sur place."""
+    if not depot.accuse:
+        return accuse_pdf(depot)
+    with depot.accuse.open("rb") as fichier:
+        return fichier.read()
 
 
 def colonnes(appel) -> list[str]:
@@ -97,7 +122,7 @@ def _instruction(dossier, depot, avis, criteres, complements) -> list:
         decision.capacite_retenue if decision else None,
         decision.motif if decision else "",
         timezone.localtime(decision.decide_le).replace(tzinfo=None) if decision else None,
-        str(decision.auteur) if decision else "",
+        str(decision.decide_par) if decision else "",
     ]
 
 
@@ -121,28 +146,30 @@ def ecrire_xlsx(sortie, appel, dossiers, criteres):
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Candidatures"
-    feuille.append(colonnes(appel))
-    for ligne in lignes(appel, dossiers, criteres):
+    for ligne in [colonnes(appel), *lignes(appel, dossiers, criteres)]:
         feuille.append(ligne)
     notes = classeur.create_sheet("Notes")
-    notes.append(COLONNES_NOTES)
+    for ligne in [COLONNES_NOTES, *lignes_des_notes(appel, dossiers, criteres)]:
+        notes.append(ligne)
+    classeur.save(sortie)
+
+
+def lignes_des_notes(appel, dossiers, criteres):
     avis = avis_par_candidature(appel)
     for dossier in dossiers:
-        for un_avis in avis[dossier.candidature.pk]:
+        candidature = dossier.candidature
+        for un_avis in avis[candidature.pk]:
             for critere in criteres:
                 note = un_avis.notes.get(str(critere.pk))
-                notes.append(
-                    [
-                        dossier.candidature.numero_depot,
-                        dossier.candidature.organisme.nom,
-                        str(un_avis.auteur),
-                        critere.libelle,
-                        critere.poids,
-                        note,
-                        un_avis.total,
-                    ]
-                )
-    classeur.save(sortie)
+                yield [
+                    candidature.numero_depot,
+                    candidature.organisme.nom,
+                    str(un_avis.auteur),
+                    critere.libelle,
+                    critere.poids,
+                    note,
+                    un_avis.total,
+                ]
 
 
 def archive_pieces(sortie, appel, dossiers):
@@ -154,10 +181,7 @@ def archive_pieces(sortie, appel, dossiers):
         for dossier in dossiers:
             depot = depots[dossier.candidature.pk]
             dossier_zip = f"{depot.numero}-{slugify(dossier.candidature.organisme.nom)[:60]}"
-            if not depot.accuse:
-                generer_accuse(depot.pk)  # file Celery en retard : produit ici, une seule fois
-                depot.refresh_from_db()
-            _ajouter(archive, depot.accuse, f"{dossier_zip}/accuse-{depot.numero}.pdf")
+            archive.writestr(f"{dossier_zip}/accuse-{depot.numero}.pdf", contenu_de_l_accuse(depot))
             for rang, decrite in enumerate(depot.contenu.get("pieces", []), start=1):
                 piece = pieces.get((depot.candidature_id, decrite["empreinte"]))
                 if piece is not None:

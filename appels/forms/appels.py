@@ -1,13 +1,17 @@
-"""Les formulaires des appels : filtres de la liste publique, saisie d'un appel et de sa grille de notation."""
+"""Les formulaires des appels : filtres de la liste publique, saisie d'un appel et de sa grille de notation,
+et ses valeurs initiales quand il part du tableau de planification."""
 
 from django import forms
+from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from appels.budget import enveloppe_des_ecarts
 from appels.models import Appel, Critere, Nature
 from appels.validators import valider_pdf
 from commun.tri import cle_alphabetique
 from comptes.models import Role
 from dispositifs.models import TypeDispositif
+from planification.calcul import calculer_planification
 from planification.models import Horizon
 from territoires.models import Niveau, Territoire
 
@@ -59,11 +63,13 @@ class ChampEnveloppe(forms.DecimalField):
         return super().to_python(value)
 
 
-class ChoixTypes(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
+class ChoixType(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.sigle} — {obj.libelle}"
+
+
+class ChoixTypes(forms.ModelMultipleChoiceField, ChoixType):
+    widget = forms.CheckboxSelectMultiple
 
 
 class ChoixTerritoires(forms.ModelMultipleChoiceField):
@@ -76,7 +82,7 @@ class ChoixTerritoires(forms.ModelMultipleChoiceField):
 class AppelForm(forms.ModelForm, DsfrBaseForm):
     """Un appel saisi par un planificateur, dans sa région ; un administrateur choisit la région.
 
-    Un brouillon peut rester incomplet : la publication (services.publier_appel) exige ensuite un type visé
+    Un brouillon peut rester incomplet : la publication (services.appels.publier_appel) exige ensuite un type visé
     et, hors AMI, une grille de notation.
     """
 
@@ -188,7 +194,7 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
         donnees = super().clean()
         communs = set(donnees.get("types_cibles") or []) & set(donnees.get("types_exclus") or [])
         if communs:
-            sigles = ", ".join(sorted(t.sigle for t in communs))
+            sigles = ", ".join(sorted((t.sigle for t in communs), key=cle_alphabetique))
             self.add_error("types_exclus", f"Un type ne peut pas être à la fois visé et exclu : {sigles}.")
         self.verifier_region(donnees)
         return donnees
@@ -255,3 +261,41 @@ GrilleFormSet = forms.inlineformset_factory(
     can_delete=True,
     max_num=30,
 )
+
+
+def proposer_depuis_ecarts(*, region, horizon, types=(), territoire=None) -> dict:
+    """Les valeurs initiales d'un appel qui comble les écarts du tableau de planification.
+
+    Types : ceux dont l'écart (cible − autorisés − perspectives) est positif ; territoires : ceux où une
+    cible porte cet écart (vide : toute la région) ; enveloppe : Σ écart × coût annuel de référence, pour
+    les types dont on connaît ce coût — les autres sont signalés dans la présentation, à chiffrer.
+    """
+    tableau = calculer_planification(
+        region=region, horizon=horizon, date=timezone.localdate(), types=list(types), territoire=territoire
+    )
+    ecarts = [ligne for ligne in tableau.lignes if ligne.ecart and ligne.ecart > 0]
+    return {
+        "region": region,
+        "horizon": horizon,
+        "types_cibles": sorted({ligne.type.pk for ligne in ecarts}),
+        "territoires": sorted({ligne.territoire.pk for ligne in ecarts if ligne.territoire != region}),
+        "enveloppe": enveloppe_des_ecarts(ecarts),
+        "description": description_des_ecarts(horizon, ecarts),
+    }
+
+
+def description_des_ecarts(horizon, ecarts) -> str:
+    resume = ", ".join(
+        f"{ligne.type.sigle} {ligne.ecart.normalize():f} {ligne.type.get_unite_display()} ({ligne.territoire.nom})"
+        for ligne in ecarts
+    )
+    description = (
+        f"Appel proposé depuis le tableau de planification ({horizon.libelle}) pour combler les écarts : "
+        f"{resume or 'aucun'}."
+    )
+    a_chiffrer = sorted(
+        {ligne.type.sigle for ligne in ecarts if not ligne.type.cout_annuel_unitaire}, key=cle_alphabetique
+    )
+    if a_chiffrer:
+        description += f" Coût de référence inconnu pour {', '.join(a_chiffrer)} : enveloppe à compléter."
+    return description

@@ -1,14 +1,21 @@
 """Les formulaires de l'instruction : filtres de la file, avis noté, décision, demande de complément, réponse."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
-from appels.forms import ChampEnveloppe
-from appels.instruction import NOTE_MAX, erreurs_de_decision
-from appels.models import NatureDecision, StatutCandidature
+from appels.forms.appels import ChampEnveloppe, ChoixType
+from appels.models import NOTE_MAX, Decision, NatureDecision, StatutCandidature
+from commun.tri import cle_alphabetique
 from dispositifs.models import TypeDispositif
 
-STATUTS_INSTRUITS = [(valeur, libelle) for valeur, libelle in StatutCandidature.choices if valeur != "brouillon"]
+STATUTS_INSTRUITS = [
+    (valeur, libelle) for valeur, libelle in StatutCandidature.choices if valeur != StatutCandidature.BROUILLON
+]
+
+
+def par_libelle(choix) -> bytes:
+    return cle_alphabetique(choix[1])
 
 
 class FiltresFileForm(DsfrBaseForm):
@@ -22,9 +29,9 @@ class FiltresFileForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["statut"].choices = [("", "Tous les statuts"), *STATUTS_INSTRUITS]
         types = {d.code_type: d.type.sigle if d.type else "Indéterminé" for d in dossiers}
-        self.fields["type"].choices = [("", "Tous les types"), *sorted(types.items(), key=lambda t: t[1])]
+        self.fields["type"].choices = [("", "Tous les types"), *sorted(types.items(), key=par_libelle)]
         codes = {code for d in dossiers for code in d.territoires}
-        territoires = sorted(((code, noms_territoires.get(code, code)) for code in codes), key=lambda t: t[1])
+        territoires = sorted(((code, noms_territoires.get(code, code)) for code in codes), key=par_libelle)
         self.fields["territoire"].choices = [("", "Tous les territoires"), *territoires]
 
     def filtrer(self, dossiers):
@@ -87,11 +94,6 @@ class AvisForm(DsfrBaseForm):
         return {str(c.pk): self.cleaned_data[f"note_{c.pk}"] for c in self.criteres}
 
 
-class ChoixType(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.sigle} — {obj.libelle}"
-
-
 class DecisionForm(DsfrBaseForm):
     nature = forms.ChoiceField(label="Décision", choices=NatureDecision.choices, widget=forms.RadioSelect)
     type_propose = ChoixType(
@@ -115,11 +117,13 @@ class DecisionForm(DsfrBaseForm):
     def clean(self):
         donnees = super().clean()
         if "nature" in donnees:
-            erreurs = erreurs_de_decision(
-                nature=donnees["nature"], type_propose=donnees.get("type_propose"), motif=donnees.get("motif", "")
-            )
-            for erreur in erreurs:
-                self.add_error(None, erreur)
+            try:
+                Decision.verifier(
+                    nature=donnees["nature"], type_propose=donnees.get("type_propose"), motif=donnees.get("motif", "")
+                )
+            except ValidationError as refus:
+                for message in refus.messages:  # en tête du formulaire, comme les refus du service
+                    self.add_error(None, message)
         return donnees
 
 

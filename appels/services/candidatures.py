@@ -1,0 +1,212 @@
+"""Les écritures des candidatures : brouillon enregistré au fil de la saisie, pièces jointes, dépôt et accusé ;
+puis, à la date limite, passage en instruction et relance des brouillons non déposés.
+
+Lire la lettre n'écrit rien : la candidature naît au premier envoi (brouillon, pièce ou dépôt).
+"""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from appels import lettre
+from appels.exports import accuse_pdf
+from appels.forms.lettre import contenu_valide
+from appels.models import Appel, Candidature, Depot, NaturePiece, PieceJointe, StatutAppel, StatutCandidature
+from appels.validators import valider_pdf
+from commun import notifications
+from commun.erreurs import Conflit
+
+PAGES_MAX_LETTRE = 4
+
+
+def _enregistree(candidature: Candidature) -> Candidature:
+    """La candidature en base : créée ici, au premier envoi, si la page l'a montrée sans l'écrire."""
+    if candidature.pk:
+        return candidature
+    return Candidature.objects.get_or_create(appel=candidature.appel, organisme=candidature.organisme)[0]
+
+
+def hors_delai(appel: Appel) -> ValidationError:
+    return ValidationError(f"Dépôt refusé : la date limite était le {appel.date_limite_lisible}.", code="hors_delai")
+
+
+@transaction.atomic
+def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=None) -> Candidature:
+    """Garde tout ce qui est saisi, même incomplet. Refuse si l'appel est fermé ; Conflit si un autre onglet ou
+    un collègue a enregistré entre-temps (la version ne correspond plus)."""
+    appel = candidature.appel
+    if not appel.est_ouvert_le(maintenant or timezone.now()):
+        message = f"L'appel est fermé depuis le {appel.date_limite_lisible} : le brouillon ne peut plus changer."
+        raise ValidationError(message, code="appel_ferme")
+    candidature, brouillon = _enregistree(candidature), lettre.brouillon_de(donnees)
+    if brouillon == candidature.brouillon:
+        return candidature  # rien de neuf (double clic, onglet resté ouvert) : pas de conflit à signaler
+    mises_a_jour = Candidature.objects.filter(pk=candidature.pk, version_brouillon=version_lue).update(
+        brouillon=brouillon,
+        version_brouillon=version_lue + 1,
+        brouillon_enregistre_le=timezone.now(),
+        brouillon_modifie_depuis_depot=candidature.depots.exists(),
+    )
+    candidature.refresh_from_db()
+    if not mises_a_jour and candidature.brouillon != brouillon:  # même saisie : l'autre requête d'un double clic
+        raise Conflit(
+            "Ce brouillon a été enregistré ailleurs (autre onglet ou collègue) pendant votre saisie : "
+            "rechargez la page pour voir sa dernière version avant de continuer. Votre saisie n'a pas été "
+            "enregistrée.",
+            actuel=candidature,
+        )
+    return candidature
+
+
+def ajouter_piece(*, candidature, fichier, nature) -> PieceJointe:
+    """Un PDF vérifié par son contenu ; la lettre elle-même tient en 4 pages au plus."""
+    if not candidature.appel.est_ouvert:
+        raise ValidationError(
+            f"L'appel est fermé depuis le {candidature.appel.date_limite_lisible}.", code="appel_ferme"
+        )
+    pages = _pages(fichier)
+    if nature == NaturePiece.LETTRE and pages > PAGES_MAX_LETTRE:
+        message = f"La lettre d'intention fait {pages} pages : {PAGES_MAX_LETTRE} au plus."
+        raise ValidationError({"fichier": ValidationError(message, code="trop_de_pages")})
+    fichier.seek(0)
+    empreinte = hashlib.sha256(fichier.read()).hexdigest()
+    fichier.seek(0)
+    return PieceJointe.objects.create(
+        candidature=_enregistree(candidature),
+        nature=nature,
+        fichier=fichier,
+        nom=fichier.name,
+        pages=pages,
+        empreinte=empreinte,
+    )
+
+
+def _pages(fichier) -> int:
+    """Le nombre de pages d'un vrai PDF lisible (valider_pdf dit, en français, ce qui ne l'est pas)."""
+    valider_pdf(fichier)
+    fichier.seek(0)
+    try:
+        return len(PdfReader(fichier).pages)
+    except PdfReadError as erreur:
+        message = "Ce fichier n'est pas un PDF lisible : enregistrez-le à nouveau au format PDF."
+        raise ValidationError({"fichier": ValidationError(message, code="illisible")}) from erreur
+
+
+def deposer_lettre(*, candidature, donnees, user, cle: str) -> Depot:
+    """Le bouton « Déposer » : enregistre ce qui est à l'écran puis le dépose. L'heure limite est dite avant
+    tout ; le brouillon reste enregistré même si le dépôt est refusé, pour corriger sans ressaisir."""
+    if not candidature.appel.est_ouvert:
+        raise hors_delai(candidature.appel)
+    if donnees.get("version_brouillon") is not None:
+        candidature = enregistrer_brouillon(
+            candidature=candidature, donnees=donnees, version_lue=int(donnees["version_brouillon"])
+        )
+    return deposer(candidature=candidature, user=user, cle=cle)
+
+
+def deposer(*, candidature, user, cle: str, maintenant=None) -> Depot:
+    """Dépose la version courante du brouillon : tout ou rien, un seul dépôt par clé (double clic, rejeu).
+
+    L'heure est celle du serveur à l'instant du dépôt, comparée à la date limite de l'appel.
+    """
+    existant = Depot.objects.filter(cle_idempotence=cle).first()
+    if existant:
+        return _depot_de_la_meme_candidature(existant, candidature)
+    try:
+        depot = _deposer(candidature=candidature, user=user, cle=cle, maintenant=maintenant)
+    except IntegrityError:  # la même clé enregistrée à l'instant par une requête concurrente
+        return _depot_de_la_meme_candidature(Depot.objects.get(cle_idempotence=cle), candidature)
+    from appels.tasks import generer_accuse  # les tâches appellent ces services : importées à l'usage
+
+    transaction.on_commit(lambda: generer_accuse.delay(depot.pk))
+    return depot
+
+
+def _depot_de_la_meme_candidature(depot, candidature):
+    if depot.candidature_id != candidature.pk:
+        raise ValidationError("Ce formulaire a déjà servi à un autre dépôt : rechargez la page.", code="cle_reprise")
+    return depot
+
+
+@transaction.atomic
+def _deposer(*, candidature, user, cle, maintenant) -> Depot:
+    # Le verrou sur l'appel sérialise les dépôts d'un même appel : numéros sans trou ni doublon.
+    appel = Appel.objects.select_for_update().get(pk=candidature.appel_id)
+    maintenant = maintenant or timezone.now()
+    if (existant := Depot.objects.filter(cle_idempotence=cle).first()) is not None:
+        return existant
+    if not appel.est_ouvert_le(maintenant):
+        raise hors_delai(appel)
+    candidature = Candidature.objects.select_for_update().get(pk=_enregistree(candidature).pk)
+    contenu = {"lettre": contenu_valide(candidature.brouillon, appel), "pieces": _pieces(candidature)}
+    sequence = Depot.objects.filter(candidature__appel=appel).count() + 1
+    depot = Depot.objects.create(
+        candidature=candidature,
+        version=candidature.depots.count() + 1,
+        numero=f"{appel.nature.upper()}-{timezone.localtime(appel.cloture):%Y}-{appel.pk:03d}-{sequence:05d}",
+        depose_le=maintenant,
+        depose_par=user,
+        contenu=contenu,
+        empreinte=lettre.empreinte(contenu),
+        cle_idempotence=cle,
+    )
+    Candidature.objects.filter(pk=candidature.pk).update(
+        statut=StatutCandidature.DEPOSEE, brouillon_modifie_depuis_depot=False
+    )
+    return depot
+
+
+def _pieces(candidature) -> list[dict]:
+    return [
+        {"nom": p.nom, "nature": p.nature, "pages": p.pages, "empreinte": p.empreinte}
+        for p in candidature.pieces.order_by("ajoutee_le", "pk")
+    ]
+
+
+def produire_accuse(*, depot: Depot) -> str:
+    """Enregistre l'accusé de dépôt (PDF) et l'envoie au déposant ; ne refait rien s'il existe déjà."""
+    if depot.accuse:
+        return depot.accuse.name
+    pdf = accuse_pdf(depot)
+    depot.accuse.save(f"accuse-{depot.numero}.pdf", ContentFile(pdf), save=True)
+    piece = notifications.PieceJointe(f"accuse-{depot.numero}.pdf", pdf)
+    notifications.envoyer("appels/email/depot", {"depot": depot}, [depot.depose_par.email], pieces=[piece])
+    return depot.accuse.name
+
+
+@transaction.atomic
+def mettre_en_instruction(*, maintenant=None) -> int:
+    """À la date limite, les appels publiés passent en instruction et leurs candidatures déposées aussi.
+
+    Les dépôts sont déjà refusés à l'instant même par `deposer` ; ceci fige les statuts. Rejouable.
+    """
+    maintenant = maintenant or timezone.now()
+    echus = list(Appel.objects.filter(statut=StatutAppel.PUBLIE, cloture__lte=maintenant).values_list("pk", flat=True))
+    Candidature.objects.filter(appel__in=echus, statut=StatutCandidature.DEPOSEE).update(
+        statut=StatutCandidature.EN_INSTRUCTION
+    )
+    return Appel.objects.filter(pk__in=echus, statut=StatutAppel.PUBLIE).update(statut=StatutAppel.EN_INSTRUCTION)
+
+
+def relancer_brouillons(*, maintenant=None) -> int:
+    """Un rappel, une seule fois, aux membres des organismes dont le brouillon n'est pas déposé à moins de
+    48 h de la date limite. Chaque envoi est réservé par un UPDATE conditionnel : deux workers ne
+    relancent jamais deux fois."""
+    maintenant = maintenant or timezone.now()
+    envoyees = 0
+    for candidature in Candidature.objects.a_relancer(maintenant):
+        reservee = Candidature.objects.filter(pk=candidature.pk, relance_envoyee_le__isnull=True).update(
+            relance_envoyee_le=maintenant
+        )
+        if reservee:
+            contexte = {"candidature": candidature, "appel": candidature.appel}
+            notifications.envoyer(
+                "appels/email/relance", contexte, notifications.membres_actifs(candidature.organisme)
+            )
+            envoyees += 1
+    return envoyees
