@@ -30,6 +30,23 @@ class Conflit(Exception):
         return self.message
 
 
+def messages_du_refus(refus: ValidationError | Conflit) -> list[str]:
+    """Les messages en français d'un refus ou d'un conflit, tels que les pages les affichent."""
+    return [refus.message] if isinstance(refus, Conflit) else refus.messages
+
+
+def code_du_refus(refus: ValidationError | Conflit) -> str:
+    """Le code stable d'un refus (le premier s'il y en a plusieurs), « conflit » pour un conflit : ce que les
+    pages exposent aux scripts (attribut data-refus) au lieu de leur faire lire le message."""
+    if isinstance(refus, Conflit):
+        return "conflit"
+    if hasattr(refus, "error_dict"):
+        erreurs = [e for liste in refus.error_dict.values() for e in liste]
+    else:
+        erreurs = refus.error_list
+    return next((e.code for e in erreurs if e.code), "refus")
+
+
 def messages_par_champ(erreur: ValidationError) -> dict[str, list[str]]:
     """{champ: [messages]} ; les erreurs sans champ sous la clé de DRF (« non_field_errors »)."""
     if not hasattr(erreur, "error_dict"):

@@ -17,8 +17,7 @@ from appels.exports import contenu_de_l_accuse
 from appels.forms.lettre import formulaires, lignes_lisibles
 from appels.models import Appel, Candidature, Depot, NaturePiece
 from appels.services import candidatures
-from appels.views import messages_du_refus
-from commun.erreurs import Conflit
+from commun.erreurs import Conflit, code_du_refus, messages_du_refus
 from config.policy import Regle, acces, peut_voir_candidature
 
 
@@ -48,7 +47,7 @@ def lettre_intention(request, reference):
     return page_lettre(request, candidature_de(request, appel_publie(reference)))
 
 
-def page_lettre(request, candidature, *, erreurs=None, status=200):
+def page_lettre(request, candidature, *, refus=None, status=200):
     appel = candidature.appel
     form, equipe, partenariats = formulaires(candidature.brouillon, appel)
     enregistree = candidature.pk is not None
@@ -66,7 +65,8 @@ def page_lettre(request, candidature, *, erreurs=None, status=200):
         "organismes": request.user.organismes.all(),
         "cle_depot": uuid.uuid4().hex,
         "ouvert": appel.est_ouvert,
-        "erreurs_depot": erreurs or [],
+        "erreurs_depot": messages_du_refus(refus) if refus else [],
+        "code_refus": code_du_refus(refus) if refus else "",
     }
     return render(request, "appels/lettre.html", contexte, status=status)
 
@@ -132,8 +132,8 @@ def deposer(request, reference):
     try:
         depot = candidatures.deposer_lettre(candidature=candidature, donnees=request.POST, user=request.user, cle=cle)
     except (ValidationError, Conflit) as refus:
-        erreurs = messages_du_refus(refus)  # la saisie relue : le brouillon a pu être enregistré avant le refus
-        return page_lettre(request, candidature_de(request, appel), erreurs=erreurs, status=400)
+        # La saisie relue : le brouillon a pu être enregistré avant le refus.
+        return page_lettre(request, candidature_de(request, appel), refus=refus, status=400)
     messages.success(
         request, f"Candidature déposée : n° {depot.numero}. L'accusé de dépôt vous est envoyé par courriel."
     )

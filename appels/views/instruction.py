@@ -20,8 +20,7 @@ from appels.forms.instruction import (
 from appels.forms.lettre import lignes_lisibles
 from appels.models import Appel, Candidature, Decision, DemandeComplement
 from appels.services import instruction
-from appels.views import messages_du_refus
-from commun.erreurs import Conflit
+from commun.erreurs import Conflit, messages_du_refus
 from config.policy import Regle, acces, appels_instruits, peut_voir_candidature
 
 

@@ -1,7 +1,8 @@
 """Un opérateur vu du serveur : ses cookies et des requêtes vers 127.0.0.1 ; et ce qu'on lit dans les réponses.
 
-Un refus hors délai se reconnaît à un marqueur stable que pose la page de la lettre, `data-refus="hors-delai"` sur
-l'alerte des erreurs de dépôt quand l'appel est fermé : jamais au texte du message, qui peut changer.
+Un refus se reconnaît au code stable que la page de la lettre pose sur l'alerte des erreurs de dépôt
+(`data-refus="hors_delai"`, le code de la ValidationError du service, « conflit » pour un conflit) : jamais au texte
+du message, qui peut changer.
 """
 
 import http.client
@@ -13,7 +14,9 @@ from urllib.parse import urlencode
 from bench.commun import Arret
 
 DELAI_REQUETE = 30  # secondes au plus par requête, comme le délai par défaut de gunicorn
-MARQUEUR_HORS_DELAI = 'data-refus="hors-delai"'
+RE_REFUS = re.compile(r'data-refus="(\w*)"')
+# Les codes des refus de la page (appels.services.candidatures), dans les mots du bilan.
+SORTES_DE_REFUS = {"hors_delai": "date_limite", "appel_ferme": "appel_ferme", "conflit": "conflit_version"}
 RE_NUMERO = re.compile(r"/candidatures/depots/([^/]+)/$")
 
 
@@ -77,6 +80,7 @@ def numero_de(location: str) -> str:
 
 
 def classer_refus(html: str) -> str:
-    """« date_limite » si la page de refus porte le marqueur hors délai (elle rappelle alors la date limite) ;
-    « autre » sinon : conflit de version, lettre invalide, formulaire déjà servi."""
-    return "date_limite" if MARQUEUR_HORS_DELAI in html else "autre"
+    """« date_limite » (le dépôt arrivé après l'heure), « appel_ferme » (son brouillon refusé, l'appel fermé),
+    « conflit_version », ou « autre » (lettre invalide, formulaire déjà servi), d'après le code de la page."""
+    trouve = RE_REFUS.search(html)
+    return SORTES_DE_REFUS.get(trouve.group(1) if trouve else "", "autre")

@@ -1,12 +1,8 @@
 """Ce que les opérateurs ont reçu, confronté à ce que la base contient : des fonctions pures, sans base ni réseau.
 
-Un refus se classe par ce que la page dit de façon stable (voir navigateur.classer_refus) : « date_limite » quand elle
-porte le marqueur hors délai, « autre » sinon. D'où, dans le bilan :
-- `refus_date_limite` : refus hors délai d'envois partis à ou après la date limite ; `refus_appel_ferme` : ceux
-  d'envois partis avant, l'appel s'étant fermé pendant leur traitement ; ensemble, `refusees_hors_delai` ;
-- un conflit de version ne se distingue pas d'un autre refus sans lire le message : `conflits_version` vaut 0 et
-  un tel refus compte dans `refus_autres` ; sauf pour le second envoi d'un double clic qui, hors délai mis à part, ne
-  peut être refusé que pour un conflit (même lettre, même clé) : il compte dans `doubles_clics_second_refuse_conflit`.
+Un refus se classe par le code stable que la page pose (voir navigateur.classer_refus) : « date_limite » (le dépôt
+arrivé après l'heure), « appel_ferme » (son brouillon refusé, l'appel fermé entre-temps), « conflit_version » ou
+« autre ». Les deux premiers sont les refus hors délai (`refusees_hors_delai`).
 """
 
 from collections import Counter, defaultdict
@@ -14,7 +10,7 @@ from dataclasses import dataclass
 
 from bench.commun import centile
 
-HORS_DELAI = "date_limite"
+REFUS_HORS_DELAI = {"date_limite", "appel_ferme"}
 
 
 @dataclass
@@ -46,7 +42,7 @@ def verifier(requetes: list[Requete], depots: list[DepotEnBase], cloture: float)
     debut = min((r.envoi for r in requetes), default=cloture)
     return {
         "acceptees": acceptees,
-        "refusees_hors_delai": sum(1 for r in requetes if r.refus == HORS_DELAI),
+        "refusees_hors_delai": sum(1 for r in requetes if r.refus in REFUS_HORS_DELAI),
         "perdues": compter_perdues(acceptes, depots),
         "doublons": compter_doublons(acceptes, depots),
         "depots_par_s": round(acceptees / max(cloture - debut, 1), 1),
@@ -81,14 +77,13 @@ def bilan_des_refus(requetes: list[Requete], cloture: float) -> dict:
     la date limite ; sauf s'il rejoue la clé d'un dépôt accepté avant (rejeu, double clic à cheval sur la date
     limite) : la page le renvoie alors à ce dépôt, comme elle le doit."""
     tardives = [r for r in requetes if r.envoi >= cloture]
-    hors_delai = [r for r in requetes if r.refus == HORS_DELAI]
     acceptes_avant = {(r.numero, r.cle) for r in requetes if r.numero and r.envoi < cloture}
     return {
         "envois_tardifs": len(tardives),
         "tardives_mal_refusees": sum(1 for r in tardives if not est_bien_traitee(r, acceptes_avant)),
-        "refus_date_limite": sum(1 for r in hors_delai if r.envoi >= cloture),
-        "refus_appel_ferme": sum(1 for r in hors_delai if r.envoi < cloture),
-        "conflits_version": 0,
+        "refus_date_limite": sum(1 for r in requetes if r.refus == "date_limite"),
+        "refus_appel_ferme": sum(1 for r in requetes if r.refus == "appel_ferme"),
+        "conflits_version": sum(1 for r in requetes if r.sorte != "double_clic" and r.refus == "conflit_version"),
         "refus_autres": sum(1 for r in requetes if est_refus_inattendu(r)),
         "sans_reponse_ou_5xx": sum(1 for r in requetes if r.statut == 0 or r.statut >= 500),
     }
@@ -98,13 +93,12 @@ def est_bien_traitee(tardive: Requete, acceptes_avant: set[tuple[str, str]]) -> 
     """Refusée hors délai, ou renvoyée au dépôt que sa clé a obtenu avant la date limite."""
     if tardive.statut == 302:
         return (tardive.numero, tardive.cle) in acceptes_avant
-    return tardive.statut == 400 and tardive.refus == HORS_DELAI
+    return tardive.statut == 400 and tardive.refus in REFUS_HORS_DELAI
 
 
 def est_refus_inattendu(requete: Requete) -> bool:
-    """Un statut hors de 302 et 400, ou un refus qui n'est pas hors délai (sauf le second envoi d'un double clic)."""
-    autre = requete.refus == "autre" and requete.sorte != "double_clic"
-    return autre or requete.statut not in (0, 302, 400)
+    """Un statut hors de 302 et 400, ou un refus « autre » (lettre invalide, formulaire déjà servi)."""
+    return requete.refus == "autre" or requete.statut not in (0, 302, 400)
 
 
 def trous(depots: list[DepotEnBase]) -> int:
@@ -132,9 +126,11 @@ def bilan_des_doubles(requetes: list[Requete]) -> dict:
         "doubles_clics": len(doubles),
         "doubles_clics_acceptes": len(acceptes_une_fois),
         "doubles_clics_second_accepte_meme_numero": sum(1 for e in acceptes_une_fois if all(r.numero for r in e)),
-        "doubles_clics_second_refuse_conflit": sum(1 for e in acceptes_une_fois if any(r.refus == "autre" for r in e)),
+        "doubles_clics_second_refuse_conflit": sum(
+            1 for e in acceptes_une_fois if any(r.refus == "conflit_version" for r in e)
+        ),
         "doubles_clics_second_refuse_hors_delai": sum(
-            1 for e in acceptes_une_fois if any(r.refus == HORS_DELAI for r in e)
+            1 for e in acceptes_une_fois if any(r.refus in REFUS_HORS_DELAI for r in e)
         ),
         **bilan_des_rejeux(requetes),
     }
@@ -147,13 +143,13 @@ def bilan_des_rejeux(requetes: list[Requete]) -> dict:
     return {
         "rejeux": len(rejeux),
         "rejeux_meme_numero": sum(1 for r in rejeux if r.numero and r.numero == premiers.get(r.cle)),
-        "rejeux_refuses_hors_delai": sum(1 for r in rejeux if r.refus == HORS_DELAI),
+        "rejeux_refuses_hors_delai": sum(1 for r in rejeux if r.refus in REFUS_HORS_DELAI),
     }
 
 
 def avancement(requetes: list[Requete], cloture: float, maintenant: float) -> str:
     acceptes = sum(1 for r in requetes if r.numero)
-    refuses = sum(1 for r in requetes if r.refus == HORS_DELAI)
+    refuses = sum(1 for r in requetes if r.refus in REFUS_HORS_DELAI)
     numeros = len({r.numero for r in requetes if r.numero})
     p95 = round(centile([r.latence_ms for r in requetes], 95))
     return (

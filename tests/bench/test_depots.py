@@ -60,7 +60,7 @@ def test_la_lettre_de_la_mesure_est_acceptee_et_son_numero_se_lit_dans_la_redire
 
 
 @pytest.mark.django_db
-def test_un_depot_tardif_est_reconnu_hors_delai_au_marqueur_de_la_page(client, operateur, organisme, appel):
+def test_un_depot_tardif_est_reconnu_hors_delai_au_code_de_la_page(client, operateur, organisme, appel):
     client.force_login(operateur)
     appel.cloture = timezone.now() - datetime.timedelta(seconds=1)
     appel.save()
@@ -84,8 +84,11 @@ def test_un_refus_pendant_que_l_appel_est_ouvert_n_est_pas_hors_delai(client, op
     assert classer_refus(reponse.content.decode()) == "autre"
 
 
-def test_un_refus_se_reconnait_au_marqueur_et_pas_au_texte_du_message():
-    assert classer_refus('<div role="alert" data-refus="hors-delai"><li>Refusé.</li></div>') == "date_limite"
+def test_un_refus_se_reconnait_au_code_de_la_page_et_pas_au_texte_du_message():
+    assert classer_refus('<div role="alert" data-refus="hors_delai"><li>Refusé.</li></div>') == "date_limite"
+    assert classer_refus('<div role="alert" data-refus="appel_ferme"></div>') == "appel_ferme"
+    assert classer_refus('<div role="alert" data-refus="conflit"></div>') == "conflit_version"
+    assert classer_refus('<div role="alert" data-refus="obligatoire"></div>') == "autre"
     assert classer_refus("<li>Dépôt refusé : la date limite était le 12/06/2026 à 14 h 00</li>") == "autre"
 
 
@@ -111,7 +114,7 @@ def test_un_deroulement_conforme_ne_signale_rien():
         accepte("b", "AMI-2", latence_ms=300),
         accepte("b", "AMI-2", sorte="rejeu"),
         accepte("c", "AMI-3", sorte="double_clic"),
-        refuse("c", "autre", envoi=991.0, sorte="double_clic"),
+        refuse("c", "conflit_version", envoi=991.0, sorte="double_clic"),
         refuse("d", "date_limite", envoi=999.5),
         refuse("e", "date_limite"),
     ]
@@ -127,15 +130,15 @@ def test_un_deroulement_conforme_ne_signale_rien():
     assert problemes(bilan | SANS_INCIDENT) == []
 
 
-def test_un_refus_hors_delai_compte_selon_que_l_envoi_est_parti_avant_ou_apres_la_date_limite():
-    requetes = [refuse("a", "date_limite", envoi=CLOTURE - 0.2), refuse("b", "date_limite", envoi=CLOTURE)]
+def test_un_brouillon_refuse_appel_ferme_et_un_depot_refuse_a_l_heure_sont_deux_refus_hors_delai():
+    requetes = [refuse("a", "appel_ferme", envoi=CLOTURE - 0.2), refuse("b", "date_limite", envoi=CLOTURE)]
 
     bilan = verifier(requetes, [], CLOTURE)
 
     assert (bilan["refus_appel_ferme"], bilan["refus_date_limite"], bilan["refusees_hors_delai"]) == (1, 1, 2)
 
 
-def test_un_refus_qui_n_est_pas_hors_delai_hors_double_clic_est_inattendu():
+def test_un_refus_qui_n_est_ni_hors_delai_ni_un_conflit_est_inattendu():
     requetes = [accepte("a", "AMI-1"), refuse("b", "autre", envoi=995.0)]
 
     bilan = verifier(requetes, en_base(("AMI-1", "a")), CLOTURE)
@@ -217,7 +220,7 @@ def test_la_version_suivante_vient_de_la_page_de_refus_ou_des_depots_acceptes():
         version_suivante([accepte("a", "AMI-1"), accepte("a", "AMI-1", sorte="rejeu")], 4) == 5
     )  # rejeu : même brouillon
     assert version_suivante([refuse("a", "date_limite", version_lue="4")], 4) == 4
-    double = [accepte("a", "AMI-1", sorte="double_clic"), refuse("a", "autre", sorte="double_clic")]
+    double = [accepte("a", "AMI-1", sorte="double_clic"), refuse("a", "conflit_version", sorte="double_clic")]
     assert version_suivante(double, 2) == 3
     assert version_suivante([Requete(0, "simple", "a", 990.0)], 4) is None  # sans réponse : relire la page
 
