@@ -3,10 +3,12 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from commun.mois import mois_precedent
 from commun.tableur import ecrire_csv
 from config.policy import Regle, acces, autorise, dispositifs_suivis, regions_visibles
 from indicateurs import calendrier
 from indicateurs.forms import SuiviForm
+from indicateurs.models import StatutDeclaration
 from indicateurs.suivi import calculer_suivi, est_a_l_heure, est_recu
 
 COLONNES_TAUX = [
@@ -34,32 +36,32 @@ COLONNES_DISPOSITIFS = [
 def formulaire(request):
     """Les filtres, avec par défaut la région de l'agent et le mois écoulé."""
     regions = regions_visibles(request.user)
-    today = calendrier.aujourd_hui()
+    aujourd_hui = calendrier.aujourd_hui()
     defaut_region = request.user.region.code if request.user.region_id else getattr(regions.first(), "code", "")
     donnees = {
         "region": request.GET.get("region") or defaut_region,
-        "mois": request.GET.get("mois") or f"{calendrier.mois_precedent(calendrier.mois_de(today)):%Y-%m}",
+        "mois": request.GET.get("mois") or f"{mois_precedent(aujourd_hui):%Y-%m}",
     }
-    return SuiviForm(donnees, regions=regions), today
+    return SuiviForm(donnees, regions=regions), aujourd_hui
 
 
-def suivi_du_formulaire(request, form, today):
+def suivi_du_formulaire(request, form, aujourd_hui):
     return calculer_suivi(
         dispositifs=dispositifs_suivis(request.user),
         region=form.cleaned_data["region"],
         mois=form.cleaned_data["mois"],
-        today=today,
+        aujourd_hui=aujourd_hui,
     )
 
 
 @acces(Regle.CONSULTER_PLANIFICATION)
 def suivi(request):
-    form, today = formulaire(request)
+    form, aujourd_hui = formulaire(request)
     contexte = {
         "form": form,
-        "suivi": suivi_du_formulaire(request, form, today) if form.is_valid() else None,
+        "suivi": suivi_du_formulaire(request, form, aujourd_hui) if form.is_valid() else None,
         "peut_rouvrir": autorise(request.user, Regle.VALIDER_DECLARATIONS),
-        "aujourd_hui": today,
+        "aujourd_hui": aujourd_hui,
     }
     return render(request, "indicateurs/declarations/suivi.html", contexte)
 
@@ -67,10 +69,10 @@ def suivi(request):
 @acces(Regle.CONSULTER_PLANIFICATION)
 def export_suivi(request):
     """?contenu=dispositifs : un dispositif par ligne ; sinon les taux par territoire et pour la région."""
-    form, today = formulaire(request)
+    form, aujourd_hui = formulaire(request)
     if not form.is_valid():
         return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
-    suivi = suivi_du_formulaire(request, form, today)
+    suivi = suivi_du_formulaire(request, form, aujourd_hui)
     detail = request.GET.get("contenu") == "dispositifs"
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     nom = f"suivi-declarations-{suivi.region.code}-{suivi.mois:%Y-%m}{'-dispositifs' if detail else ''}.csv"
@@ -112,6 +114,4 @@ def lignes_dispositifs(suivi):
 
 
 def libelle_statut(statut) -> str:
-    from indicateurs.models import StatutDeclaration
-
     return StatutDeclaration(statut).label if statut else "Non déclaré"

@@ -7,18 +7,18 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
+from commun.mois import decaler, mois_precedent
 from commun.tableur import ecrire_csv
 from commun.tri import cle_alphabetique
 from config.policy import Regle, acces, autorise, regions_visibles
 from dispositifs.models import TypeDispositif
-from indicateurs import graphiques
-from indicateurs.agregation import decaler
+from indicateurs import calendrier, graphiques
 from indicateurs.forms import FiltresTableauForm
-from indicateurs.models import Granularite, Indicateur
+from indicateurs.models import Agregat, Granularite, Indicateur
+from indicateurs.periodes import libelle_periode
 from indicateurs.secret import LIBELLE_SECRET
-from indicateurs.tableau import Mesure, construire_tableau_en_cache, dernier_mois, libelle_periode
+from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord_en_cache
 from territoires.models import Niveau, Territoire
 
 MOIS_PAR_DEFAUT = 12
@@ -52,12 +52,12 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     donnees["region"] = region.code
     if donnees.get("territoire") not in {d.code for d in departements}:
         donnees.pop("territoire", None)  # un département d'une autre région (la région vient de changer)
-    fin = dernier_mois(region) or decaler(timezone.localdate().replace(day=1), -1)  # 3
+    fin = Agregat.objects.dernier_mois(region) or mois_precedent(calendrier.aujourd_hui())  # 3
     donnees.setdefault("fin", f"{fin:%Y-%m}")
     donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
     donnees.setdefault("granularite", Granularite.MOIS)
     donnees.setdefault("mesure", Mesure.VALEUR)
-    indicateurs = list(Indicateur.objects.filter(actif=True).order_by("ordre", "code"))  # 4
+    indicateurs = list(Indicateur.objects.actifs())  # 4
     if indicateurs:
         donnees.setdefault("indicateur", indicateurs[0].code)
     form = FiltresTableauForm(
@@ -81,7 +81,7 @@ def tableau_demande(request, public: bool, series: bool = False):
     if not form.is_valid():
         return form, None
     donnees = form.cleaned_data
-    tableau = construire_tableau_en_cache(
+    tableau = construire_tableau_de_bord_en_cache(
         territoire=territoire,
         debut=donnees["debut"],
         fin=donnees["fin"],
@@ -158,33 +158,32 @@ def exporter(request, public: bool):
     return reponse
 
 
-def valeur(case):
-    """Une case du tableur : la valeur, « secret » quand elle est masquée, vide sans donnée."""
-    return LIBELLE_SECRET if case.secret else case.valeur
+def valeur(cellule):
+    """Une cellule du tableur : la valeur, « secret » quand elle est masquée, vide sans donnée."""
+    return LIBELLE_SECRET if cellule.secret else cellule.valeur
 
 
 def table_departements(tableau):
-    croise = tableau.croise
-    types = croise.types if croise else []
-    entetes = ["Département", "Code", *(t.sigle for t in types), "Tous types"]
+    croisement = tableau.croisement
+    entetes = ["Département", "Code", *(t.sigle for t in tableau.types), "Tous types"]
     lignes = [
-        [ligne.territoire.nom, ligne.territoire.code, *map(valeur, ligne.cases), valeur(ligne.total)]
-        for ligne in (croise.lignes if croise else [])
+        [ligne.territoire.nom, ligne.territoire.code, *map(valeur, ligne.cellules), valeur(ligne.total)]
+        for ligne in (croisement.lignes if croisement else [])
     ]
-    if croise:
-        lignes.append(["Total", tableau.territoire.code, *map(valeur, croise.totaux), valeur(croise.total)])
+    if croisement:
+        lignes.append(["Total", tableau.territoire.code, *map(valeur, croisement.totaux), valeur(croisement.total)])
     return entetes, lignes
 
 
 def table_evolution(tableau):
     entetes = ["Période", *(t.sigle for t in tableau.types), "Tous types"]
-    return entetes, [[p.libelle, *map(valeur, p.cases), valeur(p.total)] for p in tableau.evolution]
+    return entetes, [[p.libelle, *map(valeur, p.cellules), valeur(p.total)] for p in tableau.evolution]
 
 
 def table_series(tableau):
     entetes = ["Période", *(f"{s.indicateur.libelle} ({s.indicateur.unite})" for s in tableau.series)]
     lignes = [
-        [libelle_periode(periode, tableau.granularite), *(valeur(s.cases[i]) for s in tableau.series)]
+        [libelle_periode(periode, tableau.granularite), *(valeur(s.cellules[i]) for s in tableau.series)]
         for i, periode in enumerate(tableau.periodes)
     ]
     return entetes, lignes
@@ -203,8 +202,8 @@ def table_chiffres_cles(tableau):
 def table_carte(tableau):
     entetes = ["Département", "Code", "Population", "Valeur", "Pour 100 000 habitants"]
     lignes = [
-        [v.departement.nom, v.departement.code, v.departement.population, valeur(v.case)]
-        + [LIBELLE_SECRET if v.case.secret else v.pour_100k]
+        [v.departement.nom, v.departement.code, v.departement.population, valeur(v.cellule)]
+        + [LIBELLE_SECRET if v.cellule.secret else v.pour_100k]
         for v in tableau.carte
     ]
     return entetes, lignes

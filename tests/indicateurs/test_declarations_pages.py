@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from indicateurs.models import Declaration, Derogation, StatutDeclaration, Valeur
-from indicateurs.services import enregistrer_declaration, indicateurs_du_dispositif, transmettre
+from indicateurs.models import Declaration, Derogation, Indicateur, StatutDeclaration, Valeur
+from indicateurs.services import enregistrer_declaration, transmettre
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import DispositifFactory
 from tests.indicateurs.factories import DeclarationFactory, ValeurFactory
@@ -211,7 +211,7 @@ class TestSaisie:
     @pytest.mark.parametrize("nombre_valeurs", [1, 5])
     def test_nombre_de_requetes_constant(self, client, operateur, lhss, nombre_valeurs, django_assert_max_num_queries):
         declaration = DeclarationFactory(dispositif=lhss, mois=OCTOBRE, statut=StatutDeclaration.BROUILLON)
-        for indicateur in indicateurs_du_dispositif(lhss)[:nombre_valeurs]:
+        for indicateur in Indicateur.objects.saisis().for_type(lhss.type_id)[:nombre_valeurs]:
             ValeurFactory(declaration=declaration, indicateur=indicateur)
         client.force_login(operateur)
 

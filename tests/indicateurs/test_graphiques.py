@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 
 from indicateurs import graphiques
+from indicateurs.graphiques import carte
+from indicateurs.graphiques.nombres import nombre
 from indicateurs.models import Indicateur
-from indicateurs.tableau import Mesure, construire_tableau
+from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord
 from territoires.models import Contour
 from tests.dispositifs.factories import TypeDispositifFactory
 from tests.indicateurs.factories import AgregatFactory
@@ -37,7 +39,7 @@ def tableau(region_hdf):
         )
 
     def construire(**kwargs):
-        return construire_tableau(
+        return construire_tableau_de_bord(
             territoire=region_hdf,
             debut=SEPTEMBRE,
             fin=OCTOBRE,
@@ -50,9 +52,9 @@ def tableau(region_hdf):
 
 
 def test_numbers_are_written_the_french_way():
-    assert graphiques.nombre(Decimal("1234")) == "1\xa0234"
-    assert graphiques.nombre(Decimal("87.50")) == "87,5"
-    assert graphiques.nombre(None) == "—"
+    assert nombre(Decimal("1234")) == "1\xa0234"
+    assert nombre(Decimal("87.50")) == "87,5"
+    assert nombre(None) == "—"
 
 
 class TestCourbesEtBarres:
@@ -87,37 +89,37 @@ class TestCourbesEtBarres:
 
 class TestCarte:
     def test_departments_are_coloured_by_class_with_a_legend(self, tableau):
-        carte = graphiques.carte(tableau())
-        couleurs = {trace.code: trace.couleur for trace in carte.traces}
+        coloree = carte.colorer(tableau())
+        couleurs = {trace.code: trace.couleur for trace in coloree.traces}
         assert couleurs["59"] != couleurs["80"]
-        assert all(couleur in graphiques.TEINTES for couleur in couleurs.values())
-        assert [element.libelle for element in carte.legende] == [
+        assert all(couleur in carte.TEINTES for couleur in couleurs.values())
+        assert [element.libelle for element in coloree.legende] == [
             "jusqu'à 1\xa0234",
             "plus de 1\xa0234, jusqu'à 8\xa0765",
         ]
 
     def test_a_masked_department_is_grey_and_says_secret(self, tableau):
-        carte = graphiques.carte(tableau(public=True))
-        somme = next(trace for trace in carte.traces if trace.code == "80")
-        assert somme.couleur == graphiques.TEINTE_SECRET
+        coloree = carte.colorer(tableau(public=True))
+        somme = next(trace for trace in coloree.traces if trace.code == "80")
+        assert somme.couleur == carte.TEINTE_SECRET
         assert somme.texte == "secret" and "8765" not in somme.titre
-        assert "secret statistique" in [element.libelle for element in carte.legende]
+        assert "secret statistique" in [element.libelle for element in coloree.legende]
 
     def test_the_map_can_show_values_per_100_000_inhabitants(self, tableau):
-        carte = graphiques.carte(tableau(mesure=Mesure.POUR_100K))
-        nord = next(trace for trace in carte.traces if trace.code == "59")
+        coloree = carte.colorer(tableau(mesure=Mesure.POUR_100K))
+        nord = next(trace for trace in coloree.traces if trace.code == "59")
         assert nord.texte == "47,46"  # 1 234 × 100 000 / 2 600 000
 
     def test_without_contours_there_is_no_map(self, region_hdf):
         TerritoireFactory(code="59", parent=region_hdf)
-        assert graphiques.carte(construire_tableau(territoire=region_hdf, debut=OCTOBRE, fin=OCTOBRE)) is None
+        assert carte.colorer(construire_tableau_de_bord(territoire=region_hdf, debut=OCTOBRE, fin=OCTOBRE)) is None
 
 
 def test_the_map_partial_renders_with_fill_attributes_only(tableau):
     from django.template.loader import render_to_string
 
     html = render_to_string(
-        "indicateurs/tableau/_carte.html", {"tableau": tableau(), "graphiques": {"carte": graphiques.carte(tableau())}}
+        "indicateurs/tableau/_carte.html", {"tableau": tableau(), "graphiques": {"carte": carte.colorer(tableau())}}
     )
     assert 'fill="#' in html
     assert "style=" not in html

@@ -61,7 +61,7 @@ def test_les_taux_par_territoire_et_pour_la_region(jeu, region_hdf, administrate
         dispositifs=dispositifs_suivis(administrateur),
         region=region_hdf,
         mois=OCTOBRE,
-        today=datetime.date(2026, 11, 23),
+        aujourd_hui=datetime.date(2026, 11, 23),
     )
 
     assert comptes(suivi) == {

@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from commun.mois import decaler
 from dispositifs.models import TypeDispositif
-from indicateurs.agregation import decaler
 from indicateurs.models import Agregat, Rapport, StatutRapport
-from indicateurs.rapports import demander_rapport
-from indicateurs.services import enregistrer_declaration, transmettre, valider
+from indicateurs.services import demander_rapport, enregistrer_declaration, transmettre, valider
 from tests.dispositifs.factories import DispositifFactory
 from tests.territoires.factories import RegionFactory, TerritoireFactory
 
@@ -40,7 +39,7 @@ def test_une_validation_donne_l_agregat_puis_le_rapport_pdf_le_montre(worker_cel
             dispositif=dispositif, mois=mois, valeurs={"file_active": file_active, "nouvelles_personnes": 7}
         )
         transmettre(declaration=declaration)
-        valider(declaration=declaration, par=instructeur)  # chaque validation envoie sa tâche au worker
+        valider(declaration=declaration, user=instructeur)  # chaque validation envoie sa tâche au worker
 
     agregat = attendre(
         lambda: Agregat.objects.filter(
@@ -49,7 +48,7 @@ def test_une_validation_donne_l_agregat_puis_le_rapport_pdf_le_montre(worker_cel
     )
     assert agregat.valeur == 77
 
-    rapport = demander_rapport(territoire=region, mois=mois, public=False, par=instructeur)
+    rapport = demander_rapport(territoire=region, mois=mois, public=False, user=instructeur)
     rapport = attendre(lambda: Rapport.objects.filter(pk=rapport.pk, statut=StatutRapport.PRET).first())
     with rapport.fichier.open("rb") as pdf:
         texte = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read())).pages)
