@@ -156,10 +156,10 @@ class TestPageImport:
         assert lignes == [f"990000011;2026-10{';' * (entete.count(';') - 1)}"]
 
     def test_la_page_garde_un_nombre_de_requetes_constant(
-        self, client, operateur, lhss, django_assert_max_num_queries
+        self, client, operateur, lhss, django_assert_num_queries
     ):
         client.force_login(operateur)
 
         # Session, utilisateur, indicateurs, leurs types.
-        with django_assert_max_num_queries(4):
+        with django_assert_num_queries(4):
             assert client.get(reverse("indicateurs:import")).status_code == 200

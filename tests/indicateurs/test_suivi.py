@@ -125,7 +125,7 @@ def test_l_export_csv_des_taux_et_des_dispositifs(client, jeu, planificateur):
 
 @pytest.mark.parametrize("nombre", [1, 20])
 def test_nombre_de_requetes_constant(
-    client, planificateur, departement, type_lhss, nombre, django_assert_max_num_queries
+    client, planificateur, departement, type_lhss, nombre, django_assert_num_queries
 ):
     for _ in range(nombre):
         transmise(
@@ -135,5 +135,5 @@ def test_nombre_de_requetes_constant(
 
     # Session, utilisateur, sa région (défaut), région choisie (contrôle du filtre), dispositifs annotés,
     # territoires de la région, régions du menu déroulant, région de l'en-tête.
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(8):
         assert client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).status_code == 200
