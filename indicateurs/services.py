@@ -65,10 +65,8 @@ def enregistrer_declaration(
     aujourd_hui: datetime.date | None = None,
 ) -> Declaration:
     """Enregistre les valeurs d'un mois (brouillon) ; tout ou rien, avec toutes les erreurs d'un coup.
-
-    `version_lue` : la version affichée à l'opérateur (0 pour un mois encore vide) ; None l'omet (scripts).
-    Chaque enregistrement incrémente la version : un formulaire périmé reçoit un Conflit.
-    """
+    `version_lue` : la version affichée (0 pour un mois encore vide ; None l'omet, pour les scripts). Chaque
+    enregistrement incrémente la version : un formulaire périmé reçoit un Conflit."""
     commentaires = commentaires or {}
     refuser_si_ferme(mois, dispositif, aujourd_hui)
     declaration, creee = Declaration.objects.select_for_update().get_or_create(dispositif=dispositif, mois=mois)
@@ -79,18 +77,23 @@ def enregistrer_declaration(
         raise ValidationError(message, code="non_modifiable")
     attendus = {i.code: i for i in Indicateur.objects.saisis().for_type(dispositif.type_id)}
     refuser_si_erreurs(dispositif, mois, valeurs, commentaires, attendus)
-    for code, valeur in valeurs.items():
-        if valeur is None:
-            Valeur.objects.filter(declaration=declaration, indicateur=attendus[code]).delete()
-            continue
-        Valeur.objects.update_or_create(
-            declaration=declaration,
-            indicateur=attendus[code],
-            defaults={"valeur": Decimal(valeur), "commentaire": commentaires.get(code, "")},
-        )
+    ecrire_valeurs(declaration, {attendus[code]: valeur for code, valeur in valeurs.items()}, commentaires)
     Declaration.objects.filter(pk=declaration.pk).update(version=F("version") + 1)
     declaration.refresh_from_db()
     return declaration
+
+
+def ecrire_valeurs(declaration, valeurs: dict, commentaires: dict):
+    """Chaque valeur (par indicateur) écrite ou remplacée avec son commentaire ; None efface la valeur."""
+    for indicateur, valeur in valeurs.items():
+        if valeur is None:
+            Valeur.objects.filter(declaration=declaration, indicateur=indicateur).delete()
+            continue
+        Valeur.objects.update_or_create(
+            declaration=declaration,
+            indicateur=indicateur,
+            defaults={"valeur": Decimal(valeur), "commentaire": commentaires.get(indicateur.code, "")},
+        )
 
 
 def refuser_si_ferme(mois: datetime.date, dispositif, aujourd_hui: datetime.date | None):

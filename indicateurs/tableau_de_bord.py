@@ -20,6 +20,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.core.cache import cache
 from django.db import models
@@ -171,38 +172,33 @@ def construire_tableau_de_bord(
     planification: bool = True,
     series: bool = True,
 ) -> TableauDeBord:
-    """Le tableau de bord d'un territoire (France, région ou département) de `debut` à `fin` (premiers jours
-    de mois), à la granularité voulue. `types` : codes des types gardés (tous sinon) ; `indicateur` : code de
-    l'indicateur du croisement, de l'évolution et de la carte (le premier du catalogue sinon) ; `public` :
-    secret statistique appliqué partout ; `planification` : ajouter les écarts aux cibles du jour (jamais en
-    public) ; `series` : calculer aussi la série de chaque indicateur sur toutes les périodes (export « series »)
-    — la page et le PDF ne la montrent pas : sans elle, les autres indicateurs ne se lisent qu'aux deux dernières
-    périodes (chiffres clés, complétude), et les mêmes blocs sortent dix fois moins cher."""
+    """Le tableau de bord d'un territoire (France, région ou département) des mois `debut` à `fin`. `types` : codes
+    gardés (tous sinon) ; `indicateur` : celui du croisement, de l'évolution et de la carte (le premier sinon) ;
+    `public` : sous secret statistique ; `planification` : avec les écarts aux cibles du jour (jamais en public) ;
+    `series` : avec la série de chaque indicateur (export « series ») ; sans elle, les autres indicateurs ne se
+    lisent qu'aux deux dernières périodes (chiffres clés, complétude), et les blocs sortent dix fois moins cher."""
     catalogue = list(TypeDispositif.objects.order_by("ordre", "sigle"))  # 1 : types
-    if types:
-        catalogue = [t for t in catalogue if t.code in types]
+    catalogue = [t for t in catalogue if t.code in types] if types else catalogue
     indicateurs = list(Indicateur.objects.actifs())  # 2 : indicateurs
     choisi = next((i for i in indicateurs if i.code == indicateur), indicateurs[0] if indicateurs else None)
     departements = list(departements_du_perimetre(territoire).select_related("contour").order_by("code"))  # 3
-
-    def tableau_vierge():
-        return TableauDeBord(
-            territoire=territoire,
-            granularite=granularite,
-            periodes=periodes(debut, fin, granularite),
-            public=public,
-            seuils=Seuils.depuis_reglages(),
-            indicateurs=indicateurs,
-            indicateur=choisi,
-            departements=departements,
-            mesure=mesure_possible(mesure, choisi),
-        )
-
-    tableau = lire_et_remplir(tableau_vierge(), catalogue, series=series)  # 4 : agrégats
+    vierge = partial(
+        TableauDeBord,
+        territoire=territoire,
+        granularite=granularite,
+        periodes=periodes(debut, fin, granularite),
+        public=public,
+        seuils=Seuils.depuis_reglages(),
+        indicateurs=indicateurs,
+        indicateur=choisi,
+        departements=departements,
+        mesure=mesure_possible(mesure, choisi),
+    )
+    tableau = lire_et_remplir(vierge(), catalogue, series=series)  # 4 : agrégats
     if tableau.est_vide and not series:
         # Rien pour l'indicateur choisi ni aux deux dernières périodes : seules les séries complètes disent s'il y
         # a des données ailleurs sur la période (cas rare, une requête de plus).
-        tableau = lire_et_remplir(tableau_vierge(), catalogue, series=True)
+        tableau = lire_et_remplir(vierge(), catalogue, series=True)
     if planification and not public:
         tableau.ecarts = ecarts_du_jour(territoire, types)  # 5 à 10 : horizon et planification
     return tableau

@@ -119,26 +119,32 @@ def saisie(request, pk, mois):
         form = DeclarationForm(initial=valeurs_initiales(declaration), indicateurs=indicateurs)
         return page_saisie(request, dispositif, mois, declaration, form, aujourd_hui)
     form = DeclarationForm(request.POST, indicateurs=indicateurs)
-    status = 400
-    if form.is_valid():
-        service = enregistrer_et_transmettre if "transmettre" in request.POST else enregistrer_declaration
-        try:
-            declaration = service(
-                dispositif=dispositif,
-                mois=mois,
-                valeurs=form.valeurs(),
-                commentaires=form.commentaires(),
-                version_lue=form.cleaned_data["version"],
-            )
-        except ValidationError as refus:
-            form.ajouter_refus(refus)
-        except Conflit as conflit:
-            form.add_error(None, conflit.message)
-            status = 409
-        else:
-            messages.success(request, message_de_succes(declaration))
-            return redirect(request.path)
+    status = enregistrer(request, form, dispositif, mois) if form.is_valid() else 400
+    if status is None:
+        return redirect(request.path)
     return page_saisie(request, dispositif, mois, declaration, form, aujourd_hui, status=status)
+
+
+def enregistrer(request, form, dispositif, mois) -> int | None:
+    """Enregistre, ou enregistre et transmet, selon le bouton ; None si c'est fait, sinon le statut HTTP du refus,
+    dont les messages sont placés sur le formulaire."""
+    service = enregistrer_et_transmettre if "transmettre" in request.POST else enregistrer_declaration
+    try:
+        declaration = service(
+            dispositif=dispositif,
+            mois=mois,
+            valeurs=form.valeurs(),
+            commentaires=form.commentaires(),
+            version_lue=form.cleaned_data["version"],
+        )
+    except ValidationError as refus:
+        form.ajouter_refus(refus)
+        return 400
+    except Conflit as conflit:
+        form.add_error(None, conflit.message)
+        return 409
+    messages.success(request, message_de_succes(declaration))
+    return None
 
 
 def message_de_succes(declaration) -> str:

@@ -39,24 +39,11 @@ def perimetres_de(user, public: bool) -> list[Territoire]:
 
 
 def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
-    """Le formulaire lié aux paramètres, complétés par défaut ; une région hors de portée : 404."""
+    """Le formulaire lié aux paramètres, complétés par défaut, et le territoire qu'il montre."""
     perimetres = perimetres_de(request.user, public)  # 1 : régions
-    par_code = {t.code: t for t in perimetres}
-    defaut = settings.REGION_PAR_DEFAUT
-    code = request.GET.get("region") or (defaut if defaut in par_code else "")
-    region = par_code.get(code) or (None if request.GET.get("region") else next(iter(perimetres), None))
-    if region is None:
-        raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
+    region = region_choisie(request, perimetres)
     departements = list(Territoire.objects.descendants(region).departements().order_by("code"))  # 2
-    donnees = request.GET.copy()
-    donnees["region"] = region.code
-    if donnees.get("territoire") not in {d.code for d in departements}:
-        donnees.pop("territoire", None)  # un département d'une autre région (la région vient de changer)
-    fin = Agregat.objects.dernier_mois(region) or mois_precedent(calendrier.aujourd_hui())  # 3
-    donnees.setdefault("fin", f"{fin:%Y-%m}")
-    donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
-    donnees.setdefault("granularite", Granularite.MOIS)
-    donnees.setdefault("mesure", Mesure.VALEUR)
+    donnees = completer(request.GET.copy(), region, departements)  # 3 : dernier mois agrégé
     indicateurs = list(Indicateur.objects.actifs())  # 4
     if indicateurs:
         donnees.setdefault("indicateur", indicateurs[0].code)
@@ -70,8 +57,34 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     )
     if public:
         return form, region
-    territoire = next((d for d in departements if d.code == donnees.get("territoire")), region)
-    return form, territoire
+    return form, next((d for d in departements if d.code == donnees.get("territoire")), region)
+
+
+def region_choisie(request, perimetres) -> Territoire:
+    """La région demandée ; sans demande, REGION_PAR_DEFAUT si elle est proposée, sinon la première. Une région
+    hors de portée : 404."""
+    par_code = {t.code: t for t in perimetres}
+    if demandee := request.GET.get("region"):
+        region = par_code.get(demandee)
+    else:
+        region = par_code.get(settings.REGION_PAR_DEFAUT) or next(iter(perimetres), None)
+    if region is None:
+        raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
+    return region
+
+
+def completer(donnees, region, departements):
+    """Les paramètres complétés par défaut : la région, les douze mois qui finissent au dernier mois agrégé, le mois
+    par mois, la valeur ; un département d'une autre région (la région vient de changer) est oublié."""
+    donnees["region"] = region.code
+    if donnees.get("territoire") not in {d.code for d in departements}:
+        donnees.pop("territoire", None)
+    fin = Agregat.objects.dernier_mois(region) or mois_precedent(calendrier.aujourd_hui())
+    donnees.setdefault("fin", f"{fin:%Y-%m}")
+    donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
+    donnees.setdefault("granularite", Granularite.MOIS)
+    donnees.setdefault("mesure", Mesure.VALEUR)
+    return donnees
 
 
 def tableau_demande(request, public: bool, series: bool = False):

@@ -117,17 +117,8 @@ def derogation(request):
     )
     existante = Derogation.objects.filter(dispositif=dispositif, mois=mois).first()
     form = DerogationForm(request.POST or None, initial={"motif": existante.motif if existante else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            accorder_derogation(dispositif=dispositif, mois=mois, user=request.user, **form.cleaned_data)
-        except ValidationError as refus:
-            ajouter_refus(form, refus)
-        else:
-            messages.success(
-                request,
-                f"{dispositif.nom} : {mois:%m/%Y} rouvert jusqu'au {form.cleaned_data['jusqu_au']:%d/%m/%Y}.",
-            )
-            return redirect(f"{reverse('indicateurs:suivi')}?mois={mois:%Y-%m}")
+    if request.method == "POST" and form.is_valid() and accorder(request, form, dispositif, mois):
+        return redirect(f"{reverse('indicateurs:suivi')}?mois={mois:%Y-%m}")
     contexte = {
         "form": form,
         "dispositif": dispositif,
@@ -136,3 +127,15 @@ def derogation(request):
         "date_verrouillage": calendrier.date_verrouillage(mois),
     }
     return render(request, "indicateurs/declarations/derogation.html", contexte, status=400 if form.errors else 200)
+
+
+def accorder(request, form, dispositif, mois) -> bool:
+    """Accorde la dérogation du formulaire ; un refus du service va sur ses champs."""
+    try:
+        accorder_derogation(dispositif=dispositif, mois=mois, user=request.user, **form.cleaned_data)
+    except ValidationError as refus:
+        ajouter_refus(form, refus)
+        return False
+    jusqu_au = form.cleaned_data["jusqu_au"]
+    messages.success(request, f"{dispositif.nom} : {mois:%m/%Y} rouvert jusqu'au {jusqu_au:%d/%m/%Y}.")
+    return True
