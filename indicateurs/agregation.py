@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from commun.mois import decaler, mois_de
 from dispositifs.models import Dispositif, Statut, TypeDispositif
+from indicateurs import calendrier
 from indicateurs.models import Agregat, Declaration, Indicateur, StatutDeclaration, Valeur
 from indicateurs.periodes import decaler_periode, mois_finis, periodes_entre, periodes_touchees
 from territoires.models import Territoire
@@ -67,7 +68,7 @@ def additionner_les_regions(*, granularite: str, periode: datetime.date, type_id
     Agregat.objects.filter(granularite=granularite, periode=periode, type_id=type_id, territoire_id=pays).delete()
     chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=pays)
     dispositifs = Dispositif.objects.filter(type_id=type_id, territoire__chemin__startswith=chemin)
-    attendus = dispositifs.en_service().count() * mois_finis(granularite, periode, timezone.localdate())
+    attendus = dispositifs.en_service().count() * mois_finis(granularite, periode, calendrier.aujourd_hui())
     parametres = {
         "pays": pays,
         "type": type_id,
@@ -97,7 +98,7 @@ def agreger_periode(*, debut: datetime.date, fin: datetime.date, types=None, dan
 def agreger_les_derniers_mois() -> int:
     """Le recalcul de nuit : les INDICATEURS_RECALCUL_MOIS derniers mois finis, tous types ; rattrape une tâche
     perdue, ne change rien sinon."""
-    fin = mois_de(timezone.localdate())
+    fin = mois_de(calendrier.aujourd_hui())
     return agreger_periode(debut=decaler(fin, -settings.INDICATEURS_RECALCUL_MOIS), fin=fin)
 
 
@@ -252,7 +253,7 @@ def requete_agregation(*, granularite, periode, types=None, dans=None, cibles=No
         "granularite": granularite,
         "debut": periode,
         "fin": decaler_periode(periode, granularite),
-        "nb_mois": mois_finis(granularite, periode, timezone.localdate()),
+        "nb_mois": mois_finis(granularite, periode, calendrier.aujourd_hui()),
         "maintenant": timezone.now(),
     }
     filtre_dispositifs = ""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commun.mois import decaler, mois_precedent, nombre_de_mois
 from dispositifs.models import Dispositif, Statut
+from indicateurs import calendrier
 from indicateurs.agregation import agreger_periode
 from indicateurs.models import Declaration, Indicateur, Rapport, StatutDeclaration, Valeur
 from indicateurs.services import demander_rapport, generer_rapport
@@ -66,7 +67,7 @@ def creer_rapports_demo(dernier_mois) -> list[Rapport]:
 @transaction.atomic
 def creer_indicateurs_demo(aujourd_hui=None) -> dict[str, int]:
     """Recrée les déclarations des 24 derniers mois finis et calcule les agrégats (idempotent)."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
+    aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
     dernier = mois_precedent(aujourd_hui)
     premier = decaler(dernier, 1 - NOMBRE_DE_MOIS)
     dispositifs = list(dispositifs_demo())

@@ -74,11 +74,6 @@ class Indicateur(models.Model):
     def __str__(self):
         return self.libelle
 
-    @property
-    def est_calcule(self) -> bool:
-        """Un taux ne se déclare pas : il se recalcule depuis ses deux indicateurs."""
-        return self.agregation == Agregation.TAUX
-
 
 class StatutDeclaration(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"

@@ -2,10 +2,10 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
-from commun.mois import decaler
+from commun.mois import decaler, mois_de, mois_precedent
 from dispositifs.models import Statut, TypeDispositif
+from indicateurs import calendrier
 from indicateurs.agregation import agreger, agreger_autour, agreger_periode
 from indicateurs.models import Agregat, Granularite, Indicateur, StatutDeclaration
 from indicateurs.services import enregistrer_declaration, transmettre, valider
@@ -263,7 +263,7 @@ def test_valider_une_declaration_met_a_jour_les_agregats(
     nord_et_somme, instructeur, django_capture_on_commit_callbacks
 ):
     lille, _ = nord_et_somme
-    mois_dernier = decaler(timezone.localdate().replace(day=1), -1)
+    mois_dernier = mois_precedent(calendrier.aujourd_hui())
     declaration = enregistrer_declaration(dispositif=lille, mois=mois_dernier, valeurs={"file_active": D(25)})
     transmettre(declaration=declaration)
 
@@ -276,7 +276,7 @@ def test_valider_une_declaration_met_a_jour_les_agregats(
 
 def test_le_recalcul_de_nuit_reprend_les_mois_recents(nord_et_somme):
     lille, _ = nord_et_somme
-    recent = decaler(timezone.localdate().replace(day=1), -2)
+    recent = decaler(mois_de(calendrier.aujourd_hui()), -2)
     declarer(lille, recent, file_active=12)
 
     agreger_tout()

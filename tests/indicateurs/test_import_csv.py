@@ -155,9 +155,7 @@ class TestPageImport:
         assert entete.startswith("finess;mois;file_active;nouvelles_personnes")
         assert lignes == [f"990000011;2026-10{';' * (entete.count(';') - 1)}"]
 
-    def test_la_page_garde_un_nombre_de_requetes_constant(
-        self, client, operateur, lhss, django_assert_num_queries
-    ):
+    def test_la_page_garde_un_nombre_de_requetes_constant(self, client, operateur, lhss, django_assert_num_queries):
         client.force_login(operateur)
 
         # Session, utilisateur, indicateurs, leurs types.

@@ -81,9 +81,7 @@ class TestListe:
         assert reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]) in contenu
 
     @pytest.mark.parametrize("nombre", [1, 20])
-    def test_nombre_de_requetes_constant(
-        self, client, planificateur, region_hdf, nombre, django_assert_num_queries
-    ):
+    def test_nombre_de_requetes_constant(self, client, planificateur, region_hdf, nombre, django_assert_num_queries):
         departements = [TerritoireFactory(parent=region_hdf) for _ in range(nombre)]
         for departement in departements:
             RapportFactory(territoire=departement)
@@ -237,9 +235,7 @@ class TestAPI:
         assert client.get(f"/api/v1/rapports/{rapports_exemple['idf_interne'].pk}/").status_code == 200
 
     @pytest.mark.parametrize("nombre", [1, 20])
-    def test_nombre_de_requetes_constant(
-        self, client, planificateur, region_hdf, nombre, django_assert_num_queries
-    ):
+    def test_nombre_de_requetes_constant(self, client, planificateur, region_hdf, nombre, django_assert_num_queries):
         for departement in [TerritoireFactory(parent=region_hdf) for _ in range(nombre)]:
             RapportFactory(territoire=departement)
         client.force_login(planificateur)

@@ -124,9 +124,7 @@ def test_l_export_csv_des_taux_et_des_dispositifs(client, jeu, planificateur):
 
 
 @pytest.mark.parametrize("nombre", [1, 20])
-def test_nombre_de_requetes_constant(
-    client, planificateur, departement, type_lhss, nombre, django_assert_num_queries
-):
+def test_nombre_de_requetes_constant(client, planificateur, departement, type_lhss, nombre, django_assert_num_queries):
     for _ in range(nombre):
         transmise(
             DispositifFactory(territoire=departement, type=type_lhss), datetime.datetime(2026, 11, 5, tzinfo=PARIS)

@@ -5,11 +5,11 @@ import re
 import time
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
-from commun.mois import decaler
+from commun.mois import mois_precedent
 from dispositifs.models import TypeDispositif
+from indicateurs import calendrier
 from indicateurs.models import Agregat, Rapport, StatutRapport
 from indicateurs.services import demander_rapport, enregistrer_declaration, transmettre, valider
 from tests.dispositifs.factories import DispositifFactory
@@ -33,7 +33,7 @@ def test_une_validation_donne_l_agregat_puis_le_rapport_pdf_le_montre(worker_cel
     nord = TerritoireFactory(code="59", nom="Nord", parent=region)
     lhss = TypeDispositif.objects.get(code="LHSS")
     dispositifs = [DispositifFactory(type=lhss, territoire=nord) for _ in range(3)]
-    mois = decaler(timezone.localdate().replace(day=1), -1)
+    mois = mois_precedent(calendrier.aujourd_hui())
     for file_active, dispositif in zip((40, 25, 12), dispositifs, strict=True):
         declaration = enregistrer_declaration(
             dispositif=dispositif, mois=mois, valeurs={"file_active": file_active, "nouvelles_personnes": 7}
