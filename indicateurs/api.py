@@ -329,7 +329,7 @@ class RapportFilter(django_filters.FilterSet):
     territoire = django_filters.CharFilter(field_name="territoire__code", help_text="Code INSEE du périmètre.")
     niveau = django_filters.ChoiceFilter(
         field_name="territoire__niveau",
-        choices=[(Niveau.REGION, "Région"), (Niveau.DEPARTEMENT, "Département")],
+        choices=[(niveau.value, niveau.label) for niveau in (Niveau.REGION, Niveau.DEPARTEMENT)],
         help_text="Lève l'ambiguïté d'un code partagé par une région et un département (32, 75…).",
     )
     mois = django_filters.DateFilter(help_text="Premier jour du mois couvert, AAAA-MM-JJ.")

@@ -38,7 +38,6 @@ from indicateurs.models import (
     StatutRapport,
     Valeur,
 )
-from indicateurs.rapports import Etape
 from indicateurs.regles import erreurs_de_coherence, valeurs_inhabituelles
 from territoires.models import Niveau, Territoire
 
@@ -300,13 +299,13 @@ def generer_rapport(*, rapport: Rapport) -> Rapport:
     if rapport.deja_genere:
         return rapport
     try:
-        noter_etape(rapport, Etape.DONNEES)
+        noter_etape(rapport, rapports.Etape.DONNEES)
         contexte = rapports.donnees_du_rapport(rapport)
-        noter_etape(rapport, Etape.GRAPHIQUES)
+        noter_etape(rapport, rapports.Etape.GRAPHIQUES)
         contexte |= rapports.graphiques_du_rapport(contexte)
-        noter_etape(rapport, Etape.MISE_EN_PAGE)
+        noter_etape(rapport, rapports.Etape.MISE_EN_PAGE)
         pdf = rapports.mettre_en_page(contexte)
-        noter_etape(rapport, Etape.ENREGISTREMENT)
+        noter_etape(rapport, rapports.Etape.ENREGISTREMENT)
         publier(rapport, pdf)
     except Exception as erreur:
         noter_echec(rapport, erreur)
