@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from commun.mois import mois_de, mois_suivant
+from indicateurs.periodes import dernier_jour
 
 
 def aujourd_hui() -> datetime.date:
@@ -24,8 +25,7 @@ def echeance(mois: datetime.date) -> datetime.date:
 
 def date_verrouillage(mois: datetime.date) -> datetime.date:
     """Le premier jour où le mois est verrouillé : INDICATEURS_VERROUILLAGE_JOURS jours après sa fin."""
-    fin = mois_suivant(mois) - datetime.timedelta(days=1)
-    return fin + datetime.timedelta(days=settings.INDICATEURS_VERROUILLAGE_JOURS + 1)
+    return dernier_jour(mois) + datetime.timedelta(days=settings.INDICATEURS_VERROUILLAGE_JOURS + 1)
 
 
 def est_futur(mois: datetime.date, aujourd_hui: datetime.date) -> bool:

@@ -33,7 +33,7 @@ class ChampMois(forms.DateField):
 
     def to_python(self, value):
         date = super().to_python(value)
-        return date.replace(day=1) if date else date
+        return mois_de(date) if date else date
 
 
 class DeclarationForm(DsfrBaseForm):

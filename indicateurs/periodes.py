@@ -24,6 +24,11 @@ def decaler_periode(periode: datetime.date, granularite: str, nombre: int = 1) -
     return decaler(periode, nombre * MOIS_PAR_GRANULARITE[granularite])
 
 
+def dernier_jour(periode: datetime.date, granularite: str = Granularite.MOIS) -> datetime.date:
+    """Le dernier jour de la période (du mois, par défaut) qui commence à `periode`."""
+    return decaler_periode(periode, granularite) - datetime.timedelta(days=1)
+
+
 def periodes(debut: datetime.date, fin: datetime.date, granularite: str) -> list[datetime.date]:
     """Les périodes de la granularité qui couvrent les mois de `debut` à `fin`, dans l'ordre."""
     courante, derniere = debut_de_periode(debut, granularite), debut_de_periode(fin, granularite)

@@ -17,6 +17,7 @@ from commun.pdf import render_pdf
 from dispositifs.models import TypeDispositif
 from indicateurs.croisement import croiser, lire_cellules
 from indicateurs.models import Granularite, Rapport
+from indicateurs.periodes import dernier_jour
 from indicateurs.tableau_de_bord import construire_tableau_de_bord
 from planification.calcul import ecarts_aux_cibles
 
@@ -41,7 +42,7 @@ def donnees_du_rapport(rapport: Rapport) -> dict:
     """Tout ce que le PDF montre, calculé une fois : tableau de bord du mois, croisements de chaque autre
     indicateur, écarts aux cibles à la fin du mois couvert (version interne) et méthode."""
     territoire, mois = rapport.territoire, rapport.mois
-    fin_du_mois = decaler(mois, 1) - datetime.timedelta(days=1)
+    fin_du_mois = dernier_jour(mois)
     tableau = construire_tableau_de_bord(
         territoire=territoire,
         debut=decaler(mois, 1 - MOIS_DE_SERIE),

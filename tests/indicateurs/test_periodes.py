@@ -4,7 +4,7 @@ import datetime
 
 from commun.mois import derniers_mois, lire_mois
 from indicateurs.models import Granularite
-from indicateurs.periodes import libelle_periode, mois_finis, periodes, periodes_entre
+from indicateurs.periodes import dernier_jour, libelle_periode, mois_finis, periodes, periodes_entre
 
 JANVIER, FEVRIER = datetime.date(2025, 1, 1), datetime.date(2025, 2, 1)
 
@@ -50,3 +50,8 @@ def test_seuls_les_mois_finis_d_une_periode_sont_attendus():
     assert mois_finis(Granularite.ANNEE, datetime.date(2026, 1, 1), aujourd_hui) == 10
     assert mois_finis(Granularite.TRIMESTRE, datetime.date(2026, 7, 1), aujourd_hui) == 3
     assert mois_finis(Granularite.MOIS, datetime.date(2026, 11, 1), aujourd_hui) == 0
+
+
+def test_le_dernier_jour_d_un_mois_et_d_une_periode():
+    assert dernier_jour(datetime.date(2024, 2, 1)) == datetime.date(2024, 2, 29)
+    assert dernier_jour(datetime.date(2026, 10, 1), Granularite.TRIMESTRE) == datetime.date(2026, 12, 31)
