@@ -202,12 +202,7 @@ def erreurs_par_colonne(refus: ValidationError) -> list[tuple[str, str]]:
     return [("—" if code == NON_FIELD_ERRORS else code, m) for code, messages in par_code.items() for m in messages]
 
 
-def modele_csv(dispositifs, codes: list[str], mois) -> str:
+def modele(dispositifs, codes: list[str], mois) -> tuple[list[str], list[list]]:
     """Le modèle à remplir : l'en-tête attendu et une ligne par dispositif pour le mois proposé."""
-    sortie = io.StringIO()
-    sortie.write("\ufeff")
-    ecrivain = csv.writer(sortie, delimiter=";")
-    ecrivain.writerow(["finess", "mois", *codes])
-    for dispositif in dispositifs:
-        ecrivain.writerow([dispositif.finess or dispositif.pk, f"{mois:%Y-%m}", *[""] * len(codes)])
-    return sortie.getvalue()
+    lignes = [[dispositif.finess or dispositif.pk, f"{mois:%Y-%m}", *[""] * len(codes)] for dispositif in dispositifs]
+    return ["finess", "mois", *codes], lignes

@@ -1,95 +1,30 @@
 """Le parcours de l'opérateur : ses mois à déclarer, la saisie d'un mois, l'import CSV."""
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from commun.erreurs import Conflit
 from commun.mois import derniers_mois, lire_mois, mois_precedent
 from config.policy import Regle, acces, dispositifs_declarants
-from indicateurs import calendrier, import_csv
+from indicateurs import calendrier, grille, import_csv
+from indicateurs.exports import reponse_csv
 from indicateurs.forms import DeclarationForm, ImportForm
-from indicateurs.models import Declaration, Derogation, Indicateur, StatutDeclaration
+from indicateurs.models import Declaration, Indicateur, StatutDeclaration
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
-
-NB_MOIS = 12
-
-
-class EtatDuMois(models.TextChoices):
-    """Où en est un mois d'un dispositif : pas encore déclaré, ou le statut de sa déclaration. Les libellés sont
-    ceux, courts, de la grille des douze mois, où « Transmise à l'ARS » serait trop large."""
-
-    NON_DECLARE = "non_declare", "À déclarer"
-    BROUILLON = "brouillon", "Brouillon"
-    TRANSMISE = "transmise", "Transmise"
-    VALIDEE = "validee", "Validée"
-    RENVOYEE = "renvoyee", "Renvoyée"
-
-
-A_FAIRE = (EtatDuMois.NON_DECLARE, EtatDuMois.BROUILLON, EtatDuMois.RENVOYEE)
-
-
-@dataclass
-class MoisDuDispositif:
-    """Un dispositif × un mois dans le tableau de l'opérateur."""
-
-    dispositif: object
-    mois: object
-    declaration: Declaration | None
-    verrouille: bool
-
-    @property
-    def statut(self) -> str:
-        return self.declaration.statut if self.declaration else EtatDuMois.NON_DECLARE
-
-    @property
-    def libelle(self) -> str:
-        return self.declaration.get_statut_display() if self.declaration else "Non déclaré"
-
-    @property
-    def libelle_court(self) -> str:
-        return EtatDuMois(self.statut).label
-
-    @property
-    def echeance(self):
-        return calendrier.echeance(self.mois)
-
-    @property
-    def a_faire(self) -> bool:
-        return self.statut in A_FAIRE and not self.verrouille
-
-
-def mois_de_l_operateur(dispositifs, aujourd_hui) -> list[tuple[object, list[MoisDuDispositif]]]:
-    """Les NB_MOIS derniers mois de chaque dispositif, en trois requêtes quel que soit leur nombre."""
-    tous_les_mois = derniers_mois(aujourd_hui, NB_MOIS)
-    dispositifs = list(
-        dispositifs.select_related("type", "organisme").order_by("organisme__nom", "type__ordre", "nom")
-    )
-    depuis = {"dispositif__in": dispositifs, "mois__gte": tous_les_mois[-1]}
-    declarations = {(d.dispositif_id, d.mois): d for d in Declaration.objects.filter(**depuis)}
-    rouverts = set(Derogation.objects.en_cours(aujourd_hui).filter(**depuis).values_list("dispositif_id", "mois"))
-
-    def mois_du_dispositif(dispositif, mois):
-        verrouille = calendrier.verrouille_sans_derogation(mois, aujourd_hui) and (dispositif.pk, mois) not in rouverts
-        return MoisDuDispositif(dispositif, mois, declarations.get((dispositif.pk, mois)), verrouille)
-
-    return [(d, [mois_du_dispositif(d, mois) for mois in tous_les_mois]) for d in dispositifs]
 
 
 @acces(Regle.DECLARER)
 def mes_declarations(request):
     aujourd_hui = calendrier.aujourd_hui()
-    lignes = mois_de_l_operateur(dispositifs_declarants(request.user), aujourd_hui)
+    lignes = grille.mois_de_l_operateur(dispositifs_declarants(request.user), aujourd_hui)
     a_faire = sorted((m for _, tous in lignes for m in tous if m.a_faire), key=lambda m: (m.mois, m.dispositif.nom))
     contexte = {
         "lignes": lignes,
         "a_faire": a_faire,
-        "tous_les_mois": derniers_mois(aujourd_hui, NB_MOIS),
+        "tous_les_mois": derniers_mois(aujourd_hui, grille.NB_MOIS),
         "jours_verrouillage": settings.INDICATEURS_VERROUILLAGE_JOURS,
         "jour_echeance": settings.INDICATEURS_JOUR_ECHEANCE,
         "aujourd_hui": aujourd_hui,
@@ -203,7 +138,6 @@ def modele_csv(request):
     """Le modèle CSV : une ligne par dispositif de l'opérateur, pour le mois précédent."""
     codes = [i.code for i in indicateurs_importables()]
     dispositifs = dispositifs_declarants(request.user).order_by("type__ordre", "nom")
-    contenu = import_csv.modele_csv(dispositifs, codes, mois_precedent(calendrier.aujourd_hui()))
-    reponse = HttpResponse(contenu, content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="modele-declarations.csv"'
-    return reponse
+    return reponse_csv(
+        "modele-declarations.csv", *import_csv.modele(dispositifs, codes, mois_precedent(calendrier.aujourd_hui()))
+    )

@@ -9,15 +9,13 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commun.mois import decaler, mois_precedent
-from commun.tableur import ecrire_csv
 from commun.tri import cle_alphabetique
 from config.policy import Regle, acces, autorise, regions_visibles
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier, graphiques
+from indicateurs.exports import TABLES, TABLES_PUBLIQUES, filtres_invalides, reponse_csv
 from indicateurs.forms import FiltresTableauForm
 from indicateurs.models import Agregat, Granularite, Indicateur
-from indicateurs.periodes import libelle_periode
-from indicateurs.secret import LIBELLE_SECRET
 from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord_en_cache
 from territoires.models import Niveau, Territoire
 
@@ -158,101 +156,10 @@ def exporter(request, public: bool):
     nom = request.GET.get("table", "departements")
     form, tableau = tableau_demande(request, public, series=nom == "series")
     if tableau is None:
-        return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
+        return filtres_invalides(form)
     tables = TABLES_PUBLIQUES if public else TABLES
     if nom not in tables:
         return HttpResponse(f"Tableau inconnu : « {nom} ».", status=400, content_type="text/plain")
-    entetes, lignes = tables[nom](tableau)
     version = "public" if public else "interne"
     fichier = f"tableau-de-bord-{nom}-{tableau.territoire.code}-{tableau.periode:%Y-%m}-{version}.csv"
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{fichier}"'
-    ecrire_csv(reponse, entetes, lignes)
-    return reponse
-
-
-def valeur(cellule):
-    """Une cellule du tableur : la valeur, « secret » quand elle est masquée, vide sans donnée."""
-    return LIBELLE_SECRET if cellule.secret else cellule.valeur
-
-
-def table_departements(tableau):
-    croisement = tableau.croisement
-    entetes = ["Département", "Code", *(t.sigle for t in tableau.types), "Tous types"]
-    lignes = [
-        [ligne.territoire.nom, ligne.territoire.code, *map(valeur, ligne.cellules), valeur(ligne.total)]
-        for ligne in (croisement.lignes if croisement else [])
-    ]
-    if croisement:
-        lignes.append(["Total", tableau.territoire.code, *map(valeur, croisement.totaux), valeur(croisement.total)])
-    return entetes, lignes
-
-
-def table_evolution(tableau):
-    entetes = ["Période", *(t.sigle for t in tableau.types), "Tous types"]
-    return entetes, [[p.libelle, *map(valeur, p.cellules), valeur(p.total)] for p in tableau.evolution]
-
-
-def table_series(tableau):
-    entetes = ["Période", *(f"{s.indicateur.libelle} ({s.indicateur.unite})" for s in tableau.series)]
-    lignes = [
-        [libelle_periode(periode, tableau.granularite), *(valeur(s.cellules[i]) for s in tableau.series)]
-        for i, periode in enumerate(tableau.periodes)
-    ]
-    return entetes, lignes
-
-
-def table_chiffres_cles(tableau):
-    entetes = ["Indicateur", "Unité", "Période", "Valeur", "Période précédente", "Évolution"]
-    lignes = [
-        [c.indicateur.libelle, c.indicateur.unite, tableau.libelle_periode, valeur(c.actuel), valeur(c.precedent)]
-        + [c.evolution]
-        for c in tableau.chiffres_cles
-    ]
-    return entetes, lignes
-
-
-def table_carte(tableau):
-    entetes = ["Département", "Code", "Population", "Valeur", "Pour 100 000 habitants"]
-    lignes = [
-        [v.departement.nom, v.departement.code, v.departement.population, valeur(v.cellule)]
-        + [LIBELLE_SECRET if v.cellule.secret else v.pour_100k]
-        for v in tableau.carte
-    ]
-    return entetes, lignes
-
-
-def table_completude(tableau):
-    entetes = ["Département", "Code", "Déclarations validées", "Déclarations attendues", "Complétude (%)"]
-    lignes = [
-        [
-            ligne.territoire.nom if ligne.territoire else "Total",
-            ligne.territoire.code if ligne.territoire else tableau.territoire.code,
-            ligne.nb_declarations,
-            ligne.nb_attendues,
-            ligne.taux,
-        ]
-        for ligne in tableau.completude
-    ]
-    return entetes, lignes
-
-
-def table_ecarts(tableau):
-    entetes = ["Type", "Unité", "Territoire", "Autorisés", "Perspectives", "Cible", "Écart"]
-    lignes = [
-        [ligne.type.sigle, ligne.type.get_unite_display(), ligne.territoire.nom, ligne.autorises, ligne.perspectives]
-        + [ligne.cible, ligne.ecart]
-        for ligne in (tableau.ecarts.lignes if tableau.ecarts else [])
-    ]
-    return entetes, lignes
-
-
-TABLES_PUBLIQUES = {
-    "departements": table_departements,
-    "evolution": table_evolution,
-    "series": table_series,
-    "chiffres_cles": table_chiffres_cles,
-    "carte": table_carte,
-    "completude": table_completude,
-}
-TABLES = TABLES_PUBLIQUES | {"ecarts": table_ecarts}
+    return reponse_csv(fichier, *tables[nom](tableau))
