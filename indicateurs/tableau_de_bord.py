@@ -218,7 +218,9 @@ def construire_tableau_de_bord_en_cache(*, territoire: Territoire, types=None, p
     même vue ne refait pas le même calcul. Les écarts aux cibles, qui suivent la planification et non les agrégats,
     sont relus à chaque fois."""
     cle = (territoire.pk, types, public, sorted(arguments.items()), version_des_agregats())
-    cle = "indicateurs:tableau:" + hashlib.sha256(repr(cle).encode()).hexdigest()
+    # Le préfixe change avec la classe gardée : un tableau mis en cache par une version précédente (autre module)
+    # ne se relit pas.
+    cle = "indicateurs:tableau-de-bord:" + hashlib.sha256(repr(cle).encode()).hexdigest()
     tableau = cache.get(cle)
     if tableau is None:
         tableau = construire_tableau_de_bord(
