@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from indicateurs.models import Declaration, Derogation, Indicateur, Rapport, Relance, Valeur
-from indicateurs.rapports import demander_rapport
+from indicateurs.services import demander_rapport
 
 
 @admin.register(Indicateur)
@@ -57,14 +57,16 @@ class RapportAdmin(admin.ModelAdmin):
         """Un rapport ajouté ici est demandé comme depuis la page : mis en file dès l'enregistrement."""
         if change:
             return
-        rapport = demander_rapport(territoire=obj.territoire, mois=obj.mois, public=obj.public, par=request.user)
+        rapport = demander_rapport(territoire=obj.territoire, mois=obj.mois, public=obj.public, user=request.user)
         obj.pk = rapport.pk
         obj.refresh_from_db()
 
     @admin.action(description="Régénérer")
     def regenerer(self, request, queryset):
         for rapport in queryset.select_related("territoire"):
-            demander_rapport(territoire=rapport.territoire, mois=rapport.mois, public=rapport.public, par=request.user)
+            demander_rapport(
+                territoire=rapport.territoire, mois=rapport.mois, public=rapport.public, user=request.user
+            )
         self.message_user(request, f"{queryset.count()} rapport(s) mis en file de génération.", messages.SUCCESS)
 
 

@@ -4,60 +4,28 @@ Une période (un mois, un trimestre, une année) se recalcule d'un bloc : DELETE
 INSERT … SELECT … GROUP BY, dans une transaction. Le calcul reste dans la base (il suit de près le GROUP BY
 brut, voir `make bench`) et le relancer donne les mêmes lignes : la tâche est idempotente.
 
-Règles (indicateurs/regles.py les dit en Python) : pour chaque dispositif, les mois de la période se cumulent
-selon l'indicateur — flux sommés, stocks en moyenne (arrondie au centième, comme regles.cumuler) ou dernière
-valeur, jamais sommés — puis les dispositifs s'additionnent ; un taux est recalculé Σ numérateur /
-Σ dénominateur sur les mois où les deux sont déclarés. Un dispositif compte pour son territoire et pour chacun de
-ceux qui le contiennent (chemin matérialisé). Chaque champ d'un agrégat s'additionnant ainsi d'un territoire à
-l'autre, le recalcul après une validation obtient la France par la somme de ses régions (`agreger_autour`).
+Règles : pour chaque dispositif, les mois de la période se cumulent selon l'indicateur — flux sommés, stocks en
+moyenne (arrondie au centième) ou dernière valeur, jamais sommés — puis les dispositifs s'additionnent ; un taux
+est recalculé Σ numérateur / Σ dénominateur sur les mois où les deux sont déclarés. Un dispositif compte pour son
+territoire et pour chacun de ceux qui le contiennent (chemin matérialisé). Chaque champ d'un agrégat
+s'additionnant ainsi d'un territoire à l'autre, le recalcul après une validation obtient la France par la somme
+de ses régions (`agreger_autour`).
 """
 
 import datetime
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from commun.mois import decaler, mois_de
 from dispositifs.models import Dispositif, Statut, TypeDispositif
-from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, StatutDeclaration, Valeur
-from indicateurs.suivi import dispositifs_attendus
+from indicateurs import calendrier
+from indicateurs.models import Agregat, Declaration, Indicateur, StatutDeclaration, Valeur
+from indicateurs.periodes import decaler_periode, mois_finis, periodes_entre, periodes_touchees
 from territoires.models import Territoire
-
-MOIS_PAR_GRANULARITE = {Granularite.MOIS: 1, Granularite.TRIMESTRE: 3, Granularite.ANNEE: 12}
-
-
-def decaler(mois: datetime.date, nombre: int) -> datetime.date:
-    """Le premier jour du mois `nombre` mois après (ou avant) `mois`."""
-    rang = mois.year * 12 + mois.month - 1 + nombre
-    return datetime.date(rang // 12, rang % 12 + 1, 1)
-
-
-def debut_de_periode(mois: datetime.date, granularite: str) -> datetime.date:
-    """Le premier mois du mois, du trimestre ou de l'année qui contient `mois`."""
-    longueur = MOIS_PAR_GRANULARITE[granularite]
-    return datetime.date(mois.year, (mois.month - 1) // longueur * longueur + 1, 1)
-
-
-def periodes_touchees(mois: datetime.date) -> list[tuple[str, datetime.date]]:
-    """Ce qu'une valeur du mois `mois` change : son mois, son trimestre et son année."""
-    return [(granularite, debut_de_periode(mois, granularite)) for granularite in MOIS_PAR_GRANULARITE]
-
-
-def periodes_entre(debut: datetime.date, fin: datetime.date) -> list[tuple[str, datetime.date]]:
-    """Chaque mois de [debut, fin[, et chaque trimestre et année qui en contient un."""
-    periodes = []
-    mois = debut
-    while mois < fin:
-        periodes += [p for p in periodes_touchees(mois) if p not in periodes]
-        mois = decaler(mois, 1)
-    return periodes
-
-
-def mois_attendus(granularite: str, periode: datetime.date, aujourd_hui: datetime.date) -> int:
-    """Les mois de la période qui sont déjà finis : ceux dont une déclaration est attendue."""
-    fin = min(decaler(periode, MOIS_PAR_GRANULARITE[granularite]), aujourd_hui.replace(day=1))
-    return max(0, (fin.year - periode.year) * 12 + fin.month - periode.month)
 
 
 def agreger_autour(*, type_id: int, mois: datetime.date, territoire_id: int | None = None) -> int:
@@ -70,7 +38,9 @@ def agreger_autour(*, type_id: int, mois: datetime.date, territoire_id: int | No
     cibles = racine = None
     if territoire_id is not None:
         chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=territoire_id)
-        contenants = list(Territoire.objects.filter(chemin__in=prefixes(chemin)).values_list("pk", "parent_id"))
+        contenants = list(
+            Territoire.objects.filter(chemin__in=chemins_englobants(chemin)).values_list("pk", "parent_id")
+        )
         cibles = {pk for pk, _ in contenants}
         racine = next((pk for pk, parent in contenants if parent is None), None)
     if racine is None or Dispositif.objects.filter(type_id=type_id, territoire_id=racine).exists():
@@ -98,7 +68,7 @@ def additionner_les_regions(*, granularite: str, periode: datetime.date, type_id
     Agregat.objects.filter(granularite=granularite, periode=periode, type_id=type_id, territoire_id=pays).delete()
     chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=pays)
     dispositifs = Dispositif.objects.filter(type_id=type_id, territoire__chemin__startswith=chemin)
-    attendus = dispositifs_attendus(dispositifs).count() * mois_attendus(granularite, periode, timezone.localdate())
+    attendus = dispositifs.en_service().count() * mois_finis(granularite, periode, calendrier.aujourd_hui())
     parametres = {
         "pays": pays,
         "type": type_id,
@@ -113,8 +83,9 @@ def additionner_les_regions(*, granularite: str, periode: datetime.date, type_id
         return curseur.rowcount
 
 
-def prefixes(chemin: str) -> list[str]:
-    """« FR/32/59/ » → [« FR/ », « FR/32/ », « FR/32/59/ »] : le chemin de chaque territoire qui le contient."""
+def chemins_englobants(chemin: str) -> list[str]:
+    """« FR/32/59/ » → [« FR/ », « FR/32/ », « FR/32/59/ »] : le chemin de chaque territoire qui le contient, et
+    le sien."""
     segments = chemin.rstrip("/").split("/")
     return ["/".join(segments[: rang + 1]) + "/" for rang in range(len(segments))]
 
@@ -122,6 +93,13 @@ def prefixes(chemin: str) -> list[str]:
 def agreger_periode(*, debut: datetime.date, fin: datetime.date, types=None, dans=None) -> int:
     """Recalcule toutes les périodes qui touchent [debut, fin[ ; renvoie le nombre d'agrégats écrits."""
     return sum(agreger(granularite=g, periode=p, types=types, dans=dans) for g, p in periodes_entre(debut, fin))
+
+
+def agreger_les_derniers_mois() -> int:
+    """Le recalcul de nuit : les INDICATEURS_RECALCUL_MOIS derniers mois finis, tous types ; rattrape une tâche
+    perdue, ne change rien sinon."""
+    fin = mois_de(calendrier.aujourd_hui())
+    return agreger_periode(debut=decaler(fin, -settings.INDICATEURS_RECALCUL_MOIS), fin=fin)
 
 
 @transaction.atomic
@@ -274,8 +252,8 @@ def requete_agregation(*, granularite, periode, types=None, dans=None, cibles=No
         "installe": Statut.INSTALLE,
         "granularite": granularite,
         "debut": periode,
-        "fin": decaler(periode, MOIS_PAR_GRANULARITE[granularite]),
-        "nb_mois": mois_attendus(granularite, periode, timezone.localdate()),
+        "fin": decaler_periode(periode, granularite),
+        "nb_mois": mois_finis(granularite, periode, calendrier.aujourd_hui()),
         "maintenant": timezone.now(),
     }
     filtre_dispositifs = ""
@@ -302,7 +280,7 @@ def paires_ancetres(*, dans=None, cibles=None) -> list[tuple[int, int]]:
     par_chemin = dict(Territoire.objects.values_list("chemin", "pk"))
     paires = []
     for chemin, territoire in par_chemin.items():
-        for prefixe in prefixes(chemin):
+        for prefixe in chemins_englobants(chemin):
             ancetre = par_chemin.get(prefixe)
             if ancetre is None or (dans is not None and not prefixe.startswith(dans.chemin)):
                 continue

@@ -1,11 +1,14 @@
 import django_filters
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from commun.erreurs import messages_par_champ
+from commun.mois import lire_mois
 from config.policy import (
     Regle,
     declarations_visibles,
@@ -13,8 +16,8 @@ from config.policy import (
     rapports_visibles,
     regions_visibles,
 )
-from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration, Valeur
-from indicateurs.services import Conflit, Refus, enregistrer_declaration, enregistrer_et_transmettre
+from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration
+from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 from territoires.models import Niveau
 
 
@@ -42,9 +45,7 @@ class IndicateurViewSet(viewsets.ReadOnlyModelViewSet):
     """Le catalogue des indicateurs communs et leurs règles d'agrégation ; public."""
 
     regle_acces = Regle.PUBLIC
-    queryset = (
-        Indicateur.objects.filter(actif=True).select_related("numerateur", "denominateur").prefetch_related("types")
-    )
+    queryset = Indicateur.objects.actifs().select_related("numerateur", "denominateur").prefetch_related("types")
     serializer_class = IndicateurSerializer
     lookup_field = "code"
     pagination_class = None  # une quinzaine d'indicateurs
@@ -136,9 +137,7 @@ class ChampMoisAPI(serializers.Field):
         return f"{value:%Y-%m}"
 
     def to_internal_value(self, data):
-        from indicateurs import calendrier
-
-        mois = calendrier.lire_mois(str(data))
+        mois = lire_mois(str(data))
         if mois is None:
             raise serializers.ValidationError("Mois attendu sous la forme AAAA-MM, par exemple 2026-10.")
         return mois
@@ -216,20 +215,20 @@ class DeclarationFilter(django_filters.FilterSet):
         fields = ["dispositif", "mois", "statut", "type"]
 
     def filtrer_mois(self, declarations, nom, valeur):
-        from indicateurs import calendrier
-
-        mois = calendrier.lire_mois(valeur)
+        mois = lire_mois(valeur)
         return declarations.filter(mois=mois) if mois else declarations.none()
 
 
-def reponse_de_refus(refus):
-    """Les messages du service en réponse d'API : par indicateur sous « valeurs », le reste à part."""
+def refus_par_indicateur(refus: ValidationError) -> Response:
+    """Le refus du service dans la forme de l'API des déclarations : les messages par code d'indicateur sous
+    « valeurs », ceux de la déclaration entière sous « non_field_errors ». Le gestionnaire commun
+    (commun.erreurs) les mettrait tous au premier niveau : la traduction est faite ici, à la main."""
     corps = {}
-    for code, message in refus.erreurs.items():
-        if code == "__all__":
-            corps.setdefault("non_field_errors", []).append(message)
+    for champ, messages in messages_par_champ(refus).items():
+        if champ == api_settings.NON_FIELD_ERRORS_KEY:
+            corps[champ] = messages
         else:
-            corps.setdefault("valeurs", {})[code] = [message]
+            corps.setdefault("valeurs", {})[champ] = messages
     return Response(corps, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -249,13 +248,7 @@ class DeclarationViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         """Les déclarations visibles, avec type et valeurs préchargés : trois requêtes par page."""
-        valeurs = Valeur.objects.select_related("indicateur").order_by("indicateur__ordre")
-        return (
-            declarations_visibles(self.request.user)
-            .select_related("dispositif__type")
-            .prefetch_related(Prefetch("valeurs", queryset=valeurs))
-            .order_by("-mois", "dispositif_id")
-        )
+        return declarations_visibles(self.request.user).avec_valeurs().order_by("-mois", "dispositif_id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -275,7 +268,9 @@ class DeclarationViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(declaration, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "version" not in serializer.validated_data:
-            raise ValidationError({"version": ["Indiquez la version lue de la déclaration (verrou optimiste)."]})
+            raise serializers.ValidationError(
+                {"version": ["Indiquez la version lue de la déclaration (verrou optimiste)."]}
+            )
         donnees = serializer.validated_data
         return self.enregistrer(
             declaration.dispositif, declaration.mois, donnees, donnees["version"], status.HTTP_200_OK
@@ -291,14 +286,12 @@ class DeclarationViewSet(viewsets.ModelViewSet):
                 commentaires=donnees.get("commentaires", {}),
                 version_lue=version_lue,
             )
-        except Conflit as conflit:
-            return Response({"detail": conflit.erreurs["__all__"]}, status=status.HTTP_409_CONFLICT)
-        except Refus as refus:
-            return reponse_de_refus(refus)
+        except ValidationError as refus:
+            return refus_par_indicateur(refus)
         return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data, status=statut)
 
 
-# Rapports PDF mensuels (indicateurs/rapports.py) ----------------------------------------------------------
+# Rapports PDF mensuels (indicateurs/services.py) ----------------------------------------------------------
 
 
 class RapportSerializer(serializers.ModelSerializer):
@@ -336,7 +329,7 @@ class RapportFilter(django_filters.FilterSet):
     territoire = django_filters.CharFilter(field_name="territoire__code", help_text="Code INSEE du périmètre.")
     niveau = django_filters.ChoiceFilter(
         field_name="territoire__niveau",
-        choices=[(Niveau.REGION, "Région"), (Niveau.DEPARTEMENT, "Département")],
+        choices=[(niveau.value, niveau.label) for niveau in (Niveau.REGION, Niveau.DEPARTEMENT)],
         help_text="Lève l'ambiguïté d'un code partagé par une région et un département (32, 75…).",
     )
     mois = django_filters.DateFilter(help_text="Premier jour du mois couvert, AAAA-MM-JJ.")

@@ -1,7 +1,7 @@
 """Le calendrier des déclarations : échéance, verrouillage d'un mois et dérogations.
 
-Un mois est représenté par son premier jour. Les règles vivent ici et sont appliquées par les services :
-la page, l'API et l'import CSV y obéissent de la même façon.
+Un mois est représenté par son premier jour ; son arithmétique est celle de commun.mois. Les règles vivent ici et
+sont appliquées par les services : la page, l'API et l'import CSV y obéissent de la même façon.
 """
 
 import datetime
@@ -9,38 +9,13 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from commun.mois import mois_de, mois_suivant
+from indicateurs.periodes import dernier_jour
+
 
 def aujourd_hui() -> datetime.date:
     """La date du jour à Paris ; une seule fonction, que les tests figent."""
     return timezone.localdate()
-
-
-def mois_de(date: datetime.date) -> datetime.date:
-    return date.replace(day=1)
-
-
-def mois_suivant(mois: datetime.date) -> datetime.date:
-    return (mois.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def mois_precedent(mois: datetime.date) -> datetime.date:
-    return (mois - datetime.timedelta(days=1)).replace(day=1)
-
-
-def derniers_mois(jusqu_au: datetime.date, nombre: int) -> list[datetime.date]:
-    """Les `nombre` mois qui finissent par celui de `jusqu_au`, du plus récent au plus ancien."""
-    mois = [mois_de(jusqu_au)]
-    while len(mois) < nombre:
-        mois.append(mois_precedent(mois[-1]))
-    return mois
-
-
-def lire_mois(texte: str) -> datetime.date | None:
-    """« 2026-10 » → 1er octobre 2026 ; None pour tout autre texte."""
-    try:
-        return datetime.datetime.strptime(texte.strip(), "%Y-%m").date()
-    except (ValueError, AttributeError):
-        return None
 
 
 def echeance(mois: datetime.date) -> datetime.date:
@@ -50,35 +25,34 @@ def echeance(mois: datetime.date) -> datetime.date:
 
 def date_verrouillage(mois: datetime.date) -> datetime.date:
     """Le premier jour où le mois est verrouillé : INDICATEURS_VERROUILLAGE_JOURS jours après sa fin."""
-    fin = mois_suivant(mois) - datetime.timedelta(days=1)
-    return fin + datetime.timedelta(days=settings.INDICATEURS_VERROUILLAGE_JOURS + 1)
+    return dernier_jour(mois) + datetime.timedelta(days=settings.INDICATEURS_VERROUILLAGE_JOURS + 1)
 
 
-def est_futur(mois: datetime.date, today: datetime.date) -> bool:
+def est_futur(mois: datetime.date, aujourd_hui: datetime.date) -> bool:
     """Le mois en cours se déclare déjà (brouillon au fil du mois) ; les suivants, pas encore."""
-    return mois > mois_de(today)
+    return mois > mois_de(aujourd_hui)
 
 
-def verrouille_sans_derogation(mois: datetime.date, today: datetime.date) -> bool:
-    return today >= date_verrouillage(mois)
+def verrouille_sans_derogation(mois: datetime.date, aujourd_hui: datetime.date) -> bool:
+    return aujourd_hui >= date_verrouillage(mois)
 
 
-def derogation_active(dispositif, mois: datetime.date, today: datetime.date) -> bool:
+def derogation_active(dispositif, mois: datetime.date, aujourd_hui: datetime.date) -> bool:
     from indicateurs.models import Derogation
 
-    return Derogation.objects.filter(dispositif=dispositif, mois=mois, jusqu_au__gte=today).exists()
+    return Derogation.objects.en_cours(aujourd_hui).filter(dispositif=dispositif, mois=mois).exists()
 
 
-def verrouille(mois: datetime.date, dispositif, today: datetime.date) -> bool:
+def verrouille(mois: datetime.date, dispositif, aujourd_hui: datetime.date) -> bool:
     """Le mois est fermé à l'opérateur : délai passé et aucune dérogation en cours pour ce dispositif."""
-    return verrouille_sans_derogation(mois, today) and not derogation_active(dispositif, mois, today)
+    return verrouille_sans_derogation(mois, aujourd_hui) and not derogation_active(dispositif, mois, aujourd_hui)
 
 
-def raison_de_fermeture(mois: datetime.date, dispositif, today: datetime.date) -> str | None:
+def raison_de_fermeture(mois: datetime.date, dispositif, aujourd_hui: datetime.date) -> str | None:
     """Pourquoi ce mois ne se déclare pas aujourd'hui, en français ; None s'il est ouvert."""
-    if est_futur(mois, today):
+    if est_futur(mois, aujourd_hui):
         return f"Le mois de {mois:%m/%Y} n'a pas commencé : il ne se déclare pas encore."
-    if verrouille(mois, dispositif, today):
+    if verrouille(mois, dispositif, aujourd_hui):
         return (
             f"Le mois de {mois:%m/%Y} est verrouillé depuis le {date_verrouillage(mois):%d/%m/%Y} : "
             "demandez à l'ARS une dérogation pour le rouvrir."

@@ -14,10 +14,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from commun.mois import decaler, mois_precedent, nombre_de_mois
 from dispositifs.models import Dispositif, Statut
-from indicateurs.agregation import agreger_periode, decaler
+from indicateurs import calendrier
+from indicateurs.agregation import agreger_periode
 from indicateurs.models import Declaration, Indicateur, Rapport, StatutDeclaration, Valeur
-from indicateurs.rapports import demander_rapport, generer_rapport
+from indicateurs.services import demander_rapport, generer_rapport
 from territoires.models import Niveau, Territoire
 
 NOMBRE_DE_MOIS = 24
@@ -58,38 +60,44 @@ def creer_rapports_demo(dernier_mois) -> list[Rapport]:
         for public in (False, True):
             rapport = demander_rapport(territoire=region, mois=mois, public=public)
             rapport.refresh_from_db()  # sans Redis, la tâche l'a déjà produit sur place : rien à refaire
-            rapports.append(generer_rapport(rapport))
+            rapports.append(generer_rapport(rapport=rapport))
     return rapports
 
 
 @transaction.atomic
 def creer_indicateurs_demo(aujourd_hui=None) -> dict[str, int]:
     """Recrée les déclarations des 24 derniers mois finis et calcule les agrégats (idempotent)."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    dernier = decaler(aujourd_hui.replace(day=1), -1)
+    aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    dernier = mois_precedent(aujourd_hui)
     premier = decaler(dernier, 1 - NOMBRE_DE_MOIS)
     dispositifs = list(dispositifs_demo())
     effacer_indicateurs_demo()
     indicateurs = list(Indicateur.objects.saisis().prefetch_related("types"))
     valeurs = []
     for rang, dispositif in enumerate(dispositifs):
-        hasard = random.Random(dispositif.finess or dispositif.nom)  # mêmes chiffres à chaque chargement
-        codes = {i.code for i in indicateurs if any(t.pk == dispositif.type_id for t in i.types.all())}
-        mois = premier
-        while mois <= dernier:
-            statut = statut_du_mois(mois, dernier, rang)
-            if statut is not None:
-                declaration = creer_declaration(dispositif, mois, statut, hasard)
-                chiffres = chiffres_du_mois(dispositif, mois, hasard)
-                valeurs += [
-                    Valeur(declaration=declaration, indicateur=i, valeur=chiffres[i.code])
-                    for i in indicateurs
-                    if i.code in codes and i.code in chiffres
-                ]
-            mois = decaler(mois, 1)
+        valeurs += declarer_les_mois(dispositif, rang, indicateurs, premier, dernier)
     Valeur.objects.bulk_create(valeurs)
     agregats = agreger_periode(debut=premier, fin=decaler(dernier, 1))
     return {"dispositifs": len(dispositifs), "valeurs": len(valeurs), "agregats": agregats, "dernier_mois": dernier}
+
+
+def declarer_les_mois(dispositif, rang, indicateurs, premier, dernier) -> list[Valeur]:
+    """Crée les déclarations du dispositif de `premier` à `dernier` et rend leurs valeurs, à écrire d'un coup."""
+    hasard = random.Random(dispositif.finess or dispositif.nom)  # mêmes chiffres à chaque chargement
+    codes = {i.code for i in indicateurs if any(t.pk == dispositif.type_id for t in i.types.all())}
+    valeurs = []
+    for mois in (decaler(premier, rang_du_mois) for rang_du_mois in range(nombre_de_mois(premier, dernier) + 1)):
+        statut = statut_du_mois(mois, dernier, rang)
+        if statut is None:
+            continue
+        declaration = creer_declaration(dispositif, mois, statut, hasard)
+        chiffres = chiffres_du_mois(dispositif, mois, hasard)
+        valeurs += [
+            Valeur(declaration=declaration, indicateur=i, valeur=chiffres[i.code])
+            for i in indicateurs
+            if i.code in codes and i.code in chiffres
+        ]
+    return valeurs
 
 
 def statut_du_mois(mois, dernier, rang):

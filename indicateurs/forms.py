@@ -3,15 +3,24 @@ dérogation, suivi ; filtres du tableau de bord ; filtres et demande des rapport
 dans les services : un formulaire ne vérifie que la forme."""
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from dsfr.forms import DsfrBaseForm
 
+from commun.mois import mois_de, nombre_de_mois
 from config.policy import perimetres_demandables
 from dispositifs.models import TypeDispositif
-from indicateurs.models import Granularite
-from indicateurs.rapports import MOTIF_PUBLIC_REGIONAL
-from indicateurs.tableau import Mesure
+from indicateurs import calendrier
+from indicateurs.models import MOTIF_PUBLIC_REGIONAL, Granularite
+from indicateurs.tableau_de_bord import Mesure
 from territoires.models import Niveau, Territoire
+
+
+def ajouter_refus(form, refus: ValidationError):
+    """Les messages d'un refus du service sur les champs qu'ils visent ; les autres en tête du formulaire."""
+    par_champ = refus.error_dict if hasattr(refus, "error_dict") else {NON_FIELD_ERRORS: refus.error_list}
+    for champ, erreurs in par_champ.items():
+        for erreur in erreurs:
+            form.add_error(champ if champ in form.fields else None, erreur)
 
 
 class ChampMois(forms.DateField):
@@ -24,7 +33,7 @@ class ChampMois(forms.DateField):
 
     def to_python(self, value):
         date = super().to_python(value)
-        return date.replace(day=1) if date else date
+        return mois_de(date) if date else date
 
 
 class DeclarationForm(DsfrBaseForm):
@@ -66,10 +75,9 @@ class DeclarationForm(DsfrBaseForm):
     def commentaires(self) -> dict:
         return {i.code: self.cleaned_data[f"commentaire_{i.code}"].strip() for i in self.indicateurs}
 
-    def ajouter_refus(self, erreurs: dict[str, str]):
+    def ajouter_refus(self, refus: ValidationError):
         """Place chaque message du service sur son champ ; ce qui ne vise aucun indicateur va en tête."""
-        for code, message in erreurs.items():
-            self.add_error(code if code in self.fields else None, message)
+        ajouter_refus(self, refus)
 
 
 class ImportForm(DsfrBaseForm):
@@ -161,7 +169,7 @@ class FiltresTableauForm(DsfrBaseForm):
     fin = ChampMois(label="Au mois (inclus)")
     granularite = forms.ChoiceField(label="Granularité", choices=Granularite.choices)
     indicateur = forms.ChoiceField(label="Indicateur du tableau, de l'évolution et de la carte")
-    mesure = forms.ChoiceField(label="Valeur de la carte", choices=Mesure.CHOIX)
+    mesure = forms.ChoiceField(label="Valeur de la carte", choices=Mesure.choices)
     type = forms.MultipleChoiceField(
         label="Types de dispositifs",
         required=False,
@@ -191,7 +199,7 @@ class FiltresTableauForm(DsfrBaseForm):
         debut, fin = donnees.get("debut"), donnees.get("fin")
         if debut and fin and debut > fin:
             self.add_error("fin", "Le mois de fin doit suivre le mois de début.")
-        elif debut and fin and (fin.year - debut.year) * 12 + fin.month - debut.month >= MOIS_MAX:
+        elif debut and fin and nombre_de_mois(debut, fin) >= MOIS_MAX:
             self.add_error("debut", f"Choisissez une période de {MOIS_MAX // 12} ans au plus.")
         return donnees
 
@@ -227,6 +235,6 @@ class DemandeRapportForm(DsfrBaseForm):
 
     def clean_mois(self):
         mois = self.cleaned_data["mois"]
-        if mois > timezone.localdate().replace(day=1):
+        if mois > mois_de(calendrier.aujourd_hui()):
             raise forms.ValidationError("Ce mois n'a pas encore commencé.")
         return mois

@@ -11,11 +11,12 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from indicateurs import calendrier
+from commun.mois import lire_mois
 from indicateurs.models import Indicateur
-from indicateurs.services import Refus, enregistrer_declaration, enregistrer_et_transmettre
+from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 
 COLONNES_DISPOSITIF = ("finess", "dispositif")
 PREFIXE_COMMENTAIRE = "commentaire_"
@@ -39,7 +40,7 @@ class Ligne:
 
 
 @dataclass
-class Rapport:
+class CompteRendu:
     essai: bool
     erreurs_fichier: list[str] = field(default_factory=list)
     lignes: list[Ligne] = field(default_factory=list)
@@ -109,7 +110,7 @@ def analyser(numero: int, cellules: dict[str, str], dispositifs: dict[str, objec
     if ligne.dispositif is None:
         colonne = "finess" if "finess" in cellules else "dispositif"
         ligne.erreurs.append((colonne, f"Dispositif « {ligne.cle} » inconnu ou d'un autre organisme."))
-    ligne.mois = calendrier.lire_mois(cellules.get("mois", ""))
+    ligne.mois = lire_mois(cellules.get("mois", ""))
     if ligne.mois is None:
         ligne.erreurs.append(("mois", f"« {cellules.get('mois', '')} » : mois attendu sous la forme AAAA-MM."))
     for code in codes:
@@ -126,17 +127,17 @@ def analyser(numero: int, cellules: dict[str, str], dispositifs: dict[str, objec
     return ligne
 
 
-def analyser_fichier(texte: str, dispositifs: dict[str, object], codes: set[str]) -> Rapport:
+def analyser_fichier(texte: str, dispositifs: dict[str, object], codes: set[str]) -> CompteRendu:
     """Lit et contrôle la forme de chaque ligne ; rien n'est encore enregistré."""
-    rapport = Rapport(essai=True)
+    compte_rendu = CompteRendu(essai=True)
     rangees = lire(texte)
     if not rangees:
-        rapport.erreurs_fichier.append("Le fichier est vide.")
-        return rapport
+        compte_rendu.erreurs_fichier.append("Le fichier est vide.")
+        return compte_rendu
     entetes = [e.strip().lower() for e in rangees[0]]
-    rapport.erreurs_fichier = erreurs_d_entete(entetes, codes)
-    if rapport.erreurs_fichier:
-        return rapport
+    compte_rendu.erreurs_fichier = erreurs_d_entete(entetes, codes)
+    if compte_rendu.erreurs_fichier:
+        return compte_rendu
     vues = {}
     for numero, rangee in enumerate(rangees[1:], start=2):
         if not any(cellule.strip() for cellule in rangee):
@@ -146,8 +147,8 @@ def analyser_fichier(texte: str, dispositifs: dict[str, object], codes: set[str]
         if ligne.acceptee and cle in vues:
             ligne.erreurs.append(("mois", f"Ce dispositif et ce mois figurent déjà ligne {vues[cle]}."))
         vues.setdefault(cle, numero)
-        rapport.lignes.append(ligne)
-    return rapport
+        compte_rendu.lignes.append(ligne)
+    return compte_rendu
 
 
 # Enregistrement
@@ -157,7 +158,7 @@ class _Annulation(Exception):
     """Défait l'essai à blanc après avoir tout vérifié comme pour de vrai."""
 
 
-def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = False, today=None) -> Rapport:
+def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = False, aujourd_hui=None) -> CompteRendu:
     """Le service de l'import : `dispositifs`, ceux que l'utilisateur déclare (dispositifs_declarants)."""
     par_cle = {}
     for dispositif in dispositifs.select_related("type"):
@@ -165,14 +166,14 @@ def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = Fa
         if dispositif.finess:
             par_cle[dispositif.finess] = dispositif
     codes = set(Indicateur.objects.saisis().values_list("code", flat=True))
-    rapport = analyser_fichier(decoder(contenu), par_cle, codes)
-    rapport.essai = essai
-    for ligne in rapport.acceptees:
-        enregistrer_ligne(ligne, essai=essai, transmettre=transmettre, today=today)
-    return rapport
+    compte_rendu = analyser_fichier(decoder(contenu), par_cle, codes)
+    compte_rendu.essai = essai
+    for ligne in compte_rendu.acceptees:
+        enregistrer_ligne(ligne, essai=essai, transmettre=transmettre, aujourd_hui=aujourd_hui)
+    return compte_rendu
 
 
-def enregistrer_ligne(ligne: Ligne, *, essai: bool, transmettre: bool, today):
+def enregistrer_ligne(ligne: Ligne, *, essai: bool, transmettre: bool, aujourd_hui):
     """La ligne dans sa propre transaction (un point de sauvegarde) : son refus ne touche pas les autres."""
     service = enregistrer_et_transmettre if transmettre else enregistrer_declaration
     try:
@@ -182,29 +183,26 @@ def enregistrer_ligne(ligne: Ligne, *, essai: bool, transmettre: bool, today):
                 mois=ligne.mois,
                 valeurs=ligne.valeurs,
                 commentaires=ligne.commentaires,
-                aujourd_hui=today,
+                aujourd_hui=aujourd_hui,
             )
             if essai:
                 raise _Annulation
     except _Annulation:
         pass
-    except Refus as refus:
-        ligne.erreurs += [(colonne_de(code), message) for code, message in refus.erreurs.items()]
+    except ValidationError as refus:
+        ligne.erreurs += erreurs_par_colonne(refus)
         return
     verbe = "serait" if essai else "est"
     ligne.statut = f"{verbe} transmise à l'ARS" if transmettre else f"{verbe} enregistrée en brouillon"
 
 
-def colonne_de(code: str) -> str:
-    return "—" if code == "__all__" else code
+def erreurs_par_colonne(refus: ValidationError) -> list[tuple[str, str]]:
+    """(colonne, raison) pour chaque message du service : le code de l'indicateur, ou « — » pour la ligne."""
+    par_code = refus.message_dict if hasattr(refus, "error_dict") else {NON_FIELD_ERRORS: refus.messages}
+    return [("—" if code == NON_FIELD_ERRORS else code, m) for code, messages in par_code.items() for m in messages]
 
 
-def modele_csv(dispositifs, codes: list[str], mois) -> str:
+def modele(dispositifs, codes: list[str], mois) -> tuple[list[str], list[list]]:
     """Le modèle à remplir : l'en-tête attendu et une ligne par dispositif pour le mois proposé."""
-    sortie = io.StringIO()
-    sortie.write("\ufeff")
-    ecrivain = csv.writer(sortie, delimiter=";")
-    ecrivain.writerow(["finess", "mois", *codes])
-    for dispositif in dispositifs:
-        ecrivain.writerow([dispositif.finess or dispositif.pk, f"{mois:%Y-%m}", *[""] * len(codes)])
-    return sortie.getvalue()
+    lignes = [[dispositif.finess or dispositif.pk, f"{mois:%Y-%m}", *[""] * len(codes)] for dispositif in dispositifs]
+    return ["finess", "mois", *codes], lignes

@@ -1,5 +1,10 @@
+import datetime
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
+
+from commun.mois import decaler
 
 
 class Agregation(models.TextChoices):
@@ -17,9 +22,18 @@ class NatureValeur(models.TextChoices):
 
 
 class IndicateurQuerySet(models.QuerySet):
+    def actifs(self):
+        """Le catalogue en service, dans son ordre : le tableau de bord, ses filtres et l'API le lisent."""
+        return self.filter(actif=True)
+
     def saisis(self):
         """Les indicateurs actifs que l'opérateur déclare : tous sauf les taux, qui se recalculent."""
-        return self.filter(actif=True).exclude(agregation=Agregation.TAUX)
+        return self.actifs().exclude(agregation=Agregation.TAUX)
+
+    def for_type(self, type_id: int):
+        """Ceux qui concernent un type de dispositif : `Indicateur.objects.saisis().for_type(d.type_id)` donne les
+        cases du formulaire d'un dispositif."""
+        return self.filter(types=type_id)
 
 
 class Indicateur(models.Model):
@@ -60,17 +74,28 @@ class Indicateur(models.Model):
     def __str__(self):
         return self.libelle
 
-    @property
-    def est_calcule(self) -> bool:
-        """Un taux ne se déclare pas : il se recalcule depuis ses deux indicateurs."""
-        return self.agregation == Agregation.TAUX
-
 
 class StatutDeclaration(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     TRANSMISE = "transmise", "Transmise à l'ARS"
     VALIDEE = "validee", "Validée"
     RENVOYEE = "renvoyee", "Renvoyée à l'opérateur"
+
+
+# Ce que l'opérateur peut encore modifier ; ce que l'ARS a reçu (transmis ou déjà validé).
+MODIFIABLES = (StatutDeclaration.BROUILLON, StatutDeclaration.RENVOYEE)
+RECUES = (StatutDeclaration.TRANSMISE, StatutDeclaration.VALIDEE)
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def recues(self):
+        return self.filter(statut__in=RECUES)
+
+    def avec_valeurs(self):
+        """Le dispositif, son type et les valeurs avec leur indicateur, préchargés : la page de l'API et la file de
+        validation se lisent ainsi en un nombre fixe de requêtes."""
+        valeurs = Valeur.objects.select_related("indicateur").order_by("indicateur__ordre")
+        return self.select_related("dispositif__type").prefetch_related(models.Prefetch("valeurs", queryset=valeurs))
 
 
 class Declaration(models.Model):
@@ -91,6 +116,8 @@ class Declaration(models.Model):
     )
     version = models.PositiveIntegerField("version", default=1)
 
+    objects = DeclarationQuerySet.as_manager()
+
     class Meta:
         verbose_name = "déclaration mensuelle"
         verbose_name_plural = "déclarations mensuelles"
@@ -104,6 +131,27 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.dispositif} — {self.mois:%m/%Y}"
+
+    @property
+    def est_modifiable(self) -> bool:
+        """L'opérateur peut encore la changer : brouillon, ou renvoyée par l'ARS."""
+        return self.statut in MODIFIABLES
+
+
+class ValeurQuerySet(models.QuerySet):
+    def historique(self, dispositif, mois) -> dict[str, list[Decimal]]:
+        """Les valeurs validées des douze mois qui précèdent `mois`, par code d'indicateur : l'habitude du
+        dispositif, à laquelle une nouvelle valeur se compare (une requête)."""
+        lignes = self.filter(
+            declaration__dispositif=dispositif,
+            declaration__statut=StatutDeclaration.VALIDEE,
+            declaration__mois__gte=decaler(mois, -12),
+            declaration__mois__lt=mois,
+        ).values_list("indicateur__code", "valeur")
+        passe: dict[str, list[Decimal]] = {}
+        for code, valeur in lignes:
+            passe.setdefault(code, []).append(valeur)
+        return passe
 
 
 class Valeur(models.Model):
@@ -121,6 +169,8 @@ class Valeur(models.Model):
         help_text="Obligatoire quand la valeur sort de l'habitude du dispositif.",
     )
 
+    objects = ValeurQuerySet.as_manager()
+
     class Meta:
         verbose_name = "valeur"
         ordering = ["declaration", "indicateur__ordre"]
@@ -131,6 +181,12 @@ class Valeur(models.Model):
 
     def __str__(self):
         return f"{self.indicateur.code} = {self.valeur}"
+
+
+class DerogationQuerySet(models.QuerySet):
+    def en_cours(self, aujourd_hui):
+        """Les dérogations qui rouvrent encore leur mois ce jour-là."""
+        return self.filter(jusqu_au__gte=aujourd_hui)
 
 
 class Derogation(models.Model):
@@ -144,6 +200,8 @@ class Derogation(models.Model):
     motif = models.CharField("motif", max_length=300)
     accordee_par = models.ForeignKey("comptes.Utilisateur", verbose_name="accordée par", on_delete=models.PROTECT)
     accordee_le = models.DateTimeField("accordée le", auto_now_add=True)
+
+    objects = DerogationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dérogation au verrouillage"
@@ -190,6 +248,22 @@ class Granularite(models.TextChoices):
     ANNEE = "annee", "Année"
 
 
+class AgregatQuerySet(models.QuerySet):
+    def dernier_mois(self, territoire) -> datetime.date | None:
+        """Le dernier mois agrégé dans le territoire (une requête). Le dernier mois de chaque territoire du sous-arbre
+        se lit à rebours sur l'index (territoire, granularité, période), puis on garde le plus récent : pas de
+        parcours des agrégats, quel que soit leur nombre."""
+        from territoires.models import Territoire
+
+        dernier = (
+            self.filter(territoire=models.OuterRef("pk"), granularite=Granularite.MOIS)
+            .order_by("-periode")
+            .values("periode")[:1]
+        )
+        dans = Territoire.objects.filter(chemin__startswith=territoire.chemin)
+        return dans.aggregate(dernier=models.Max(models.Subquery(dernier)))["dernier"]
+
+
 class Agregat(models.Model):
     """Une valeur de synthèse : indicateur × type × territoire × période, calculée par le worker depuis les
     déclarations validées (indicateurs/agregation.py). Jamais saisie."""
@@ -212,6 +286,8 @@ class Agregat(models.Model):
     nb_declarations = models.PositiveIntegerField("déclarations validées (dispositif × mois)")
     nb_attendues = models.PositiveIntegerField("déclarations attendues (dispositif × mois)")
     calcule_le = models.DateTimeField("calculé le")
+
+    objects = AgregatQuerySet.as_manager()
 
     class Meta:
         verbose_name = "agrégat"
@@ -241,6 +317,12 @@ class StatutRapport(models.TextChoices):
     EN_COURS = "en_cours", "En cours de génération"
     PRET = "pret", "Prêt"
     ECHEC = "echec", "Échec"
+
+
+EN_TRAVAIL = (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
+# Le secret statistique se calcule sur le tableau de toute la région : un rapport public d'un département,
+# protégé à part, rendrait recalculable une case que le rapport régional masque.
+MOTIF_PUBLIC_REGIONAL = "La version publique n'existe que pour une région entière (secret statistique)."
 
 
 class Rapport(models.Model):
@@ -275,5 +357,18 @@ class Rapport(models.Model):
         ]
 
     def __str__(self):
-        version = "public" if self.public else "interne"
-        return f"Rapport {version} {self.territoire} — {self.mois:%m/%Y}"
+        return f"Rapport {self.version} {self.territoire} — {self.mois:%m/%Y}"
+
+    @property
+    def version(self) -> str:
+        """« public » ou « interne » : le mot des noms de fichiers et des titres."""
+        return "public" if self.public else "interne"
+
+    @property
+    def en_travail(self) -> bool:
+        return self.statut in EN_TRAVAIL
+
+    @property
+    def deja_genere(self) -> bool:
+        """Prêt depuis la dernière demande : une tâche rejouée (acks_late) après un succès ne refait pas le travail."""
+        return self.statut == StatutRapport.PRET and self.genere_le is not None and self.genere_le >= self.demande_le

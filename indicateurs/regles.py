@@ -1,11 +1,10 @@
-"""Les règles des indicateurs : contrôles d'une déclaration mensuelle et cumul d'une période.
+"""Les contrôles d'une déclaration mensuelle : incohérences et valeurs inhabituelles.
 
-Fonctions pures (sans base) : la même règle sert la saisie, l'import CSV et l'agrégation.
+Fonctions pures (sans base) : la même règle sert la saisie, l'API, l'import CSV et la page de validation. Le
+cumul d'une période (flux, stocks, taux) est celui de l'agrégation, en SQL (indicateurs/agregation.py).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
-
-from indicateurs.models import Agregation
 
 # Au-delà de ce facteur par rapport à la moyenne des mois précédents du même dispositif, la valeur est
 # signalée ; elle reste acceptée si l'opérateur la commente.
@@ -45,31 +44,6 @@ def valeurs_inhabituelles(valeurs: dict[str, Decimal], historique: dict[str, lis
                 "ajoutez un commentaire pour la transmettre."
             )
     return alertes
-
-
-def cumuler(agregation: str, mensuelles: list[Decimal | None]) -> Decimal | None:
-    """La valeur d'une période à partir de ses valeurs mensuelles, dans l'ordre des mois.
-
-    Flux : somme. Stock : moyenne des mois renseignés, ou dernière valeur renseignée — jamais la somme.
-    Les taux ne passent pas ici : voir `taux`.
-    """
-    connues = [v for v in mensuelles if v is not None]
-    if not connues:
-        return None
-    if agregation == Agregation.SOMME:
-        return sum(connues)
-    if agregation == Agregation.MOYENNE:
-        return arrondi(sum(connues) / len(connues))
-    if agregation == Agregation.DERNIERE:
-        return connues[-1]
-    raise ValueError(f"Un taux se recalcule avec taux(), pas avec la règle « {agregation} ».")
-
-
-def taux(numerateurs: list[Decimal | None], denominateurs: list[Decimal | None]) -> Decimal | None:
-    """Σ numérateurs / Σ dénominateurs × 100, sur les mois où les deux sont connus ; jamais une moyenne de taux."""
-    paires = [(n, d) for n, d in zip(numerateurs, denominateurs, strict=True) if n is not None and d is not None]
-    total = sum(d for _, d in paires)
-    return arrondi(sum(n for n, _ in paires) * 100 / total) if total else None
 
 
 def arrondi(valeur: Decimal) -> Decimal:

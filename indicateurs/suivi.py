@@ -1,31 +1,26 @@
 """Attendu et reçu : quels dispositifs n'ont pas déclaré un mois, taux de déclaration et de ponctualité par
-territoire, et les relances par courriel avant et après l'échéance."""
+territoire ; et qui relancer, quand, avant et après l'échéance (l'envoi est dans services.relancer_declarations).
+
+« Qui doit déclarer » n'a qu'une définition : `Dispositif.objects.en_service()`, les dispositifs autorisés ou
+installés ; l'agrégation compte ses déclarations attendues sur les mêmes.
+"""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from commun.mois import derniers_mois
 from dispositifs.models import Dispositif
 from indicateurs import calendrier
-from indicateurs.models import Declaration, Derogation, MomentRelance, Relance, StatutDeclaration
+from indicateurs.agregation import chemins_englobants
+from indicateurs.models import RECUES, Declaration, Derogation, MomentRelance, Relance
 from territoires.models import Niveau, Territoire
 
-RECUES = [StatutDeclaration.TRANSMISE, StatutDeclaration.VALIDEE]
 
-
-def dispositifs_attendus(dispositifs):
-    """Les dispositifs qui doivent déclarer : autorisés ou installés."""
-    return dispositifs.en_service()
-
-
-def avec_declaration_du_mois(dispositifs, mois, today):
+def avec_declaration_du_mois(dispositifs, mois, aujourd_hui):
     """Annote le statut et la date de transmission de la déclaration du mois, et la dérogation en cours ;
     les listes, les taux et l'export partagent cette seule requête."""
     du_mois = Declaration.objects.filter(dispositif=OuterRef("pk"), mois=mois)
@@ -34,7 +29,7 @@ def avec_declaration_du_mois(dispositifs, mois, today):
         declaration_statut=Subquery(du_mois.values("statut")[:1]),
         declaration_transmise_le=Subquery(du_mois.values("transmise_le")[:1]),
         derogation_en_cours=Exists(
-            Derogation.objects.filter(dispositif=OuterRef("pk"), mois=mois, jusqu_au__gte=today)
+            Derogation.objects.en_cours(aujourd_hui).filter(dispositif=OuterRef("pk"), mois=mois)
         ),
     )
 
@@ -83,12 +78,12 @@ def est_a_l_heure(dispositif, echeance) -> bool:
     return est_recu(dispositif) and transmise is not None and timezone.localdate(transmise) <= echeance
 
 
-def calculer_suivi(*, dispositifs, region, mois, today) -> Suivi:
+def calculer_suivi(*, dispositifs, region, mois, aujourd_hui) -> Suivi:
     """Le suivi d'un mois dans une région : deux requêtes (dispositifs annotés, territoires), quel que soit
     le nombre de dispositifs. Les comptes se font en Python sur ces mêmes lignes, qui donnent aussi la liste
     des dispositifs manquants."""
     suivi = Suivi(region=region, mois=mois, echeance=calendrier.echeance(mois), total=Compte(region))
-    lignes = avec_declaration_du_mois(dispositifs_attendus(dispositifs.dans(region)), mois, today)
+    lignes = avec_declaration_du_mois(dispositifs.dans(region).en_service(), mois, aujourd_hui)
     suivi.dispositifs = list(lignes.order_by("territoire__chemin", "type__ordre", "nom"))
     territoires = Territoire.objects.descendants(region).filter(
         niveau__in=[Niveau.DEPARTEMENT, Niveau.TERRITOIRE_SANTE]
@@ -106,74 +101,32 @@ def calculer_suivi(*, dispositifs, region, mois, today) -> Suivi:
     return suivi
 
 
-def chemins_englobants(chemin: str) -> list[str]:
-    """« FR/32/59/ts/ » → ["FR/", "FR/32/", "FR/32/59/", "FR/32/59/ts/"]."""
-    segments = chemin.strip("/").split("/")
-    return ["/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+# Relances ------------------------------------------------------------------------------------------------
 
 
-# Relances
-
-
-def moment_de_relance(mois, today) -> str | None:
+def moment_de_relance(mois, aujourd_hui) -> str | None:
     """Avant : dans les INDICATEURS_RELANCE_JOURS_AVANT jours qui précèdent l'échéance (jour compris).
     Après : une fois l'échéance passée, tant que le mois n'est pas verrouillé."""
     echeance = calendrier.echeance(mois)
-    if echeance - datetime.timedelta(days=settings.INDICATEURS_RELANCE_JOURS_AVANT) <= today <= echeance:
+    if echeance - datetime.timedelta(days=settings.INDICATEURS_RELANCE_JOURS_AVANT) <= aujourd_hui <= echeance:
         return MomentRelance.AVANT
-    if today > echeance and not calendrier.verrouille_sans_derogation(mois, today):
+    if aujourd_hui > echeance and not calendrier.verrouille_sans_derogation(mois, aujourd_hui):
         return MomentRelance.APRES
     return None
 
 
-def mois_a_relancer(today) -> list[tuple[datetime.date, str]]:
+def mois_a_relancer(aujourd_hui) -> list[tuple[datetime.date, str]]:
     """Les (mois, moment) dont c'est le jour de relance ; un mois verrouillé ne se relance plus."""
     profondeur = settings.INDICATEURS_VERROUILLAGE_JOURS // 28 + 3
-    candidats = calendrier.derniers_mois(today, profondeur)
-    return [(mois, moment) for mois in candidats if (moment := moment_de_relance(mois, today))]
+    candidats = derniers_mois(aujourd_hui, profondeur)
+    return [(mois, moment) for mois in candidats if (moment := moment_de_relance(mois, aujourd_hui))]
 
 
 def non_transmis(mois, moment):
     """Les dispositifs en service sans déclaration transmise ou validée pour ce mois, pas encore relancés."""
     return (
-        dispositifs_attendus(Dispositif.objects.all())
-        .exclude(Exists(Declaration.objects.filter(dispositif=OuterRef("pk"), mois=mois, statut__in=RECUES)))
+        Dispositif.objects.en_service()
+        .exclude(Exists(Declaration.objects.recues().filter(dispositif=OuterRef("pk"), mois=mois)))
         .exclude(Exists(Relance.objects.filter(dispositif=OuterRef("pk"), mois=mois, moment=moment)))
         .select_related("organisme", "type")
     )
-
-
-def relancer_declarations(*, today=None) -> int:
-    """Un courriel par organisme, listant ses dispositifs et mois à transmettre ; renvoie le nombre de
-    courriels. Chaque (dispositif, mois, moment) est réservé par l'unicité de Relance : deux passages, ou
-    deux workers, ne relancent jamais deux fois la même chose."""
-    today = today or calendrier.aujourd_hui()
-    par_organisme = defaultdict(list)
-    for mois, moment in mois_a_relancer(today):
-        for dispositif in non_transmis(mois, moment):
-            par_organisme[dispositif.organisme].append((dispositif, mois, moment))
-    return sum(_relancer_organisme(organisme, elements, today) for organisme, elements in par_organisme.items())
-
-
-@transaction.atomic
-def _relancer_organisme(organisme, elements, today) -> int:
-    """Réserve les relances puis envoie le courriel ; un envoi qui échoue annule les réservations (le
-    passage du lendemain réessaiera)."""
-    destinataires = [m.email for m in organisme.membres.filter(is_active=True)]
-    if not destinataires:
-        return 0
-    reserves = [
-        {"dispositif": d, "mois": mois, "echeance": calendrier.echeance(mois), "en_retard": moment == "apres"}
-        for d, mois, moment in elements
-        if Relance.objects.get_or_create(dispositif=d, mois=mois, moment=moment)[1]
-    ]
-    if not reserves:
-        return 0
-    contexte = {"organisme": organisme, "elements": sorted(reserves, key=lambda e: (e["mois"], e["dispositif"].nom))}
-    send_mail(
-        render_to_string("indicateurs/email/relance_subject.txt", contexte).strip(),
-        render_to_string("indicateurs/email/relance_body.txt", contexte),
-        None,
-        destinataires,
-    )
-    return 1

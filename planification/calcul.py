@@ -4,6 +4,10 @@ Cinq requêtes quel que soit le volume : les territoires de la région, les type
 autorisées et installées (agrégées en SQL depuis le registre), les projets de l'horizon et les cibles.
 Le cumul le long de l'arbre (territoire de santé → département → région) se fait ensuite en Python sur
 ces lignes déjà agrégées, dont le nombre ne dépend que du nombre de territoires et de types.
+
+L'écart aux cibles (cible − autorisés − perspectives) n'a qu'un calcul, `Ligne.ecart` : la page de
+planification, son API et son export le lisent ici, et le tableau de bord et le rapport PDF des indicateurs
+passent par `ecarts_aux_cibles`, qui choisit l'horizon avec une seule règle (`horizon_des_ecarts`).
 """
 
 from collections import defaultdict
@@ -13,8 +17,8 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from dispositifs.models import Dispositif, Statut, TypeDispositif, somme_capacite
-from planification.models import Cible
-from territoires.models import Territoire
+from planification.models import Cible, Horizon
+from territoires.models import Niveau, Territoire
 
 ZERO = Decimal(0)
 
@@ -93,6 +97,29 @@ def calculer_planification(*, region, horizon, date, types=None, territoire=None
     if territoire is not None:
         lignes = [ligne for ligne in lignes if ligne.territoire.chemin.startswith(territoire.chemin)]
     return Planification(region=region, horizon=horizon, date=date, lignes=lignes, totaux=totaux)
+
+
+def horizon_des_ecarts(region):
+    """L'horizon auquel se mesurent les écarts d'une région : le plus récent (fin la plus tardive) qui porte au
+    moins une cible dans la région ; None s'il n'y en a pas (une requête)."""
+    horizons = Horizon.objects.filter(cibles__territoire__chemin__startswith=region.chemin)
+    return horizons.order_by("-fin", "libelle").first()
+
+
+def ecarts_aux_cibles(territoire, *, date, types=None) -> Planification | None:
+    """Les lignes de planification d'un territoire (région ou département) à l'horizon de sa région
+    (`horizon_des_ecarts`), à `date` : celles que montrent le tableau de bord et le rapport PDF. None pour la
+    France, ou quand aucun horizon n'a de cible dans la région. `types` : codes de types gardés (tous sinon)."""
+    if territoire.niveau == Niveau.PAYS:
+        return None
+    region = territoire if territoire.niveau == Niveau.REGION else territoire.parent
+    horizon = horizon_des_ecarts(region)
+    if horizon is None:
+        return None
+    sous_arbre = territoire if territoire != region else None
+    plan = calculer_planification(region=region, horizon=horizon, date=date, types=types, territoire=sous_arbre)
+    plan.lignes = [ligne for ligne in plan.lignes if ligne.territoire == territoire]
+    return plan
 
 
 def _valeurs_par_case(region, horizon, date, catalogue) -> dict:

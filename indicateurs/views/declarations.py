@@ -1,113 +1,41 @@
 """Le parcours de l'opérateur : ses mois à déclarer, la saisie d'un mois, l'import CSV."""
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from commun.erreurs import Conflit
+from commun.mois import derniers_mois, lire_mois, mois_precedent
 from config.policy import Regle, acces, dispositifs_declarants
-from indicateurs import calendrier, import_csv
+from indicateurs import calendrier, grille, import_csv
+from indicateurs.exports import reponse_csv
 from indicateurs.forms import DeclarationForm, ImportForm
-from indicateurs.models import Declaration, Derogation, Indicateur, StatutDeclaration
-from indicateurs.services import (
-    MODIFIABLES,
-    Conflit,
-    Refus,
-    enregistrer_declaration,
-    enregistrer_et_transmettre,
-    indicateurs_du_dispositif,
-)
-
-NB_MOIS = 12
-A_FAIRE = ("non_declare", StatutDeclaration.BROUILLON, StatutDeclaration.RENVOYEE)
-LIBELLES_COURTS = {
-    "non_declare": "À déclarer",
-    StatutDeclaration.BROUILLON: "Brouillon",
-    StatutDeclaration.TRANSMISE: "Transmise",
-    StatutDeclaration.VALIDEE: "Validée",
-    StatutDeclaration.RENVOYEE: "Renvoyée",
-}
-
-
-@dataclass
-class Case:
-    """Un dispositif × un mois dans le tableau de l'opérateur."""
-
-    dispositif: object
-    mois: object
-    declaration: Declaration | None
-    verrouille: bool
-
-    @property
-    def statut(self) -> str:
-        return self.declaration.statut if self.declaration else "non_declare"
-
-    @property
-    def libelle(self) -> str:
-        return self.declaration.get_statut_display() if self.declaration else "Non déclaré"
-
-    @property
-    def libelle_court(self) -> str:
-        """Pour la grille des douze mois, où « Transmise à l'ARS » serait trop large."""
-        return LIBELLES_COURTS[self.statut]
-
-    @property
-    def echeance(self):
-        return calendrier.echeance(self.mois)
-
-    @property
-    def a_faire(self) -> bool:
-        return self.statut in A_FAIRE and not self.verrouille
-
-
-def cases_de_l_operateur(dispositifs, today) -> list[tuple[object, list[Case]]]:
-    """Les NB_MOIS derniers mois de chaque dispositif, en trois requêtes quel que soit leur nombre."""
-    tous_les_mois = calendrier.derniers_mois(today, NB_MOIS)
-    dispositifs = list(
-        dispositifs.select_related("type", "organisme").order_by("organisme__nom", "type__ordre", "nom")
-    )
-    depuis = {"dispositif__in": dispositifs, "mois__gte": tous_les_mois[-1]}
-    declarations = {(d.dispositif_id, d.mois): d for d in Declaration.objects.filter(**depuis)}
-    rouverts = set(Derogation.objects.filter(jusqu_au__gte=today, **depuis).values_list("dispositif_id", "mois"))
-    return [
-        (
-            dispositif,
-            [
-                Case(
-                    dispositif,
-                    mois,
-                    declarations.get((dispositif.pk, mois)),
-                    calendrier.verrouille_sans_derogation(mois, today) and (dispositif.pk, mois) not in rouverts,
-                )
-                for mois in tous_les_mois
-            ],
-        )
-        for dispositif in dispositifs
-    ]
+from indicateurs.models import Declaration, Indicateur, StatutDeclaration
+from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 
 
 @acces(Regle.DECLARER)
 def mes_declarations(request):
-    today = calendrier.aujourd_hui()
-    lignes = cases_de_l_operateur(dispositifs_declarants(request.user), today)
-    a_faire = sorted((c for _, cases in lignes for c in cases if c.a_faire), key=lambda c: (c.mois, c.dispositif.nom))
+    aujourd_hui = calendrier.aujourd_hui()
+    lignes = grille.mois_de_l_operateur(dispositifs_declarants(request.user), aujourd_hui)
+    a_faire = sorted((m for _, tous in lignes for m in tous if m.a_faire), key=lambda m: (m.mois, m.dispositif.nom))
     contexte = {
         "lignes": lignes,
         "a_faire": a_faire,
-        "tous_les_mois": calendrier.derniers_mois(today, NB_MOIS),
+        "tous_les_mois": derniers_mois(aujourd_hui, grille.NB_MOIS),
         "jours_verrouillage": settings.INDICATEURS_VERROUILLAGE_JOURS,
         "jour_echeance": settings.INDICATEURS_JOUR_ECHEANCE,
-        "aujourd_hui": today,
+        "aujourd_hui": aujourd_hui,
     }
     return render(request, "indicateurs/declarations/mes_declarations.html", contexte)
 
 
-def mois_declarable(texte: str, today):
+def mois_declarable(texte: str, aujourd_hui):
     """Le mois de l'adresse ; 404 pour un texte qui n'est pas un mois ou pour un mois à venir."""
-    mois = calendrier.lire_mois(texte)
-    if mois is None or calendrier.est_futur(mois, today):
+    mois = lire_mois(texte)
+    if mois is None or calendrier.est_futur(mois, aujourd_hui):
         raise Http404("Ce mois ne se déclare pas.")
     return mois
 
@@ -115,35 +43,43 @@ def mois_declarable(texte: str, today):
 @acces(Regle.DECLARER)
 def saisie(request, pk, mois):
     """Le formulaire d'un mois ; un POST enregistre (brouillon) ou enregistre et transmet, tout ou rien."""
-    today = calendrier.aujourd_hui()
+    aujourd_hui = calendrier.aujourd_hui()
     dispositif = get_object_or_404(
         dispositifs_declarants(request.user).select_related("type", "organisme", "territoire"), pk=pk
     )
-    mois = mois_declarable(mois, today)
+    mois = mois_declarable(mois, aujourd_hui)
     declaration = Declaration.objects.filter(dispositif=dispositif, mois=mois).first()
-    indicateurs = list(indicateurs_du_dispositif(dispositif))
+    indicateurs = list(Indicateur.objects.saisis().for_type(dispositif.type_id))
     if request.method != "POST":
         form = DeclarationForm(initial=valeurs_initiales(declaration), indicateurs=indicateurs)
-        return page_saisie(request, dispositif, mois, declaration, form, today)
+        return page_saisie(request, dispositif, mois, declaration, form, aujourd_hui)
     form = DeclarationForm(request.POST, indicateurs=indicateurs)
-    status = 400
-    if form.is_valid():
-        service = enregistrer_et_transmettre if "transmettre" in request.POST else enregistrer_declaration
-        try:
-            declaration = service(
-                dispositif=dispositif,
-                mois=mois,
-                valeurs=form.valeurs(),
-                commentaires=form.commentaires(),
-                version_lue=form.cleaned_data["version"],
-            )
-        except Refus as refus:
-            form.ajouter_refus(refus.erreurs)
-            status = 409 if isinstance(refus, Conflit) else 400
-        else:
-            messages.success(request, message_de_succes(declaration))
-            return redirect(request.path)
-    return page_saisie(request, dispositif, mois, declaration, form, today, status=status)
+    status = enregistrer(request, form, dispositif, mois) if form.is_valid() else 400
+    if status is None:
+        return redirect(request.path)
+    return page_saisie(request, dispositif, mois, declaration, form, aujourd_hui, status=status)
+
+
+def enregistrer(request, form, dispositif, mois) -> int | None:
+    """Enregistre, ou enregistre et transmet, selon le bouton ; None si c'est fait, sinon le statut HTTP du refus,
+    dont les messages sont placés sur le formulaire."""
+    service = enregistrer_et_transmettre if "transmettre" in request.POST else enregistrer_declaration
+    try:
+        declaration = service(
+            dispositif=dispositif,
+            mois=mois,
+            valeurs=form.valeurs(),
+            commentaires=form.commentaires(),
+            version_lue=form.cleaned_data["version"],
+        )
+    except ValidationError as refus:
+        form.ajouter_refus(refus)
+        return 400
+    except Conflit as conflit:
+        form.add_error(None, conflit.message)
+        return 409
+    messages.success(request, message_de_succes(declaration))
+    return None
 
 
 def message_de_succes(declaration) -> str:
@@ -162,8 +98,8 @@ def valeurs_initiales(declaration) -> dict:
     return initial
 
 
-def page_saisie(request, dispositif, mois, declaration, form, today, *, status=200):
-    fermeture = calendrier.raison_de_fermeture(mois, dispositif, today)
+def page_saisie(request, dispositif, mois, declaration, form, aujourd_hui, *, status=200):
+    fermeture = calendrier.raison_de_fermeture(mois, dispositif, aujourd_hui)
     contexte = {
         "dispositif": dispositif,
         "mois": mois,
@@ -172,7 +108,7 @@ def page_saisie(request, dispositif, mois, declaration, form, today, *, status=2
         "echeance": calendrier.echeance(mois),
         "date_verrouillage": calendrier.date_verrouillage(mois),
         "fermeture": fermeture,
-        "modifiable": fermeture is None and (declaration is None or declaration.statut in MODIFIABLES),
+        "modifiable": fermeture is None and (declaration is None or declaration.est_modifiable),
     }
     return render(request, "indicateurs/declarations/saisie.html", contexte, status=status)
 
@@ -181,15 +117,15 @@ def page_saisie(request, dispositif, mois, declaration, form, today, *, status=2
 def importer(request):
     """Le formulaire d'import, puis le compte rendu ligne par ligne (essai à blanc ou import réel)."""
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    rapport = None
+    compte_rendu = None
     if form.is_bound and form.is_valid():
-        rapport = import_csv.importer(
+        compte_rendu = import_csv.importer(
             contenu=form.cleaned_data["fichier"].read(),
             dispositifs=dispositifs_declarants(request.user),
             essai=form.cleaned_data["essai"],
             transmettre=form.cleaned_data["transmettre"],
         )
-    contexte = {"form": form, "rapport": rapport, "indicateurs": indicateurs_importables()}
+    contexte = {"form": form, "compte_rendu": compte_rendu, "indicateurs": indicateurs_importables()}
     return render(request, "indicateurs/declarations/import.html", contexte, status=400 if form.errors else 200)
 
 
@@ -200,10 +136,8 @@ def indicateurs_importables():
 @acces(Regle.DECLARER)
 def modele_csv(request):
     """Le modèle CSV : une ligne par dispositif de l'opérateur, pour le mois précédent."""
-    today = calendrier.aujourd_hui()
     codes = [i.code for i in indicateurs_importables()]
     dispositifs = dispositifs_declarants(request.user).order_by("type__ordre", "nom")
-    contenu = import_csv.modele_csv(dispositifs, codes, calendrier.mois_precedent(calendrier.mois_de(today)))
-    reponse = HttpResponse(contenu, content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="modele-declarations.csv"'
-    return reponse
+    return reponse_csv(
+        "modele-declarations.csv", *import_csv.modele(dispositifs, codes, mois_precedent(calendrier.aujourd_hui()))
+    )

@@ -6,19 +6,16 @@ from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from dsfr.utils import list_pages
 
+from commun.mois import mois_precedent
 from config.policy import Regle, acces, autorise, rapports_visibles
+from indicateurs import calendrier
 from indicateurs.forms import DemandeRapportForm, FiltresRapportsForm
 from indicateurs.models import StatutRapport
-from indicateurs.rapports import (
-    EN_TRAVAIL,
-    ETAPES,
-    demander_rapport,
-    mois_precedent,
-)
+from indicateurs.rapports import ETAPES
+from indicateurs.services import demander_rapport
 
 PAR_PAGE = 50
 # Ce que la page de suivi affiche pas à pas : la file d'attente, puis les étapes de la génération.
@@ -43,7 +40,7 @@ def page_liste(request, *, demande=None, status=200):
         list_pages(page)
     peut_demander = autorise(request.user, Regle.CONSULTER_PLANIFICATION)
     if peut_demander and demande is None:
-        demande = DemandeRapportForm(user=request.user, initial={"mois": mois_precedent(timezone.localdate())})
+        demande = DemandeRapportForm(user=request.user, initial={"mois": mois_precedent(calendrier.aujourd_hui())})
     contexte = {"filtres": filtres, "page_obj": page, "demande": demande, "peut_demander": peut_demander}
     return render(request, "indicateurs/rapports/liste.html", contexte, status=status)
 
@@ -55,8 +52,7 @@ def liste(request):
 
 
 def nom_telechargement(rapport) -> str:
-    version = "public" if rapport.public else "interne"
-    return f"rapport-praps-{rapport.territoire.code}-{rapport.mois:%Y-%m}-{version}.pdf"
+    return f"rapport-praps-{rapport.territoire.code}-{rapport.mois:%Y-%m}-{rapport.version}.pdf"
 
 
 @acces(Regle.PUBLIC)
@@ -92,7 +88,7 @@ def demander(request):
     demande = DemandeRapportForm(request.POST, user=request.user)
     if not demande.is_valid():
         return page_liste(request, demande=demande, status=400)
-    rapport = demander_rapport(**demande.cleaned_data, par=request.user)
+    rapport = demander_rapport(**demande.cleaned_data, user=request.user)
     messages.success(request, f"{rapport} : génération demandée.")
     return redirect("indicateurs:rapports:suivi", pk=rapport.pk)
 
@@ -107,7 +103,7 @@ def etat(rapport) -> dict:
     return {
         "statut": rapport.statut,
         "libelle": rapport.get_statut_display(),
-        "en_travail": rapport.statut in EN_TRAVAIL,
+        "en_travail": rapport.en_travail,
         "etape": rapport.etape or ETAPES_SUIVI[0],
         "rang": rang,
         "nombre_etapes": len(ETAPES_SUIVI),

@@ -7,18 +7,16 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
-from commun.tableur import ecrire_csv
+from commun.mois import decaler, mois_precedent
 from commun.tri import cle_alphabetique
 from config.policy import Regle, acces, autorise, regions_visibles
 from dispositifs.models import TypeDispositif
-from indicateurs import graphiques
-from indicateurs.agregation import decaler
+from indicateurs import calendrier, graphiques
+from indicateurs.exports import TABLES, TABLES_PUBLIQUES, filtres_invalides, reponse_csv
 from indicateurs.forms import FiltresTableauForm
-from indicateurs.models import Granularite, Indicateur
-from indicateurs.secret import LIBELLE_SECRET
-from indicateurs.tableau import Mesure, construire_tableau_en_cache, dernier_mois, libelle_periode
+from indicateurs.models import Agregat, Granularite, Indicateur
+from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord_en_cache
 from territoires.models import Niveau, Territoire
 
 MOIS_PAR_DEFAUT = 12
@@ -39,25 +37,12 @@ def perimetres_de(user, public: bool) -> list[Territoire]:
 
 
 def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
-    """Le formulaire lié aux paramètres, complétés par défaut ; une région hors de portée : 404."""
+    """Le formulaire lié aux paramètres, complétés par défaut, et le territoire qu'il montre."""
     perimetres = perimetres_de(request.user, public)  # 1 : régions
-    par_code = {t.code: t for t in perimetres}
-    defaut = settings.REGION_PAR_DEFAUT
-    code = request.GET.get("region") or (defaut if defaut in par_code else "")
-    region = par_code.get(code) or (None if request.GET.get("region") else next(iter(perimetres), None))
-    if region is None:
-        raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
+    region = region_choisie(request, perimetres)
     departements = list(Territoire.objects.descendants(region).departements().order_by("code"))  # 2
-    donnees = request.GET.copy()
-    donnees["region"] = region.code
-    if donnees.get("territoire") not in {d.code for d in departements}:
-        donnees.pop("territoire", None)  # un département d'une autre région (la région vient de changer)
-    fin = dernier_mois(region) or decaler(timezone.localdate().replace(day=1), -1)  # 3
-    donnees.setdefault("fin", f"{fin:%Y-%m}")
-    donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
-    donnees.setdefault("granularite", Granularite.MOIS)
-    donnees.setdefault("mesure", Mesure.VALEUR)
-    indicateurs = list(Indicateur.objects.filter(actif=True).order_by("ordre", "code"))  # 4
+    donnees = completer(request.GET.copy(), region, departements)  # 3 : dernier mois agrégé
+    indicateurs = list(Indicateur.objects.actifs())  # 4
     if indicateurs:
         donnees.setdefault("indicateur", indicateurs[0].code)
     form = FiltresTableauForm(
@@ -70,8 +55,34 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     )
     if public:
         return form, region
-    territoire = next((d for d in departements if d.code == donnees.get("territoire")), region)
-    return form, territoire
+    return form, next((d for d in departements if d.code == donnees.get("territoire")), region)
+
+
+def region_choisie(request, perimetres) -> Territoire:
+    """La région demandée ; sans demande, REGION_PAR_DEFAUT si elle est proposée, sinon la première. Une région
+    hors de portée : 404."""
+    par_code = {t.code: t for t in perimetres}
+    if demandee := request.GET.get("region"):
+        region = par_code.get(demandee)
+    else:
+        region = par_code.get(settings.REGION_PAR_DEFAUT) or next(iter(perimetres), None)
+    if region is None:
+        raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
+    return region
+
+
+def completer(donnees, region, departements):
+    """Les paramètres complétés par défaut : la région, les douze mois qui finissent au dernier mois agrégé, le mois
+    par mois, la valeur ; un département d'une autre région (la région vient de changer) est oublié."""
+    donnees["region"] = region.code
+    if donnees.get("territoire") not in {d.code for d in departements}:
+        donnees.pop("territoire", None)
+    fin = Agregat.objects.dernier_mois(region) or mois_precedent(calendrier.aujourd_hui())
+    donnees.setdefault("fin", f"{fin:%Y-%m}")
+    donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
+    donnees.setdefault("granularite", Granularite.MOIS)
+    donnees.setdefault("mesure", Mesure.VALEUR)
+    return donnees
 
 
 def tableau_demande(request, public: bool, series: bool = False):
@@ -81,7 +92,7 @@ def tableau_demande(request, public: bool, series: bool = False):
     if not form.is_valid():
         return form, None
     donnees = form.cleaned_data
-    tableau = construire_tableau_en_cache(
+    tableau = construire_tableau_de_bord_en_cache(
         territoire=territoire,
         debut=donnees["debut"],
         fin=donnees["fin"],
@@ -145,102 +156,10 @@ def exporter(request, public: bool):
     nom = request.GET.get("table", "departements")
     form, tableau = tableau_demande(request, public, series=nom == "series")
     if tableau is None:
-        return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
+        return filtres_invalides(form)
     tables = TABLES_PUBLIQUES if public else TABLES
     if nom not in tables:
         return HttpResponse(f"Tableau inconnu : « {nom} ».", status=400, content_type="text/plain")
-    entetes, lignes = tables[nom](tableau)
     version = "public" if public else "interne"
     fichier = f"tableau-de-bord-{nom}-{tableau.territoire.code}-{tableau.periode:%Y-%m}-{version}.csv"
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{fichier}"'
-    ecrire_csv(reponse, entetes, lignes)
-    return reponse
-
-
-def valeur(case):
-    """Une case du tableur : la valeur, « secret » quand elle est masquée, vide sans donnée."""
-    return LIBELLE_SECRET if case.secret else case.valeur
-
-
-def table_departements(tableau):
-    croise = tableau.croise
-    types = croise.types if croise else []
-    entetes = ["Département", "Code", *(t.sigle for t in types), "Tous types"]
-    lignes = [
-        [ligne.territoire.nom, ligne.territoire.code, *map(valeur, ligne.cases), valeur(ligne.total)]
-        for ligne in (croise.lignes if croise else [])
-    ]
-    if croise:
-        lignes.append(["Total", tableau.territoire.code, *map(valeur, croise.totaux), valeur(croise.total)])
-    return entetes, lignes
-
-
-def table_evolution(tableau):
-    entetes = ["Période", *(t.sigle for t in tableau.types), "Tous types"]
-    return entetes, [[p.libelle, *map(valeur, p.cases), valeur(p.total)] for p in tableau.evolution]
-
-
-def table_series(tableau):
-    entetes = ["Période", *(f"{s.indicateur.libelle} ({s.indicateur.unite})" for s in tableau.series)]
-    lignes = [
-        [libelle_periode(periode, tableau.granularite), *(valeur(s.cases[i]) for s in tableau.series)]
-        for i, periode in enumerate(tableau.periodes)
-    ]
-    return entetes, lignes
-
-
-def table_chiffres_cles(tableau):
-    entetes = ["Indicateur", "Unité", "Période", "Valeur", "Période précédente", "Évolution"]
-    lignes = [
-        [c.indicateur.libelle, c.indicateur.unite, tableau.libelle_periode, valeur(c.actuel), valeur(c.precedent)]
-        + [c.evolution]
-        for c in tableau.chiffres_cles
-    ]
-    return entetes, lignes
-
-
-def table_carte(tableau):
-    entetes = ["Département", "Code", "Population", "Valeur", "Pour 100 000 habitants"]
-    lignes = [
-        [v.departement.nom, v.departement.code, v.departement.population, valeur(v.case)]
-        + [LIBELLE_SECRET if v.case.secret else v.pour_100k]
-        for v in tableau.carte
-    ]
-    return entetes, lignes
-
-
-def table_completude(tableau):
-    entetes = ["Département", "Code", "Déclarations validées", "Déclarations attendues", "Complétude (%)"]
-    lignes = [
-        [
-            ligne.territoire.nom if ligne.territoire else "Total",
-            ligne.territoire.code if ligne.territoire else tableau.territoire.code,
-            ligne.nb_declarations,
-            ligne.nb_attendues,
-            ligne.taux,
-        ]
-        for ligne in tableau.completude
-    ]
-    return entetes, lignes
-
-
-def table_ecarts(tableau):
-    entetes = ["Type", "Unité", "Territoire", "Autorisés", "Perspectives", "Cible", "Écart"]
-    lignes = [
-        [ligne.type.sigle, ligne.type.get_unite_display(), ligne.territoire.nom, ligne.autorises, ligne.perspectives]
-        + [ligne.cible, ligne.ecart]
-        for ligne in (tableau.ecarts.lignes if tableau.ecarts else [])
-    ]
-    return entetes, lignes
-
-
-TABLES_PUBLIQUES = {
-    "departements": table_departements,
-    "evolution": table_evolution,
-    "series": table_series,
-    "chiffres_cles": table_chiffres_cles,
-    "carte": table_carte,
-    "completude": table_completude,
-}
-TABLES = TABLES_PUBLIQUES | {"ecarts": table_ecarts}
+    return reponse_csv(fichier, *tables[nom](tableau))

@@ -2,16 +2,18 @@
 et les dérogations qui rouvrent un mois verrouillé."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from commun.mois import derniers_mois, lire_mois
 from config.policy import Regle, acces, declarations_visibles, dispositifs_suivis, regions_visibles
 from indicateurs import calendrier
-from indicateurs.forms import DerogationForm, FiltreValidationForm, RenvoiForm
-from indicateurs.models import Derogation, StatutDeclaration, Valeur
+from indicateurs.forms import DerogationForm, FiltreValidationForm, RenvoiForm, ajouter_refus
+from indicateurs.models import Derogation, Indicateur, StatutDeclaration, Valeur
 from indicateurs.regles import valeurs_inhabituelles
-from indicateurs.services import Refus, accorder_derogation, historique, indicateurs_du_dispositif, renvoyer, valider
+from indicateurs.services import accorder_derogation, renvoyer, valider
 
 PAR_PAGE = 50
 MOIS_COMPARES = 6
@@ -50,15 +52,15 @@ def declaration_a_valider(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "valider":
-                valider(declaration=declaration, par=request.user)
+                valider(declaration=declaration, user=request.user)
                 messages.success(request, f"Déclaration de {declaration.dispositif.nom} validée.")
             elif renvoi.is_valid():
                 renvoyer(declaration=declaration, motif=renvoi.cleaned_data["motif"])
                 messages.success(request, "Déclaration renvoyée ; l'opérateur est prévenu par courriel.")
             else:
                 return page_declaration(request, declaration, renvoi, status=400)
-        except Refus as refus:
-            for message in refus.erreurs.values():
+        except ValidationError as refus:
+            for message in refus.messages:
                 messages.error(request, message)
         return redirect("indicateurs:validation_declaration", pk=declaration.pk)
     return page_declaration(request, declaration, renvoi)
@@ -79,23 +81,24 @@ def page_declaration(request, declaration, renvoi, *, status=200):
 def comparaison(declaration) -> dict:
     """Une ligne par indicateur : la valeur du mois, son commentaire, son signalement, et les mêmes valeurs
     sur les MOIS_COMPARES mois précédents (quatre requêtes)."""
-    mois = calendrier.derniers_mois(declaration.mois, MOIS_COMPARES + 1)[::-1]  # du plus ancien au mois déclaré
+    mois = derniers_mois(declaration.mois, MOIS_COMPARES + 1)[::-1]  # du plus ancien au mois déclaré
     lignes = Valeur.objects.filter(
         declaration__dispositif=declaration.dispositif, declaration__mois__gte=mois[0], declaration__mois__lte=mois[-1]
     ).values_list("indicateur__code", "declaration__mois", "valeur", "commentaire")
-    tableau = {(code, m): (valeur, commentaire) for code, m, valeur, commentaire in lignes}
-    valeurs_du_mois = {code: v for (code, m), (v, _) in tableau.items() if m == declaration.mois}
-    alertes = valeurs_inhabituelles(valeurs_du_mois, historique(declaration.dispositif, declaration.mois))
+    releves = {(code, m): (valeur, commentaire) for code, m, valeur, commentaire in lignes}
+    valeurs_du_mois = {code: v for (code, m), (v, _) in releves.items() if m == declaration.mois}
+    habitude = Valeur.objects.historique(declaration.dispositif, declaration.mois)
+    alertes = valeurs_inhabituelles(valeurs_du_mois, habitude)
     indicateurs = []
-    for indicateur in indicateurs_du_dispositif(declaration.dispositif):
-        valeur, commentaire = tableau.get((indicateur.code, declaration.mois), (None, ""))
+    for indicateur in Indicateur.objects.saisis().for_type(declaration.dispositif.type_id):
+        valeur, commentaire = releves.get((indicateur.code, declaration.mois), (None, ""))
         indicateurs.append(
             {
                 "indicateur": indicateur,
                 "valeur": valeur,
                 "commentaire": commentaire,
                 "alerte": alertes.get(indicateur.code),
-                "precedents": [tableau.get((indicateur.code, m), (None, ""))[0] for m in mois[:-1]],
+                "precedents": [releves.get((indicateur.code, m), (None, ""))[0] for m in mois[:-1]],
             }
         )
     return {"mois_precedents": mois[:-1], "indicateurs": indicateurs}
@@ -105,7 +108,7 @@ def comparaison(declaration) -> dict:
 def derogation(request):
     """Rouvre un mois pour un dispositif de la région (?dispositif=<id>&mois=AAAA-MM) jusqu'à une date."""
     parametres = request.POST if request.method == "POST" else request.GET
-    mois = calendrier.lire_mois(parametres.get("mois", ""))
+    mois = lire_mois(parametres.get("mois", ""))
     if mois is None or not parametres.get("dispositif", "").isdigit():
         messages.info(request, "Choisissez dans le suivi le dispositif et le mois à rouvrir.")
         return redirect("indicateurs:suivi")
@@ -114,18 +117,8 @@ def derogation(request):
     )
     existante = Derogation.objects.filter(dispositif=dispositif, mois=mois).first()
     form = DerogationForm(request.POST or None, initial={"motif": existante.motif if existante else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            accorder_derogation(dispositif=dispositif, mois=mois, par=request.user, **form.cleaned_data)
-        except Refus as refus:
-            for champ, message in refus.erreurs.items():
-                form.add_error(champ if champ in form.fields else None, message)
-        else:
-            messages.success(
-                request,
-                f"{dispositif.nom} : {mois:%m/%Y} rouvert jusqu'au {form.cleaned_data['jusqu_au']:%d/%m/%Y}.",
-            )
-            return redirect(f"{reverse('indicateurs:suivi')}?mois={mois:%Y-%m}")
+    if request.method == "POST" and form.is_valid() and accorder(request, form, dispositif, mois):
+        return redirect(f"{reverse('indicateurs:suivi')}?mois={mois:%Y-%m}")
     contexte = {
         "form": form,
         "dispositif": dispositif,
@@ -134,3 +127,15 @@ def derogation(request):
         "date_verrouillage": calendrier.date_verrouillage(mois),
     }
     return render(request, "indicateurs/declarations/derogation.html", contexte, status=400 if form.errors else 200)
+
+
+def accorder(request, form, dispositif, mois) -> bool:
+    """Accorde la dérogation du formulaire ; un refus du service va sur ses champs."""
+    try:
+        accorder_derogation(dispositif=dispositif, mois=mois, user=request.user, **form.cleaned_data)
+    except ValidationError as refus:
+        ajouter_refus(form, refus)
+        return False
+    jusqu_au = form.cleaned_data["jusqu_au"]
+    messages.success(request, f"{dispositif.nom} : {mois:%m/%Y} rouvert jusqu'au {jusqu_au:%d/%m/%Y}.")
+    return True

@@ -2,10 +2,11 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
+from commun.mois import decaler, mois_de, mois_precedent
 from dispositifs.models import Statut, TypeDispositif
-from indicateurs.agregation import agreger, agreger_autour, agreger_periode, decaler, periodes_entre
+from indicateurs import calendrier
+from indicateurs.agregation import agreger, agreger_autour, agreger_periode
 from indicateurs.models import Agregat, Granularite, Indicateur, StatutDeclaration
 from indicateurs.services import enregistrer_declaration, transmettre, valider
 from indicateurs.tasks import agreger_tout
@@ -80,6 +81,47 @@ def test_un_stock_ne_s_additionne_pas_sur_les_mois_un_flux_si(nord_et_somme):
     assert valeur("etp_en_poste", departement, Granularite.TRIMESTRE) == D("4.5")  # dernière valeur
     assert valeur("nouvelles_personnes", departement, Granularite.TRIMESTRE) == 6  # flux : somme
     assert valeur("file_active", departement, Granularite.TRIMESTRE, champ="nb_declarations") == 3
+
+
+def test_un_flux_se_somme_sur_le_trimestre(nord_et_somme):
+    lille, _ = nord_et_somme
+    for mois, nouvelles in zip((JANVIER, FEVRIER, MARS), (10, 12, 8), strict=True):
+        declarer(lille, mois, file_active=40, nouvelles_personnes=nouvelles)
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    assert valeur("nouvelles_personnes", lille.territoire, Granularite.TRIMESTRE) == 30
+
+
+def test_un_stock_ne_se_somme_jamais_sur_plusieurs_mois(nord_et_somme):
+    lille, amiens = nord_et_somme
+    # La même file active de 100 personnes trois mois de suite reste 100, pas 300.
+    for mois in (JANVIER, FEVRIER, MARS):
+        declarer(lille, mois, file_active=100)
+    # Un mois manquant ne compte pas pour zéro : (90 + 110) / 2 ; l'ETP est la dernière valeur déclarée.
+    declarer(amiens, JANVIER, file_active=90, etp_en_poste=D("3.5"))
+    declarer(amiens, FEVRIER, etp_en_poste=4)
+    declarer(amiens, MARS, file_active=110, etp_en_poste=D("4.5"))
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    assert valeur("file_active", lille.territoire, Granularite.TRIMESTRE) == 100
+    assert valeur("file_active", amiens.territoire, Granularite.TRIMESTRE) == 100
+    assert valeur("etp_en_poste", amiens.territoire, Granularite.TRIMESTRE) == D("4.5")
+
+
+def test_un_taux_sur_plusieurs_mois_se_recalcule_depuis_les_sommes_et_non_comme_une_moyenne_de_taux(nord_et_somme):
+    lille, amiens = nord_et_somme
+    for mois, realisees, theoriques_lille, theoriques_amiens in ((JANVIER, 300, 310, 310), (FEVRIER, 10, 310, 100)):
+        declarer(lille, mois, journees_realisees=realisees, journees_theoriques=theoriques_lille)
+        declarer(amiens, mois, journees_realisees=realisees, journees_theoriques=theoriques_amiens)
+
+    agreger(granularite=Granularite.TRIMESTRE, periode=JANVIER)
+
+    assert valeur("taux_occupation", lille.territoire, Granularite.TRIMESTRE) == D("50.00")  # 310 / 620
+    taux = valeur("taux_occupation", amiens.territoire, Granularite.TRIMESTRE)
+    moyenne_des_taux = ((D(300) / 310 + D(10) / 100) * 100 / 2).quantize(D("0.01"))
+    assert taux == D("75.61") and taux != moyenne_des_taux  # 310 / 410
 
 
 def test_les_stocks_de_dispositifs_differents_s_additionnent_au_meme_mois(nord_et_somme):
@@ -217,29 +259,16 @@ def test_un_recalcul_limite_a_une_region_laisse_les_autres(nord_et_somme, lhss):
     assert valeur("file_active", lille.territoire.parent) == 30
 
 
-def test_les_periodes_d_un_intervalle_comprennent_trimestres_et_annees():
-    periodes = periodes_entre(datetime.date(2024, 12, 1), FEVRIER)
-
-    assert periodes == [
-        (Granularite.MOIS, datetime.date(2024, 12, 1)),
-        (Granularite.TRIMESTRE, datetime.date(2024, 10, 1)),
-        (Granularite.ANNEE, datetime.date(2024, 1, 1)),
-        (Granularite.MOIS, JANVIER),
-        (Granularite.TRIMESTRE, JANVIER),
-        (Granularite.ANNEE, JANVIER),
-    ]
-
-
 def test_valider_une_declaration_met_a_jour_les_agregats(
     nord_et_somme, instructeur, django_capture_on_commit_callbacks
 ):
     lille, _ = nord_et_somme
-    mois_dernier = decaler(timezone.localdate().replace(day=1), -1)
+    mois_dernier = mois_precedent(calendrier.aujourd_hui())
     declaration = enregistrer_declaration(dispositif=lille, mois=mois_dernier, valeurs={"file_active": D(25)})
     transmettre(declaration=declaration)
 
     with django_capture_on_commit_callbacks(execute=True):
-        valider(declaration=declaration, par=instructeur)  # tâche exécutée sur place en test (sans Redis)
+        valider(declaration=declaration, user=instructeur)  # tâche exécutée sur place en test (sans Redis)
 
     annee = mois_dernier.replace(month=1)
     assert valeur("file_active", lille.territoire.parent, Granularite.ANNEE, annee) == 25
@@ -247,7 +276,7 @@ def test_valider_une_declaration_met_a_jour_les_agregats(
 
 def test_le_recalcul_de_nuit_reprend_les_mois_recents(nord_et_somme):
     lille, _ = nord_et_somme
-    recent = decaler(timezone.localdate().replace(day=1), -2)
+    recent = decaler(mois_de(calendrier.aujourd_hui()), -2)
     declarer(lille, recent, file_active=12)
 
     agreger_tout()

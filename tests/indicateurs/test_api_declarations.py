@@ -77,7 +77,7 @@ class TestLecture:
 
     @pytest.mark.parametrize("nombre", [1, 15])
     def test_nombre_de_requetes_constant(
-        self, operateur, organisme, type_lhss, departement, nombre, django_assert_max_num_queries
+        self, operateur, organisme, type_lhss, departement, nombre, django_assert_num_queries
     ):
         for _ in range(nombre):
             dispositif = DispositifFactory(organisme=organisme, type=type_lhss, territoire=departement)
@@ -85,7 +85,7 @@ class TestLecture:
         client = client_de(operateur)
 
         # Compte, page de déclarations (dispositif et type joints), valeurs et leurs indicateurs.
-        with django_assert_max_num_queries(3):
+        with django_assert_num_queries(3):
             assert client.get(URL).status_code == 200
 
 

@@ -5,10 +5,12 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from commun.erreurs import Conflit
 from indicateurs import calendrier
 from indicateurs.models import Declaration, Derogation, StatutDeclaration
-from indicateurs.services import Conflit, Refus, enregistrer_declaration, transmettre
+from indicateurs.services import enregistrer_declaration, transmettre
 
 pytestmark = pytest.mark.django_db
 OCTOBRE = datetime.date(2026, 10, 1)
@@ -44,19 +46,9 @@ def test_le_mois_en_cours_se_declare_pas_le_suivant():
     assert calendrier.est_futur(datetime.date(2026, 12, 1), datetime.date(2026, 11, 23))
 
 
-def test_les_derniers_mois_et_la_lecture_d_un_mois():
-    assert calendrier.derniers_mois(datetime.date(2026, 2, 14), 3) == [
-        datetime.date(2026, 2, 1),
-        datetime.date(2026, 1, 1),
-        datetime.date(2025, 12, 1),
-    ]
-    assert calendrier.lire_mois("2026-10") == OCTOBRE
-    assert calendrier.lire_mois("10/2026") is None
-
-
 class TestLeServiceAppliqueLeCalendrier:
     def test_un_mois_verrouille_ne_s_enregistre_plus(self, lhss):
-        with pytest.raises(Refus, match="verrouillé"):
+        with pytest.raises(ValidationError, match="verrouillé"):
             enregistrer_declaration(
                 dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(20)}, aujourd_hui=datetime.date(2027, 1, 1)
             )
@@ -78,12 +70,12 @@ class TestLeServiceAppliqueLeCalendrier:
     def test_un_brouillon_d_un_mois_verrouille_ne_se_transmet_plus(self, lhss):
         declaration = enregistrer_declaration(dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(20)})
 
-        with pytest.raises(Refus, match="verrouillé"):
+        with pytest.raises(ValidationError, match="verrouillé"):
             transmettre(declaration=declaration, aujourd_hui=datetime.date(2027, 1, 1))
         assert Declaration.objects.get().statut == StatutDeclaration.BROUILLON
 
     def test_un_mois_a_venir_ne_se_declare_pas(self, lhss):
-        with pytest.raises(Refus, match="n'a pas commencé"):
+        with pytest.raises(ValidationError, match="n'a pas commencé"):
             enregistrer_declaration(dispositif=lhss, mois=datetime.date(2026, 12, 1), valeurs={"file_active": D(1)})
 
     def test_chaque_enregistrement_incremente_la_version_et_une_version_perimee_est_refusee(self, lhss):

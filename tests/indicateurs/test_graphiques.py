@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 
 from indicateurs import graphiques
+from indicateurs.graphiques import carte
+from indicateurs.graphiques.nombres import nombre
 from indicateurs.models import Indicateur
-from indicateurs.tableau import Mesure, construire_tableau
+from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord
 from territoires.models import Contour
 from tests.dispositifs.factories import TypeDispositifFactory
 from tests.indicateurs.factories import AgregatFactory
@@ -37,7 +39,7 @@ def tableau(region_hdf):
         )
 
     def construire(**kwargs):
-        return construire_tableau(
+        return construire_tableau_de_bord(
             territoire=region_hdf,
             debut=SEPTEMBRE,
             fin=OCTOBRE,
@@ -49,14 +51,14 @@ def tableau(region_hdf):
     return construire
 
 
-def test_numbers_are_written_the_french_way():
-    assert graphiques.nombre(Decimal("1234")) == "1\xa0234"
-    assert graphiques.nombre(Decimal("87.50")) == "87,5"
-    assert graphiques.nombre(None) == "—"
+def test_les_nombres_s_ecrivent_a_la_francaise():
+    assert nombre(Decimal("1234")) == "1\xa0234"
+    assert nombre(Decimal("87.50")) == "87,5"
+    assert nombre(None) == "—"
 
 
 class TestCourbesEtBarres:
-    def test_charts_carry_no_script_no_style_attribute_and_the_nonce(self, tableau):
+    def test_les_graphiques_n_ont_ni_script_ni_attribut_style_et_portent_le_nonce(self, tableau):
         dessins = graphiques.dessiner(tableau(), nonce="abc123")
         for nom in ("evolution", "departements"):
             svg = dessins[nom]
@@ -65,11 +67,11 @@ class TestCourbesEtBarres:
             assert '<style type="text/css" nonce="abc123">' in svg
             assert 'role="img"' in svg
 
-    def test_without_nonce_the_style_stays_in_the_svg_for_the_pdf(self, tableau):
+    def test_sans_nonce_le_style_reste_dans_le_svg_pour_le_pdf(self, tableau):
         svg = graphiques.evolution(tableau())
         assert '<style type="text/css">' in svg
 
-    def test_the_evolution_has_one_line_per_type_and_french_labels(self, tableau):
+    def test_l_evolution_a_une_courbe_par_type_et_des_libelles_francais(self, tableau):
         svg = graphiques.evolution(tableau())
         assert "LHSS" in svg
         assert "sept. 2026" in svg and "oct. 2026" in svg
@@ -78,7 +80,7 @@ class TestCourbesEtBarres:
         assert "9\xa0000" in svg and "9999" not in svg
         assert "1\xa0234" in graphiques.departements(tableau())
 
-    def test_a_masked_value_never_reaches_a_chart(self, tableau):
+    def test_une_valeur_masquee_n_entre_jamais_dans_un_graphique(self, tableau):
         dessins = graphiques.dessiner(tableau(public=True))
         for svg in (dessins["evolution"], dessins["departements"]):
             assert "8765" not in svg and "8\xa0765" not in svg
@@ -86,38 +88,38 @@ class TestCourbesEtBarres:
 
 
 class TestCarte:
-    def test_departments_are_coloured_by_class_with_a_legend(self, tableau):
-        carte = graphiques.carte(tableau())
-        couleurs = {trace.code: trace.couleur for trace in carte.traces}
+    def test_les_departements_sont_colores_par_classe_avec_une_legende(self, tableau):
+        coloree = carte.colorer(tableau())
+        couleurs = {trace.code: trace.couleur for trace in coloree.traces}
         assert couleurs["59"] != couleurs["80"]
-        assert all(couleur in graphiques.TEINTES for couleur in couleurs.values())
-        assert [element.libelle for element in carte.legende] == [
+        assert all(couleur in carte.TEINTES for couleur in couleurs.values())
+        assert [element.libelle for element in coloree.legende] == [
             "jusqu'à 1\xa0234",
             "plus de 1\xa0234, jusqu'à 8\xa0765",
         ]
 
-    def test_a_masked_department_is_grey_and_says_secret(self, tableau):
-        carte = graphiques.carte(tableau(public=True))
-        somme = next(trace for trace in carte.traces if trace.code == "80")
-        assert somme.couleur == graphiques.TEINTE_SECRET
+    def test_un_departement_masque_est_gris_et_dit_secret(self, tableau):
+        coloree = carte.colorer(tableau(public=True))
+        somme = next(trace for trace in coloree.traces if trace.code == "80")
+        assert somme.couleur == carte.TEINTE_SECRET
         assert somme.texte == "secret" and "8765" not in somme.titre
-        assert "secret statistique" in [element.libelle for element in carte.legende]
+        assert "secret statistique" in [element.libelle for element in coloree.legende]
 
-    def test_the_map_can_show_values_per_100_000_inhabitants(self, tableau):
-        carte = graphiques.carte(tableau(mesure=Mesure.POUR_100K))
-        nord = next(trace for trace in carte.traces if trace.code == "59")
+    def test_la_carte_peut_montrer_les_valeurs_pour_100_000_habitants(self, tableau):
+        coloree = carte.colorer(tableau(mesure=Mesure.POUR_100K))
+        nord = next(trace for trace in coloree.traces if trace.code == "59")
         assert nord.texte == "47,46"  # 1 234 × 100 000 / 2 600 000
 
-    def test_without_contours_there_is_no_map(self, region_hdf):
+    def test_sans_contours_pas_de_carte(self, region_hdf):
         TerritoireFactory(code="59", parent=region_hdf)
-        assert graphiques.carte(construire_tableau(territoire=region_hdf, debut=OCTOBRE, fin=OCTOBRE)) is None
+        assert carte.colorer(construire_tableau_de_bord(territoire=region_hdf, debut=OCTOBRE, fin=OCTOBRE)) is None
 
 
-def test_the_map_partial_renders_with_fill_attributes_only(tableau):
+def test_le_gabarit_de_la_carte_ne_colore_qu_avec_des_attributs_fill(tableau):
     from django.template.loader import render_to_string
 
     html = render_to_string(
-        "indicateurs/tableau/_carte.html", {"tableau": tableau(), "graphiques": {"carte": graphiques.carte(tableau())}}
+        "indicateurs/tableau/_carte.html", {"tableau": tableau(), "graphiques": {"carte": carte.colorer(tableau())}}
     )
     assert 'fill="#' in html
     assert "style=" not in html

@@ -6,13 +6,18 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from indicateurs import rapports
+from config.celery import app as celery
 from indicateurs.models import Indicateur, Rapport, StatutRapport
-from indicateurs.tasks import generer_rapport, generer_rapports_du_mois
+from indicateurs.rapports import ETAPES
+from indicateurs.services import demander_rapport, generer_rapport
+from indicateurs.tasks import generer_rapport as tache_generer_rapport
+from indicateurs.tasks import generer_rapports_du_mois
 from tests.dispositifs.factories import DispositifFactory, TypeDispositifFactory
 from tests.indicateurs.factories import AgregatFactory, RapportFactory
 from tests.territoires.factories import TerritoireFactory
@@ -54,8 +59,8 @@ def nouveau_rapport(territoire, *, public=False) -> Rapport:
 
 
 class TestGeneration:
-    def test_stores_the_pdf_with_the_sha256_of_its_bytes(self, agregats, region_hdf):
-        rapport = rapports.generer_rapport(nouveau_rapport(region_hdf))
+    def test_le_pdf_est_enregistre_avec_l_empreinte_sha256_de_ses_octets(self, agregats, region_hdf):
+        rapport = generer_rapport(rapport=nouveau_rapport(region_hdf))
 
         rapport.refresh_from_db()
         contenu = lire(rapport)
@@ -65,8 +70,8 @@ class TestGeneration:
         assert rapport.taille == len(contenu)
         assert rapport.genere_le is not None and rapport.etape == ""
 
-    def test_internal_pdf_contains_the_figures(self, agregats, region_hdf):
-        rapport = rapports.generer_rapport(nouveau_rapport(region_hdf))
+    def test_le_pdf_interne_contient_les_chiffres(self, agregats, region_hdf):
+        rapport = generer_rapport(rapport=nouveau_rapport(region_hdf))
 
         texte = texte_du_pdf(lire(rapport)).replace("\u202f", " ").replace("\xa0", " ")
         assert "Hauts-de-France" in texte and "octobre 2026" in texte
@@ -74,8 +79,8 @@ class TestGeneration:
         assert "document généré automatiquement" in texte.lower().replace("\n", " ")
         assert "Version interne" in texte
 
-    def test_public_pdf_never_contains_a_masked_value(self, agregats, region_hdf):
-        rapport = rapports.generer_rapport(nouveau_rapport(region_hdf, public=True))
+    def test_le_pdf_public_ne_contient_jamais_une_valeur_masquee(self, agregats, region_hdf):
+        rapport = generer_rapport(rapport=nouveau_rapport(region_hdf, public=True))
 
         texte = texte_du_pdf(lire(rapport)).replace("\u202f", " ").replace("\xa0", " ")
         assert "Version publique" in texte
@@ -84,35 +89,35 @@ class TestGeneration:
         assert "1 234" not in texte
         assert "Nord (59) 86" in texte  # les sorties, publiables, restent affichées
 
-    def test_regeneration_replaces_the_file_and_deletes_the_old_one_after_commit(
+    def test_une_regeneration_remplace_le_fichier_et_efface_l_ancien_apres_validation(
         self, agregats, region_hdf, django_capture_on_commit_callbacks
     ):
-        rapport = rapports.generer_rapport(nouveau_rapport(region_hdf))
+        rapport = generer_rapport(rapport=nouveau_rapport(region_hdf))
         ancien = rapport.fichier.name
 
         with django_capture_on_commit_callbacks(execute=True):  # demande, tâche, puis effacement de l'ancien
-            rapports.demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+            demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
         rapport.refresh_from_db()
 
         assert rapport.fichier.name != ancien
         assert not rapport.fichier.storage.exists(ancien)
         assert rapport.empreinte == hashlib.sha256(lire(rapport)).hexdigest()
 
-    def test_failed_regeneration_keeps_the_previous_pdf(self, agregats, region_hdf, monkeypatch):
-        rapport = rapports.generer_rapport(nouveau_rapport(region_hdf))
+    def test_une_regeneration_qui_echoue_garde_le_pdf_precedent(self, agregats, region_hdf, settings, tmp_path):
+        rapport = generer_rapport(rapport=nouveau_rapport(region_hdf))
         avant = Rapport.objects.get(pk=rapport.pk)
+        media = settings.MEDIA_ROOT
+        settings.MEDIA_ROOT = tmp_path / "disque-plein"
+        settings.MEDIA_ROOT.write_bytes(b"")  # un fichier à la place du dossier : le disque refuse d'écrire
 
-        def panne(*args, **kwargs):
-            raise RuntimeError("WeasyPrint a planté")
-
-        monkeypatch.setattr(rapports, "render_pdf", panne)
         Rapport.objects.filter(pk=rapport.pk).update(statut=StatutRapport.EN_ATTENTE)
-        with pytest.raises(RuntimeError):
-            rapports.generer_rapport(Rapport.objects.get(pk=rapport.pk))
+        with pytest.raises(OSError):
+            generer_rapport(rapport=Rapport.objects.get(pk=rapport.pk))
+        settings.MEDIA_ROOT = media
 
         apres = Rapport.objects.get(pk=rapport.pk)
         assert apres.statut == StatutRapport.ECHEC
-        assert "WeasyPrint a planté" in apres.erreur
+        assert "Error" in apres.erreur and "disque-plein" in apres.erreur
         for champ in ("fichier", "empreinte", "taille", "genere_le"):
             assert getattr(apres, champ) == getattr(avant, champ)
         assert hashlib.sha256(lire(apres)).hexdigest() == avant.empreinte
@@ -120,62 +125,60 @@ class TestGeneration:
 
 
 class TestDemande:
-    def test_a_second_request_while_pending_does_not_enqueue_twice(
+    def test_une_seconde_demande_en_attente_ne_met_pas_deux_fois_en_file(
         self, region_hdf, planificateur, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks() as mises_en_file:
-            premier = rapports.demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False, par=planificateur)
-            second = rapports.demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+            premier = demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False, user=planificateur)
+            second = demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
 
         assert premier.pk == second.pk
         assert len(mises_en_file) == 1
         assert second.statut == StatutRapport.EN_ATTENTE and second.demande_par == planificateur
 
-    def test_a_ready_report_is_requeued_and_keeps_its_file(self, region_hdf, django_capture_on_commit_callbacks):
+    def test_un_rapport_pret_se_remet_en_file_et_garde_son_fichier(
+        self, region_hdf, django_capture_on_commit_callbacks
+    ):
         pret = RapportFactory(territoire=region_hdf)
         with django_capture_on_commit_callbacks() as mises_en_file:
-            rapport = rapports.demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+            rapport = demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
 
         assert len(mises_en_file) == 1
         assert rapport.statut == StatutRapport.EN_ATTENTE
         assert rapport.fichier.name == pret.fichier.name  # toujours servi pendant la régénération
 
-    def test_a_request_lost_by_a_stopped_worker_can_be_requeued(self, region_hdf, django_capture_on_commit_callbacks):
+    def test_une_demande_perdue_par_un_worker_arrete_se_relance(self, region_hdf, django_capture_on_commit_callbacks):
         perdu = RapportFactory(territoire=region_hdf, statut=StatutRapport.EN_COURS, etape="Mise en page du PDF")
         Rapport.objects.filter(pk=perdu.pk).update(demande_le=timezone.now() - datetime.timedelta(hours=1))
         with django_capture_on_commit_callbacks() as mises_en_file:
-            rapports.demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+            demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
         assert len(mises_en_file) == 1
 
 
 class TestTaches:
-    def test_task_generates_the_report_then_does_nothing_when_replayed(self, agregats, region_hdf):
+    def test_la_tache_genere_le_rapport_puis_ne_refait_rien_quand_elle_est_rejouee(self, agregats, region_hdf):
         rapport = nouveau_rapport(region_hdf)
 
-        assert generer_rapport.apply(args=[rapport.pk]).get() == StatutRapport.PRET
+        assert tache_generer_rapport.apply(args=[rapport.pk]).get() == StatutRapport.PRET
         rapport.refresh_from_db()
         premier = rapport.fichier.name
-        generer_rapport.apply(args=[rapport.pk]).get()  # rejouée (acks_late) : déjà faite
+        tache_generer_rapport.apply(args=[rapport.pk]).get()  # rejouée (acks_late) : déjà faite
         rapport.refresh_from_db()
         assert rapport.fichier.name == premier
 
-    def test_progress_goes_through_every_step(self, agregats, region_hdf, monkeypatch):
-        vues = []
-        noter = rapports.noter_etape
+    def test_la_generation_ecrit_chaque_etape_avant_de_la_commencer(self, agregats, region_hdf):
+        with CaptureQueriesContext(connection) as requetes:
+            generer_rapport(rapport=nouveau_rapport(region_hdf))
 
-        def espion(rapport, etape):
-            noter(rapport, etape)
-            vues.append(Rapport.objects.values_list("statut", "etape").get(pk=rapport.pk))
+        # Ce que la page de suivi lit pendant la génération : les étapes écrites dans la ligne, une à une.
+        ecritures = [r["sql"] for r in requetes.captured_queries if r["sql"].startswith("UPDATE")]
+        etapes = [etape for sql in ecritures if "en_cours" in sql for etape in ETAPES if f"'{etape}'" in sql]
+        assert etapes == ETAPES
 
-        monkeypatch.setattr(rapports, "noter_etape", espion)
-        rapports.generer_rapport(nouveau_rapport(region_hdf))
-
-        assert vues == [(StatutRapport.EN_COURS, etape) for etape in rapports.ETAPES]
-
-    def test_monthly_beat_requests_last_month_for_every_region_and_department_with_a_scheme(
-        self, region_hdf, region_idf, nord, django_capture_on_commit_callbacks, monkeypatch
+    def test_le_beat_du_mois_demande_le_mois_ecoule_de_chaque_region_et_departement_qui_a_un_dispositif(
+        self, region_hdf, region_idf, nord, django_capture_on_commit_callbacks
     ):
-        monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 11, 1))  # le 1er novembre
+        # Le calendrier des tests est figé au 23 novembre 2026 (tests/indicateurs/conftest.py) : octobre est écoulé.
         TerritoireFactory(code="80", nom="Somme", parent=region_hdf)  # aucun dispositif : pas de rapport
         DispositifFactory(territoire=nord)
         DispositifFactory(territoire=TerritoireFactory(code="75", parent=region_idf), projet=True)  # projet : non
@@ -192,14 +195,15 @@ class TestTaches:
         }
         assert len(mises_en_file) == 3
 
-    def test_beat_runs_on_the_first_of_the_month_early_morning(self, settings):
-        entree = settings.CELERY_BEAT_SCHEDULE["rapports-du-mois"]
-        assert entree["task"] == "indicateurs.tasks.generer_rapports_du_mois"
-        assert entree["schedule"].day_of_month == {1} and entree["schedule"].hour == {5}
+    def test_chaque_tache_du_calendrier_des_indicateurs_existe(self, settings):
+        taches = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("indicateurs.")]
+
+        assert len(taches) == 3
+        assert all(tache in celery.tasks for tache in taches)
 
 
 class TestAdministration:
-    def test_regenerate_action_requeues_the_selected_reports(
+    def test_l_action_regenerer_remet_en_file_les_rapports_choisis(
         self, client, administrateur, region_hdf, django_capture_on_commit_callbacks
     ):
         rapport = RapportFactory(territoire=region_hdf)

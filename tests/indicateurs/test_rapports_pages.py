@@ -48,25 +48,25 @@ def ids(rapports_exemple, *noms) -> set[int]:
 
 
 class TestListe:
-    def test_anonymous_sees_only_generated_public_versions(self, client, rapports_exemple):
+    def test_l_anonyme_ne_voit_que_les_versions_publiques_generees(self, client, rapports_exemple):
         assert visibles_dans_la_liste(client) == ids(rapports_exemple, "hdf_public", "idf_public")
 
     @pytest.mark.parametrize("role", ["planificateur", "instructeur", "dreets"])
-    def test_agents_also_see_every_version_of_their_region(self, client, rapports_exemple, role, request):
+    def test_les_agents_voient_aussi_toutes_les_versions_de_leur_region(self, client, rapports_exemple, role, request):
         client.force_login(request.getfixturevalue(role))
         assert visibles_dans_la_liste(client) == ids(
             rapports_exemple, "hdf_interne", "hdf_public", "nord_interne", "nord_public_en_attente", "idf_public"
         )
 
-    def test_operator_sees_only_public_versions(self, client, operateur, rapports_exemple):
+    def test_l_operateur_ne_voit_que_les_versions_publiques(self, client, operateur, rapports_exemple):
         client.force_login(operateur)
         assert visibles_dans_la_liste(client) == ids(rapports_exemple, "hdf_public", "idf_public")
 
-    def test_administrator_sees_everything(self, client, administrateur, rapports_exemple):
+    def test_l_administrateur_voit_tout(self, client, administrateur, rapports_exemple):
         client.force_login(administrateur)
         assert visibles_dans_la_liste(client) == {r.pk for r in rapports_exemple.values()}
 
-    def test_filters_by_region_and_month(self, client, planificateur, rapports_exemple, nord):
+    def test_filtres_par_region_et_par_mois(self, client, planificateur, rapports_exemple, nord):
         RapportFactory(territoire=nord, mois=SEPTEMBRE)
         client.force_login(planificateur)
         reponse = client.get(reverse("indicateurs:rapports:liste"), {"region": "32", "mois": "2026-09"})
@@ -74,36 +74,34 @@ class TestListe:
         reponse = client.get(reverse("indicateurs:rapports:liste"), {"region": "11"})
         assert {r.pk for r in reponse.context["page_obj"]} == ids(rapports_exemple, "idf_public")
 
-    def test_shows_period_scope_size_and_sha256(self, client, rapports_exemple):
+    def test_montre_periode_perimetre_taille_et_empreinte(self, client, rapports_exemple):
         contenu = client.get(reverse("indicateurs:rapports:liste")).content.decode()
         assert "Octobre 2026" in contenu and "Hauts-de-France" in contenu
         assert rapports_exemple["hdf_public"].empreinte in contenu
         assert reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]) in contenu
 
     @pytest.mark.parametrize("nombre", [1, 20])
-    def test_constant_number_of_queries(
-        self, client, planificateur, region_hdf, nombre, django_assert_max_num_queries
-    ):
+    def test_nombre_de_requetes_constant(self, client, planificateur, region_hdf, nombre, django_assert_num_queries):
         departements = [TerritoireFactory(parent=region_hdf) for _ in range(nombre)]
         for departement in departements:
             RapportFactory(territoire=departement)
         client.force_login(planificateur)
         # session, utilisateur, sa région (en-tête), compte de la liste, page des rapports avec leur périmètre,
         # régions du filtre, périmètres demandables (lus deux fois par le gabarit de liste déroulante DSFR)
-        with django_assert_max_num_queries(8):
+        with django_assert_num_queries(8):
             reponse = client.get(reverse("indicateurs:rapports:liste"))
         assert len(reponse.context["page_obj"]) == nombre
 
 
 class TestTelechargement:
-    def test_serves_the_pdf_as_an_attachment(self, client, rapports_exemple):
+    def test_le_pdf_est_servi_en_piece_jointe(self, client, rapports_exemple):
         reponse = client.get(reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["hdf_public"].pk]))
         assert reponse.status_code == 200
         assert reponse["Content-Type"] == "application/pdf"
         assert reponse["Content-Disposition"] == 'attachment; filename="rapport-praps-32-2026-10-public.pdf"'
         assert reponse.content == PDF_EXEMPLE
 
-    def test_internal_version_of_another_region_is_not_found(self, client, planificateur_idf, rapports_exemple):
+    def test_la_version_interne_d_une_autre_region_est_introuvable(self, client, planificateur_idf, rapports_exemple):
         client.force_login(planificateur_idf)
         assert (
             client.get(
@@ -119,7 +117,7 @@ class TestTelechargement:
         )
 
     @pytest.mark.parametrize("role", [None, "operateur"])
-    def test_internal_version_is_not_found_for_the_public(self, client, rapports_exemple, role, request):
+    def test_la_version_interne_est_introuvable_pour_le_public(self, client, rapports_exemple, role, request):
         if role:
             client.force_login(request.getfixturevalue(role))
         assert (
@@ -129,20 +127,22 @@ class TestTelechargement:
             == 404
         )
 
-    def test_agent_downloads_internal_version_of_a_department_of_the_region(self, client, dreets, rapports_exemple):
+    def test_un_agent_telecharge_la_version_interne_d_un_departement_de_sa_region(
+        self, client, dreets, rapports_exemple
+    ):
         client.force_login(dreets)
         reponse = client.get(reverse("indicateurs:rapports:telecharger", args=[rapports_exemple["nord_interne"].pk]))
         assert reponse.status_code == 200
         assert reponse["Cache-Control"] == "private, no-store"
 
-    def test_report_without_file_is_not_found(self, client, planificateur, rapports_exemple):
+    def test_un_rapport_sans_fichier_est_introuvable(self, client, planificateur, rapports_exemple):
         client.force_login(planificateur)
         rapport = rapports_exemple["nord_public_en_attente"]
         assert client.get(reverse("indicateurs:rapports:telecharger", args=[rapport.pk])).status_code == 404
 
 
 class TestDemande:
-    def test_agent_requests_a_report_and_follows_it(
+    def test_un_agent_demande_un_rapport_et_suit_sa_generation(
         self, client, planificateur, nord, django_capture_on_commit_callbacks
     ):
         client.force_login(planificateur)
@@ -156,7 +156,7 @@ class TestDemande:
         assert rapport.statut == StatutRapport.EN_ATTENTE and rapport.demande_par == planificateur
         assert len(mises_en_file) == 1
 
-    def test_agent_cannot_request_a_report_of_another_region(self, client, planificateur, region_idf):
+    def test_un_agent_ne_peut_pas_demander_le_rapport_d_une_autre_region(self, client, planificateur, region_idf):
         client.force_login(planificateur)
         reponse = client.post(
             reverse("indicateurs:rapports:demander"), {"territoire": region_idf.pk, "mois": "2026-09"}
@@ -174,7 +174,7 @@ class TestDemande:
         assert "région entière" in reponse.context["demande"].errors["public"][0]
         assert not Rapport.objects.exists()
 
-    def test_future_month_is_refused(self, client, planificateur, region_hdf):
+    def test_un_mois_a_venir_est_refuse(self, client, planificateur, region_hdf):
         client.force_login(planificateur)
         reponse = client.post(
             reverse("indicateurs:rapports:demander"), {"territoire": region_hdf.pk, "mois": "2999-01"}
@@ -182,7 +182,7 @@ class TestDemande:
         assert reponse.status_code == 400
         assert reponse.context["demande"].errors["mois"] == ["Ce mois n'a pas encore commencé."]
 
-    def test_progress_page_and_json_show_the_current_step(self, client, planificateur, region_hdf):
+    def test_la_page_de_suivi_et_son_json_montrent_l_etape_en_cours(self, client, planificateur, region_hdf):
         rapport = RapportFactory(territoire=region_hdf, statut=StatutRapport.EN_COURS, etape="Mise en page du PDF")
         client.force_login(planificateur)
 
@@ -194,7 +194,7 @@ class TestDemande:
         assert etat["en_travail"] is True and etat["etape"] == "Mise en page du PDF" and etat["rang"] == 4
         assert etat["url"] == reverse("indicateurs:rapports:telecharger", args=[rapport.pk])  # la version précédente
 
-    def test_progress_of_another_region_is_not_found(self, client, planificateur_idf, rapports_exemple):
+    def test_le_suivi_d_une_autre_region_est_introuvable(self, client, planificateur_idf, rapports_exemple):
         client.force_login(planificateur_idf)
         assert (
             client.get(reverse("indicateurs:rapports:statut", args=[rapports_exemple["hdf_interne"].pk])).status_code
@@ -208,7 +208,7 @@ class TestAPI:
         assert reponse.status_code == 200
         return reponse.json()["results"]
 
-    def test_anonymous_lists_public_versions_with_their_download_url(self, client, rapports_exemple):
+    def test_l_anonyme_liste_les_versions_publiques_et_leur_lien_de_telechargement(self, client, rapports_exemple):
         resultats = self.liste(client)
         assert {r["id"] for r in resultats} == ids(rapports_exemple, "hdf_public", "idf_public")
         hdf = next(r for r in resultats if r["id"] == rapports_exemple["hdf_public"].pk)
@@ -220,7 +220,7 @@ class TestAPI:
         )
         assert hdf["url"] == "http://testserver" + reverse("indicateurs:rapports:telecharger", args=[hdf["id"]])
 
-    def test_agent_lists_internal_versions_of_the_region_and_filters(self, client, dreets, rapports_exemple):
+    def test_un_agent_liste_les_versions_internes_de_sa_region_et_les_filtre(self, client, dreets, rapports_exemple):
         client.force_login(dreets)
         internes = self.liste(client, public="false")
         assert {r["id"] for r in internes} == ids(rapports_exemple, "hdf_interne", "nord_interne")
@@ -229,18 +229,16 @@ class TestAPI:
         ]
         assert self.liste(client, mois="2026-09-01") == []
 
-    def test_internal_version_of_another_region_is_not_found(self, client, planificateur_idf, rapports_exemple):
+    def test_la_version_interne_d_une_autre_region_est_introuvable(self, client, planificateur_idf, rapports_exemple):
         client.force_login(planificateur_idf)
         assert client.get(f"/api/v1/rapports/{rapports_exemple['hdf_interne'].pk}/").status_code == 404
         assert client.get(f"/api/v1/rapports/{rapports_exemple['idf_interne'].pk}/").status_code == 200
 
     @pytest.mark.parametrize("nombre", [1, 20])
-    def test_constant_number_of_queries(
-        self, client, planificateur, region_hdf, nombre, django_assert_max_num_queries
-    ):
+    def test_nombre_de_requetes_constant(self, client, planificateur, region_hdf, nombre, django_assert_num_queries):
         for departement in [TerritoireFactory(parent=region_hdf) for _ in range(nombre)]:
             RapportFactory(territoire=departement)
         client.force_login(planificateur)
         # session, utilisateur, compte, page des rapports avec leur périmètre
-        with django_assert_max_num_queries(4):
+        with django_assert_num_queries(4):
             assert len(self.liste(client)) == nombre

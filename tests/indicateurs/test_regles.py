@@ -2,33 +2,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicateurs.models import Agregation, Indicateur
-from indicateurs.regles import cumuler, erreurs_de_coherence, taux, valeurs_inhabituelles
-
-
-def test_un_flux_se_somme_sur_le_trimestre():
-    assert cumuler(Agregation.SOMME, [D(10), D(12), D(8)]) == 30
-
-
-def test_un_stock_ne_se_somme_jamais_sur_plusieurs_mois():
-    # La même file active de 100 personnes trois mois de suite reste 100, pas 300.
-    assert cumuler(Agregation.MOYENNE, [D(100), D(100), D(100)]) == 100
-    assert cumuler(Agregation.MOYENNE, [D(90), None, D(110)]) == 100  # un mois manquant ne compte pas pour zéro
-    assert cumuler(Agregation.DERNIERE, [D("3.5"), D(4), D("4.5")]) == D("4.5")
-
-
-def test_un_taux_se_recalcule_depuis_les_sommes_et_non_comme_une_moyenne_de_taux():
-    realisees, theoriques = [D(300), D(10)], [D(310), D(310)]  # 96,77 % puis 3,23 %
-
-    assert taux(realisees, theoriques) == D("50.00")  # 310 / 620
-    moyenne_des_taux = (D(300) / 310 + D(10) / 310) * 100 / 2
-    assert taux([D(300), D(10)], [D(310), D(100)]) != moyenne_des_taux.quantize(D("0.01"))
-    assert taux([D(300), D(10)], [D(310), D(100)]) == D("75.61")  # 310 / 410
-
-
-def test_un_taux_ne_passe_pas_par_la_regle_des_stocks():
-    with pytest.raises(ValueError, match="se recalcule avec taux"):
-        cumuler(Agregation.TAUX, [D(50)])
+from indicateurs.models import Indicateur
+from indicateurs.regles import erreurs_de_coherence, valeurs_inhabituelles
 
 
 def test_les_incoherences_sont_dites_en_francais():

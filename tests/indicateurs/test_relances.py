@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 
 from indicateurs.models import MomentRelance, Relance, StatutDeclaration
-from indicateurs.suivi import moment_de_relance, relancer_declarations
+from indicateurs.services import relancer_declarations
+from indicateurs.suivi import moment_de_relance
 from indicateurs.tasks import relancer_declarations as tache
 from tests.dispositifs.factories import DispositifFactory
 from tests.indicateurs.factories import DeclarationFactory
@@ -36,8 +37,8 @@ def test_les_moments_de_relance(settings):
 def test_avant_l_echeance_un_courriel_par_organisme_une_seule_fois(parc, operateur, operateur_autre):
     sept_novembre = datetime.date(2026, 11, 7)  # octobre : avant l'échéance ; septembre : après la sienne
 
-    envoyes = relancer_declarations(today=sept_novembre)
-    encore = relancer_declarations(today=sept_novembre)
+    envoyes = relancer_declarations(aujourd_hui=sept_novembre)
+    encore = relancer_declarations(aujourd_hui=sept_novembre)
 
     assert (envoyes, encore) == (2, 0)
     par_destinataire = {m.to[0]: m for m in mail.outbox}
@@ -53,11 +54,11 @@ def test_avant_l_echeance_un_courriel_par_organisme_une_seule_fois(parc, operate
 
 
 def test_apres_l_echeance_une_seconde_relance_une_seule_fois(parc, operateur):
-    relancer_declarations(today=datetime.date(2026, 11, 7))
+    relancer_declarations(aujourd_hui=datetime.date(2026, 11, 7))
     mail.outbox.clear()
 
-    relancer_declarations(today=datetime.date(2026, 11, 11))
-    relancer_declarations(today=datetime.date(2026, 11, 12))
+    relancer_declarations(aujourd_hui=datetime.date(2026, 11, 11))
+    relancer_declarations(aujourd_hui=datetime.date(2026, 11, 12))
 
     assert len(mail.outbox) == 2  # un par organisme, pour octobre seulement (septembre déjà relancé après)
     assert all("octobre 2026" in m.body and "septembre" not in m.body for m in mail.outbox)

@@ -9,28 +9,28 @@ SEUILS = Seuils(personnes=11, dispositifs=3)
 
 
 class TestSecretPrimaire:
-    def test_a_count_of_people_below_the_threshold_is_masked(self):
+    def test_un_effectif_sous_le_seuil_est_masque(self):
         assert secret_primaire(Decimal(10), 5, compte_personnes=True, seuils=SEUILS)
         assert secret_primaire(Decimal(1), 5, compte_personnes=True, seuils=SEUILS)
 
-    def test_a_count_of_people_at_the_threshold_is_shown(self):
+    def test_un_effectif_egal_au_seuil_est_publie(self):
         assert not secret_primaire(Decimal(11), 5, compte_personnes=True, seuils=SEUILS)
 
-    def test_zero_people_designates_nobody_and_is_shown(self):
+    def test_zero_personne_ne_designe_personne_et_reste_publie(self):
         assert not secret_primaire(Decimal(0), 5, compte_personnes=True, seuils=SEUILS)
 
-    def test_a_small_count_of_acts_is_shown(self):
+    def test_un_petit_nombre_d_actes_est_publie(self):
         assert not secret_primaire(Decimal(2), 5, compte_personnes=False, seuils=SEUILS)
 
-    def test_fewer_than_three_schemes_mask_any_value(self):
+    def test_moins_de_trois_dispositifs_masquent_toute_valeur(self):
         assert secret_primaire(Decimal(500), 2, compte_personnes=False, seuils=SEUILS)
         assert secret_primaire(Decimal(0), 1, compte_personnes=True, seuils=SEUILS)
         assert not secret_primaire(Decimal(500), 3, compte_personnes=False, seuils=SEUILS)
 
-    def test_an_empty_cell_has_nothing_to_hide(self):
+    def test_une_cellule_vide_n_a_rien_a_cacher(self):
         assert not secret_primaire(None, 0, compte_personnes=True, seuils=SEUILS)
 
-    def test_thresholds_come_from_settings(self, settings):
+    def test_les_seuils_viennent_des_reglages(self, settings):
         settings.SECRET_SEUIL_PERSONNES = 5
         settings.SECRET_SEUIL_DISPOSITIFS = 2
         assert Seuils.depuis_reglages() == Seuils(personnes=5, dispositifs=2)
@@ -56,7 +56,7 @@ def inconnues_par_ligne(masques, lignes, colonnes):
 
 
 class TestSecretSecondaire:
-    def test_a_masked_cell_cannot_be_recovered_from_the_total(self):
+    def test_une_cellule_masquee_ne_se_retrouve_pas_par_le_total(self):
         # Nord : 4 personnes en LHSS, masqué ; sans secret secondaire, 4 = 54 − 30 − 20.
         valeurs, lignes, colonnes = tableau(
             {
@@ -83,30 +83,30 @@ class TestSecretSecondaire:
         assert ("59", "ACT") in masques
         assert ("62", "LHSS") in masques
 
-    def test_the_second_cell_is_the_smallest_visible_one(self):
+    def test_la_seconde_cellule_est_la_plus_petite_visible(self):
         valeurs, lignes, colonnes = tableau({("a", "x"): 3, ("a", "y"): 50, ("a", "z"): 12})
         masques = secret_secondaire(valeurs, {("a", "x")}, lignes=lignes, colonnes=colonnes)
         assert ("a", "z") in masques
         assert ("a", "y") not in masques
 
-    def test_the_total_is_masked_when_no_other_cell_can_be(self):
+    def test_le_total_est_masque_quand_aucune_autre_cellule_ne_peut_l_etre(self):
         valeurs, lignes, colonnes = tableau({("a", "x"): 3, ("b", "x"): 40})
         valeurs["a", "y"] = None  # pas de donnée : rien à masquer à sa place
         masques = secret_secondaire(valeurs, {("a", "x")}, lignes=lignes, colonnes=colonnes)
         assert ("a", TOTAL) in masques
 
-    def test_a_table_without_masked_cell_is_unchanged(self):
+    def test_un_tableau_sans_cellule_masquee_ne_change_pas(self):
         valeurs, lignes, colonnes = tableau({("a", "x"): 30, ("b", "x"): 40})
         assert secret_secondaire(valeurs, set(), lignes=lignes, colonnes=colonnes) == set()
 
-    def test_a_masked_total_alone_gets_a_companion(self):
+    def test_un_total_masque_seul_recoit_un_compagnon(self):
         # Le total d'une ligne masqué pour lui-même se recalculerait en additionnant les cases.
         valeurs, lignes, colonnes = tableau({("a", "x"): 30, ("a", "y"): 40, ("b", "x"): 50, ("b", "y"): 60})
         masques = secret_secondaire(valeurs, {("a", TOTAL)}, lignes=lignes, colonnes=colonnes)
         assert ("a", "x") in masques
 
     @pytest.mark.parametrize("graine", range(200))
-    def test_no_line_with_a_visible_total_has_exactly_one_masked_cell(self, graine):
+    def test_aucune_ligne_au_total_visible_n_a_une_seule_cellule_masquee(self, graine):
         hasard = random.Random(graine)
         lignes = [f"d{i}" for i in range(hasard.randint(1, 6))]
         colonnes = [f"t{j}" for j in range(hasard.randint(1, 6))]

@@ -2,10 +2,11 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from dispositifs.models import TypeDispositif
 from indicateurs.models import Declaration, StatutDeclaration, Valeur
-from indicateurs.services import Refus, enregistrer_declaration, renvoyer, transmettre, valider
+from indicateurs.services import enregistrer_declaration, renvoyer, transmettre, valider
 from tests.dispositifs.factories import DispositifFactory
 from tests.indicateurs.factories import DeclarationFactory, ValeurFactory
 
@@ -23,7 +24,7 @@ def test_une_declaration_coherente_s_enregistre_puis_se_transmet_et_se_valide(lh
         dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(20), "nouvelles_personnes": D(5)}
     )
     transmettre(declaration=declaration)
-    valider(declaration=declaration, par=instructeur)
+    valider(declaration=declaration, user=instructeur)
 
     declaration.refresh_from_db()
     assert (declaration.statut, declaration.validee_par) == (StatutDeclaration.VALIDEE, instructeur)
@@ -34,7 +35,7 @@ def test_une_declaration_coherente_s_enregistre_puis_se_transmet_et_se_valide(lh
 
 
 def test_toutes_les_erreurs_sont_dites_ensemble_et_rien_n_est_enregistre(lhss):
-    with pytest.raises(Refus) as refus:
+    with pytest.raises(ValidationError) as refus:
         enregistrer_declaration(
             dispositif=lhss,
             mois=NOVEMBRE,
@@ -46,8 +47,11 @@ def test_toutes_les_erreurs_sont_dites_ensemble_et_rien_n_est_enregistre(lhss):
             },
         )
 
-    assert set(refus.value.erreurs) == {"nouvelles_personnes", "journees_realisees", "interventions_aller_vers"}
-    assert refus.value.erreurs["interventions_aller_vers"] == "Cet indicateur ne concerne pas ce type de dispositif."
+    assert set(refus.value.message_dict) == {"nouvelles_personnes", "journees_realisees", "interventions_aller_vers"}
+    assert refus.value.message_dict["interventions_aller_vers"] == [
+        "Cet indicateur ne concerne pas ce type de dispositif."
+    ]
+    assert refus.value.error_dict["journees_realisees"][0].code == "entier_attendu"
     assert not Valeur.objects.exists()
 
 
@@ -55,7 +59,7 @@ def test_une_valeur_inhabituelle_passe_seulement_avec_un_commentaire(lhss, instr
     for mois in (8, 9, 10):  # l'habitude du dispositif : trois mois validés (août est déjà verrouillé)
         ValeurFactory(declaration=DeclarationFactory(dispositif=lhss, mois=datetime.date(2026, mois, 1)), valeur=40)
 
-    with pytest.raises(Refus) as refus:
+    with pytest.raises(ValidationError) as refus:
         enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(400)})
     enregistrer_declaration(
         dispositif=lhss,
@@ -64,7 +68,7 @@ def test_une_valeur_inhabituelle_passe_seulement_avec_un_commentaire(lhss, instr
         commentaires={"file_active": "Ouverture d'un gymnase pour le plan grand froid."},
     )
 
-    assert "inhabituelle" in refus.value.erreurs["file_active"]
+    assert "inhabituelle" in refus.value.message_dict["file_active"][0]
     assert Valeur.objects.get(declaration__mois=NOVEMBRE).commentaire.startswith("Ouverture")
 
 
@@ -73,12 +77,12 @@ def test_une_declaration_transmise_ne_se_modifie_plus_et_ne_se_valide_qu_une_foi
         declaration=enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(20)})
     )
 
-    with pytest.raises(Refus, match="ne se modifie plus"):
+    with pytest.raises(ValidationError, match="ne se modifie plus"):
         enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(21)})
-    valider(declaration=declaration, par=instructeur)
-    with pytest.raises(Refus) as refus:
-        valider(declaration=declaration, par=instructeur)
-    assert refus.value.erreurs == {"__all__": "Déclaration déjà « validée »."}
+    valider(declaration=declaration, user=instructeur)
+    with pytest.raises(ValidationError) as refus:
+        valider(declaration=declaration, user=instructeur)
+    assert (refus.value.messages, refus.value.code) == (["Déclaration déjà « validée »."], "statut_change")
 
 
 def test_un_renvoi_exige_un_motif_et_rouvre_la_saisie(lhss):
@@ -86,7 +90,7 @@ def test_un_renvoi_exige_un_motif_et_rouvre_la_saisie(lhss):
         declaration=enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(20)})
     )
 
-    with pytest.raises(Refus):
+    with pytest.raises(ValidationError):
         renvoyer(declaration=declaration, motif="  ")
     renvoyer(declaration=declaration, motif="La file active semble inclure octobre.")
     enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(18)})

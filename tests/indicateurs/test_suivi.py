@@ -61,7 +61,7 @@ def test_les_taux_par_territoire_et_pour_la_region(jeu, region_hdf, administrate
         dispositifs=dispositifs_suivis(administrateur),
         region=region_hdf,
         mois=OCTOBRE,
-        today=datetime.date(2026, 11, 23),
+        aujourd_hui=datetime.date(2026, 11, 23),
     )
 
     assert comptes(suivi) == {
@@ -124,9 +124,7 @@ def test_l_export_csv_des_taux_et_des_dispositifs(client, jeu, planificateur):
 
 
 @pytest.mark.parametrize("nombre", [1, 20])
-def test_nombre_de_requetes_constant(
-    client, planificateur, departement, type_lhss, nombre, django_assert_max_num_queries
-):
+def test_nombre_de_requetes_constant(client, planificateur, departement, type_lhss, nombre, django_assert_num_queries):
     for _ in range(nombre):
         transmise(
             DispositifFactory(territoire=departement, type=type_lhss), datetime.datetime(2026, 11, 5, tzinfo=PARIS)
@@ -135,5 +133,5 @@ def test_nombre_de_requetes_constant(
 
     # Session, utilisateur, sa région (défaut), région choisie (contrôle du filtre), dispositifs annotés,
     # territoires de la région, régions du menu déroulant, région de l'en-tête.
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(8):
         assert client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).status_code == 200

@@ -5,14 +5,13 @@ import re
 import time
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
+from commun.mois import mois_precedent
 from dispositifs.models import TypeDispositif
-from indicateurs.agregation import decaler
+from indicateurs import calendrier
 from indicateurs.models import Agregat, Rapport, StatutRapport
-from indicateurs.rapports import demander_rapport
-from indicateurs.services import enregistrer_declaration, transmettre, valider
+from indicateurs.services import demander_rapport, enregistrer_declaration, transmettre, valider
 from tests.dispositifs.factories import DispositifFactory
 from tests.territoires.factories import RegionFactory, TerritoireFactory
 
@@ -34,13 +33,13 @@ def test_une_validation_donne_l_agregat_puis_le_rapport_pdf_le_montre(worker_cel
     nord = TerritoireFactory(code="59", nom="Nord", parent=region)
     lhss = TypeDispositif.objects.get(code="LHSS")
     dispositifs = [DispositifFactory(type=lhss, territoire=nord) for _ in range(3)]
-    mois = decaler(timezone.localdate().replace(day=1), -1)
+    mois = mois_precedent(calendrier.aujourd_hui())
     for file_active, dispositif in zip((40, 25, 12), dispositifs, strict=True):
         declaration = enregistrer_declaration(
             dispositif=dispositif, mois=mois, valeurs={"file_active": file_active, "nouvelles_personnes": 7}
         )
         transmettre(declaration=declaration)
-        valider(declaration=declaration, par=instructeur)  # chaque validation envoie sa tâche au worker
+        valider(declaration=declaration, user=instructeur)  # chaque validation envoie sa tâche au worker
 
     agregat = attendre(
         lambda: Agregat.objects.filter(
@@ -49,7 +48,7 @@ def test_une_validation_donne_l_agregat_puis_le_rapport_pdf_le_montre(worker_cel
     )
     assert agregat.valeur == 77
 
-    rapport = demander_rapport(territoire=region, mois=mois, public=False, par=instructeur)
+    rapport = demander_rapport(territoire=region, mois=mois, public=False, user=instructeur)
     rapport = attendre(lambda: Rapport.objects.filter(pk=rapport.pk, statut=StatutRapport.PRET).first())
     with rapport.fichier.open("rb") as pdf:
         texte = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read())).pages)

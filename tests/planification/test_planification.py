@@ -9,13 +9,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dispositifs.models import Nature, Unite
-from planification.calcul import calculer_planification
+from planification.calcul import calculer_planification, nombre
 from planification.demo import creer_planification_demo
 from planification.models import Horizon
 from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires
 from tests.dispositifs.factories import DispositifFactory, EvenementCapaciteFactory, TypeDispositifFactory
 from tests.planification.factories import CibleFactory, HorizonFactory
+from tests.territoires.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,54 @@ def test_charger_la_demo_deux_fois_donne_les_memes_chiffres(demo):
     assert [(t.autorises, t.perspectives, t.cible) for t in tableau.totaux] == [
         (Decimal(34), Decimal(49), Decimal(134))
     ]
+
+
+@pytest.fixture
+def deux_horizons(region_hdf, region_idf):
+    """Un dispositif rattaché à la région elle-même (LHSS, 5 places) et un dans le Nord (8 places), un projet de LAM
+    sans département (18 places), des cibles à deux horizons de la région, et un horizon plus récent dont les cibles
+    ne sont qu'en Île-de-France : celui-là ne compte pas pour les Hauts-de-France."""
+    nord = TerritoireFactory(code="59", nom="Nord", parent=region_hdf)
+    lhss, lam = TypeDispositifFactory(code="LHSS"), TypeDispositifFactory(code="LAM")
+    ancien = HorizonFactory(slug="cibles-2019-2023", fin=datetime.date(2023, 12, 31))
+    recent = HorizonFactory(slug="prs-2023-2028", libelle="PRS 2023-2028", fin=datetime.date(2028, 12, 31))
+    ailleurs = HorizonFactory(slug="idf-2030", libelle="Île-de-France 2030", fin=datetime.date(2030, 12, 31))
+    EvenementCapaciteFactory(dispositif=DispositifFactory(type=lhss, territoire=region_hdf), quantite=5)
+    EvenementCapaciteFactory(dispositif=DispositifFactory(type=lhss, territoire=nord), quantite=8)
+    DispositifFactory(type=lam, territoire=region_hdf, projet=True, horizon=recent, capacite_prevue=18)
+    CibleFactory(type=lhss, territoire=region_hdf, horizon=ancien, valeur=62)
+    CibleFactory(type=lhss, territoire=region_hdf, horizon=recent, valeur=30)
+    CibleFactory(type=lam, territoire=region_hdf, horizon=recent, valeur=40)
+    CibleFactory(type=lhss, territoire=nord, horizon=recent, valeur=10)
+    CibleFactory(type=lhss, territoire=TerritoireFactory(code="75", parent=region_idf), horizon=ailleurs, valeur=99)
+    return nord
+
+
+def test_le_tableau_de_bord_le_rapport_et_la_planification_donnent_le_meme_ecart(
+    client, planificateur, region_hdf, deux_horizons
+):
+    from indicateurs.models import Rapport
+    from indicateurs.rapports import donnees_du_rapport
+    from indicateurs.tableau_de_bord import construire_tableau_de_bord
+
+    octobre = datetime.date(2026, 10, 1)
+    client.force_login(planificateur)
+
+    def planification(territoire):
+        """Le tableau de planification tel que l'API le donne, à l'horizon le plus récent de la région."""
+        reponse = client.get("/api/v1/planification/", {"region": "32", "horizon": "prs-2023-2028"})
+        lignes = [ligne for ligne in reponse.json()["lignes"] if ligne["territoire"] == territoire.code]
+        return {(ligne["type"], ligne["territoire"]): ligne["ecart"] for ligne in lignes}
+
+    def ecarts(plan):
+        return {(ligne.type.code, ligne.territoire.code): nombre(ligne.ecart) for ligne in plan.lignes}
+
+    for territoire in (region_hdf, deux_horizons):
+        tableau = construire_tableau_de_bord(territoire=territoire, debut=octobre, fin=octobre)
+        pdf = donnees_du_rapport(Rapport.objects.create(territoire=territoire, mois=octobre))["tableau"]
+
+        assert tableau.ecarts.horizon.slug == pdf.ecarts.horizon.slug == "prs-2023-2028"
+        assert ecarts(tableau.ecarts) == ecarts(pdf.ecarts) == planification(territoire)
+    # Région : LHSS 30 − (5 + 8) autorisés ; LAM 40 − 18 en perspective (le projet sans département). Nord : 10 − 8.
+    assert ecarts(tableau.ecarts) == {("LHSS", "59"): 2}
+    assert planification(region_hdf) == {("LHSS", "32"): 17, ("LAM", "32"): 22}

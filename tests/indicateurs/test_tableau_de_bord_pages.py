@@ -51,7 +51,7 @@ def donnees(departements):
 
 
 class TestTableauRegional:
-    def test_a_planner_sees_the_numbers_of_the_aggregates(self, client, planificateur, donnees):
+    def test_un_planificateur_voit_les_chiffres_des_agregats(self, client, planificateur, donnees):
         client.force_login(planificateur)
         response = client.get(reverse("indicateurs:tableau:region"), FILTRES)
         assert response.status_code == 200
@@ -60,34 +60,34 @@ class TestTableauRegional:
         assert "Tableau de bord des indicateurs" in html
         assert "secret" not in html.lower().replace("secret statistique", "")
 
-    def test_a_planner_of_another_region_gets_404(self, client, region_idf, donnees):
+    def test_un_planificateur_d_une_autre_region_recoit_404(self, client, region_idf, donnees):
         planificateur_idf = UtilisateurFactory(planificateur=True, region=region_idf, email="idf@exemple.test")
         client.force_login(planificateur_idf)
         assert client.get(reverse("indicateurs:tableau:region"), {"region": "32"}).status_code == 404
         assert client.get(reverse("indicateurs:tableau:export"), {"region": "32"}).status_code == 404
         assert client.get(reverse("indicateurs:tableau:region")).status_code == 200  # sa propre région
 
-    def test_an_operator_is_refused(self, client, operateur):
+    def test_un_operateur_est_refuse(self, client, operateur):
         client.force_login(operateur)
         assert client.get(reverse("indicateurs:tableau:region")).status_code == 403
 
-    def test_an_administrator_can_choose_france(self, client, administrateur, donnees):
+    def test_un_administrateur_peut_choisir_la_france(self, client, administrateur, donnees):
         client.force_login(administrateur)
         response = client.get(reverse("indicateurs:tableau:region"), {"region": "FR", **FILTRES})
         assert response.status_code == 200
         assert "4\xa0321" in response.content.decode()
 
-    def test_empty_state_without_data(self, client, planificateur, departements):
+    def test_etat_vide_sans_donnees(self, client, planificateur, departements):
         client.force_login(planificateur)
         response = client.get(reverse("indicateurs:tableau:region"), FILTRES)
         assert "Aucune donnée pour ces filtres" in response.content.decode()
 
-    def test_invalid_period_shows_the_error(self, client, planificateur, departements):
+    def test_une_periode_invalide_montre_l_erreur(self, client, planificateur, departements):
         client.force_login(planificateur)
         response = client.get(reverse("indicateurs:tableau:region"), {"debut": "2026-10", "fin": "2026-01"})
         assert "Le mois de fin doit suivre le mois de début." in response.content.decode()
 
-    def test_the_page_authorises_the_chart_styles_by_nonce(self, client, planificateur, donnees):
+    def test_la_page_autorise_les_styles_des_graphiques_par_nonce(self, client, planificateur, donnees):
         client.force_login(planificateur)
         response = client.get(reverse("indicateurs:tableau:region"), FILTRES)
         politique = response["Content-Security-Policy"]
@@ -99,7 +99,7 @@ class TestTableauRegional:
 
 
 class TestTableauPublic:
-    def test_anonymous_visitors_see_the_public_dashboard_with_the_rule(self, client, donnees, settings):
+    def test_les_visiteurs_anonymes_voient_le_tableau_public_et_sa_regle(self, client, donnees, settings):
         response = client.get(reverse("indicateurs:tableau:public"), FILTRES)
         assert response.status_code == 200
         html = response.content.decode()
@@ -107,7 +107,7 @@ class TestTableauPublic:
         assert f"moins de {settings.SECRET_SEUIL_PERSONNES} personnes" in html
         assert f"moins de {settings.SECRET_SEUIL_DISPOSITIFS} dispositifs" in html
 
-    def test_no_masked_value_appears_anywhere_in_the_html(self, client, donnees):
+    def test_aucune_valeur_masquee_n_apparait_dans_le_html(self, client, donnees):
         html = client.get(reverse("indicateurs:tableau:public"), FILTRES).content.decode()
         for valeur in MASQUEES:
             for forme in formes(valeur):
@@ -115,7 +115,7 @@ class TestTableauPublic:
                 assert not re.search(rf"(?<![\d.,]){forme}(?![\d.,])", html), f"{forme} apparaît dans la page"
         assert "5\xa0555" in html  # le total du Nord, lui, est publié
 
-    def test_no_masked_value_appears_in_any_public_csv(self, client, donnees):
+    def test_aucune_valeur_masquee_n_apparait_dans_un_csv_public(self, client, donnees):
         for table in ["departements", "evolution", "series", "chiffres_cles", "carte", "completude"]:
             response = client.get(reverse("indicateurs:tableau:export_public"), {**FILTRES, "table": table})
             assert response.status_code == 200, table
@@ -123,7 +123,7 @@ class TestTableauPublic:
             for valeur in MASQUEES:
                 assert str(valeur) not in contenu, f"{valeur} dans l'export {table}"
 
-    def test_the_public_csv_writes_secret_in_masked_cells(self, client, donnees):
+    def test_le_csv_public_ecrit_secret_dans_les_cellules_masquees(self, client, donnees):
         response = client.get(reverse("indicateurs:tableau:export_public"), {**FILTRES, "table": "departements"})
         lignes = response.content.decode().lstrip("\ufeff").splitlines()
         assert lignes[0] == "Département;Code;LHSS;LAM;Tous types"
@@ -144,17 +144,17 @@ class TestTableauPublic:
         for valeur in MASQUEES:
             assert str(valeur) not in csv
 
-    def test_the_planning_table_is_not_public(self, client, donnees):
+    def test_la_planification_n_est_pas_publique(self, client, donnees):
         response = client.get(reverse("indicateurs:tableau:export_public"), {**FILTRES, "table": "ecarts"})
         assert response.status_code == 400
 
-    def test_any_region_can_be_chosen(self, client, region_idf, donnees):
+    def test_toute_region_peut_etre_choisie(self, client, region_idf, donnees):
         assert client.get(reverse("indicateurs:tableau:public"), {"region": "11"}).status_code == 200
         assert client.get(reverse("indicateurs:tableau:public"), {"region": "99"}).status_code == 404
 
 
 class TestExport:
-    def test_the_internal_csv_has_every_value(self, client, planificateur, donnees):
+    def test_le_csv_interne_a_toutes_les_valeurs(self, client, planificateur, donnees):
         client.force_login(planificateur)
         response = client.get(reverse("indicateurs:tableau:export"), {**FILTRES, "table": "departements"})
         assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -163,7 +163,7 @@ class TestExport:
         assert lignes[1] == "Nord;59;4321;1234;5555"
         assert lignes[2] == "Somme;80;2222;3333;5555"
 
-    def test_the_evolution_table(self, client, planificateur, donnees):
+    def test_le_tableau_de_l_evolution(self, client, planificateur, donnees):
         client.force_login(planificateur)
         response = client.get(reverse("indicateurs:tableau:export"), {**FILTRES, "table": "evolution"})
         assert response.content.decode().lstrip("\ufeff").splitlines() == [
@@ -171,14 +171,14 @@ class TestExport:
             "oct. 2026;6543;4567;11110",
         ]
 
-    def test_an_unknown_table_is_refused(self, client, planificateur, donnees):
+    def test_un_tableau_inconnu_est_refuse(self, client, planificateur, donnees):
         client.force_login(planificateur)
         assert client.get(reverse("indicateurs:tableau:export"), {**FILTRES, "table": "inconnue"}).status_code == 400
 
 
 @pytest.mark.parametrize("nombre", [1, 5])
-def test_the_page_query_count_does_not_depend_on_the_data(
-    client, planificateur, region_hdf, nombre, django_assert_max_num_queries
+def test_le_nombre_de_requetes_de_la_page_ne_depend_pas_des_donnees(
+    client, planificateur, region_hdf, nombre, django_assert_num_queries
 ):
     types = [TypeDispositifFactory(code=code) for code in ["LHSS", "LAM", "ACT", "EMPP", "PASS"][:nombre]]
     file_active = Indicateur.objects.get(code="file_active")
@@ -192,11 +192,11 @@ def test_the_page_query_count_does_not_depend_on_the_data(
     # session, utilisateur ; régions, départements, dernier mois, indicateurs, types (filtres) ; types,
     # indicateurs, départements et contours, agrégats (tableau) ; horizon (sans cible : pas de planification) ;
     # la région de l'utilisateur (en-tête)
-    with django_assert_max_num_queries(13):
+    with django_assert_num_queries(13):
         response = client.get(reverse("indicateurs:tableau:region"), {"debut": "2026-01", "fin": "2026-12"})
     assert response.status_code == 200
     # les mêmes, sans horizon ni planification
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(12):
         assert (
             client.get(reverse("indicateurs:tableau:public"), {"debut": "2026-01", "fin": "2026-12"}).status_code
             == 200
