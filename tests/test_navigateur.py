@@ -195,8 +195,8 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
 def test_un_operateur_declare_un_mois_l_instructeur_le_valide_et_le_tableau_de_bord_le_montre(
     live_server, page, operateur, instructeur
 ):
+    from commun.mois import decaler
     from dispositifs.models import TypeDispositif
-    from indicateurs.agregation import decaler
     from tests.dispositifs.factories import DispositifFactory
     from tests.territoires.factories import TerritoireFactory
 

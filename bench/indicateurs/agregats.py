@@ -14,8 +14,9 @@ from commun.mois import decaler
 from comptes.models import Role
 from config.celery import app as celery
 from indicateurs import services
-from indicateurs.agregation import agreger, agreger_periode, periodes_entre, periodes_touchees, requete_agregation
+from indicateurs.agregation import agreger, agreger_periode, requete_agregation
 from indicateurs.models import Agregat, Declaration, Granularite, StatutDeclaration
+from indicateurs.periodes import periodes_entre, periodes_touchees
 
 
 def agreger_les_derniers_mois(dire, jeu):
@@ -148,7 +149,7 @@ def valider_a_nouveau(declaration, instructeur) -> float:
     """Repasse la déclaration « transmise » (hors chronomètre) puis la valide ; renvoie la durée de la validation."""
     Declaration.objects.filter(pk=declaration.pk).update(statut=StatutDeclaration.TRANSMISE)
     depart = time.perf_counter()
-    services.valider(declaration=declaration, par=instructeur)
+    services.valider(declaration=declaration, user=instructeur)
     return time.perf_counter() - depart
 
 

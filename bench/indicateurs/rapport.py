@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from bench.commun import figure
 from bench.indicateurs import OBJECTIFS
-from indicateurs import rapports
+from indicateurs import rapports, services
 from indicateurs.models import Rapport, StatutRapport
 
 
@@ -67,12 +67,12 @@ def remettre_en_attente(rapport: Rapport):
 
 def chronometrer_generation(rapport: Rapport) -> float:
     depart = time.perf_counter()
-    rapports.generer_rapport(rapport)
+    services.generer_rapport(rapport=rapport)
     return time.perf_counter() - depart
 
 
 def html_du_rapport(rapport: Rapport) -> str:
-    """Le HTML final que le rapport donne à WeasyPrint, recomposé comme rapports.composer_pdf le fait."""
+    """Le HTML final que le rapport donne à WeasyPrint, recomposé comme services.generer_rapport le fait."""
     contexte = rapports.donnees_du_rapport(rapport)
     contexte |= rapports.graphiques_du_rapport(contexte)
     return render_to_string(rapports.GABARIT_PDF, contexte)
@@ -102,7 +102,7 @@ def pic_python(rapport: Rapport) -> float:
     remettre_en_attente(rapport)
     tracemalloc.start()
     try:
-        rapports.generer_rapport(rapport)
+        services.generer_rapport(rapport=rapport)
         return round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
     finally:
         tracemalloc.stop()
