@@ -5,6 +5,7 @@ du développeur) et le calcul des centiles.
 Ce module n'importe aucun modèle : les points d'entrée (`bench/<nom>/__main__.py`) l'importent avant django.setup().
 """
 
+import importlib
 import json
 import math
 import os
@@ -28,6 +29,14 @@ def demarrer_django():
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+
+
+def lancer(analyseur, module: str, argv: list[str] | None = None) -> int:
+    """Le point d'entrée d'une mesure : ses options, Django, puis `module.mesurer(**options)`. Le module est importé
+    après django.setup(), puisqu'il importe des modèles."""
+    options = vars(analyseur.parse_args(argv))
+    demarrer_django()
+    return executer(importlib.import_module(module).mesurer, options)
 
 
 def executer(mesure, options: dict) -> int:

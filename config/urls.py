@@ -7,6 +7,7 @@ connaissent."""
 from django.contrib import admin
 from django.urls import include, path
 
+from comptes.api import JetonView
 from config import api, views
 from planification import api as planification_api
 
@@ -22,7 +23,7 @@ urlpatterns = [
     path("", include("indicateurs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
-    path("api/v1/auth/token/", api.JetonView.as_view(), name="api-jeton"),
+    path("api/v1/auth/token/", JetonView.as_view(), name="api-jeton"),
     path("api/v1/planification/", planification_api.PlanificationView.as_view(), name="api-planification"),
     path("api/schema/", api.SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api.DocumentationView.as_view(url_name="api-schema"), name="api-docs"),

@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-from bench.commun import demarrer_django, executer
+from bench.commun import lancer
 
 AIDE = (
     "Charge simulée au moment de la date limite d'un appel. Crée une base PostgreSQL jetable "
@@ -31,11 +31,7 @@ def analyseur() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = vars(analyseur().parse_args(argv))
-    demarrer_django()
-    from bench.depots.charge import mesurer  # importe des modèles : après django.setup()
-
-    return executer(mesurer, options)
+    return lancer(analyseur(), "bench.depots.charge", argv)
 
 
 if __name__ == "__main__":

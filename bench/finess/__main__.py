@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from bench.commun import demarrer_django, executer
+from bench.commun import lancer
 
 AIDE = (
     "Mesure l'import FINESS (puis le réimport, qui ne doit rien écrire) sur une extraction synthétique au format "
@@ -23,11 +23,7 @@ def analyseur() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = vars(analyseur().parse_args(argv))
-    demarrer_django()
-    from bench.finess.mesure import mesurer  # importe des modèles : après django.setup()
-
-    return executer(mesurer, options)
+    return lancer(analyseur(), "bench.finess.mesure", argv)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from bench.commun import demarrer_django, executer
+from bench.commun import lancer
 
 AIDE = (
     "Mesure les indicateurs à l'échelle nationale. Crée une base PostgreSQL « <nom>_bench_indicateurs » "
@@ -35,11 +35,7 @@ def analyseur() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = vars(analyseur().parse_args(argv))
-    demarrer_django()
-    from bench.indicateurs.mesure import mesurer  # importe des modèles : après django.setup()
-
-    return executer(mesurer, options)
+    return lancer(analyseur(), "bench.indicateurs.mesure", argv)
 
 
 if __name__ == "__main__":
