@@ -5,7 +5,7 @@ from dsfr.forms import DsfrBaseForm
 
 from config.policy import regions_visibles
 from dispositifs.models import TypeDispositif
-from planification.calcul import Planification, calculer_planification
+from planification.calcul import Planification, calculer_planification, horizon_des_ecarts
 from planification.models import Cible, Horizon, valider_valeur_de_cible
 from territoires.models import Territoire
 
@@ -69,7 +69,7 @@ def filtres_planification(donnees, user) -> FiltrePlanificationForm:
         region = _region_par_defaut(user)
         donnees["region"] = region.code if region else ""
     if not donnees.get("horizon"):
-        horizon = _horizon_par_defaut()
+        horizon = _horizon_par_defaut(donnees["region"])
         donnees["horizon"] = horizon.slug if horizon else ""
     return FiltrePlanificationForm(donnees, user=user)
 
@@ -79,8 +79,11 @@ def _region_par_defaut(user):
     return regions.filter(code=settings.REGION_PAR_DEFAUT).first() or regions.first()
 
 
-def _horizon_par_defaut():
-    return Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()
+def _horizon_par_defaut(code_region: str):
+    """Celui auquel le tableau de bord et le rapport mesurent les écarts de la région (`horizon_des_ecarts`), sinon
+    le plus récent."""
+    region = Territoire.objects.regions().filter(code=code_region).first()
+    return (region and horizon_des_ecarts(region)) or Horizon.objects.order_by("-fin").first()
 
 
 class CibleForm(forms.ModelForm, DsfrBaseForm):

@@ -210,10 +210,10 @@ def test_nombre_de_requetes_constant(client, planificateur, django_assert_num_qu
     client.force_login(planificateur)
     CibleFactory(territoire=planificateur.region, valeur=40)
     EvenementCapaciteFactory()
-    # Communes : session, utilisateur, région par défaut, horizon par défaut, région et horizon validés par le
-    # formulaire, territoires de la région, types, capacités, projets, cibles (11).
-    # La page y ajoute le rendu des listes du formulaire : régions (3), horizons (2), types (1).
-    attendu = 17 if url == "/planification/" else 11
+    # Communes : session, utilisateur, région par défaut, la région puis l'horizon de ses écarts (horizon par
+    # défaut), région et horizon validés par le formulaire, territoires de la région, types, capacités, projets,
+    # cibles (12). La page y ajoute le rendu des listes du formulaire : régions (3), horizons (2), types (1).
+    attendu = 18 if url == "/planification/" else 12
     with django_assert_num_queries(attendu):
         assert client.get(url).status_code == 200
     for _ in range(20):
@@ -268,8 +268,9 @@ def test_le_tableau_de_bord_le_rapport_et_la_planification_donnent_le_meme_ecart
     client.force_login(planificateur)
 
     def planification(territoire):
-        """Le tableau de planification tel que l'API le donne, à l'horizon le plus récent de la région."""
-        reponse = client.get("/api/v1/planification/", {"region": "32", "horizon": "prs-2023-2028"})
+        """Le tableau de planification tel que l'API le donne, à l'horizon qu'elle choisit quand on n'en demande pas."""
+        reponse = client.get("/api/v1/planification/", {"region": "32"})
+        assert reponse.json()["horizon"] == "prs-2023-2028"
         lignes = [ligne for ligne in reponse.json()["lignes"] if ligne["territoire"] == territoire.code]
         return {(ligne["type"], ligne["territoire"]): ligne["ecart"] for ligne in lignes}
 
