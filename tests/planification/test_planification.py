@@ -268,7 +268,7 @@ def test_le_tableau_de_bord_le_rapport_et_la_planification_donnent_le_meme_ecart
     client.force_login(planificateur)
 
     def planification(territoire):
-        """Le tableau de planification tel que l'API le donne, à l'horizon qu'elle choisit quand on n'en demande pas."""
+        """Le tableau de planification que l'API donne, à l'horizon qu'elle choisit quand on n'en demande pas."""
         reponse = client.get("/api/v1/planification/", {"region": "32"})
         assert reponse.json()["horizon"] == "prs-2023-2028"
         lignes = [ligne for ligne in reponse.json()["lignes"] if ligne["territoire"] == territoire.code]
