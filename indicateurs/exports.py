@@ -1,26 +1,10 @@
 """Ce que contient chaque export CSV des indicateurs : les tableaux du tableau de bord (interne et public) et le
 suivi des déclarations. Une valeur masquée par le secret statistique s'y écrit « secret », comme à l'écran."""
 
-from django.http import HttpResponse
-
-from commun.tableur import ecrire_csv
 from indicateurs.models import StatutDeclaration
 from indicateurs.periodes import libelle_periode
 from indicateurs.secret import LIBELLE_SECRET
 from indicateurs.suivi import est_a_l_heure, est_recu
-
-
-def reponse_csv(fichier: str, entetes: list[str], lignes) -> HttpResponse:
-    """Le fichier CSV à télécharger sous le nom `fichier`."""
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{fichier}"'
-    ecrire_csv(reponse, entetes, lignes)
-    return reponse
-
-
-def filtres_invalides(form) -> HttpResponse:
-    return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
-
 
 # Tableau de bord ------------------------------------------------------------------------------------------
 

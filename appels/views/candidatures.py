@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from appels.forms.lettre import formulaires, lignes_lisibles
 from appels.models import Appel, Candidature, Depot, NaturePiece
 from appels.services import candidatures
 from commun.erreurs import Conflit, code_du_refus, messages_du_refus
+from commun.tableur import reponse_fichier
 from config.policy import Regle, acces, peut_voir_candidature
 
 
@@ -159,8 +160,8 @@ def depot(request, numero):
 def accuse(request, numero):
     """L'accusé tel qu'enregistré ; avant la tâche qui l'enregistre et l'envoie, le même rendu, sans rien écrire."""
     depot = depot_visible(request, numero)
-    reponse = HttpResponse(contenu_de_l_accuse(depot), content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="accuse-{depot.numero}.pdf"'
+    reponse = reponse_fichier(f"accuse-{depot.numero}.pdf")
+    reponse.write(contenu_de_l_accuse(depot))
     return reponse
 
 

@@ -3,7 +3,7 @@ dossier (lettre, notation, avis, complément, décision), exports ; et la répon
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from appels.forms.lettre import lignes_lisibles
 from appels.models import Appel, Candidature, Decision, DemandeComplement
 from appels.services import instruction
 from commun.erreurs import Conflit, messages_du_refus
+from commun.tableur import reponse_fichier
 from config.policy import Regle, acces, appels_instruits, peut_voir_candidature
 
 
@@ -212,20 +213,11 @@ def poster_complement(request, candidature):
     return redirect("appels:instruction:candidature", pk=candidature.pk)
 
 
-TYPES_EXPORT = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def _export(request, reference, extension: str):
     """L'appel (avec ce que lisent les colonnes de la lettre), ses dossiers, sa grille et la réponse à remplir."""
     appel = appel_instruit(request, reference)
     appel = Appel.objects.prefetch_related("types_cibles", "types_exclus", "territoires").get(pk=appel.pk)
-    reponse = HttpResponse(content_type=TYPES_EXPORT[extension])
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="instruction-{appel.reference}-{timezone.localdate():%Y-%m-%d}.{extension}"'
-    )
+    reponse = reponse_fichier(f"instruction-{appel.reference}-{timezone.localdate():%Y-%m-%d}.{extension}")
     return appel, dossiers(appel, types_par_code()), list(appel.criteres.all()), reponse
 
 
@@ -248,10 +240,7 @@ def pieces(request, reference):
     """Construit en mémoire : la réponse ne tient aucun fichier ouvert, même si personne ne la lit jusqu'au bout.
     Un accusé pas encore enregistré y est rendu sur place, sans rien écrire."""
     appel = appel_instruit(request, reference)
-    reponse = HttpResponse(content_type="application/zip")
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="pieces-{appel.reference}-{timezone.localdate():%Y-%m-%d}.zip"'
-    )
+    reponse = reponse_fichier(f"pieces-{appel.reference}-{timezone.localdate():%Y-%m-%d}.zip")
     exports.archive_pieces(reponse, appel, dossiers(appel, types_par_code()))
     return reponse
 

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from commun.erreurs import Conflit
 from commun.mois import derniers_mois, lire_mois, mois_precedent
+from commun.tableur import reponse_csv
 from config.policy import Regle, acces, dispositifs_declarants
 from indicateurs import calendrier, grille, import_csv
-from indicateurs.exports import reponse_csv
 from indicateurs.forms import DeclarationForm, ImportForm
 from indicateurs.models import Declaration, Indicateur, StatutDeclaration
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from dsfr.utils import list_pages
 
 from commun.mois import mois_precedent
+from commun.tableur import reponse_fichier
 from config.policy import Regle, acces, autorise, rapports_visibles
 from indicateurs import calendrier
 from indicateurs.forms import DemandeRapportForm, FiltresRapportsForm
@@ -69,8 +70,8 @@ def telecharger(request, pk):
         # désigne déjà le nouveau, complet.
         rapport.refresh_from_db(fields=["fichier"])
         contenu = lire(rapport)
-    reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_telechargement(rapport)}"'
+    reponse = reponse_fichier(nom_telechargement(rapport))
+    reponse.write(contenu)
     if not rapport.public:
         reponse["Cache-Control"] = "private, no-store"
     return reponse

@@ -3,15 +3,14 @@
 from django.shortcuts import render
 
 from commun.mois import mois_precedent
+from commun.tableur import filtres_invalides, reponse_csv
 from config.policy import Regle, acces, autorise, dispositifs_suivis, regions_visibles
 from indicateurs import calendrier
 from indicateurs.exports import (
     COLONNES_DISPOSITIFS,
     COLONNES_TAUX,
-    filtres_invalides,
     lignes_dispositifs,
     lignes_taux,
-    reponse_csv,
 )
 from indicateurs.forms import SuiviForm
 from indicateurs.suivi import calculer_suivi

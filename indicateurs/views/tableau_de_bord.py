@@ -9,11 +9,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commun.mois import decaler, mois_precedent
+from commun.tableur import filtres_invalides, reponse_csv
 from commun.tri import cle_alphabetique
 from config.policy import Regle, acces, autorise, regions_visibles
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier, graphiques
-from indicateurs.exports import TABLES, TABLES_PUBLIQUES, filtres_invalides, reponse_csv
+from indicateurs.exports import TABLES, TABLES_PUBLIQUES
 from indicateurs.forms import FiltresTableauForm
 from indicateurs.models import Agregat, Granularite, Indicateur
 from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord_en_cache

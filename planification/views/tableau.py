@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.shortcuts import render
 
-from commun.tableur import ecrire_csv
+from commun.tableur import filtres_invalides, reponse_csv, reponse_fichier
 from config.policy import Regle, acces, autorise, peut_modifier_cible
 from planification.calcul import nombre
 from planification.forms import filtres_planification
@@ -87,14 +86,11 @@ def nom_fichier(tableau, extension):
 def export(request, format):
     form = filtres_planification(request.GET, request.user)
     if not form.is_valid():
-        return HttpResponse(f"Filtres invalides : {form.errors.as_text()}", status=400, content_type="text/plain")
+        return filtres_invalides(form)
     tableau = form.calculer()
     if format == "xlsx":
         return export_xlsx(tableau)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "csv")}"'
-    ecrire_csv(reponse, COLONNES_EXPORT, lignes_export(tableau))
-    return reponse
+    return reponse_csv(nom_fichier(tableau, "csv"), COLONNES_EXPORT, lignes_export(tableau))
 
 
 def export_xlsx(tableau):
@@ -106,7 +102,6 @@ def export_xlsx(tableau):
     feuille.append(COLONNES_EXPORT)
     for ligne in lignes_export(tableau):
         feuille.append([nombre(v) if isinstance(v, Decimal) else v for v in ligne])
-    reponse = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier(tableau, "xlsx")}"'
+    reponse = reponse_fichier(nom_fichier(tableau, "xlsx"))
     classeur.save(reponse)
     return reponse
