@@ -18,13 +18,14 @@ from rest_framework.views import exception_handler
 
 
 class Conflit(Exception):
-    """Une modification concurrente : rien n'a été écrit. `actuel` : l'objet tel qu'il est maintenant (None
-    s'il a disparu)."""
+    """Une modification concurrente : rien n'a été écrit. `actuel` : l'objet tel qu'il est maintenant, None s'il a
+    disparu ; `modele` : sa classe, pour le dire même quand il a disparu (déduite de `actuel` sinon)."""
 
-    def __init__(self, message: str, *, actuel=None):
+    def __init__(self, message: str, *, actuel=None, modele=None):
         super().__init__(message)
         self.message = message
         self.actuel = actuel
+        self.modele = modele or (type(actuel) if actuel is not None else None)
 
     def __str__(self):
         return self.message
@@ -68,8 +69,10 @@ def gerer_exception(exc, context):
 
 
 def corps_du_conflit(conflit: Conflit, vue) -> dict:
-    """{"detail": message, "<modèle>": l'objet actuel sérialisé par la vue} : le client reprend de là."""
+    """{"detail": message, "<modèle>": l'objet actuel sérialisé par la vue, ou null s'il a disparu} : le client
+    reprend de là."""
     corps = {"detail": conflit.message}
-    if conflit.actuel is not None and hasattr(vue, "get_serializer"):
-        corps[conflit.actuel._meta.model_name] = vue.get_serializer(conflit.actuel).data
+    if conflit.modele is not None and hasattr(vue, "get_serializer"):
+        actuel = conflit.actuel
+        corps[conflit.modele._meta.model_name] = None if actuel is None else vue.get_serializer(actuel).data
     return corps

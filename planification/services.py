@@ -11,7 +11,9 @@ from planification.models import Cible
 def _conflit_sur(cible: Cible | None) -> Conflit:
     """Quelqu'un a modifié (ou supprimé) la cible entre l'affichage et l'enregistrement : rien n'a été écrasé."""
     if cible is None:
-        return Conflit("Cette cible a été supprimée entre-temps par une autre personne : rien n'a été enregistré.")
+        return Conflit(
+            "Cette cible a été supprimée entre-temps par une autre personne : rien n'a été enregistré.", modele=Cible
+        )
     derniere = cible.history.select_related("actor").first()
     par = f" par {derniere.actor}" if derniere and derniere.actor else ""
     return Conflit(

@@ -5,15 +5,14 @@ Le motif saisi, que seul django-simple-history gardait, rejoint l'entrée du jou
 (additional_data) avant que la table de simple-history ne soit supprimée.
 """
 
-import datetime
-
 import django.db.models.deletion
 from django.db import migrations, models
 
-ECART_MAX = datetime.timedelta(seconds=5)
-
 
 def reporter_les_motifs(apps, schema_editor):
+    """Chaque motif rejoint l'entrée du journal du même changement, reconnue à la version qu'elle a posée (chaque
+    enregistrement d'une cible l'incrémente) ; un motif sans entrée en reçoit une, datée et attribuée comme sa
+    version : aucun motif n'est perdu."""
     HistoricalCible = apps.get_model("dispositifs", "HistoricalCible")
     LogEntry = apps.get_model("auditlog", "LogEntry")
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -21,16 +20,41 @@ def reporter_les_motifs(apps, schema_editor):
     if type_cible is None:
         return
     versions = HistoricalCible.objects.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
-    for version in versions.iterator():
-        entrees = LogEntry.objects.filter(
-            content_type=type_cible,
-            object_pk=str(version.id),
-            timestamp__range=(version.history_date - ECART_MAX, version.history_date + ECART_MAX),
-        )
-        entree = min(entrees, key=lambda e: abs(e.timestamp - version.history_date), default=None)
-        if entree is not None:
-            entree.additional_data = {**(entree.additional_data or {}), "motif": version.history_change_reason}
-            entree.save(update_fields=["additional_data"])
+    for version in versions.order_by("history_date", "history_id"):
+        entree = entrees_par_version(LogEntry, type_cible, version.id).get(str(version.version))
+        entree = entree or nouvelle_entree(LogEntry, type_cible, version)
+        entree.additional_data = {**(entree.additional_data or {}), "motif": version.history_change_reason}
+        entree.save()
+
+
+def entrees_par_version(LogEntry, type_cible, id_cible: int) -> dict:
+    """Les entrées du journal d'une cible, par la version qu'elles ont posée (« 1 » à la création)."""
+    entrees = LogEntry.objects.filter(content_type=type_cible, object_pk=str(id_cible))
+    return {str((e.changes or {}).get("version", [None, None])[1]): e for e in entrees}
+
+
+def nouvelle_entree(LogEntry, type_cible, version):
+    """L'entrée que django-auditlog aurait écrite pour cette version (création ou modification de la valeur)."""
+    precedente = (
+        type(version)
+        .objects.filter(id=version.id, history_date__lt=version.history_date)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    avant = "None" if precedente is None else str(precedente.valeur)
+    return LogEntry(
+        content_type=type_cible,
+        object_pk=str(version.id),
+        object_id=version.id,
+        object_repr=f"cible {version.id}",
+        action=0 if precedente is None else 1,
+        changes={
+            "valeur": [avant, str(version.valeur)],
+            "version": ["None" if precedente is None else str(precedente.version), str(version.version)],
+        },
+        actor_id=version.history_user_id,
+        timestamp=version.history_date,
+    )
 
 
 class Migration(migrations.Migration):

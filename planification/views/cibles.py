@@ -89,19 +89,25 @@ def historique(request, pk):
     cible = get_object_or_404(Cible.objects.with_type_territoire_horizon(), pk=pk)
     if not regions_visibles(request.user).filter(code=cible.territoire.code_region).exists():
         raise Http404("Cible introuvable.")
-    entrees = cible.history.select_related("actor").order_by("-timestamp", "-pk")
-    changements = [changement(entree) for entree in entrees if "valeur" in entree.changes_dict]
-    contexte = {"cible": cible, "changements": changements}
+    entrees = cible.history.select_related("actor").order_by("timestamp", "pk")
+    contexte = {"cible": cible, "changements": list(reversed(changements(entrees)))}
     return render(request, "planification/historique.html", contexte)
 
 
-def changement(entree) -> dict:
-    """Une ligne de l'historique, lue dans le journal d'audit : date, auteur, avant, après, motif."""
-    avant, apres = entree.changes_dict["valeur"]
-    return {
-        "date": entree.timestamp,
-        "par": entree.actor,
-        "avant": None if avant in (None, "None") else Decimal(avant),
-        "apres": Decimal(apres),
-        "motif": (entree.additional_data or {}).get("motif", ""),
-    }
+def changements(entrees) -> list[dict]:
+    """Les lignes de l'historique, lues dans le journal d'audit dans l'ordre : date, auteur, avant, après, motif.
+    Un enregistrement qui ne change que le motif (même valeur, version suivante) a aussi sa ligne."""
+    lignes, valeur = [], None
+    for entree in entrees:
+        avant, apres = entree.changes_dict.get("valeur", [valeur, valeur])
+        valeur = None if apres in (None, "None") else Decimal(apres)
+        lignes.append(
+            {
+                "date": entree.timestamp,
+                "par": entree.actor,
+                "avant": None if avant in (None, "None") else Decimal(avant),
+                "apres": valeur,
+                "motif": (entree.additional_data or {}).get("motif", ""),
+            }
+        )
+    return lignes

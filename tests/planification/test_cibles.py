@@ -90,6 +90,17 @@ def test_la_grille_enregistre_une_case_et_l_historique_l_affiche(client, planifi
     assert str(planificateur) in historique
 
 
+def test_l_historique_garde_chaque_enregistrement_meme_sans_changement_de_valeur(client, planificateur, case):
+    modifier_cible(**case, valeur=Decimal(10), version_lue=0, motif="Diagnostic territorial")
+    cible = modifier_cible(**case, valeur=Decimal(10), version_lue=1, motif="Confirmée en comité")
+    client.force_login(planificateur)
+
+    reponse = client.get(f"/planification/cibles/{cible.pk}/historique/")
+
+    lignes = [(c["avant"], c["apres"], c["motif"]) for c in reponse.context["changements"]]
+    assert lignes == [(10, 10, "Confirmée en comité"), (None, 10, "Diagnostic territorial")]
+
+
 def test_une_valeur_invalide_est_refusee_en_francais(client, planificateur, case):
     client.force_login(planificateur)
 
@@ -136,6 +147,20 @@ def test_l_api_cree_et_modifie_une_cible_avec_verrou_optimiste(client, planifica
     assert perimee.json()["cible"]["valeur"] == "35.00"
     assert sans_version.status_code == 400
     assert Cible.objects.get().valeur == 35
+
+
+def test_l_api_dit_qu_une_case_lue_avec_une_cible_n_en_a_plus(client, planificateur, case):
+    client.force_login(planificateur)
+    donnees = {"type": "LHSS", "territoire": case["territoire"].pk, "horizon": case["horizon"].slug, "valeur": 30}
+
+    reponse = client.post("/api/v1/cibles/", {**donnees, "version": 2}, content_type="application/json")
+
+    assert reponse.status_code == 409
+    assert reponse.json() == {
+        "detail": "Cette cible a été supprimée entre-temps par une autre personne : rien n'a été enregistré.",
+        "cible": None,
+    }
+    assert not Cible.objects.exists()
 
 
 def test_l_api_refuse_l_ecriture_hors_de_la_region_et_aux_lecteurs(client, case, dreets):
