@@ -63,13 +63,14 @@ class FiltrePlanificationForm(DsfrBaseForm):
 
 def filtres_planification(donnees, user) -> FiltrePlanificationForm:
     """Les filtres demandés, complétés par défaut : la région de l'utilisateur (REGION_PAR_DEFAUT pour un
-    administrateur) et le plus récent horizon qui porte des cibles."""
-    donnees = donnees.copy()
+    administrateur) et l'horizon auquel le tableau de bord mesure ses écarts (`_horizon_par_defaut`)."""
+    donnees, region = donnees.copy(), None
     if not donnees.get("region"):
         region = _region_par_defaut(user)
         donnees["region"] = region.code if region else ""
     if not donnees.get("horizon"):
-        horizon = _horizon_par_defaut(donnees["region"])
+        region = region or Territoire.objects.regions().filter(code=donnees["region"]).first()
+        horizon = _horizon_par_defaut(region)
         donnees["horizon"] = horizon.slug if horizon else ""
     return FiltrePlanificationForm(donnees, user=user)
 
@@ -79,11 +80,11 @@ def _region_par_defaut(user):
     return regions.filter(code=settings.REGION_PAR_DEFAUT).first() or regions.first()
 
 
-def _horizon_par_defaut(code_region: str):
-    """Celui auquel le tableau de bord et le rapport mesurent les écarts de la région (`horizon_des_ecarts`), sinon
-    le plus récent."""
-    region = Territoire.objects.regions().filter(code=code_region).first()
-    return (region and horizon_des_ecarts(region)) or Horizon.objects.order_by("-fin").first()
+def _horizon_par_defaut(region):
+    """Celui auquel le tableau de bord et le rapport mesurent les écarts de la région (`horizon_des_ecarts`) ; pour
+    une région sans cible, le plus récent qui en porte ailleurs, sinon le plus récent."""
+    horizon = horizon_des_ecarts(region) if region else None
+    return horizon or Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()
 
 
 class CibleForm(forms.ModelForm, DsfrBaseForm):

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError
@@ -96,3 +98,27 @@ def test_une_page_privee_renvoie_l_anonyme_vers_la_connexion(client):
 def test_la_base_refuse_un_agent_regional_sans_region():
     with pytest.raises(IntegrityError):
         UtilisateurFactory(role=Role.PLANIFICATEUR, region=None)
+
+
+def test_une_session_ouverte_sous_l_ancien_backend_reste_connectee_apres_la_migration(client, planificateur):
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    migration = importlib.import_module("comptes.migrations.0004_sessions_du_nouveau_backend")
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(planificateur.pk),
+            BACKEND_SESSION_KEY: migration.ANCIEN,
+            HASH_SESSION_KEY: planificateur.get_session_auth_hash(),
+        }
+    )
+    session.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert client.get("/").context["user"].is_anonymous  # l'ancien chemin n'est plus un backend connu
+
+    migration.renommer(apps, None)
+
+    assert client.get("/").context["user"] == planificateur

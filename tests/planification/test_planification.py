@@ -210,10 +210,10 @@ def test_nombre_de_requetes_constant(client, planificateur, django_assert_num_qu
     client.force_login(planificateur)
     CibleFactory(territoire=planificateur.region, valeur=40)
     EvenementCapaciteFactory()
-    # Communes : session, utilisateur, région par défaut, la région puis l'horizon de ses écarts (horizon par
-    # défaut), région et horizon validés par le formulaire, territoires de la région, types, capacités, projets,
-    # cibles (12). La page y ajoute le rendu des listes du formulaire : régions (3), horizons (2), types (1).
-    attendu = 18 if url == "/planification/" else 12
+    # Communes : session, utilisateur, région par défaut, horizon de ses écarts (horizon par défaut), région et
+    # horizon validés par le formulaire, territoires de la région, types, capacités, projets, cibles (11).
+    # La page y ajoute le rendu des listes du formulaire : régions (3), horizons (2), types (1).
+    attendu = 17 if url == "/planification/" else 11
     with django_assert_num_queries(attendu):
         assert client.get(url).status_code == 200
     for _ in range(20):
