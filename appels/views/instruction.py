@@ -187,7 +187,7 @@ def poster_decision(request, candidature):
     if not form.is_valid():
         return page_dossier(request, candidature, forms={"decision": form}, status=400)
     try:
-        decision = instruction.decider(candidature=candidature, user=request.user, **form.cleaned_data)
+        decision = instruction.decider(candidature=candidature, user=request.user, **champs_de_la_decision(form))
     except (ValidationError, Conflit) as refus:
         actuelle = Decision.objects.filter(candidature=candidature).first()
         form = DecisionForm(avec_version(request, actuelle.version if actuelle else 0))
@@ -197,6 +197,12 @@ def poster_decision(request, candidature):
         request, f"Décision enregistrée : {decision.get_nature_display().lower()}. L'opérateur est prévenu."
     )
     return redirect("appels:instruction:candidature", pk=candidature.pk)
+
+
+def champs_de_la_decision(form) -> dict:
+    """Les champs que le service reçoit, nommés : un champ ajouté au formulaire ne s'y glisse pas à son insu."""
+    noms = ("nature", "type_propose", "motif", "montant_retenu", "capacite_retenue", "version_lue")
+    return {nom: form.cleaned_data[nom] for nom in noms}
 
 
 def poster_complement(request, candidature):
@@ -266,7 +272,8 @@ def repondre(request, pk):
     form = ReponseComplementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            instruction.repondre_complement(demande=demande, user=request.user, **form.cleaned_data)
+            reponse, confirmee = form.cleaned_data["reponse"], form.cleaned_data["confirmee"]
+            instruction.repondre_complement(demande=demande, user=request.user, reponse=reponse, confirmee=confirmee)
         except ValidationError as refus:
             for message in refus.messages:
                 form.add_error(None, message)

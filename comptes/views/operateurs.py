@@ -59,7 +59,15 @@ def inviter(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            compte = inviter_operateur(**form.cleaned_data, user=request.user, request=request)
+            donnees = form.cleaned_data
+            compte = inviter_operateur(
+                courriel=donnees["courriel"],
+                prenom=donnees["prenom"],
+                nom=donnees["nom"],
+                organisme=donnees["organisme"],
+                user=request.user,
+                request=request,
+            )
         except ValidationError as refus:
             form.add_error("courriel", refus)
         else:

@@ -89,7 +89,10 @@ def demander(request):
     demande = DemandeRapportForm(request.POST, user=request.user)
     if not demande.is_valid():
         return page_liste(request, demande=demande, status=400)
-    rapport = demander_rapport(**demande.cleaned_data, user=request.user)
+    donnees = demande.cleaned_data
+    rapport = demander_rapport(
+        territoire=donnees["territoire"], mois=donnees["mois"], public=donnees["public"], user=request.user
+    )
     messages.success(request, f"{rapport} : génération demandée.")
     return redirect("indicateurs:rapports:suivi", pk=rapport.pk)
 

@@ -132,7 +132,8 @@ def derogation(request):
 def accorder(request, form, dispositif, mois) -> bool:
     """Accorde la dérogation du formulaire ; un refus du service va sur ses champs."""
     try:
-        accorder_derogation(dispositif=dispositif, mois=mois, user=request.user, **form.cleaned_data)
+        jusqu_au, motif = form.cleaned_data["jusqu_au"], form.cleaned_data["motif"]
+        accorder_derogation(dispositif=dispositif, mois=mois, jusqu_au=jusqu_au, motif=motif, user=request.user)
     except ValidationError as refus:
         ajouter_refus(form, refus)
         return False
