@@ -5,10 +5,13 @@ tableau de planification. Les pages, le classement et les exports lisent tous ce
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from appels.lettre import INDETERMINE
 from appels.models import Candidature, Decision, NatureDecision
 from commun.tri import cle_alphabetique
 from dispositifs.models import TypeDispositif
+from planification.calcul import calculer_planification
 
 
 def montant(valeur) -> Decimal | None:
@@ -190,3 +193,44 @@ def enveloppe_des_ecarts(ecarts) -> Decimal | None:
     """Σ écart × coût annuel de référence, pour les types dont on connaît ce coût ; None sans aucun."""
     chiffres = [ligne for ligne in ecarts if ligne.type.cout_annuel_unitaire]
     return sum(ligne.ecart * ligne.type.cout_annuel_unitaire for ligne in chiffres) or None
+
+
+# Un appel proposé depuis les écarts du tableau de planification ---------------------------------------------
+
+
+def proposer_depuis_ecarts(*, region, horizon, types=(), territoire=None) -> dict:
+    """Les valeurs initiales d'un appel qui comble les écarts du tableau de planification.
+
+    Types : ceux dont l'écart (cible − autorisés − perspectives) est positif ; territoires : ceux où une
+    cible porte cet écart (vide : toute la région) ; enveloppe : Σ écart × coût annuel de référence, pour
+    les types dont on connaît ce coût — les autres sont signalés dans la présentation, à chiffrer.
+    """
+    planification = calculer_planification(
+        region=region, horizon=horizon, date=timezone.localdate(), types=list(types), territoire=territoire
+    )
+    ecarts = [ligne for ligne in planification.lignes if ligne.ecart and ligne.ecart > 0]
+    return {
+        "region": region,
+        "horizon": horizon,
+        "types_cibles": sorted({ligne.type.pk for ligne in ecarts}),
+        "territoires": sorted({ligne.territoire.pk for ligne in ecarts if ligne.territoire != region}),
+        "enveloppe": enveloppe_des_ecarts(ecarts),
+        "description": description_des_ecarts(horizon, ecarts),
+    }
+
+
+def description_des_ecarts(horizon, ecarts) -> str:
+    resume = ", ".join(
+        f"{ligne.type.sigle} {ligne.ecart.normalize():f} {ligne.type.get_unite_display()} ({ligne.territoire.nom})"
+        for ligne in ecarts
+    )
+    description = (
+        f"Appel proposé depuis le tableau de planification ({horizon.libelle}) pour combler les écarts : "
+        f"{resume or 'aucun'}."
+    )
+    a_chiffrer = sorted(
+        {ligne.type.sigle for ligne in ecarts if not ligne.type.cout_annuel_unitaire}, key=cle_alphabetique
+    )
+    if a_chiffrer:
+        description += f" Coût de référence inconnu pour {', '.join(a_chiffrer)} : enveloppe à compléter."
+    return description

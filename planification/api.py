@@ -145,14 +145,14 @@ class PlanificationView(APIView):
         form = filtres_planification(request.query_params, request.user)
         if not form.is_valid():
             return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
-        tableau = form.calculer()
+        planification = form.calculer()
         return Response(
             {
-                "region": tableau.region.code,
-                "horizon": tableau.horizon.slug,
-                "date": tableau.date,
-                "lignes": [ligne_json(ligne) for ligne in tableau.lignes],
-                "totaux": [total_json(total) for total in tableau.totaux],
+                "region": planification.region.code,
+                "horizon": planification.horizon.slug,
+                "date": planification.date,
+                "lignes": [ligne_json(ligne) for ligne in planification.lignes],
+                "totaux": [total_json(total) for total in planification.totaux],
             }
         )
 

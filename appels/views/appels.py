@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appels.forms.appels import AppelForm, FiltreAppelsForm, GrilleFormSet, proposer_depuis_ecarts
+from appels.budget import proposer_depuis_ecarts
+from appels.forms.appels import AppelForm, FiltreAppelsForm, GrilleFormSet
 from appels.models import Appel, StatutAppel
 from appels.services.appels import enregistrer_appel, publier_appel
 from config.policy import Regle, acces, appels_geres, appels_visibles, autorise

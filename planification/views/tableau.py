@@ -28,18 +28,20 @@ COLONNES_EXPORT = [
 @acces(Regle.CONSULTER_PLANIFICATION)
 def tableau(request):
     form = filtres_planification(request.GET, request.user)
-    contexte = {"form": form, "tableau": form.calculer() if form.is_valid() else None}
-    contexte["peut_modifier"] = contexte["tableau"] and peut_modifier_cible(request.user, form.cleaned_data["region"])
+    contexte = {"form": form, "planification": form.calculer() if form.is_valid() else None}
+    contexte["peut_modifier"] = contexte["planification"] and peut_modifier_cible(
+        request.user, form.cleaned_data["region"]
+    )
     contexte["peut_lancer_appel"] = contexte["peut_modifier"] and autorise(request.user, Regle.GERER_APPELS)
     return render(request, "planification/tableau.html", contexte)
 
 
-def lignes_export(tableau):
+def lignes_export(planification):
     """Les lignes du tableau puis ses totaux par unité, dans l'ordre de COLONNES_EXPORT."""
-    for ligne in tableau.lignes:
+    for ligne in planification.lignes:
         yield ligne_export(ligne)
-    for total in tableau.totaux:
-        yield total_export(tableau, total)
+    for total in planification.totaux:
+        yield total_export(planification, total)
 
 
 def ligne_export(ligne) -> list:
@@ -60,8 +62,8 @@ def ligne_export(ligne) -> list:
     ]
 
 
-def total_export(tableau, total) -> list:
-    region = tableau.region
+def total_export(planification, total) -> list:
+    region = planification.region
     return [
         f"Total ({', '.join(total.types)})",
         region.nom,
@@ -78,8 +80,9 @@ def total_export(tableau, total) -> list:
     ]
 
 
-def nom_fichier(tableau, extension):
-    return f"planification-{tableau.region.code}-{tableau.horizon.slug}-{tableau.date:%Y-%m-%d}.{extension}"
+def nom_fichier(planification, extension):
+    region, horizon, date = planification.region, planification.horizon, planification.date
+    return f"planification-{region.code}-{horizon.slug}-{date:%Y-%m-%d}.{extension}"
 
 
 @acces(Regle.CONSULTER_PLANIFICATION)
@@ -87,21 +90,21 @@ def export(request, format):
     form = filtres_planification(request.GET, request.user)
     if not form.is_valid():
         return filtres_invalides(form)
-    tableau = form.calculer()
+    planification = form.calculer()
     if format == "xlsx":
-        return export_xlsx(tableau)
-    return reponse_csv(nom_fichier(tableau, "csv"), COLONNES_EXPORT, lignes_export(tableau))
+        return export_xlsx(planification)
+    return reponse_csv(nom_fichier(planification, "csv"), COLONNES_EXPORT, lignes_export(planification))
 
 
-def export_xlsx(tableau):
+def export_xlsx(planification):
     from openpyxl import Workbook  # chargé seulement pour cet export
 
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Planification"
     feuille.append(COLONNES_EXPORT)
-    for ligne in lignes_export(tableau):
+    for ligne in lignes_export(planification):
         feuille.append([nombre(v) if isinstance(v, Decimal) else v for v in ligne])
-    reponse = reponse_fichier(nom_fichier(tableau, "xlsx"))
+    reponse = reponse_fichier(nom_fichier(planification, "xlsx"))
     classeur.save(reponse)
     return reponse

@@ -2,7 +2,7 @@
 
 import pytest
 
-from appels.forms.appels import proposer_depuis_ecarts
+from appels.budget import proposer_depuis_ecarts
 from tests.dispositifs.factories import EvenementCapaciteFactory, TypeDispositifFactory
 from tests.planification.factories import CibleFactory, HorizonFactory
 

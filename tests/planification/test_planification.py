@@ -81,7 +81,7 @@ def test_la_page_montre_les_totaux_34_49_134(client, planificateur, demo):
 
     reponse = client.get(URL_DEMO)
 
-    (total,) = reponse.context["tableau"].totaux
+    (total,) = reponse.context["planification"].totaux
     assert (total.autorises, total.perspectives, total.cible) == (34, 49, 134)
     assert "Total Hauts-de-France en places (LHSS, LAM, ACT)" in reponse.content.decode()
 
