@@ -39,8 +39,9 @@ FORMAT_ATTENDU = (
 )
 
 
-class _LigneRejetee(Exception):
+def ligne_rejetee(raison: str) -> ValidationError:
     """Une ligne inutilisable : la lecture la note avec sa raison dans les rejets et passe à la suivante."""
+    return ValidationError(raison, code="ligne_rejetee")
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,9 @@ def lire_etablissements(lecteur, *, categories: Container[str], departements: Co
                 continue
             etablissement = _lire_etablissement(numero, champs, departements)
             if premier := retenus.get(etablissement.finess):
-                raise _LigneRejetee(f"FINESS établissement {etablissement.finess} déjà lu ligne {premier.ligne}")
-        except _LigneRejetee as rejet:
-            lecture.rejets.append(Rejet(numero, str(rejet)))
+                raise ligne_rejetee(f"FINESS établissement {etablissement.finess} déjà lu ligne {premier.ligne}")
+        except ValidationError as rejet:  # la ligne est notée avec sa raison, la lecture passe à la suivante
+            lecture.rejets.append(Rejet(numero, rejet.message))
             continue
         retenus[etablissement.finess] = etablissement
     lecture.etablissements = list(retenus.values())
@@ -146,27 +147,27 @@ def _rangees(lecteur):
 def _categorie(champs: list[str] | None) -> str:
     """La catégorie d'une ligne « structureet » bien formée ; toute autre ligne est rejetée."""
     if champs is None:
-        raise _LigneRejetee("ligne illisible (guillemet non refermé ou champ démesuré)")
+        raise ligne_rejetee("ligne illisible (guillemet non refermé ou champ démesuré)")
     if champs[SECTION] != "structureet":
-        raise _LigneRejetee(f"type de ligne « {champs[SECTION][:30]} » inconnu (structureet ou geolocalisation)")
+        raise ligne_rejetee(f"type de ligne « {champs[SECTION][:30]} » inconnu (structureet ou geolocalisation)")
     # Les extractions réelles finissent chaque ligne par « ; » (champ numuai, souvent vide) : 32 champs lus.
     if not NB_CHAMPS <= len(champs) <= NB_CHAMPS + 1:
-        raise _LigneRejetee(f"ligne mal formée : {NB_CHAMPS} champs attendus, {len(champs)} lus")
+        raise ligne_rejetee(f"ligne mal formée : {NB_CHAMPS} champs attendus, {len(champs)} lus")
     return champs[CATEGETAB].strip()
 
 
 def _lire_etablissement(numero: int, champs: list[str], departements: Container[str]) -> Etablissement:
     finess, finess_juridique = champs[NOFINESSET].strip(), champs[NOFINESSEJ].strip()
     if not finess_valide(finess):
-        raise _LigneRejetee(f"FINESS établissement « {finess} » invalide ({REGLE_FINESS})")
+        raise ligne_rejetee(f"FINESS établissement « {finess} » invalide ({REGLE_FINESS})")
     if not finess_valide(finess_juridique):
-        raise _LigneRejetee(f"FINESS juridique « {finess_juridique} » invalide ({REGLE_FINESS})")
+        raise ligne_rejetee(f"FINESS juridique « {finess_juridique} » invalide ({REGLE_FINESS})")
     departement = champs[DEPARTEMENT].strip()
     if DEPARTEMENTS_OUTRE_MER.get(departement, departement) not in departements:
-        raise _LigneRejetee(f"département « {departement} » inconnu")
+        raise ligne_rejetee(f"département « {departement} » inconnu")
     nom = " ".join((champs[RSLONGUE] or champs[RS]).split())
     if not nom:
-        raise _LigneRejetee("raison sociale vide")
+        raise ligne_rejetee("raison sociale vide")
     return Etablissement(
         ligne=numero,
         finess=finess,
