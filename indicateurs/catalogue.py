@@ -147,20 +147,3 @@ CATALOGUE = [
         "types": TOUS,
     },
 ]
-
-
-def charger_indicateurs(Indicateur, TypeDispositif) -> int:
-    """Crée ou met à jour le catalogue (idempotent) ; prend les classes pour servir dans une migration."""
-    types = {t.code: t for t in TypeDispositif.objects.all()}
-    indicateurs = {}
-    for ordre, fiche in enumerate(CATALOGUE, start=1):
-        valeurs = {cle: v for cle, v in fiche.items() if cle not in {"code", "types", "numerateur", "denominateur"}}
-        valeurs.update(
-            ordre=ordre * 10,
-            numerateur=indicateurs.get(fiche.get("numerateur")),
-            denominateur=indicateurs.get(fiche.get("denominateur")),
-        )
-        indicateur, _ = Indicateur.objects.update_or_create(code=fiche["code"], defaults=valeurs)
-        indicateur.types.set([types[code] for code in fiche["types"] if code in types])
-        indicateurs[fiche["code"]] = indicateur
-    return len(indicateurs)

@@ -21,8 +21,9 @@ from django.utils import timezone
 from commun.erreurs import Conflit
 from commun.mois import mois_precedent
 from commun.notifications import envoyer, membres_actifs
-from dispositifs.models import Dispositif
+from dispositifs.models import Dispositif, TypeDispositif
 from indicateurs import calendrier, rapports, suivi, tasks
+from indicateurs.catalogue import CATALOGUE
 from indicateurs.models import (
     EN_TRAVAIL,
     MODIFIABLES,
@@ -360,3 +361,22 @@ def noter_echec(rapport: Rapport, erreur: Exception):
     message = f"{type(erreur).__name__} : {erreur}"[:2000]
     Rapport.objects.filter(pk=rapport.pk).update(statut=StatutRapport.ECHEC, etape="", erreur=message)
     rapport.statut, rapport.etape, rapport.erreur = StatutRapport.ECHEC, "", message
+
+
+@transaction.atomic
+def charger_indicateurs(*, modele=Indicateur, modele_type=TypeDispositif) -> int:
+    """Crée ou met à jour le catalogue des indicateurs communs (catalogue.CATALOGUE), idempotent ; renvoie leur nombre.
+    `modele`, `modele_type` : les modèles historiques quand une migration l'appelle (`apps.get_model`)."""
+    types = {t.code: t for t in modele_type.objects.all()}
+    indicateurs = {}
+    for ordre, fiche in enumerate(CATALOGUE, start=1):
+        valeurs = {cle: v for cle, v in fiche.items() if cle not in {"code", "types", "numerateur", "denominateur"}}
+        valeurs.update(
+            ordre=ordre * 10,
+            numerateur=indicateurs.get(fiche.get("numerateur")),
+            denominateur=indicateurs.get(fiche.get("denominateur")),
+        )
+        indicateur, _ = modele.objects.update_or_create(code=fiche["code"], defaults=valeurs)
+        indicateur.types.set([types[code] for code in fiche["types"] if code in types])
+        indicateurs[fiche["code"]] = indicateur
+    return len(indicateurs)

@@ -129,14 +129,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     que `serialized_rollback` rende aux tests transactionnels une base avec ses catalogues."""
     from django.db import connections
 
-    from dispositifs.models import TypeDispositif
     from dispositifs.services import charger_catalogue
-    from indicateurs.catalogue import charger_indicateurs
-    from indicateurs.models import Indicateur
+    from indicateurs.services import charger_indicateurs
 
     with django_db_blocker.unblock():
         charger_catalogue()
-        charger_indicateurs(Indicateur, TypeDispositif)
+        charger_indicateurs()
         for connexion in connections.all():
             if hasattr(connexion, "_test_serialized_contents"):
                 connexion._test_serialized_contents = connexion.creation.serialize_db_to_string()

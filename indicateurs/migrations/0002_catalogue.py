@@ -1,10 +1,12 @@
 from django.db import migrations
 
-from indicateurs.catalogue import charger_indicateurs
+from indicateurs.services import charger_indicateurs
 
 
 def charger(apps, schema_editor):
-    charger_indicateurs(apps.get_model("indicateurs", "Indicateur"), apps.get_model("dispositifs", "TypeDispositif"))
+    charger_indicateurs(
+        modele=apps.get_model("indicateurs", "Indicateur"), modele_type=apps.get_model("dispositifs", "TypeDispositif")
+    )
 
 
 class Migration(migrations.Migration):
