@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Left
 from stdnum.fr import siret
 
+from dispositifs.models import Organisme
 from dispositifs.validators import valider_siret
 from territoires.models import Niveau
 
@@ -117,8 +118,6 @@ class DemandeInscriptionQuerySet(models.QuerySet):
     def for_examen(self):
         """La liste à examiner en une requête : la région, et le nom de l'organisme que le SIREN désigne
         déjà (vide : il sera créé à l'acceptation)."""
-        from dispositifs.models import Organisme  # dispositifs dépend des comptes, pas l'inverse
-
         organisme = Organisme.objects.filter(siren=Left(OuterRef("siret"), 9))
         return (
             self.select_related("region")

@@ -13,7 +13,7 @@ AIDE = (
     "le dépôt) ; les opérateurs se connectent, ouvrent leur lettre et l'enregistrent ; puis la date limite est "
     "fixée à 32 s et ils en déposent des versions successives (avec des doubles clics et des rejeux de la même "
     "clé) jusqu'à la date limite, et 3 s encore. Vérifie ensuite en base : chaque dépôt accepté est enregistré "
-    "une fois sous un numéro unique, chaque envoi tardif est refusé avec un message qui donne la date limite, "
+    "une fois sous un numéro unique, chaque envoi tardif est refusé hors délai (code « hors_delai » de la page), "
     "rien n'est perdu. La dernière ligne est un objet JSON ; code de sortie 1 si une vérification échoue. "
     "Exige DATABASE_URL=postgres://… ; dure environ 1 min 30 (chaque étape est bornée dans le temps)."
 )

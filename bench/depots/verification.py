@@ -24,7 +24,7 @@ class Requete:
     latence_ms: float = 0
     statut: int = 0  # 0 : pas de réponse
     numero: str = ""  # si accepté (redirection vers le dépôt)
-    refus: str = ""  # date_limite (hors délai), autre
+    refus: str = ""  # date_limite, appel_ferme (les deux hors délai), conflit_version, autre
     version_lue: str | None = None  # celle de la page renvoyée avec un refus
 
 
