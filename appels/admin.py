@@ -50,9 +50,9 @@ class DepotAdmin(admin.ModelAdmin):
 
 @admin.register(Avis)
 class AvisAdmin(admin.ModelAdmin):
-    list_display = ["candidature", "auteur", "total", "updated_at"]
-    list_select_related = ["candidature__organisme", "candidature__appel", "auteur"]
-    search_fields = ["candidature__organisme__nom", "auteur__email"]
+    list_display = ["candidature", "evaluateur", "total", "updated_at"]
+    list_select_related = ["candidature__organisme", "candidature__appel", "evaluateur"]
+    search_fields = ["candidature__organisme__nom", "evaluateur__email"]
     exclude = ["annotation_privee"]  # privée : même l'administration ne l'affiche pas
 
 

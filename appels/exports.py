@@ -75,7 +75,7 @@ def depots_instruits(dossiers) -> dict:
 
 
 def avis_par_candidature(appel) -> dict:
-    avis = Avis.objects.filter(candidature__appel=appel).select_related("auteur").order_by("created_at", "pk")
+    avis = Avis.objects.filter(candidature__appel=appel).select_related("evaluateur").order_by("created_at", "pk")
     resultat = defaultdict(list)
     for un_avis in avis:
         resultat[un_avis.candidature_id].append(un_avis)
@@ -112,9 +112,9 @@ def _instruction(dossier, depot, avis, criteres, complements) -> list:
         " ; ".join(p["nom"] for p in depot.contenu.get("pieces", [])),
         len(complets),
         round(candidature.moyenne, 2) if candidature.moyenne is not None else None,
-        " ; ".join(f"{a.auteur} : {_nombre(a.total)}" for a in complets),
+        " ; ".join(f"{a.evaluateur} : {_nombre(a.total)}" for a in complets),
         " ; ".join(f"{c.libelle} (poids {c.poids}) : {_nombre(_moyenne(complets, c))}" for c in criteres),
-        " | ".join(f"{a.auteur} : {a.commentaire}" for a in avis if a.commentaire),
+        " | ".join(f"{a.evaluateur} : {a.commentaire}" for a in avis if a.commentaire),
         " | ".join(f"{d.message} → {d.reponse or 'sans réponse'}" for d in complements),
         decision.get_nature_display() if decision else "",
         decision.type_propose.sigle if decision and decision.type_propose else "",
@@ -164,7 +164,7 @@ def lignes_des_notes(appel, dossiers, criteres):
                 yield [
                     candidature.numero_depot,
                     candidature.organisme.nom,
-                    str(un_avis.auteur),
+                    str(un_avis.evaluateur),
                     critere.libelle,
                     critere.poids,
                     note,

@@ -24,7 +24,7 @@ class Avis(models.Model):
     candidature = models.ForeignKey(
         Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="avis"
     )
-    auteur = models.ForeignKey(
+    evaluateur = models.ForeignKey(
         "comptes.Utilisateur", verbose_name="évaluateur", on_delete=models.PROTECT, related_name="avis"
     )
     notes = models.JSONField("notes", default=dict, blank=True, help_text="{identifiant du critère: note de 0 à 10}")
@@ -40,10 +40,10 @@ class Avis(models.Model):
         verbose_name = "avis"
         verbose_name_plural = "avis"
         ordering = ["candidature", "created_at"]
-        constraints = [models.UniqueConstraint(fields=["candidature", "auteur"], name="un_avis_par_evaluateur")]
+        constraints = [models.UniqueConstraint(fields=["candidature", "evaluateur"], name="un_avis_par_evaluateur")]
 
     def __str__(self):
-        return f"Avis de {self.auteur} sur {self.candidature_id}"
+        return f"Avis de {self.evaluateur} sur {self.candidature_id}"
 
     @staticmethod
     def total_sur_100(notes: dict, criteres) -> Decimal | None:

@@ -58,7 +58,7 @@ def conflit_avis(avis: Avis | None) -> Conflit:
         return Conflit("Cet avis n'existe plus : rechargez la page. Rien n'a été enregistré.")
     commentaire = f"« {avis.commentaire} »" if avis.commentaire else "aucun"
     return Conflit(
-        f"Cet avis a été enregistré par {avis.auteur} le {avis.heure_lisible} (autre onglet ou autre poste) "
+        f"Cet avis a été enregistré par {avis.evaluateur} le {avis.heure_lisible} (autre onglet ou autre poste) "
         f"pendant votre saisie : total {avis.total_lisible}, commentaire {commentaire}. Rien n'a été écrasé ; vos "
         "valeurs sont ci-dessous, vérifiez puis enregistrez à nouveau pour les garder.",
         actuel=avis,
@@ -73,8 +73,8 @@ def enregistrer_avis(
     verifier_instruction(candidature)
     criteres = list(candidature.appel.criteres.all())
     notes = _notes_valides(notes, criteres)
-    avis = Avis.objects.select_for_update(of=("self",)).select_related("auteur")
-    avis = avis.filter(candidature=candidature, auteur=user).first()
+    avis = Avis.objects.select_for_update(of=("self",)).select_related("evaluateur")
+    avis = avis.filter(candidature=candidature, evaluateur=user).first()
     if (avis.version if avis else 0) != version_lue:
         raise conflit_avis(avis)
     valeurs = {
@@ -84,7 +84,7 @@ def enregistrer_avis(
         "commentaire": commentaire.strip(),
         "annotation_privee": annotation_privee.strip(),
     }
-    avis = _ecrire(Avis, avis, valeurs, candidature=candidature, auteur=user, conflit=conflit_avis)
+    avis = _ecrire(Avis, avis, valeurs, candidature=candidature, evaluateur=user, conflit=conflit_avis)
     Candidature.objects.filter(pk=candidature.pk, statut=StatutCandidature.DEPOSEE).update(
         statut=StatutCandidature.EN_INSTRUCTION
     )

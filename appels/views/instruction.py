@@ -98,8 +98,8 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
     """Le contexte de la page ; `forms` remplace un formulaire refusé, `conflits` porte son message."""
     appel, forms = candidature.appel, forms or {}
     criteres = list(appel.criteres.all())
-    avis = list(candidature.avis.select_related("auteur").order_by("created_at", "pk"))
-    mon_avis = next((a for a in avis if a.auteur_id == request.user.pk), None)
+    avis = list(candidature.avis.select_related("evaluateur").order_by("created_at", "pk"))
+    mon_avis = next((a for a in avis if a.evaluateur_id == request.user.pk), None)
     dossier = Dossier(candidature, types_par_code())
     contexte = {
         "appel": appel,
@@ -125,7 +125,7 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
 
 def autres_avis(avis, criteres, user) -> list:
     """Les avis des autres évaluateurs, chacun avec ses notes lisibles critère par critère."""
-    autres = [a for a in avis if a.auteur_id != user.pk]
+    autres = [a for a in avis if a.evaluateur_id != user.pk]
     for autre in autres:
         autre.notes_lisibles = [(c.libelle, autre.notes.get(str(c.pk))) for c in criteres]
     return autres
@@ -174,7 +174,7 @@ def poster_avis(request, candidature):
             version_lue=form.cleaned_data["version_lue"],
         )
     except (ValidationError, Conflit) as refus:
-        actuel = candidature.avis.filter(auteur=request.user).first()
+        actuel = candidature.avis.filter(evaluateur=request.user).first()
         form = AvisForm(avec_version(request, actuel.version if actuel else 0), criteres=criteres)
         form.is_valid()
         return repli(request, candidature, "avis", form, refus)

@@ -440,7 +440,7 @@ def remplir(appel, operateur, instructeur, nombre):
     """`nombre` candidatures notées et décidées, pour compter les requêtes."""
     for rang in range(nombre):
         candidature = deposer(appel, OrganismeFactory(), operateur)
-        Avis.objects.create(candidature=candidature, auteur=instructeur, notes={}, total=Decimal(50), complet=True)
+        Avis.objects.create(candidature=candidature, evaluateur=instructeur, notes={}, total=Decimal(50), complet=True)
         Decision.objects.create(
             candidature=candidature,
             nature="retenue",
