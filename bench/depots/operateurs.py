@@ -9,6 +9,8 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from appels.demo import lettre_demo
+from appels.lettre import INDETERMINE
 from bench.commun import Arret
 from bench.depots.navigateur import (
     DELAI_REQUETE,
@@ -50,30 +52,8 @@ class Operateur:
 
 
 def lettre(*, territoire: str, budget: int) -> dict:
-    """Une lettre complète et valide, comme `lettre_complete` des tests ; le budget change à chaque version."""
-    return {
-        "statut_organisme": "Association loi 1901",
-        "experience": "Quinze ans de maraudes sanitaires.",
-        "dispositif_envisage": "indetermine",
-        "projet_existant": "non",
-        "publics": ["rue", "campements"],
-        "territoires": [territoire],
-        "nature_proposition": "Consultations de rue et accompagnement vers le droit commun.",
-        "file_active": "120",
-        "budget_demande": str(budget),
-        "equipe-TOTAL_FORMS": "2",
-        "equipe-INITIAL_FORMS": "0",
-        "equipe-0-profession": "Infirmière",
-        "equipe-0-etp": "1,5",
-        "equipe-0-professionnel_sante": "on",
-        "equipe-1-profession": "Travailleur social",
-        "equipe-1-etp": "1",
-        "partenariats-TOTAL_FORMS": "1",
-        "partenariats-INITIAL_FORMS": "0",
-        "partenariats-0-nom": "PASS du centre hospitalier",
-        "partenariats-0-nature": "Consultations et bilans",
-        "partenariats-0-etat": "acte",
-    }
+    """La lettre complète et valide de la démonstration (appels.demo) ; le budget change à chaque version."""
+    return lettre_demo(INDETERMINE, str(budget), territoire)
 
 
 def preparer_operateur(plan: Plan, email: str, mot_de_passe: str) -> Operateur:
