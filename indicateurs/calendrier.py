@@ -33,6 +33,17 @@ def est_futur(mois: datetime.date, aujourd_hui: datetime.date) -> bool:
     return mois > mois_de(aujourd_hui)
 
 
+def pas_encore_transmissible(mois: datetime.date, aujourd_hui: datetime.date) -> str | None:
+    """Pourquoi ce mois ne se transmet pas encore, en français ; None une fois le mois terminé. Ses chiffres (file
+    active, journées…) ne sont complets qu'à la fin du mois : avant, il ne s'enregistre qu'en brouillon."""
+    if mois_suivant(mois) > aujourd_hui:
+        return (
+            f"Le mois de {mois:%m/%Y} n'est pas terminé : enregistrez-le en brouillon ; il se transmettra à partir "
+            f"du {mois_suivant(mois):%d/%m/%Y}."
+        )
+    return None
+
+
 def verrouille_sans_derogation(mois: datetime.date, aujourd_hui: datetime.date) -> bool:
     return aujourd_hui >= date_verrouillage(mois)
 

@@ -140,6 +140,19 @@ class RenvoiForm(DsfrBaseForm):
     )
 
 
+class ReouvertureForm(DsfrBaseForm):
+    """Rouvrir une déclaration validée : le motif, et la version affichée (verrou optimiste)."""
+
+    motif = forms.CharField(
+        label="Motif de la réouverture",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce que l'opérateur doit revoir ; il le reçoit par courriel. Ses chiffres sortent des agrégats "
+        "jusqu'à une nouvelle validation.",
+        max_length=2000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class DerogationForm(DsfrBaseForm):
     jusqu_au = forms.DateField(
         label="Rouvert jusqu'au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

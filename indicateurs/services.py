@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commun.erreurs import Conflit
@@ -78,8 +78,8 @@ def enregistrer_declaration(
     attendus = {i.code: i for i in Indicateur.objects.saisis().for_type(dispositif.type_id)}
     refuser_si_erreurs(dispositif, mois, valeurs, commentaires, attendus)
     ecrire_valeurs(declaration, {attendus[code]: valeur for code, valeur in valeurs.items()}, commentaires)
-    Declaration.objects.filter(pk=declaration.pk).update(version=F("version") + 1)
-    declaration.refresh_from_db()
+    declaration.version += 1
+    declaration.save(update_fields=["version"])
     return declaration
 
 
@@ -103,30 +103,33 @@ def refuser_si_ferme(mois: datetime.date, dispositif, aujourd_hui: datetime.date
 
 
 def refuser_si_erreurs(dispositif, mois, valeurs, commentaires, attendus):
-    """Toutes les erreurs de la saisie à la fois, par code d'indicateur : indicateur d'un autre type,
-    incohérences, nature, valeurs inhabituelles sans commentaire."""
-    erreurs = {
-        code: ValidationError("Cet indicateur ne concerne pas ce type de dispositif.", code="hors_type")
-        for code in valeurs
-        if code not in attendus
-    }
-    erreurs |= {code: ValidationError(m, code="incoherente") for code, m in erreurs_de_coherence(valeurs).items()}
-    erreurs |= {
-        code: ValidationError(f"{attendus[code].libelle} : un nombre entier est attendu.", code="entier_attendu")
-        for code, valeur in valeurs.items()
-        if code in attendus
-        and valeur is not None
-        and attendus[code].nature_valeur == NatureValeur.ENTIER
-        and valeur % 1
-    }
+    """Toutes les erreurs de la saisie à la fois, par code d'indicateur (plusieurs par indicateur s'il le faut) :
+    indicateur d'un autre type, incohérences, nature, valeurs inhabituelles sans commentaire."""
+    erreurs = defaultdict(list)
+    for code in valeurs:
+        if code not in attendus:
+            erreurs[code].append(
+                ValidationError("Cet indicateur ne concerne pas ce type de dispositif.", code="hors_type")
+            )
+    for code, message in erreurs_de_coherence(valeurs).items():
+        erreurs[code].append(ValidationError(message, code="incoherente"))
+    for code, valeur in valeurs.items():
+        if (
+            code in attendus
+            and valeur is not None
+            and attendus[code].nature_valeur == NatureValeur.ENTIER
+            and valeur % 1
+        ):
+            message = f"{attendus[code].libelle} : un nombre entier est attendu."
+            erreurs[code].append(ValidationError(message, code="entier_attendu"))
+    # Une valeur fausse (négative, plus de nouvelles personnes que la file active…) est d'abord à corriger : le
+    # signalement « inhabituelle », qui ne demande qu'un commentaire, ne s'ajoute qu'à une valeur sans erreur.
     alertes = valeurs_inhabituelles(valeurs, Valeur.objects.historique(dispositif, mois))
-    erreurs |= {
-        code: ValidationError(message, code="inhabituelle")
-        for code, message in alertes.items()
-        if not commentaires.get(code)
-    }
+    for code, message in alertes.items():
+        if not commentaires.get(code) and code not in erreurs:
+            erreurs[code].append(ValidationError(message, code="inhabituelle"))
     if erreurs:
-        raise ValidationError(erreurs)
+        raise ValidationError(dict(erreurs))
 
 
 @transaction.atomic
@@ -135,23 +138,34 @@ def enregistrer_et_transmettre(**arguments) -> Declaration:
     return transmettre(declaration=enregistrer_declaration(**arguments), aujourd_hui=arguments.get("aujourd_hui"))
 
 
+@transaction.atomic
 def changer_statut(declaration, depuis, vers, **champs) -> Declaration:
-    """L'UPDATE porte l'état attendu : si la déclaration a changé entre-temps, rien n'est écrit."""
-    changees = Declaration.objects.filter(pk=declaration.pk, statut__in=depuis).update(statut=vers, **champs)
-    declaration.refresh_from_db()
-    if not changees:
+    """Relit l'état sous verrou (SELECT … FOR UPDATE) avant d'écrire : si la déclaration a changé entre-temps, rien
+    n'est écrit, et deux clics ne valident jamais deux fois. L'écriture passe par save(), que le journal d'audit
+    voit."""
+    declaration.statut = (
+        Declaration.objects.select_for_update().values_list("statut", flat=True).get(pk=declaration.pk)
+    )
+    if declaration.statut not in depuis:
         message = f"Déclaration déjà « {declaration.get_statut_display().lower()} »."
         raise ValidationError(message, code="statut_change")
+    declaration.statut = vers
+    for nom, valeur in champs.items():
+        setattr(declaration, nom, valeur)
+    declaration.save(update_fields=["statut", *champs])
     return declaration
 
 
 def transmettre(*, declaration, aujourd_hui: datetime.date | None = None) -> Declaration:
     refuser_si_ferme(declaration.mois, declaration.dispositif, aujourd_hui)
+    if raison := calendrier.pas_encore_transmissible(declaration.mois, aujourd_hui or calendrier.aujourd_hui()):
+        raise ValidationError(raison, code="mois_en_cours")
     if not declaration.valeurs.exists():
         raise ValidationError("Aucune valeur saisie : rien à transmettre.", code="sans_valeur")
     return changer_statut(declaration, MODIFIABLES, StatutDeclaration.TRANSMISE, transmise_le=timezone.now())
 
 
+@transaction.atomic
 def valider(*, declaration, user) -> Declaration:
     declaration = changer_statut(
         declaration,
@@ -160,19 +174,28 @@ def valider(*, declaration, user) -> Declaration:
         validee_le=timezone.now(),
         validee_par=user,
     )
-    # Le worker recalcule ce que cette validation change, une fois la validation enregistrée.
+    reagreger_apres_validation(declaration)
+    return declaration
+
+
+def reagreger_apres_validation(declaration):
+    """Le worker recalcule ce que la validation (ou sa levée) change, une fois l'écriture enregistrée."""
     dispositif, mois = declaration.dispositif, declaration.mois.isoformat()
     transaction.on_commit(lambda: tasks.agreger_mois.delay(dispositif.type_id, mois, dispositif.territoire_id))
-    return declaration
+
+
+def motif_requis(motif: str, message: str) -> str:
+    if not motif.strip():
+        raise ValidationError({"motif": ValidationError(message, code="requis")})
+    return motif.strip()
 
 
 @transaction.atomic
 def renvoyer(*, declaration, motif: str) -> Declaration:
     """Renvoie la déclaration à l'opérateur avec ce qu'il doit corriger ; il en est averti par courriel."""
-    if not motif.strip():
-        raise ValidationError({"motif": ValidationError("Dites à l'opérateur ce qu'il doit corriger.", code="requis")})
+    motif = motif_requis(motif, "Dites à l'opérateur ce qu'il doit corriger.")
     declaration = changer_statut(
-        declaration, [StatutDeclaration.TRANSMISE], StatutDeclaration.RENVOYEE, motif_renvoi=motif.strip()
+        declaration, [StatutDeclaration.TRANSMISE], StatutDeclaration.RENVOYEE, motif_renvoi=motif
     )
     transaction.on_commit(lambda: notifier_renvoi(declaration))
     return declaration
@@ -182,6 +205,41 @@ def notifier_renvoi(declaration):
     """Courriel aux comptes actifs de l'organisme du dispositif : ce qu'il doit corriger."""
     contexte = {"declaration": declaration, "dispositif": declaration.dispositif}
     envoyer("indicateurs/email/renvoi", contexte, membres_actifs(declaration.dispositif.organisme))
+
+
+DECLARATION_CHANGEE_PAR_L_ARS = (
+    "Cette déclaration a changé depuis que vous l'avez ouverte (un autre agent l'a rouverte, ou l'opérateur l'a "
+    "corrigée) : rien n'a été fait. Rechargez la page pour voir son état actuel."
+)
+
+
+@transaction.atomic
+def rouvrir(*, declaration, motif: str, version_lue: int) -> Declaration:
+    """L'ARS rouvre une déclaration validée : elle repasse à l'opérateur comme une déclaration renvoyée, avec le
+    motif ; sa version change (verrou optimiste : `version_lue` est celle que l'agent a vue), les agrégats sont
+    recalculés sans elle comme après une validation, et l'opérateur est prévenu par courriel."""
+    motif = motif_requis(motif, "Dites à l'opérateur pourquoi cette déclaration validée est rouverte.")
+    version = Declaration.objects.select_for_update().values_list("version", flat=True).get(pk=declaration.pk)
+    if version != version_lue:
+        declaration.refresh_from_db()
+        raise Conflit(DECLARATION_CHANGEE_PAR_L_ARS, actuel=declaration)
+    declaration = changer_statut(
+        declaration,
+        [StatutDeclaration.VALIDEE],
+        StatutDeclaration.RENVOYEE,
+        motif_renvoi=motif,
+        validee_le=None,
+        validee_par=None,
+        version=version + 1,
+    )
+    reagreger_apres_validation(declaration)
+    transaction.on_commit(lambda: notifier_reouverture(declaration))
+    return declaration
+
+
+def notifier_reouverture(declaration):
+    contexte = {"declaration": declaration, "dispositif": declaration.dispositif}
+    envoyer("indicateurs/email/reouverture", contexte, membres_actifs(declaration.dispositif.organisme))
 
 
 def accorder_derogation(*, dispositif, mois, jusqu_au, motif: str, user) -> Derogation:
@@ -194,10 +252,24 @@ def accorder_derogation(*, dispositif, mois, jusqu_au, motif: str, user) -> Dero
         erreurs["jusqu_au"] = ValidationError("La date de fin est déjà passée.", code="date_passee")
     if erreurs:
         raise ValidationError(erreurs)
+    refuser_si_validee(dispositif, mois)
     derogation, _ = Derogation.objects.update_or_create(
         dispositif=dispositif, mois=mois, defaults={"jusqu_au": jusqu_au, "motif": motif.strip(), "accordee_par": user}
     )
     return derogation
+
+
+def refuser_si_validee(dispositif, mois):
+    """Une dérogation rouvre le temps de déclarer, pas une déclaration validée : l'opérateur ne pourrait toujours
+    pas la modifier. La rouvrir retire ses chiffres des agrégats et prévient l'opérateur : c'est un acte à part,
+    avec son motif et son verrou optimiste (`rouvrir`, sur la page de la déclaration), jamais l'effet de bord
+    d'une dérogation."""
+    if Declaration.objects.filter(dispositif=dispositif, mois=mois, statut=StatutDeclaration.VALIDEE).exists():
+        message = (
+            f"La déclaration de {mois:%m/%Y} est validée : une dérogation ne la rendrait pas modifiable. Rouvrez-la "
+            "d'abord depuis sa page (« Rouvrir la déclaration », avec un motif), puis accordez la dérogation."
+        )
+        raise ValidationError(message, code="declaration_validee")
 
 
 # Relances --------------------------------------------------------------------------------------------------

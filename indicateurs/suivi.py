@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
@@ -21,10 +22,13 @@ from territoires.models import Niveau, Territoire
 
 
 def avec_declaration_du_mois(dispositifs, mois, aujourd_hui):
-    """Annote le statut et la date de transmission de la déclaration du mois, et la dérogation en cours ;
-    les listes, les taux et l'export partagent cette seule requête."""
+    """Annote le statut et la date de transmission de la déclaration du mois, la dérogation en cours, et si
+    quelqu'un reçoit les relances de l'organisme (un compte actif, ceux que commun.notifications.membres_actifs
+    prévient) ; les listes, les taux et l'export partagent cette seule requête."""
     du_mois = Declaration.objects.filter(dispositif=OuterRef("pk"), mois=mois)
+    membres = get_user_model().objects.filter(organismes=OuterRef("organisme_id"), is_active=True)
     return dispositifs.select_related("type", "organisme", "territoire").annotate(
+        a_qui_relancer=Exists(membres),
         declaration_id=Subquery(du_mois.values("pk")[:1]),
         declaration_statut=Subquery(du_mois.values("statut")[:1]),
         declaration_transmise_le=Subquery(du_mois.values("transmise_le")[:1]),
@@ -66,6 +70,11 @@ class Suivi:
     total: Compte | None = None
     manquants: list = field(default_factory=list)  # dispositifs sans déclaration transmise
     dispositifs: list = field(default_factory=list)
+    relances: list = field(default_factory=list)  # les relances envoyées pour ce mois, les plus récentes d'abord
+
+    @property
+    def recus(self) -> list:
+        return [d for d in self.dispositifs if est_recu(d)]
 
 
 def est_recu(dispositif) -> bool:
@@ -79,7 +88,7 @@ def est_a_l_heure(dispositif, echeance) -> bool:
 
 
 def calculer_suivi(*, dispositifs, region, mois, aujourd_hui) -> Suivi:
-    """Le suivi d'un mois dans une région : deux requêtes (dispositifs annotés, territoires), quel que soit
+    """Le suivi d'un mois dans une région : trois requêtes (dispositifs annotés, territoires, relances), quel que soit
     le nombre de dispositifs. Les comptes se font en Python sur ces mêmes lignes, qui donnent aussi la liste
     des dispositifs manquants."""
     suivi = Suivi(region=region, mois=mois, echeance=calendrier.echeance(mois), total=Compte(region))
@@ -98,7 +107,17 @@ def calculer_suivi(*, dispositifs, region, mois, aujourd_hui) -> Suivi:
         if not recu:
             suivi.manquants.append(dispositif)
     suivi.lignes = [c for c in comptes.values() if c.attendus or c.territoire.niveau == Niveau.DEPARTEMENT]
+    suivi.relances = list(relances_du_mois(dispositifs.dans(region), mois))
     return suivi
+
+
+def relances_du_mois(dispositifs, mois):
+    """Les relances envoyées pour ce mois aux dispositifs donnés, avec dispositif et organisme (une requête)."""
+    return (
+        Relance.objects.filter(mois=mois, dispositif__in=dispositifs)
+        .select_related("dispositif__organisme", "dispositif__type")
+        .order_by("-envoyee_le", "dispositif__nom")
+    )
 
 
 # Relances ------------------------------------------------------------------------------------------------

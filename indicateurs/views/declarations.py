@@ -109,6 +109,7 @@ def page_saisie(request, dispositif, mois, declaration, form, aujourd_hui, *, st
         "date_verrouillage": calendrier.date_verrouillage(mois),
         "fermeture": fermeture,
         "modifiable": fermeture is None and (declaration is None or declaration.est_modifiable),
+        "pas_encore_transmissible": calendrier.pas_encore_transmissible(mois, aujourd_hui),
     }
     return render(request, "indicateurs/declarations/saisie.html", contexte, status=status)
 

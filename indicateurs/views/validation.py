@@ -7,13 +7,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from commun.erreurs import Conflit
 from commun.mois import derniers_mois, lire_mois
 from config.policy import Regle, acces, declarations_visibles, dispositifs_suivis, regions_visibles
 from indicateurs import calendrier
-from indicateurs.forms import DerogationForm, FiltreValidationForm, RenvoiForm, ajouter_refus
-from indicateurs.models import Derogation, Indicateur, StatutDeclaration, Valeur
+from indicateurs.forms import DerogationForm, FiltreValidationForm, RenvoiForm, ReouvertureForm, ajouter_refus
+from indicateurs.models import Declaration, Derogation, Indicateur, StatutDeclaration, Valeur
 from indicateurs.regles import valeurs_inhabituelles
-from indicateurs.services import accorder_derogation, renvoyer, valider
+from indicateurs.services import accorder_derogation, renvoyer, rouvrir, valider
 
 PAR_PAGE = 50
 MOIS_COMPARES = 6
@@ -46,32 +47,51 @@ def declaration_suivie(request, pk):
 
 @acces(Regle.VALIDER_DECLARATIONS)
 def declaration_a_valider(request, pk):
-    """Les valeurs, leurs commentaires et les mois précédents ; POST « valider » ou « renvoyer »."""
+    """Les valeurs, leurs commentaires et les mois précédents ; POST « valider », « renvoyer » (déclaration
+    transmise) ou « rouvrir » (déclaration validée)."""
     declaration = declaration_suivie(request, pk)
-    renvoi = RenvoiForm(request.POST if request.POST.get("action") == "renvoyer" else None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "valider":
-                valider(declaration=declaration, user=request.user)
-                messages.success(request, f"Déclaration de {declaration.dispositif.nom} validée.")
-            elif renvoi.is_valid():
-                renvoyer(declaration=declaration, motif=renvoi.cleaned_data["motif"])
-                messages.success(request, "Déclaration renvoyée ; l'opérateur est prévenu par courriel.")
-            else:
-                return page_declaration(request, declaration, renvoi, status=400)
-        except ValidationError as refus:
-            for message in refus.messages:
-                messages.error(request, message)
-        return redirect("indicateurs:validation_declaration", pk=declaration.pk)
-    return page_declaration(request, declaration, renvoi)
+    action = request.POST.get("action")
+    renvoi = RenvoiForm(request.POST if action == "renvoyer" else None)
+    reouverture = ReouvertureForm(
+        request.POST if action == "rouvrir" else None, initial={"version": declaration.version}
+    )
+    if request.method != "POST":
+        return page_declaration(request, declaration, renvoi, reouverture)
+    try:
+        if action == "valider":
+            valider(declaration=declaration, user=request.user)
+            messages.success(request, f"Déclaration de {declaration.dispositif.nom} validée.")
+        elif action == "renvoyer" and renvoi.is_valid():
+            renvoyer(declaration=declaration, motif=renvoi.cleaned_data["motif"])
+            messages.success(request, "Déclaration renvoyée ; l'opérateur est prévenu par courriel.")
+        elif action == "rouvrir" and reouverture.is_valid():
+            donnees = reouverture.cleaned_data
+            rouvrir(declaration=declaration, motif=donnees["motif"], version_lue=donnees["version"])
+            messages.success(request, message_de_reouverture(declaration))
+        else:
+            return page_declaration(request, declaration, renvoi, reouverture, status=400)
+    except ValidationError as refus:
+        for message in refus.messages:
+            messages.error(request, message)
+    except Conflit as conflit:
+        messages.error(request, conflit.message)
+    return redirect("indicateurs:validation_declaration", pk=declaration.pk)
 
 
-def page_declaration(request, declaration, renvoi, *, status=200):
+def message_de_reouverture(declaration) -> str:
+    message = "Déclaration rouverte : l'opérateur est prévenu par courriel et les agrégats sont recalculés sans elle."
+    if calendrier.verrouille(declaration.mois, declaration.dispositif, calendrier.aujourd_hui()):
+        message += " Le mois est verrouillé : accordez-lui une dérogation pour qu'il puisse la corriger."
+    return message
+
+
+def page_declaration(request, declaration, renvoi, reouverture, *, status=200):
     dispositif = declaration.dispositif
     contexte = {
         "declaration": declaration,
         "dispositif": dispositif,
         "renvoi": renvoi,
+        "reouverture": reouverture,
         "echeance": calendrier.echeance(declaration.mois),
         **comparaison(declaration),
     }
@@ -116,6 +136,7 @@ def derogation(request):
         dispositifs_suivis(request.user).select_related("type", "organisme"), pk=parametres["dispositif"]
     )
     existante = Derogation.objects.filter(dispositif=dispositif, mois=mois).first()
+    declaration = Declaration.objects.filter(dispositif=dispositif, mois=mois).first()
     form = DerogationForm(request.POST or None, initial={"motif": existante.motif if existante else ""})
     if request.method == "POST" and form.is_valid() and accorder(request, form, dispositif, mois):
         return redirect(f"{reverse('indicateurs:suivi')}?mois={mois:%Y-%m}")
@@ -124,6 +145,7 @@ def derogation(request):
         "dispositif": dispositif,
         "mois": mois,
         "existante": existante,
+        "declaration": declaration,
         "date_verrouillage": calendrier.date_verrouillage(mois),
     }
     return render(request, "indicateurs/declarations/derogation.html", contexte, status=400 if form.errors else 200)

@@ -11,7 +11,8 @@ from tests.dispositifs.factories import DispositifFactory
 from tests.indicateurs.factories import DeclarationFactory, ValeurFactory
 
 pytestmark = pytest.mark.django_db
-NOVEMBRE = datetime.date(2026, 11, 1)
+NOVEMBRE = datetime.date(2026, 11, 1)  # le mois en cours (les tests figent le 23/11/2026)
+OCTOBRE = datetime.date(2026, 10, 1)
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def lhss():
 
 def test_une_declaration_coherente_s_enregistre_puis_se_transmet_et_se_valide(lhss, instructeur):
     declaration = enregistrer_declaration(
-        dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(20), "nouvelles_personnes": D(5)}
+        dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(20), "nouvelles_personnes": D(5)}
     )
     transmettre(declaration=declaration)
     valider(declaration=declaration, user=instructeur)
@@ -74,11 +75,11 @@ def test_une_valeur_inhabituelle_passe_seulement_avec_un_commentaire(lhss, instr
 
 def test_une_declaration_transmise_ne_se_modifie_plus_et_ne_se_valide_qu_une_fois(lhss, instructeur):
     declaration = transmettre(
-        declaration=enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(20)})
+        declaration=enregistrer_declaration(dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(20)})
     )
 
     with pytest.raises(ValidationError, match="ne se modifie plus"):
-        enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(21)})
+        enregistrer_declaration(dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(21)})
     valider(declaration=declaration, user=instructeur)
     with pytest.raises(ValidationError) as refus:
         valider(declaration=declaration, user=instructeur)
@@ -87,13 +88,13 @@ def test_une_declaration_transmise_ne_se_modifie_plus_et_ne_se_valide_qu_une_foi
 
 def test_un_renvoi_exige_un_motif_et_rouvre_la_saisie(lhss):
     declaration = transmettre(
-        declaration=enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(20)})
+        declaration=enregistrer_declaration(dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(20)})
     )
 
     with pytest.raises(ValidationError):
         renvoyer(declaration=declaration, motif="  ")
     renvoyer(declaration=declaration, motif="La file active semble inclure octobre.")
-    enregistrer_declaration(dispositif=lhss, mois=NOVEMBRE, valeurs={"file_active": D(18)})
+    enregistrer_declaration(dispositif=lhss, mois=OCTOBRE, valeurs={"file_active": D(18)})
 
     assert Declaration.objects.get().statut == StatutDeclaration.RENVOYEE
     assert Valeur.objects.get().valeur == 18

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from dispositifs.models import Statut
-from indicateurs.models import StatutDeclaration
+from indicateurs.models import MomentRelance, Relance, StatutDeclaration
+from indicateurs.services import relancer_declarations
 from indicateurs.suivi import calculer_suivi
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import DispositifFactory
@@ -123,15 +124,63 @@ def test_l_export_csv_des_taux_et_des_dispositifs(client, jeu, planificateur):
     assert "LHSS muet" in detail
 
 
+def test_les_relances_envoyees_sont_listees_sur_la_page(client, planificateur, lhss, lhss_autre, operateur):
+    """lhss a un compte membre : relancé avant puis après l'échéance d'octobre, et listé deux fois ; l'organisme de
+    lhss_autre n'a que son compte désactivé : personne à relancer, aucune relance écrite."""
+    lhss_autre.organisme.membres.update(is_active=False)
+    relancer_declarations(aujourd_hui=datetime.date(2026, 11, 7))
+    relancer_declarations(aujourd_hui=datetime.date(2026, 11, 11))
+    client.force_login(planificateur)
+
+    page = client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).content.decode()
+
+    relances = page[page.index('id="relances"') :]
+    assert "Relances envoyées (2)" in relances
+    assert relances.count("LHSS fictif de Lille") == 2 and "LHSS fictif d&#x27;Amiens" not in relances
+    assert "Avant l&#x27;échéance" in relances and "Après l&#x27;échéance" in relances
+
+
+def test_un_organisme_sans_compte_membre_apparait_comme_personne_a_relancer(
+    client, planificateur, lhss, departement, type_lhss
+):
+    """L'organisme de lhss a un compte membre (l'opérateur) ; celui du LHSS orphelin n'en a aucun."""
+    DispositifFactory(nom="LHSS orphelin", territoire=departement, type=type_lhss)
+    client.force_login(planificateur)
+
+    page = client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).content.decode()
+
+    manquants = page[page.index("Non reçues") : page.index('id="relances"')]
+    lignes = manquants.split("<tr>")
+    ligne_orphelin = next(ligne for ligne in lignes if "LHSS orphelin" in ligne)
+    ligne_lille = next(ligne for ligne in lignes if "LHSS fictif de Lille" in ligne)
+    assert "Personne à relancer" in ligne_orphelin and "Personne à relancer" not in ligne_lille
+    assert "Aucune relance envoyée pour ce mois." in page
+
+
+def test_une_declaration_recue_s_ouvre_depuis_le_suivi(client, planificateur, dreets, jeu):
+    client.force_login(planificateur)
+    page = client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).content.decode()
+    client.force_login(dreets)
+    page_dreets = client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).content.decode()
+
+    recues = page[page.index('id="recues"') :]
+    assert "Reçues (3)" in recues
+    validee = DeclarationFactory._meta.model.objects.get(statut=StatutDeclaration.VALIDEE)
+    assert reverse("indicateurs:validation_declaration", args=[validee.pk]) in recues
+    assert 'id="recues"' not in page_dreets  # la DREETS consulte, elle ne valide ni ne rouvre
+
+
 @pytest.mark.parametrize("nombre", [1, 20])
 def test_nombre_de_requetes_constant(client, planificateur, departement, type_lhss, nombre, django_assert_num_queries):
     for _ in range(nombre):
-        transmise(
-            DispositifFactory(territoire=departement, type=type_lhss), datetime.datetime(2026, 11, 5, tzinfo=PARIS)
-        )
+        dispositif = DispositifFactory(territoire=departement, type=type_lhss)
+        transmise(dispositif, datetime.datetime(2026, 11, 5, tzinfo=PARIS))
+        Relance.objects.create(dispositif=dispositif, mois=OCTOBRE, moment=MomentRelance.AVANT)
+        DispositifFactory(territoire=departement, type=type_lhss)  # non reçu, organisme sans compte
     client.force_login(planificateur)
 
-    # Session, utilisateur, sa région (défaut), région choisie (contrôle du filtre), dispositifs annotés,
-    # territoires de la région, régions du menu déroulant, région de l'en-tête.
-    with django_assert_num_queries(8):
+    # Session, utilisateur, sa région (défaut), région choisie (contrôle du filtre), dispositifs annotés (avec
+    # « quelqu'un à relancer »), territoires de la région, relances du mois, régions du menu déroulant, région
+    # de l'en-tête.
+    with django_assert_num_queries(9):
         assert client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).status_code == 200
