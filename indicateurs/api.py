@@ -2,12 +2,13 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from commun.erreurs import messages_par_champ
+from commun.erreurs import Conflit, code_du_refus, messages_par_champ
 from commun.mois import lire_mois
 from config.policy import (
     Regle,
@@ -16,6 +17,7 @@ from config.policy import (
     rapports_visibles,
     regions_visibles,
 )
+from indicateurs import services
 from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 from territoires.models import Niveau
@@ -232,6 +234,44 @@ def refus_par_indicateur(refus: ValidationError) -> Response:
     return Response(corps, status=status.HTTP_400_BAD_REQUEST)
 
 
+class MotifRenvoiSerializer(serializers.Serializer):
+    motif = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Ce que l'opérateur doit corriger ; il le reçoit par courriel. Obligatoire (400 sinon).",
+    )
+
+
+class RefusMotifRenvoiSerializer(serializers.Serializer):
+    """Le 400 de /renvoyer/ : le plus souvent le motif ; un corps qui n'est pas un objet JSON, ou illisible, est
+    refusé par DRF sous « non_field_errors » ou « detail »."""
+
+    motif = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Pourquoi le motif est refusé."
+    )
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False)
+
+
+class DeclarationIntrouvableSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ConflitDeclarationSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Ce qui a changé, en français.")
+    declaration = DeclarationSerializer(help_text="La déclaration telle qu'elle est maintenant.")
+
+
+INTROUVABLE = OpenApiResponse(
+    DeclarationIntrouvableSerializer, description="Déclaration inconnue ou hors de la région de l'agent."
+)
+ETAT_CHANGE = OpenApiResponse(
+    ConflitDeclarationSerializer, description="La déclaration n'est plus transmise (déjà validée, renvoyée…)."
+)
+
+
 class DeclarationViewSet(viewsets.ModelViewSet):
     """Les déclarations mensuelles : lecture pour l'opérateur (ses dispositifs) et les agents (leur région) ;
     écriture pour l'opérateur, par le même service que la page (mêmes contrôles, échéance et verrouillage).
@@ -289,6 +329,48 @@ class DeclarationViewSet(viewsets.ModelViewSet):
         except ValidationError as refus:
             return refus_par_indicateur(refus)
         return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data, status=statut)
+
+    # L'ARS valide ou renvoie par les services de la page (indicateurs/views/validation.py) : mêmes refus, mêmes
+    # mots. Une déclaration qui n'est plus transmise répond 409, avec son état actuel, comme un conflit.
+
+    @extend_schema(
+        request=None,
+        responses={200: DeclarationSerializer, 404: INTROUVABLE, 409: ETAT_CHANGE},
+        description="Valide une déclaration transmise (agents ARS de la région) ; les agrégats sont recalculés.",
+    )
+    @action(detail=True, methods=["post"], regle_ecriture=Regle.VALIDER_DECLARATIONS)
+    def valider(self, request, pk=None):
+        declaration = self.get_object()
+        return self.changer_etat(declaration, lambda: services.valider(declaration=declaration, user=request.user))
+
+    @extend_schema(
+        request=MotifRenvoiSerializer,
+        responses={
+            200: DeclarationSerializer,
+            400: OpenApiResponse(RefusMotifRenvoiSerializer, description="Motif manquant ou trop long."),
+            404: INTROUVABLE,
+            409: ETAT_CHANGE,
+        },
+        description="Renvoie une déclaration transmise à l'opérateur avec un motif ; il est prévenu par courriel.",
+    )
+    @action(detail=True, methods=["post"], regle_ecriture=Regle.VALIDER_DECLARATIONS)
+    def renvoyer(self, request, pk=None):
+        declaration = self.get_object()
+        motif = MotifRenvoiSerializer(data=request.data)
+        motif.is_valid(raise_exception=True)
+        return self.changer_etat(
+            declaration, lambda: services.renvoyer(declaration=declaration, motif=motif.validated_data["motif"])
+        )
+
+    def changer_etat(self, declaration, service) -> Response:
+        try:
+            service()
+        except ValidationError as refus:
+            if code_du_refus(refus) != "statut_change":
+                raise
+            declaration = self.get_queryset().get(pk=declaration.pk)
+            raise Conflit(refus.messages[0], actuel=declaration) from refus
+        return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data)
 
 
 # Rapports PDF mensuels (indicateurs/services.py) ----------------------------------------------------------

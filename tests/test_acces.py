@@ -43,6 +43,8 @@ POST_SEULEMENT = {
     "comptes:accepter_demande",
     "comptes:refuser_demande",
     "indicateurs:rapports:demander",
+    "declaration-valider",
+    "declaration-renvoyer",
 }
 
 
@@ -131,6 +133,8 @@ MODELES_PAR_URL = {
     "indicateurs:saisie": "dispositifs.Dispositif",
     "indicateurs:validation_declaration": "indicateurs.Declaration",
     "declaration-detail": "indicateurs.Declaration",
+    "declaration-valider": "indicateurs.Declaration",
+    "declaration-renvoyer": "indicateurs.Declaration",
     "indicateurs:rapports:suivi": "indicateurs.Rapport",
     "indicateurs:rapports:statut": "indicateurs.Rapport",
     "indicateurs:rapports:telecharger": "indicateurs.Rapport",

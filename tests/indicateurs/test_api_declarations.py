@@ -5,9 +5,10 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.core import mail
 from rest_framework.test import APIClient
 
-from indicateurs.models import Declaration, StatutDeclaration
+from indicateurs.models import Agregat, Declaration, StatutDeclaration
 from indicateurs.services import enregistrer_declaration
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import DispositifFactory
@@ -195,3 +196,105 @@ def test_un_compte_sans_organisme_ne_voit_rien(lhss):
     DeclarationFactory(dispositif=lhss)
 
     assert client_de(seul).get(URL).json()["results"] == []
+
+
+class TestValiderRenvoyer:
+    """POST /api/v1/declarations/{id}/valider/ et /renvoyer/ : les services de la page, refus en 400, 404, 409."""
+
+    @pytest.fixture
+    def transmise(self, lhss):
+        declaration = DeclarationFactory(dispositif=lhss, mois=OCTOBRE, statut=StatutDeclaration.TRANSMISE)
+        ValeurFactory(declaration=declaration)
+        return declaration
+
+    def test_valider_par_l_api(self, instructeur, transmise, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            reponse = client_de(instructeur).post(f"{URL}{transmise.pk}/valider/")
+
+        assert reponse.status_code == 200
+        assert (reponse.json()["statut"], reponse.json()["valeurs"]) == ("validee", {"file_active": 20.0})
+        transmise.refresh_from_db()
+        assert (transmise.statut, transmise.validee_par) == (StatutDeclaration.VALIDEE, instructeur)
+        # Agrégée comme depuis la page : le mois compte maintenant sa déclaration validée.
+        assert Agregat.objects.filter(periode=OCTOBRE, granularite="mois", nb_declarations=1).exists()
+
+    def test_renvoyer_par_l_api_previent_l_operateur(
+        self, instructeur, operateur, transmise, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            reponse = client_de(instructeur).post(
+                f"{URL}{transmise.pk}/renvoyer/", {"motif": "La file active inclut septembre."}, format="json"
+            )
+
+        assert reponse.status_code == 200
+        assert (reponse.json()["statut"], reponse.json()["motif_renvoi"]) == (
+            "renvoyee",
+            "La file active inclut septembre.",
+        )
+        assert [m.to for m in mail.outbox] == [[operateur.email]]
+
+    @pytest.mark.parametrize("corps", [{}, {"motif": "   "}])
+    def test_renvoyer_sans_motif_repond_400_avec_les_mots_de_la_page(self, instructeur, transmise, corps):
+        reponse = client_de(instructeur).post(f"{URL}{transmise.pk}/renvoyer/", corps, format="json")
+
+        assert reponse.status_code == 400
+        assert reponse.json() == {"motif": ["Dites à l'opérateur ce qu'il doit corriger."]}
+        transmise.refresh_from_db()
+        assert transmise.statut == StatutDeclaration.TRANSMISE
+
+    def test_un_corps_qui_n_est_pas_un_objet_repond_400_sans_rien_changer(self, instructeur, transmise):
+        reponse = client_de(instructeur).post(f"{URL}{transmise.pk}/renvoyer/", [], format="json")
+
+        assert reponse.status_code == 400 and list(reponse.json()) == ["non_field_errors"]
+        transmise.refresh_from_db()
+        assert transmise.statut == StatutDeclaration.TRANSMISE
+
+    def test_une_declaration_qui_n_est_plus_transmise_repond_409_avec_son_etat(self, instructeur, transmise):
+        client = client_de(instructeur)
+        client.post(f"{URL}{transmise.pk}/valider/")
+
+        encore = client.post(f"{URL}{transmise.pk}/valider/")
+        renvoi = client.post(f"{URL}{transmise.pk}/renvoyer/", {"motif": "Trop tard"}, format="json")
+
+        assert (encore.status_code, renvoi.status_code) == (409, 409)
+        assert encore.json()["detail"] == "Déclaration déjà « validée »."
+        assert encore.json()["declaration"]["statut"] == "validee"
+        transmise.refresh_from_db()
+        assert transmise.statut == StatutDeclaration.VALIDEE
+
+    def test_hors_region_repond_404(self, transmise, region_idf):
+        agent = UtilisateurFactory(instructeur=True, region=region_idf)
+
+        assert client_de(agent).post(f"{URL}{transmise.pk}/valider/").status_code == 404
+        assert client_de(agent).post(f"{URL}{transmise.pk}/renvoyer/", {"motif": "x"}).status_code == 404
+        transmise.refresh_from_db()
+        assert transmise.statut == StatutDeclaration.TRANSMISE
+
+    @pytest.mark.parametrize("role", ["operateur", "dreets"])
+    def test_ni_l_operateur_ni_la_dreets_ne_valident(self, transmise, role, request):
+        client = client_de(request.getfixturevalue(role))
+
+        assert client.post(f"{URL}{transmise.pk}/valider/").status_code == 403
+        assert client.post(f"{URL}{transmise.pk}/renvoyer/", {"motif": "x"}).status_code == 403
+        transmise.refresh_from_db()
+        assert transmise.statut == StatutDeclaration.TRANSMISE
+
+    def test_un_anonyme_recoit_401(self, transmise):
+        assert APIClient().post(f"{URL}{transmise.pk}/valider/").status_code == 401
+
+
+def test_le_schema_documente_valider_et_renvoyer_avec_leurs_refus(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    chemins, composants = schema["paths"], schema["components"]["schemas"]
+
+    valider = chemins["/api/v1/declarations/{id}/valider/"]["post"]
+    renvoyer = chemins["/api/v1/declarations/{id}/renvoyer/"]["post"]
+
+    assert set(valider["responses"]) >= {"200", "404", "409"} and "requestBody" not in valider
+    assert set(renvoyer["responses"]) >= {"200", "400", "404", "409"}
+    corps = renvoyer["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "motif" in composants[corps]["properties"]
+    assert composants["RefusMotifRenvoi"]["properties"]["motif"]["type"] == "array"
+    conflit = renvoyer["responses"]["409"]["content"]["application/json"]["schema"]["$ref"]
+    assert conflit == "#/components/schemas/ConflitDeclaration"
+    assert set(composants["ConflitDeclaration"]["properties"]) == {"detail", "declaration"}
