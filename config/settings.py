@@ -242,6 +242,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicateurs.tasks.generer_rapports_du_mois",
         "schedule": crontab(day_of_month=1, hour=5, minute=0),
     },
+    # Chaque matin, après l'agrégation de nuit : le rapport définitif des mois dont l'échéance est passée (les
+    # rapports du 1er sont provisoires).
+    "finaliser-rapports": {
+        "task": "indicateurs.tasks.finaliser_rapports",
+        "schedule": crontab(hour=5, minute=30),
+    },
     # Chaque matin : relance des déclarations mensuelles non transmises, avant puis après l'échéance.
     "relancer-declarations": {
         "task": "indicateurs.tasks.relancer_declarations",

@@ -48,6 +48,8 @@ class RapportAdmin(admin.ModelAdmin):
         "demande_le",
         "demande_par",
         "erreur",
+        "motif",
+        "provisoire",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -65,7 +67,11 @@ class RapportAdmin(admin.ModelAdmin):
     def regenerer(self, request, queryset):
         for rapport in queryset.select_related("territoire"):
             demander_rapport(
-                territoire=rapport.territoire, mois=rapport.mois, public=rapport.public, user=request.user
+                territoire=rapport.territoire,
+                mois=rapport.mois,
+                public=rapport.public,
+                user=request.user,
+                motif="Régénéré depuis l'administration.",
             )
         self.message_user(request, f"{queryset.count()} rapport(s) mis en file de génération.", messages.SUCCESS)
 

@@ -234,6 +234,12 @@ class DemandeRapportForm(DsfrBaseForm):
     public = forms.BooleanField(
         label="Version publique", required=False, help_text="Secret statistique appliqué, téléchargeable par tous."
     )
+    motif = forms.CharField(
+        label="Motif",
+        required=False,
+        max_length=300,
+        help_text="Obligatoire pour régénérer un rapport déjà produit : il accompagne la nouvelle version.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

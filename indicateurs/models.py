@@ -327,8 +327,9 @@ MOTIF_PUBLIC_REGIONAL = "La version publique n'existe que pour une région enti�
 
 class Rapport(models.Model):
     """Le rapport PDF mensuel d'une région ou d'un département, en version interne ou publique (secret
-    statistique). Régénérer un mois remplace le fichier d'un coup : la ligne ne désigne jamais un fichier
-    à moitié écrit."""
+    statistique). Chaque génération ajoute une version (VersionRapport) et n'en efface aucune ; la ligne décrit
+    la version servie (fichier, empreinte, taille, date, provisoire), qu'elle désigne d'un coup une fois le PDF
+    écrit en entier : elle ne désigne jamais un fichier à moitié écrit."""
 
     territoire = models.ForeignKey(
         "territoires.Territoire", verbose_name="périmètre", on_delete=models.PROTECT, related_name="rapports"
@@ -346,6 +347,14 @@ class Rapport(models.Model):
         "comptes.Utilisateur", verbose_name="demandé par", on_delete=models.SET_NULL, null=True, blank=True
     )
     erreur = models.TextField("erreur", blank=True)
+    motif = models.CharField(
+        "motif de la demande", max_length=300, blank=True, help_text="Recopié sur la version que la demande produit."
+    )
+    provisoire = models.BooleanField(
+        "provisoire",
+        default=False,
+        help_text="La version servie a été produite avant l'échéance des déclarations du mois.",
+    )
 
     class Meta:
         verbose_name = "rapport mensuel"
@@ -372,3 +381,35 @@ class Rapport(models.Model):
     def deja_genere(self) -> bool:
         """Prêt depuis la dernière demande : une tâche rejouée (acks_late) après un succès ne refait pas le travail."""
         return self.statut == StatutRapport.PRET and self.genere_le is not None and self.genere_le >= self.demande_le
+
+
+class VersionRapport(models.Model):
+    """Un PDF produit pour un rapport, gardé et téléchargeable : régénérer ajoute une version, jamais ne remplace."""
+
+    rapport = models.ForeignKey(Rapport, verbose_name="rapport", on_delete=models.CASCADE, related_name="versions")
+    numero = models.PositiveIntegerField("numéro")
+    fichier = models.FileField("fichier PDF", upload_to="rapports/")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    taille = models.PositiveIntegerField("taille (octets)")
+    genere_le = models.DateTimeField("généré le")
+    motif = models.CharField("motif", max_length=300, blank=True)
+    demande_par = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="demandé par", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    provisoire = models.BooleanField(
+        "provisoire", default=False, help_text="Produite avant l'échéance des déclarations du mois couvert."
+    )
+    # La complétude du mois telle que le rapport l'imprime (ligne « Total » du tableau de bord) ; vide pour les
+    # versions produites avant qu'elle soit notée.
+    declarations_validees = models.PositiveIntegerField("déclarations validées", null=True, blank=True)
+    declarations_attendues = models.PositiveIntegerField("déclarations attendues", null=True, blank=True)
+    completude = models.DecimalField("complétude (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "version d'un rapport"
+        verbose_name_plural = "versions des rapports"
+        ordering = ["rapport", "-numero"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "numero"], name="un_numero_par_version_de_rapport")]
+
+    def __str__(self):
+        return f"{self.rapport} — version {self.numero}"

@@ -15,10 +15,11 @@ from django.utils import timezone
 from commun.mois import decaler
 from commun.pdf import render_pdf
 from dispositifs.models import TypeDispositif
+from indicateurs import calendrier
 from indicateurs.croisement import croiser, lire_cellules
 from indicateurs.models import Granularite, Rapport
 from indicateurs.periodes import dernier_jour
-from indicateurs.tableau_de_bord import construire_tableau_de_bord
+from indicateurs.tableau_de_bord import LigneCompletude, construire_tableau_de_bord
 from planification.calcul import ecarts_aux_cibles
 
 GABARIT_PDF = "indicateurs/rapports/pdf/rapport.html"
@@ -54,13 +55,17 @@ def donnees_du_rapport(rapport: Rapport) -> dict:
     )
     if not rapport.public:
         tableau.ecarts = ecarts_aux_cibles(territoire, date=fin_du_mois)
+    genere_le = timezone.now()
     return {
         "rapport": rapport,
         "territoire": territoire,
         "mois": mois,
         "fin_du_mois": fin_du_mois,
         "public": rapport.public,
-        "genere_le": timezone.now(),
+        "genere_le": genere_le,
+        "echeance": calendrier.echeance(mois),
+        "provisoire": est_provisoire(mois, genere_le),
+        "completude": completude_du_mois(tableau),
         "seuils": tableau.seuils,
         "tableau": tableau,
         "croisements": croisements_du_mois(tableau, mois),
@@ -68,6 +73,18 @@ def donnees_du_rapport(rapport: Rapport) -> dict:
         "donnees_ouvertes": True,
         "url_export": "",
     }
+
+
+def est_provisoire(mois: datetime.date, genere_le: datetime.datetime) -> bool:
+    """Produit au plus tard le jour de l'échéance des déclarations du mois (heure de Paris) : des déclarations
+    peuvent encore arriver, le rapport est provisoire. Le définitif se produit après (services.finaliser_rapports)."""
+    return timezone.localdate(genere_le) <= calendrier.echeance(mois)
+
+
+def completude_du_mois(tableau) -> LigneCompletude | None:
+    """La complétude du mois telle que le rapport l'imprime : la ligne « Total » du tableau de bord (validées /
+    attendues) ; None quand rien n'était attendu. Jamais recalculée ailleurs."""
+    return tableau.completude[-1] if tableau.completude else None
 
 
 def croisements_du_mois(tableau, mois: datetime.date) -> list:

@@ -15,17 +15,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from commun.erreurs import Conflit
-from commun.mois import mois_precedent
+from commun.mois import mois_de, mois_precedent
 from commun.notifications import envoyer, membres_actifs
 from dispositifs.models import Dispositif, TypeDispositif
 from indicateurs import calendrier, rapports, suivi, tasks
 from indicateurs.catalogue import CATALOGUE
 from indicateurs.models import (
-    EN_TRAVAIL,
     MODIFIABLES,
     MOTIF_PUBLIC_REGIONAL,
     Declaration,
@@ -38,6 +37,7 @@ from indicateurs.models import (
     StatutDeclaration,
     StatutRapport,
     Valeur,
+    VersionRapport,
 )
 from indicateurs.regles import erreurs_de_coherence, valeurs_inhabituelles
 from territoires.models import Niveau, Territoire
@@ -312,34 +312,39 @@ def relancer_organisme(organisme, elements) -> int:
 
 
 # Rapports PDF ----------------------------------------------------------------------------------------------
-# Un rapport régénéré n'écrase jamais le fichier servi : le nouveau PDF est écrit sous un nom neuf, la ligne le
-# désigne d'un seul UPDATE, et l'ancien fichier n'est effacé qu'une fois ce changement validé. Un téléchargement
-# ne lit donc jamais un fichier à moitié écrit, et un échec laisse le précédent rapport disponible.
+# Un rapport régénéré n'écrase jamais un fichier : le nouveau PDF est écrit sous un nom neuf, puis une nouvelle
+# version (VersionRapport) le garde et la ligne du rapport le désigne, dans une même transaction. Les versions
+# précédentes restent téléchargeables ; un téléchargement ne lit jamais un fichier à moitié écrit, et un échec
+# laisse la version précédente servie.
 
 # Au-delà, une demande restée en attente ou en cours est tenue pour perdue (worker arrêté) et peut être
 # relancée ; c'est plus que la limite de durée d'une tâche (CELERY_TASK_TIME_LIMIT, 15 min).
 DELAI_DEMANDE_PERDUE = datetime.timedelta(minutes=20)
+MOTIF_REGENERATION_REQUIS = "Dites pourquoi ce rapport est régénéré : le motif accompagne la nouvelle version."
 
 
 @transaction.atomic
-def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None) -> Rapport:
+def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None, motif: str = "") -> Rapport:
     """Crée ou reprend le rapport du mois et met sa génération en file, une seule fois : une demande faite
-    pendant qu'une autre attend ou tourne ne relance rien."""
+    pendant qu'une autre attend ou tourne ne relance rien. Régénérer un rapport déjà produit exige un motif,
+    recopié sur la version produite."""
     if public and territoire.niveau != Niveau.REGION:
         raise ValidationError({"public": ValidationError(MOTIF_PUBLIC_REGIONAL, code="public_regional")})
+    motif = motif.strip()
     maintenant = timezone.now()
     rapport, cree = Rapport.objects.get_or_create(
-        territoire=territoire, mois=mois, public=public, defaults={"demande_par": user}
+        territoire=territoire, mois=mois, public=public, defaults={"demande_par": user, "motif": motif}
     )
     if not cree:
-        # Le filtre porte l'état attendu : deux demandes simultanées, une seule passe.
-        libre = ~Q(statut__in=EN_TRAVAIL) | Q(demande_le__lt=maintenant - DELAI_DEMANDE_PERDUE)
-        reprise = Rapport.objects.filter(libre, pk=rapport.pk).update(
-            statut=StatutRapport.EN_ATTENTE, etape="", erreur="", demande_le=maintenant, demande_par=user
-        )
-        rapport.refresh_from_db()
-        if not reprise:
+        # Relue sous verrou : deux demandes simultanées, une seule passe.
+        rapport = Rapport.objects.select_for_update().get(pk=rapport.pk)
+        if rapport.en_travail and rapport.demande_le >= maintenant - DELAI_DEMANDE_PERDUE:
             return rapport
+        if rapport.fichier and not motif:
+            raise ValidationError({"motif": ValidationError(MOTIF_REGENERATION_REQUIS, code="requis")})
+        rapport.statut, rapport.etape, rapport.erreur = StatutRapport.EN_ATTENTE, "", ""
+        rapport.demande_le, rapport.demande_par, rapport.motif = maintenant, user, motif
+        rapport.save(update_fields=["statut", "etape", "erreur", "demande_le", "demande_par", "motif"])
     # robust : une file Redis injoignable n'annule pas la demande enregistrée ; elle se relance après
     # DELAI_DEMANDE_PERDUE, et l'erreur est journalisée.
     transaction.on_commit(lambda: tasks.generer_rapport.delay(rapport.pk), robust=True)
@@ -348,7 +353,8 @@ def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None
 
 def demander_rapports_du_mois(*, mois: datetime.date | None = None) -> int:
     """Beat, le 1er du mois : les rapports du mois écoulé pour chaque périmètre actif, en version interne, plus
-    la version publique de chaque région. Renvoie le nombre de rapports demandés."""
+    la version publique de chaque région. Renvoie le nombre de rapports demandés. Produits avant l'échéance des
+    déclarations, ils sont provisoires ; finaliser_rapports produit les définitifs."""
     mois = mois or mois_precedent(calendrier.aujourd_hui())
     demandes = [
         (territoire, public)
@@ -356,8 +362,28 @@ def demander_rapports_du_mois(*, mois: datetime.date | None = None) -> int:
         for public in ((False, True) if territoire.niveau == Niveau.REGION else (False,))
     ]
     for territoire, public in demandes:
-        demander_rapport(territoire=territoire, mois=mois, public=public)
+        demander_rapport(territoire=territoire, mois=mois, public=public, motif="Rapport mensuel du 1er du mois.")
     return len(demandes)
+
+
+def finaliser_rapports(*, aujourd_hui: datetime.date | None = None) -> int:
+    """Beat, chaque jour : le rapport définitif de chaque rapport dont la version servie est provisoire et dont
+    l'échéance des déclarations est passée. Idempotent : une fois le définitif servi, plus rien ; une demande en
+    cours n'est pas doublée ; un échec se retente le lendemain. Renvoie le nombre de rapports demandés."""
+    aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    a_finaliser = [
+        rapport
+        for rapport in Rapport.objects.filter(provisoire=True, mois__lt=mois_de(aujourd_hui)).select_related(
+            "territoire"
+        )
+        if calendrier.echeance(rapport.mois) < aujourd_hui
+    ]
+    for rapport in a_finaliser:
+        motif = (
+            f"Version définitive, après l'échéance des déclarations du {calendrier.echeance(rapport.mois):%d/%m/%Y}."
+        )
+        demander_rapport(territoire=rapport.territoire, mois=rapport.mois, public=rapport.public, motif=motif)
+    return len(a_finaliser)
 
 
 def perimetres_du_mois():
@@ -367,8 +393,8 @@ def perimetres_du_mois():
 
 
 def generer_rapport(*, rapport: Rapport) -> Rapport:
-    """Produit le PDF et le publie d'un coup ; en cas d'échec, le rapport précédent reste servi et l'erreur est
-    notée, puis l'exception remonte (la tâche décide de rejouer)."""
+    """Produit le PDF et le publie d'un coup comme nouvelle version ; en cas d'échec, la version précédente reste
+    servie et l'erreur est notée, puis l'exception remonte (la tâche décide de rejouer)."""
     if rapport.deja_genere:
         return rapport
     try:
@@ -379,7 +405,7 @@ def generer_rapport(*, rapport: Rapport) -> Rapport:
         noter_etape(rapport, rapports.Etape.MISE_EN_PAGE)
         pdf = rapports.mettre_en_page(contexte)
         noter_etape(rapport, rapports.Etape.ENREGISTREMENT)
-        publier(rapport, pdf)
+        publier(rapport, pdf, contexte)
     except Exception as erreur:
         noter_echec(rapport, erreur)
         raise
@@ -388,51 +414,59 @@ def generer_rapport(*, rapport: Rapport) -> Rapport:
 
 def noter_etape(rapport: Rapport, etape: str):
     """Écrit l'étape tout de suite (hors transaction) pour que la page de suivi la lise pendant le calcul."""
-    Rapport.objects.filter(pk=rapport.pk).update(statut=StatutRapport.EN_COURS, etape=etape)
     rapport.statut, rapport.etape = StatutRapport.EN_COURS, etape
+    rapport.save(update_fields=["statut", "etape"])
 
 
-def publier(rapport: Rapport, pdf: bytes):
-    """Écrit le fichier en entier, puis seulement fait pointer la ligne dessus ; l'ancien fichier est effacé
-    après la validation, le nouveau l'est si la ligne n'a pas pu changer."""
+def publier(rapport: Rapport, pdf: bytes, contexte: dict) -> VersionRapport:
+    """Écrit le fichier en entier, puis seulement ajoute la version et fait pointer la ligne dessus, d'un coup ;
+    le nouveau fichier est effacé si la transaction échoue. Date, provisoire et complétude sont ceux que le PDF
+    imprime."""
     champ = Rapport._meta.get_field("fichier")
-    stockage = champ.storage
-    nom = stockage.save(champ.generate_filename(rapport, rapports.nom_de_fichier(rapport)), ContentFile(pdf))
-    valeurs = {
+    nom = champ.storage.save(champ.generate_filename(rapport, rapports.nom_de_fichier(rapport)), ContentFile(pdf))
+    servie = {
         "fichier": nom,
         "empreinte": hashlib.sha256(pdf).hexdigest(),
         "taille": len(pdf),
-        "genere_le": timezone.now(),
-        "statut": StatutRapport.PRET,
-        "etape": "",
-        "erreur": "",
+        "genere_le": contexte["genere_le"],
+        "provisoire": contexte["provisoire"],
     }
+    completude = contexte["completude"]
     try:
         with transaction.atomic():
-            ancien = Rapport.objects.select_for_update().values_list("fichier", flat=True).get(pk=rapport.pk)
-            Rapport.objects.filter(pk=rapport.pk).update(**valeurs)
-            if ancien and ancien != nom:
-                transaction.on_commit(lambda: effacer(stockage, ancien))
+            verrou = Rapport.objects.select_for_update().get(pk=rapport.pk)  # numérote les versions une à une
+            version = VersionRapport.objects.create(
+                rapport=rapport,
+                numero=(verrou.versions.aggregate(dernier=Max("numero"))["dernier"] or 0) + 1,
+                motif=rapport.motif,
+                demande_par_id=rapport.demande_par_id,
+                declarations_validees=completude.nb_declarations if completude else None,
+                declarations_attendues=completude.nb_attendues if completude else None,
+                completude=completude.taux if completude else None,
+                **servie,
+            )
+            for nom_champ, valeur in (servie | {"statut": StatutRapport.PRET, "etape": "", "erreur": ""}).items():
+                setattr(rapport, nom_champ, valeur)
+            rapport.save(update_fields=[*servie, "statut", "etape", "erreur"])
     except Exception:
-        effacer(stockage, nom)
+        effacer(champ.storage, nom)
         raise
-    for champ_nom, valeur in valeurs.items():
-        setattr(rapport, champ_nom, valeur)
+    return version
 
 
 def effacer(stockage, nom: str):
-    """Un fichier qui ne s'efface pas (déjà parti, disque en lecture seule) n'empêche pas le rapport d'être prêt."""
+    """Un fichier qui ne s'efface pas (déjà parti, disque en lecture seule) ne masque pas l'erreur d'origine."""
     try:
         stockage.delete(nom)
     except OSError:
-        logger.warning("Rapport : l'ancien fichier %s n'a pas pu être effacé.", nom, exc_info=True)
+        logger.warning("Rapport : le fichier %s n'a pas pu être effacé.", nom, exc_info=True)
 
 
 def noter_echec(rapport: Rapport, erreur: Exception):
-    """Seuls le statut et l'erreur changent : fichier, empreinte et date restent ceux du dernier bon rapport."""
-    message = f"{type(erreur).__name__} : {erreur}"[:2000]
-    Rapport.objects.filter(pk=rapport.pk).update(statut=StatutRapport.ECHEC, etape="", erreur=message)
-    rapport.statut, rapport.etape, rapport.erreur = StatutRapport.ECHEC, "", message
+    """Seuls le statut et l'erreur changent : fichier, empreinte et date restent ceux de la version servie."""
+    rapport.statut, rapport.etape = StatutRapport.ECHEC, ""
+    rapport.erreur = f"{type(erreur).__name__} : {erreur}"[:2000]
+    rapport.save(update_fields=["statut", "etape", "erreur"])
 
 
 @transaction.atomic

@@ -41,6 +41,13 @@ def generer_rapports_du_mois() -> int:
 
 
 @shared_task
+def finaliser_rapports() -> int:
+    """Beat, chaque matin : le rapport définitif des mois dont l'échéance des déclarations est passée, pour chaque
+    rapport encore provisoire ; rejouée, elle ne redemande rien."""
+    return services.finaliser_rapports()
+
+
+@shared_task
 def relancer_declarations() -> int:
     """Beat, chaque matin : un courriel par organisme pour ses mois non transmis, avant puis après l'échéance ;
     chaque relance ne part qu'une fois (modèle Relance)."""

@@ -22,6 +22,7 @@ rapports_urls = [
     path("<int:pk>/", rapports.suivi, name="suivi"),
     path("<int:pk>/statut.json", rapports.statut, name="statut"),
     path("<int:pk>/telecharger/", rapports.telecharger, name="telecharger"),
+    path("<int:pk>/versions/<int:numero>/", rapports.telecharger_version, name="telecharger_version"),
 ]
 
 urlpatterns = [

@@ -138,6 +138,7 @@ MODELES_PAR_URL = {
     "indicateurs:rapports:suivi": "indicateurs.Rapport",
     "indicateurs:rapports:statut": "indicateurs.Rapport",
     "indicateurs:rapports:telecharger": "indicateurs.Rapport",
+    "indicateurs:rapports:telecharger_version": "indicateurs.Rapport",
     "rapport-detail": "indicateurs.Rapport",
 }
 VALEURS_PAR_URL = {
@@ -162,6 +163,7 @@ VALEURS_PAR_URL = {
     ("appels:instruction:export_xlsx", "reference"): "appel-fictif-exemple",
     ("appels:instruction:pieces", "reference"): "appel-fictif-exemple",
     ("indicateurs:saisie", "mois"): "2026-10",
+    ("indicateurs:rapports:telecharger_version", "numero"): "1",
 }
 
 

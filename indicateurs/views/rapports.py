@@ -1,6 +1,7 @@
 """Les rapports PDF mensuels : liste, téléchargement, demande d'un rapport et suivi de sa génération."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
@@ -13,8 +14,8 @@ from commun.mois import mois_precedent
 from commun.tableur import reponse_fichier
 from config.policy import Regle, acces, autorise, rapports_visibles
 from indicateurs import calendrier
-from indicateurs.forms import DemandeRapportForm, FiltresRapportsForm
-from indicateurs.models import StatutRapport
+from indicateurs.forms import DemandeRapportForm, FiltresRapportsForm, ajouter_refus
+from indicateurs.models import StatutRapport, VersionRapport
 from indicateurs.rapports import ETAPES
 from indicateurs.services import demander_rapport
 
@@ -90,9 +91,17 @@ def demander(request):
     if not demande.is_valid():
         return page_liste(request, demande=demande, status=400)
     donnees = demande.cleaned_data
-    rapport = demander_rapport(
-        territoire=donnees["territoire"], mois=donnees["mois"], public=donnees["public"], user=request.user
-    )
+    try:
+        rapport = demander_rapport(
+            territoire=donnees["territoire"],
+            mois=donnees["mois"],
+            public=donnees["public"],
+            user=request.user,
+            motif=donnees["motif"],
+        )
+    except ValidationError as refus:
+        ajouter_refus(demande, refus)
+        return page_liste(request, demande=demande, status=400)
     messages.success(request, f"{rapport} : génération demandée.")
     return redirect("indicateurs:rapports:suivi", pk=rapport.pk)
 
@@ -101,26 +110,45 @@ def rapport_suivi(request, pk):
     return get_object_or_404(rapports_visibles(request.user).select_related("territoire", "demande_par"), pk=pk)
 
 
+# L'étape affichée quand aucune génération ne tourne : ce que le rapport est devenu.
+ETAPE_FINALE = {StatutRapport.PRET: "Rapport produit", StatutRapport.ECHEC: "Échec de la génération"}
+
+
 def etat(rapport) -> dict:
-    """Ce que la page de suivi affiche et ce que son script relit : statut, étape, rang de l'étape."""
-    rang = ETAPES_SUIVI.index(rapport.etape) + 1 if rapport.etape in ETAPES_SUIVI else 1
+    """Ce que la page de suivi affiche et ce que son script relit : statut, étape réelle (en file, l'étape en
+    cours, produit, échec), rang de l'étape."""
+    if rapport.statut in ETAPE_FINALE:
+        etape, rang = ETAPE_FINALE[rapport.statut], len(ETAPES_SUIVI) if rapport.statut == StatutRapport.PRET else 0
+    elif rapport.statut == StatutRapport.EN_COURS and rapport.etape in ETAPES_SUIVI:
+        etape, rang = rapport.etape, ETAPES_SUIVI.index(rapport.etape) + 1
+    else:
+        etape, rang = ETAPES_SUIVI[0], 1
     return {
         "statut": rapport.statut,
         "libelle": rapport.get_statut_display(),
         "en_travail": rapport.en_travail,
-        "etape": rapport.etape or ETAPES_SUIVI[0],
+        "etape": etape,
         "rang": rang,
         "nombre_etapes": len(ETAPES_SUIVI),
-        "etape_suivante": ETAPES_SUIVI[rang] if rang < len(ETAPES_SUIVI) else "",
+        "etape_suivante": ETAPES_SUIVI[rang] if rapport.en_travail and rang < len(ETAPES_SUIVI) else "",
+        "erreur": rapport.erreur if rapport.statut == StatutRapport.ECHEC else "",
+        "provisoire": rapport.provisoire if rapport.fichier else None,
         "url": reverse("indicateurs:rapports:telecharger", args=[rapport.pk]) if rapport.fichier else None,
     }
 
 
 @acces(Regle.CONSULTER_PLANIFICATION)
 def suivi(request, pk):
-    """Le rapport et l'avancement de sa génération ; static/js/rapports.js relit l'état jusqu'à la fin."""
+    """Le rapport, l'avancement de sa génération et toutes ses versions ; static/js/rapports.js relit l'état
+    jusqu'à la fin."""
     rapport = rapport_suivi(request, pk)
-    contexte = {"rapport": rapport, "etat": etat(rapport), "pret": rapport.statut == StatutRapport.PRET}
+    contexte = {
+        "rapport": rapport,
+        "etat": etat(rapport),
+        "pret": rapport.statut == StatutRapport.PRET,
+        "versions": rapport.versions.select_related("demande_par"),
+        "echeance": calendrier.echeance(rapport.mois),
+    }
     return render(request, "indicateurs/rapports/suivi.html", contexte)
 
 
@@ -128,4 +156,24 @@ def suivi(request, pk):
 def statut(request, pk):
     reponse = JsonResponse(etat(rapport_suivi(request, pk)))
     reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
+@acces(Regle.PUBLIC)
+def telecharger_version(request, pk, numero):
+    """Une version gardée d'un rapport, pour qui voit le rapport (mêmes règles que le dernier PDF)."""
+    version = get_object_or_404(
+        VersionRapport.objects.filter(rapport__in=rapports_visibles(request.user)).select_related(
+            "rapport__territoire"
+        ),
+        rapport_id=pk,
+        numero=numero,
+    )
+    with version.fichier.open("rb") as fichier:
+        contenu = fichier.read()
+    rapport = version.rapport
+    reponse = reponse_fichier(nom_telechargement(rapport).replace(".pdf", f"-v{version.numero}.pdf"))
+    reponse.write(contenu)
+    if not rapport.public:
+        reponse["Cache-Control"] = "private, no-store"
     return reponse

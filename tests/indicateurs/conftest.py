@@ -2,6 +2,7 @@
 mois écrits en dur se verrouilleraient avec le temps."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -50,3 +51,27 @@ def lhss_autre(operateur_autre, organisme_autre, type_lhss, departement):
         territoire=departement,
         finess="990000029",
     )
+
+
+@pytest.fixture
+def nord(region_hdf):
+    from tests.territoires.factories import TerritoireFactory
+
+    return TerritoireFactory(code="59", nom="Nord", parent=region_hdf)
+
+
+@pytest.fixture
+def agregats(region_hdf, nord):
+    """Octobre 2026 dans le Nord : une file active LHSS publiable, une file active LAM de 7 personnes (secret
+    primaire), et des sorties LHSS publiables. Le tableau de bord lit les agrégats des départements."""
+    from indicateurs.models import Indicateur
+    from tests.dispositifs.factories import TypeDispositifFactory
+    from tests.indicateurs.factories import AgregatFactory
+
+    lhss, lam = TypeDispositifFactory(code="LHSS"), TypeDispositifFactory(code="LAM")
+    AgregatFactory(
+        type=lhss, territoire=nord, valeur=Decimal("1234"), nb_dispositifs=5, nb_attendues=5, nb_declarations=4
+    )
+    AgregatFactory(type=lam, territoire=nord, valeur=Decimal("7"), nb_dispositifs=4, nb_attendues=4, nb_declarations=4)
+    sorties = Indicateur.objects.get(code="sorties")
+    AgregatFactory(indicateur=sorties, type=lhss, territoire=nord, valeur=Decimal("86"), nb_dispositifs=5)

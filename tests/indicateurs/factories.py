@@ -4,7 +4,15 @@ import hashlib
 import factory
 from django.utils import timezone
 
-from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, StatutDeclaration, Valeur
+from indicateurs.models import (
+    Agregat,
+    Declaration,
+    Granularite,
+    Indicateur,
+    StatutDeclaration,
+    Valeur,
+    VersionRapport,
+)
 from tests.dispositifs.factories import DispositifFactory, TypeDispositifFactory
 from tests.territoires.factories import TerritoireFactory
 
@@ -54,6 +62,7 @@ class RapportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "indicateurs.Rapport"
         django_get_or_create = ["territoire", "mois", "public"]
+        skip_postgeneration_save = True
 
     territoire = factory.SubFactory("tests.territoires.factories.RegionFactory")
     mois = datetime.date(2026, 10, 1)
@@ -63,3 +72,19 @@ class RapportFactory(factory.django.DjangoModelFactory):
     empreinte = factory.LazyFunction(lambda: hashlib.sha256(PDF_EXEMPLE).hexdigest())
     taille = len(PDF_EXEMPLE)
     genere_le = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def versions(rapport, create, extracted, **kwargs):
+        """Un rapport produit a sa version 1 (le même fichier), comme après services.publier."""
+        if create and rapport.fichier:
+            VersionRapport.objects.get_or_create(
+                rapport=rapport,
+                numero=1,
+                defaults={
+                    "fichier": rapport.fichier.name,
+                    "empreinte": rapport.empreinte,
+                    "taille": rapport.taille,
+                    "genere_le": rapport.genere_le,
+                    "motif": "Rapport mensuel du 1er du mois.",
+                },
+            )

@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import io
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,13 +12,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from config.celery import app as celery
-from indicateurs.models import Indicateur, Rapport, StatutRapport
+from indicateurs.models import Rapport, StatutRapport
 from indicateurs.rapports import ETAPES
 from indicateurs.services import demander_rapport, generer_rapport
 from indicateurs.tasks import generer_rapport as tache_generer_rapport
 from indicateurs.tasks import generer_rapports_du_mois
-from tests.dispositifs.factories import DispositifFactory, TypeDispositifFactory
-from tests.indicateurs.factories import AgregatFactory, RapportFactory
+from tests.dispositifs.factories import DispositifFactory
+from tests.indicateurs.factories import RapportFactory
 from tests.territoires.factories import TerritoireFactory
 
 OCTOBRE = datetime.date(2026, 10, 1)
@@ -34,24 +33,6 @@ def texte_du_pdf(contenu: bytes) -> str:
 def lire(rapport) -> bytes:
     with rapport.fichier.open("rb") as fichier:
         return fichier.read()
-
-
-@pytest.fixture
-def nord(region_hdf):
-    return TerritoireFactory(code="59", nom="Nord", parent=region_hdf)
-
-
-@pytest.fixture
-def agregats(region_hdf, nord):
-    """Octobre 2026 dans le Nord : une file active LHSS publiable, une file active LAM de 7 personnes (secret
-    primaire), et des sorties LHSS publiables. Le tableau de bord lit les agrégats des départements."""
-    lhss, lam = TypeDispositifFactory(code="LHSS"), TypeDispositifFactory(code="LAM")
-    AgregatFactory(
-        type=lhss, territoire=nord, valeur=Decimal("1234"), nb_dispositifs=5, nb_attendues=5, nb_declarations=4
-    )
-    AgregatFactory(type=lam, territoire=nord, valeur=Decimal("7"), nb_dispositifs=4, nb_attendues=4, nb_declarations=4)
-    sorties = Indicateur.objects.get(code="sorties")
-    AgregatFactory(indicateur=sorties, type=lhss, territoire=nord, valeur=Decimal("86"), nb_dispositifs=5)
 
 
 def nouveau_rapport(territoire, *, public=False) -> Rapport:
@@ -89,19 +70,28 @@ class TestGeneration:
         assert "1 234" not in texte
         assert "Nord (59) 86" in texte  # les sorties, publiables, restent affichées
 
-    def test_une_regeneration_remplace_le_fichier_et_efface_l_ancien_apres_validation(
-        self, agregats, region_hdf, django_capture_on_commit_callbacks
+    def test_une_regeneration_ajoute_une_version_et_garde_l_ancien_fichier(
+        self, agregats, region_hdf, planificateur, django_capture_on_commit_callbacks
     ):
         rapport = generer_rapport(rapport=nouveau_rapport(region_hdf))
         ancien = rapport.fichier.name
 
-        with django_capture_on_commit_callbacks(execute=True):  # demande, tâche, puis effacement de l'ancien
-            demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+        with django_capture_on_commit_callbacks(execute=True):  # demande, puis la tâche
+            demander_rapport(
+                territoire=region_hdf, mois=OCTOBRE, public=False, user=planificateur, motif="Déclaration corrigée"
+            )
         rapport.refresh_from_db()
 
-        assert rapport.fichier.name != ancien
-        assert not rapport.fichier.storage.exists(ancien)
-        assert rapport.empreinte == hashlib.sha256(lire(rapport)).hexdigest()
+        premiere, seconde = rapport.versions.order_by("numero")
+        assert (premiere.numero, seconde.numero) == (1, 2)
+        assert premiere.fichier.name == ancien
+        assert rapport.fichier.storage.exists(ancien)  # gardé, téléchargeable
+        assert rapport.fichier.name == seconde.fichier.name != ancien
+        assert (seconde.motif, seconde.demande_par) == ("Déclaration corrigée", planificateur)
+        for version in (premiere, seconde):
+            with version.fichier.open("rb") as fichier:
+                assert version.empreinte == hashlib.sha256(fichier.read()).hexdigest()
+        assert rapport.empreinte == seconde.empreinte
 
     def test_une_regeneration_qui_echoue_garde_le_pdf_precedent(self, agregats, region_hdf, settings, tmp_path):
         rapport = generer_rapport(rapport=nouveau_rapport(region_hdf))
@@ -141,7 +131,7 @@ class TestDemande:
     ):
         pret = RapportFactory(territoire=region_hdf)
         with django_capture_on_commit_callbacks() as mises_en_file:
-            rapport = demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+            rapport = demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False, motif="Correction")
 
         assert len(mises_en_file) == 1
         assert rapport.statut == StatutRapport.EN_ATTENTE
@@ -151,7 +141,7 @@ class TestDemande:
         perdu = RapportFactory(territoire=region_hdf, statut=StatutRapport.EN_COURS, etape="Mise en page du PDF")
         Rapport.objects.filter(pk=perdu.pk).update(demande_le=timezone.now() - datetime.timedelta(hours=1))
         with django_capture_on_commit_callbacks() as mises_en_file:
-            demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
+            demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False, motif="Worker arrêté")
         assert len(mises_en_file) == 1
 
 
@@ -198,7 +188,7 @@ class TestTaches:
     def test_chaque_tache_du_calendrier_des_indicateurs_existe(self, settings):
         taches = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("indicateurs.")]
 
-        assert len(taches) == 3
+        assert len(taches) == 4
         assert all(tache in celery.tasks for tache in taches)
 
 
