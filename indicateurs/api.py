@@ -396,6 +396,7 @@ class RapportSerializer(serializers.ModelSerializer):
             "empreinte",
             "taille",
             "genere_le",
+            "provisoire",
             "url",
         ]
 

@@ -58,7 +58,9 @@ def creer_rapports_demo(dernier_mois) -> list[Rapport]:
     rapports = []
     for mois in (decaler(dernier_mois, -1), decaler(dernier_mois, -2)):
         for public in (False, True):
-            rapport = demander_rapport(territoire=region, mois=mois, public=public)
+            rapport = demander_rapport(
+                territoire=region, mois=mois, public=public, motif="Rapport de la démonstration."
+            )
             rapport.refresh_from_db()  # sans Redis, la tâche l'a déjà produit sur place : rien à refaire
             rapports.append(generer_rapport(rapport=rapport))
     return rapports
