@@ -236,3 +236,39 @@ def test_un_operateur_declare_un_mois_l_instructeur_le_valide_et_le_tableau_de_b
     ligne_nord = page.locator("tr", has_text="Nord (59)").first
     expect(ligne_nord).to_contain_text("37")
     assert page.erreurs_csp == []
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_l_instructeur_rouvre_une_declaration_validee_depuis_son_accueil(live_server, page, instructeur, operateur):
+    """Issue 11, point 4 : accueil → Indicateurs → Suivi des déclarations → la déclaration validée → Rouvrir."""
+    from commun.mois import decaler
+    from indicateurs.models import Declaration, StatutDeclaration
+    from tests.dispositifs.factories import DispositifFactory, TypeDispositifFactory
+    from tests.indicateurs.factories import DeclarationFactory, ValeurFactory
+    from tests.territoires.factories import TerritoireFactory
+
+    lhss = DispositifFactory(
+        nom="LHSS fictif de Tourcoing",
+        type=TypeDispositifFactory(code="LHSS"),
+        organisme=operateur.organismes.get(),
+        territoire=TerritoireFactory(code="59", nom="Nord"),
+    )
+    mois = decaler(timezone.localdate().replace(day=1), -1)  # le mois que le suivi ouvre par défaut
+    declaration = DeclarationFactory(dispositif=lhss, mois=mois, validee_par=instructeur)
+    ValeurFactory(declaration=declaration)
+    se_connecter(page, live_server, instructeur)
+
+    page.get_by_role("button", name="Indicateurs").click()
+    page.get_by_role("link", name="Suivi des déclarations").click()
+    page.locator("#recues + .fr-table").get_by_role("link", name="LHSS fictif de Tourcoing").click()
+    page.get_by_label("Motif de la réouverture").fill("Les journées incluent le mois d'avant.")
+    page.get_by_role("button", name="Rouvrir la déclaration").click()
+
+    expect(page.get_by_text("Déclaration rouverte : l'opérateur est prévenu par courriel")).to_be_visible()
+    declaration = Declaration.objects.get(pk=declaration.pk)
+    assert (declaration.statut, declaration.motif_renvoi) == (
+        StatutDeclaration.RENVOYEE,
+        "Les journées incluent le mois d'avant.",
+    )
+    assert page.erreurs_csp == []
