@@ -259,8 +259,9 @@ def test_l_instructeur_rouvre_une_declaration_validee_depuis_son_accueil(live_se
     ValeurFactory(declaration=declaration)
     se_connecter(page, live_server, instructeur)
 
-    page.get_by_role("button", name="Indicateurs").click()
-    page.get_by_role("link", name="Suivi des déclarations").click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("button", name="Indicateurs").click()
+    menu.get_by_role("link", name="Suivi des déclarations").click()
     page.locator("#recues + .fr-table").get_by_role("link", name="LHSS fictif de Tourcoing").click()
     page.get_by_label("Motif de la réouverture").fill("Les journées incluent le mois d'avant.")
     page.get_by_role("button", name="Rouvrir la déclaration").click()

@@ -110,19 +110,21 @@ def rapport_suivi(request, pk):
     return get_object_or_404(rapports_visibles(request.user).select_related("territoire", "demande_par"), pk=pk)
 
 
-# L'étape affichée quand aucune génération ne tourne : ce que le rapport est devenu.
-ETAPE_FINALE = {StatutRapport.PRET: "Rapport produit", StatutRapport.ECHEC: "Échec de la génération"}
+def etape_reelle(rapport) -> tuple[str, int]:
+    """L'étape où en est le rapport et son rang : en file (1), l'étape en cours, produit (toutes franchies) ou
+    échec (aucune)."""
+    if rapport.statut == StatutRapport.PRET:
+        return "Rapport produit", len(ETAPES_SUIVI)
+    if rapport.statut == StatutRapport.ECHEC:
+        return "Échec de la génération", 0
+    if rapport.statut == StatutRapport.EN_COURS and rapport.etape in ETAPES_SUIVI:
+        return rapport.etape, ETAPES_SUIVI.index(rapport.etape) + 1
+    return ETAPES_SUIVI[0], 1
 
 
 def etat(rapport) -> dict:
-    """Ce que la page de suivi affiche et ce que son script relit : statut, étape réelle (en file, l'étape en
-    cours, produit, échec), rang de l'étape."""
-    if rapport.statut in ETAPE_FINALE:
-        etape, rang = ETAPE_FINALE[rapport.statut], len(ETAPES_SUIVI) if rapport.statut == StatutRapport.PRET else 0
-    elif rapport.statut == StatutRapport.EN_COURS and rapport.etape in ETAPES_SUIVI:
-        etape, rang = rapport.etape, ETAPES_SUIVI.index(rapport.etape) + 1
-    else:
-        etape, rang = ETAPES_SUIVI[0], 1
+    """Ce que la page de suivi affiche et ce que son script relit : statut, étape réelle, rang de l'étape."""
+    etape, rang = etape_reelle(rapport)
     return {
         "statut": rapport.statut,
         "libelle": rapport.get_statut_display(),
