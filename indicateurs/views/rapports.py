@@ -31,7 +31,8 @@ def rapports_filtres(request, filtres: FiltresRapportsForm):
             rapports = rapports.filter(Q(territoire=region) | Q(territoire__parent=region))
         if mois := filtres.cleaned_data["mois"]:
             rapports = rapports.filter(mois=mois)
-    return rapports.order_by("-mois", "territoire__chemin", "public")
+    # Les versions de chaque rapport de la page, en une requête : les précédentes se téléchargent depuis la liste.
+    return rapports.prefetch_related("versions").order_by("-mois", "territoire__chemin", "public")
 
 
 def page_liste(request, *, demande=None, status=200):

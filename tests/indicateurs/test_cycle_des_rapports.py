@@ -154,6 +154,31 @@ class TestVersions:
         assert premiere["Content-Disposition"].endswith('-interne-v1.pdf"')
         assert client.get(reverse("indicateurs:rapports:telecharger_version", args=[rapport.pk, 3])).status_code == 404
 
+    def test_l_anonyme_telecharge_les_versions_precedentes_d_un_rapport_public_depuis_la_liste(
+        self, client, region_hdf
+    ):
+        publique = RapportFactory(territoire=region_hdf, public=True)
+        interne = RapportFactory(territoire=region_hdf)
+        for rapport in (publique, interne):
+            VersionRapport.objects.create(
+                rapport=rapport,
+                numero=2,
+                fichier="rapports/version-2.pdf",
+                empreinte="d" * 64,
+                taille=3,
+                genere_le=timezone.now(),
+            )
+            Rapport.objects.filter(pk=rapport.pk).update(fichier="rapports/version-2.pdf")
+
+        liste = client.get(reverse("indicateurs:rapports:liste")).content.decode()
+        url = "indicateurs:rapports:telecharger_version"
+
+        assert "Versions précédentes" in liste
+        assert reverse(url, args=[publique.pk, 1]) in liste
+        assert reverse(url, args=[publique.pk, 2]) not in liste  # la version servie a son propre lien
+        assert reverse(url, args=[interne.pk, 1]) not in liste
+        assert client.get(reverse(url, args=[publique.pk, 1])).content == PDF_EXEMPLE
+
     def test_une_version_interne_reste_introuvable_hors_de_la_region(self, client, region_hdf, region_idf):
         interne = RapportFactory(territoire=region_hdf)
         publique = RapportFactory(territoire=region_hdf, public=True)

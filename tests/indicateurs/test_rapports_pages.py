@@ -87,8 +87,8 @@ class TestListe:
             RapportFactory(territoire=departement)
         client.force_login(planificateur)
         # session, utilisateur, sa région (en-tête), compte de la liste, page des rapports avec leur périmètre,
-        # régions du filtre, périmètres demandables (lus deux fois par le gabarit de liste déroulante DSFR)
-        with django_assert_num_queries(8):
+        # leurs versions, régions du filtre, périmètres demandables (lus deux fois par le gabarit DSFR)
+        with django_assert_num_queries(9):
             reponse = client.get(reverse("indicateurs:rapports:liste"))
         assert len(reponse.context["page_obj"]) == nombre
 
