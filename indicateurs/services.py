@@ -1,7 +1,8 @@
 """Tous les changements d'état des indicateurs : la vie d'une déclaration mensuelle (saisie, transmission,
 validation, renvoi), les dérogations, les relances et les rapports PDF (demande, génération, publication).
 
-Chaque changement d'état vérifie l'état de départ dans l'UPDATE : deux clics ne valident jamais deux fois. Un refus
+Chaque changement d'état vérifie l'état de départ sur la ligne verrouillée et s'écrit par save()
+(commun.transitions.passer), pour que le journal d'audit le voie : deux clics ne valident jamais deux fois. Un refus
 est une ValidationError (message en français, `code` stable, par code d'indicateur ou par champ) ; une
 modification concurrente, un commun.erreurs.Conflit.
 """
@@ -15,12 +16,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commun.erreurs import Conflit
 from commun.mois import mois_precedent
 from commun.notifications import envoyer, membres_actifs
+from commun.transitions import passer
 from dispositifs.models import Dispositif, TypeDispositif
 from indicateurs import calendrier, rapports, suivi, tasks
 from indicateurs.catalogue import CATALOGUE
@@ -78,7 +80,7 @@ def enregistrer_declaration(
     attendus = {i.code: i for i in Indicateur.objects.saisis().for_type(dispositif.type_id)}
     refuser_si_erreurs(dispositif, mois, valeurs, commentaires, attendus)
     ecrire_valeurs(declaration, {attendus[code]: valeur for code, valeur in valeurs.items()}, commentaires)
-    Declaration.objects.filter(pk=declaration.pk).update(version=F("version") + 1)
+    passer(Declaration.objects.filter(pk=declaration.pk), version=declaration.version + 1)  # ligne déjà verrouillée
     declaration.refresh_from_db()
     return declaration
 
@@ -136,10 +138,10 @@ def enregistrer_et_transmettre(**arguments) -> Declaration:
 
 
 def changer_statut(declaration, depuis, vers, **champs) -> Declaration:
-    """L'UPDATE porte l'état attendu : si la déclaration a changé entre-temps, rien n'est écrit."""
-    changees = Declaration.objects.filter(pk=declaration.pk, statut__in=depuis).update(statut=vers, **champs)
+    """Le filtre porte l'état attendu : si la déclaration a changé entre-temps, rien n'est écrit."""
+    changee = passer(Declaration.objects.filter(pk=declaration.pk, statut__in=depuis), statut=vers, **champs)
     declaration.refresh_from_db()
-    if not changees:
+    if changee is None:
         message = f"Déclaration déjà « {declaration.get_statut_display().lower()} »."
         raise ValidationError(message, code="statut_change")
     return declaration
@@ -241,8 +243,8 @@ def relancer_organisme(organisme, elements) -> int:
 
 # Rapports PDF ----------------------------------------------------------------------------------------------
 # Un rapport régénéré n'écrase jamais le fichier servi : le nouveau PDF est écrit sous un nom neuf, la ligne le
-# désigne d'un seul UPDATE, et l'ancien fichier n'est effacé qu'une fois ce changement validé. Un téléchargement
-# ne lit donc jamais un fichier à moitié écrit, et un échec laisse le précédent rapport disponible.
+# désigne d'un seul enregistrement, et l'ancien fichier n'est effacé qu'une fois ce changement validé. Un
+# téléchargement ne lit donc jamais un fichier à moitié écrit, et un échec laisse le précédent rapport disponible.
 
 # Au-delà, une demande restée en attente ou en cours est tenue pour perdue (worker arrêté) et peut être
 # relancée ; c'est plus que la limite de durée d'une tâche (CELERY_TASK_TIME_LIMIT, 15 min).
@@ -262,11 +264,16 @@ def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None
     if not cree:
         # Le filtre porte l'état attendu : deux demandes simultanées, une seule passe.
         libre = ~Q(statut__in=EN_TRAVAIL) | Q(demande_le__lt=maintenant - DELAI_DEMANDE_PERDUE)
-        reprise = Rapport.objects.filter(libre, pk=rapport.pk).update(
-            statut=StatutRapport.EN_ATTENTE, etape="", erreur="", demande_le=maintenant, demande_par=user
+        reprise = passer(
+            Rapport.objects.filter(libre, pk=rapport.pk),
+            statut=StatutRapport.EN_ATTENTE,
+            etape="",
+            erreur="",
+            demande_le=maintenant,
+            demande_par=user,
         )
         rapport.refresh_from_db()
-        if not reprise:
+        if reprise is None:
             return rapport
     # robust : une file Redis injoignable n'annule pas la demande enregistrée ; elle se relance après
     # DELAI_DEMANDE_PERDUE, et l'erreur est journalisée.
@@ -316,7 +323,7 @@ def generer_rapport(*, rapport: Rapport) -> Rapport:
 
 def noter_etape(rapport: Rapport, etape: str):
     """Écrit l'étape tout de suite (hors transaction) pour que la page de suivi la lise pendant le calcul."""
-    Rapport.objects.filter(pk=rapport.pk).update(statut=StatutRapport.EN_COURS, etape=etape)
+    passer(Rapport.objects.filter(pk=rapport.pk), statut=StatutRapport.EN_COURS, etape=etape)
     rapport.statut, rapport.etape = StatutRapport.EN_COURS, etape
 
 
@@ -338,7 +345,7 @@ def publier(rapport: Rapport, pdf: bytes):
     try:
         with transaction.atomic():
             ancien = Rapport.objects.select_for_update().values_list("fichier", flat=True).get(pk=rapport.pk)
-            Rapport.objects.filter(pk=rapport.pk).update(**valeurs)
+            passer(Rapport.objects.filter(pk=rapport.pk), **valeurs)
             if ancien and ancien != nom:
                 transaction.on_commit(lambda: effacer(stockage, ancien))
     except Exception:
@@ -359,7 +366,7 @@ def effacer(stockage, nom: str):
 def noter_echec(rapport: Rapport, erreur: Exception):
     """Seuls le statut et l'erreur changent : fichier, empreinte et date restent ceux du dernier bon rapport."""
     message = f"{type(erreur).__name__} : {erreur}"[:2000]
-    Rapport.objects.filter(pk=rapport.pk).update(statut=StatutRapport.ECHEC, etape="", erreur=message)
+    passer(Rapport.objects.filter(pk=rapport.pk), statut=StatutRapport.ECHEC, etape="", erreur=message)
     rapport.statut, rapport.etape, rapport.erreur = StatutRapport.ECHEC, "", message
 
 
