@@ -145,9 +145,17 @@ class EntreeJournal(LogEntry):
 
     @property
     def changements(self) -> list[tuple[str, str | None, str | None]]:
-        """(libellé du champ, avant, après), pour la page."""
+        """(libellé du champ, avant, après) pour la page, un statut écrit comme à l'écran (« Transmise à l'ARS »)."""
         avant, apres, champs = self.avant, self.apres, self.champs
-        return [(str(champs[nom].verbose_name), avant.get(nom), apres.get(nom)) for nom in {**avant, **apres}]
+        return [
+            (str(champs[nom].verbose_name), libelle(champs[nom], avant.get(nom)), libelle(champs[nom], apres.get(nom)))
+            for nom in {**avant, **apres}
+        ]
+
+
+def libelle(champ, texte):
+    """La valeur d'un champ à choix par son libellé ; les autres telles quelles."""
+    return str(dict(champ.flatchoices).get(texte, texte)) if champ.choices and texte is not None else texte
 
 
 def valeur(texte):

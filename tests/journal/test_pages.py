@@ -37,6 +37,7 @@ def test_le_planificateur_lit_le_journal_de_sa_region_seulement(client, planific
     page = texte(reponse)
     assert "planificateur@exemple.test" in page and "planif-idf@exemple.test" not in page
     assert "Cible : 62.00 → 70" in page  # avant → après
+    assert "Statut : Déposée → En instruction" in page  # un statut écrit comme à l'écran
 
 
 def test_le_planificateur_d_une_autre_region_ne_voit_pas_ces_entrees(client, planificateur_idf, journal_exemple):
