@@ -53,8 +53,7 @@ class FiltreJournal(django_filters.FilterSet):
 
     def filtrer_objet(self, entrees, nom, value: str):
         (objet,) = [o for o in OBJETS if o.code == value]
-        app_label, _, _ = objet.modele.partition(".")
-        return entrees.filter(content_type__app_label=app_label, content_type__model=value)
+        return entrees.filter(objet.entrees())
 
     def filtrer_auteur(self, entrees, nom, value: str):
         if value.strip() == SYSTEME:

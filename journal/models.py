@@ -30,14 +30,17 @@ class ObjetJournalise:
     def libelle(self) -> str:
         return str(self.classe._meta.verbose_name)
 
+    def entrees(self) -> Q:
+        """Les entrées de ce modèle (par le nom de son type, joint : aucune requête sur les types de contenu)."""
+        app_label, _, _ = self.modele.partition(".")
+        return Q(content_type__app_label=app_label, content_type__model=self.code)
+
     def dans(self, chemins: list[str]) -> Q:
         """Les entrées de ce modèle dont l'objet est (encore) dans l'une des régions de `chemins`."""
         dans_les_regions = Q()
         for chemin in chemins:
             dans_les_regions |= Q(**{f"{self.territoire}__chemin__startswith": chemin})
-        lignes = self.classe.objects.filter(dans_les_regions).values("pk")
-        app_label, _, _ = self.modele.partition(".")
-        return Q(content_type__app_label=app_label, content_type__model=self.code, object_id__in=lignes)
+        return self.entrees() & Q(object_id__in=self.classe.objects.filter(dans_les_regions).values("pk"))
 
 
 # Chaque modèle de AUDITLOG_INCLUDE_TRACKING_MODELS, et le chemin qui le range dans une région (un test vérifie
