@@ -1,6 +1,12 @@
 """/api/v1/journal/ : le journal d'audit de la région, comme la page /journal/ (mêmes filtres, même périmètre)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 
 from config.policy import Regle, journal_visible
@@ -44,15 +50,29 @@ FILTRES_INVALIDES = OpenApiResponse(
 )
 
 
+def filtre_facultatif(nom: str, schema: dict) -> OpenApiParameter:
+    """Un filtre tel que le serveur le lit : une valeur vide (formulaire envoyé sans la remplir) ne filtre pas."""
+    return OpenApiParameter(
+        nom,
+        {"anyOf": [schema, {"type": "string", "maxLength": 0}]},
+        description=str(FiltreJournal.base_filters[nom].extra["help_text"]),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
+        parameters=[
+            filtre_facultatif("objet", {"type": "string", "enum": [objet.code for objet in OBJETS]}),
+            filtre_facultatif("date_debut", {"type": "string", "format": "date"}),
+            filtre_facultatif("date_fin", {"type": "string", "format": "date"}),
+        ],
         responses={
             200: EntreeJournalSerializer(many=True),
             400: FILTRES_INVALIDES,
             401: refus("RefusJournalSansJeton", "Sans jeton ni session."),
             403: refus("RefusJournal", "Rôle sans accès au journal (seuls les planificateurs et l'administration)."),
             404: refus("PageJournalIntrouvable", "Numéro de page au-delà de la dernière."),
-        }
+        },
     )
 )
 class JournalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

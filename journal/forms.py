@@ -8,12 +8,13 @@ from journal.models import OBJETS, SYSTEME, EntreeJournal, choix_des_objets
 
 
 class FiltresJournalForm(DsfrBaseForm):
-    def clean(self):
-        donnees = super().clean()
+    @property
+    def dates_inversees(self) -> bool:
+        """Une fin avant le début : rien ne peut correspondre. Ce n'est pas une erreur (la liste est vide, la page le
+        dit), pour que l'API réponde comme son schéma l'annonce : deux dates valides sont acceptées."""
+        donnees = getattr(self, "cleaned_data", {})
         debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
-        if debut and fin and fin < debut:
-            self.add_error("date_fin", "La date de fin précède la date de début.")
-        return donnees
+        return bool(debut and fin and fin < debut)
 
 
 class ChampDate(forms.DateInput):
@@ -26,24 +27,25 @@ class FiltreJournal(django_filters.FilterSet):
         choices=choix_des_objets(),  # les modèles sont chargés : ce module se lit avec les adresses
         empty_label="Tous les types",
         method="filtrer_objet",
-        help_text="Le type d'objet changé : cible, appel, depot, avis, decision, declaration, rapport, dispositif…",
+        help_text="Le type d'objet changé : cible, appel, depot, avis, decision, declaration, rapport, dispositif… ; "
+        "vide : tous.",
     )
     auteur = django_filters.CharFilter(
-        label="Auteur", method="filtrer_auteur", help_text=f"Courriel de qui a agi, ou « {SYSTEME} »."
+        label="Auteur", method="filtrer_auteur", help_text=f"Courriel de qui a agi, ou « {SYSTEME} » ; vide : tous."
     )
     date_debut = django_filters.DateFilter(
         label="Du",
         field_name="timestamp",
         lookup_expr="date__gte",
         widget=ChampDate,
-        help_text="Premier jour, AAAA-MM-JJ (heure de Paris).",
+        help_text="Premier jour, AAAA-MM-JJ (heure de Paris) ; vide : depuis le début.",
     )
     date_fin = django_filters.DateFilter(
         label="Au",
         field_name="timestamp",
         lookup_expr="date__lte",
         widget=ChampDate,
-        help_text="Dernier jour inclus, AAAA-MM-JJ (heure de Paris).",
+        help_text="Dernier jour inclus, AAAA-MM-JJ (heure de Paris) ; vide : jusqu'à aujourd'hui.",
     )
 
     class Meta:

@@ -95,7 +95,6 @@ def test_le_filtre_des_auteurs_propose_ceux_du_journal(client, planificateur, in
     ("parametres", "message"),
     [
         ({"date_debut": "hier"}, "Saisissez une date valide."),
-        ({"date_debut": "2026-12-01", "date_fin": "2026-11-01"}, "La date de fin précède la date de début."),
         ({"objet": "utilisateur"}, "Sélectionnez un choix valide."),
     ],
 )
@@ -107,6 +106,15 @@ def test_un_filtre_mal_ecrit_est_refuse_avec_son_message(client, planificateur, 
     assert reponse.status_code == 400
     assert message in texte(reponse)
     assert lignes(reponse) == []
+
+
+def test_des_dates_inversees_ne_donnent_rien_et_la_page_le_dit(client, planificateur, journal_exemple):
+    client.force_login(planificateur)
+
+    reponse = client.get(URL, {"date_debut": "2026-12-01", "date_fin": "2026-11-01"})
+
+    assert reponse.status_code == 200 and lignes(reponse) == []
+    assert "La date de fin précède la date de début : aucun changement ne peut correspondre." in texte(reponse)
 
 
 def test_la_page_est_paginee_et_garde_ses_filtres(client, planificateur, region_hdf, horizon):
