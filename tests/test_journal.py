@@ -202,6 +202,24 @@ class TestInstruction:
         assert auteurs(Candidature, "statut", "en_instruction") == [operateur]
 
 
+class TestDispositifs:
+    def test_un_evenement_du_registre_saisi_dans_l_administration(self, client, administrateur, lhss):
+        from dispositifs.models import EvenementCapacite
+
+        client.force_login(administrateur)
+        client.post(
+            "/admin/dispositifs/evenementcapacite/add/",
+            {"dispositif": lhss.pk, "date": "2026-06-01", "nature": "autorisation", "quantite": "7"},
+        )
+
+        (entree,) = entrees(EvenementCapacite)
+        assert (entree.actor, entree.action, entree.changes_dict["quantite"][1]) == (
+            administrateur,
+            LogEntry.Action.CREATE,
+            "7",
+        )
+
+
 class TestDeclarations:
     def test_la_transmission_par_la_page(self, transmise, operateur):
         assert auteurs(Declaration, "statut", "transmise") == [operateur]
