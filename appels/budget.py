@@ -202,8 +202,9 @@ def proposer_depuis_ecarts(*, region, horizon, types=(), territoire=None) -> dic
     """Les valeurs initiales d'un appel qui comble les écarts du tableau de planification.
 
     Types : ceux dont l'écart (cible − autorisés − perspectives) est positif ; territoires : ceux où une
-    cible porte cet écart (vide : toute la région) ; enveloppe : Σ écart × coût annuel de référence, pour
-    les types dont on connaît ce coût — les autres sont signalés dans la présentation, à chiffrer.
+    cible porte cet écart (vide : toute la région) ; cibles : celles qui portent ces écarts (la page de chaque
+    cible retrouve ainsi l'appel) ; enveloppe : Σ écart × coût annuel de référence, pour les types dont on connaît
+    ce coût — les autres sont signalés dans la présentation, à chiffrer.
     """
     planification = calculer_planification(
         region=region, horizon=horizon, date=timezone.localdate(), types=list(types), territoire=territoire
@@ -214,6 +215,7 @@ def proposer_depuis_ecarts(*, region, horizon, types=(), territoire=None) -> dic
         "horizon": horizon,
         "types_cibles": sorted({ligne.type.pk for ligne in ecarts}),
         "territoires": sorted({ligne.territoire.pk for ligne in ecarts if ligne.territoire != region}),
+        "cibles": sorted(ligne.cible_id for ligne in ecarts),  # le lien que lit la page de chaque cible
         "enveloppe": enveloppe_des_ecarts(ecarts),
         "description": description_des_ecarts(horizon, ecarts),
     }

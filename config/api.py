@@ -9,6 +9,7 @@ from appels.api import AppelViewSet, CandidatureViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
 from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
+from journal.api import JournalViewSet
 from planification import api as planification_api
 from territoires.api import TerritoireViewSet
 
@@ -33,6 +34,7 @@ router.register("indicateurs", IndicateurViewSet)
 router.register("agregats", AgregatViewSet, basename="agregat")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("rapports", RapportViewSet, basename="rapport")
+router.register("journal", JournalViewSet, basename="journal")
 
 
 class SchemaView(SpectacularAPIView):

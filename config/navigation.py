@@ -54,6 +54,7 @@ MENU = [
         ),
     ),
     Entree("Opérateurs", "comptes:demandes_inscription", Regle.GERER_OPERATEURS),
+    Entree("Journal", "journal:journal", Regle.CONSULTER_JOURNAL),
     Entree("API", "api-docs", Regle.PUBLIC),
     Entree("Administration", "admin:index", Regle.ADMINISTRATION),
 ]

@@ -28,6 +28,7 @@ class Regle(StrEnum):
     GERER_OPERATEURS = "gerer_operateurs"
     DECLARER = "declarer"
     VALIDER_DECLARATIONS = "valider_declarations"
+    CONSULTER_JOURNAL = "consulter_journal"
     ADMINISTRATION = "administration"
 
 
@@ -43,6 +44,8 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.GERER_OPERATEURS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     Regle.DECLARER: frozenset({Role.OPERATEUR}),
     Regle.VALIDER_DECLARATIONS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
+    # Le journal de la région (issue 11) : ses planificateurs ; tout le journal pour un administrateur.
+    Regle.CONSULTER_JOURNAL: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -183,6 +186,20 @@ def rapports_visibles(user):
         return rapports.filter(publics)
     regions = regions_visibles(user)
     return rapports.filter(publics | Q(territoire__in=regions) | Q(territoire__parent__in=regions))
+
+
+def journal_visible(user):
+    """Les entrées du journal d'audit qu'un utilisateur lit : celles des objets de sa région (cibles, appels et
+    leur instruction, dispositifs, déclarations, rapports) ; tout le journal pour un administrateur, y compris les
+    entrées des objets supprimés depuis ; aucune pour les autres rôles."""
+    from journal.models import EntreeJournal
+
+    entrees = EntreeJournal.objects.all()
+    if user.is_authenticated and user.role == Role.ADMINISTRATEUR:
+        return entrees
+    if not autorise(user, Regle.CONSULTER_JOURNAL):
+        return entrees.none()
+    return entrees.dans_les_regions(regions_visibles(user).values_list("chemin", flat=True))
 
 
 def perimetres_demandables(user):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "planification",
     "appels",
     "indicateurs",
+    "journal",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # L'auteur de chaque entrée du journal, lu au moment d'écrire : aussi celui d'un jeton de l'API (DRF).
+    "journal.middleware.JournalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # En dernier, comme le demande django-axes.
@@ -107,8 +109,10 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
-# Journal d'audit unique (django-auditlog) : chaque étape de la boucle, datée et attribuée.
+# Journal d'audit unique (django-auditlog) : chaque étape de la boucle, datée et attribuée (/journal/ et
+# /api/v1/journal/ le lisent par région : journal/models.py range chaque modèle d'ici dans sa région).
 # Le brouillon enregistré à chaque frappe n'y entre pas : seuls comptent les actes (dépôt, décision…).
+# Les changements d'état passent par save() (commun/transitions.py) : un QuerySet.update() n'y entrerait pas.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "planification.Cible",
     "dispositifs.Dispositif",
@@ -131,6 +135,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "appels.DemandeComplement",
     "indicateurs.Declaration",
     "indicateurs.Valeur",
+    "indicateurs.Derogation",
+    # L'étape en cours change plusieurs fois par génération : seuls les changements de statut comptent.
+    {"model": "indicateurs.Rapport", "exclude_fields": ["etape"]},
+    "indicateurs.VersionRapport",
 )
 
 # Comptes et connexion

@@ -21,6 +21,7 @@ urlpatterns = [
     path("planification/", include("planification.urls")),
     path("", include("appels.urls")),
     path("", include("indicateurs.urls")),
+    path("journal/", include("journal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", JetonView.as_view(), name="api-jeton"),

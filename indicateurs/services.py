@@ -1,7 +1,8 @@
 """Tous les changements d'état des indicateurs : la vie d'une déclaration mensuelle (saisie, transmission,
 validation, renvoi), les dérogations, les relances et les rapports PDF (demande, génération, publication).
 
-Chaque changement d'état vérifie l'état de départ dans l'UPDATE : deux clics ne valident jamais deux fois. Un refus
+Chaque changement d'état relit l'état de départ sur la ligne verrouillée (SELECT … FOR UPDATE) et s'écrit par
+save(), pour que le journal d'audit le voie : deux clics ne valident jamais deux fois. Un refus
 est une ValidationError (message en français, `code` stable, par code d'indicateur ou par champ) ; une
 modification concurrente, un commun.erreurs.Conflit.
 """

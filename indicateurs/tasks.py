@@ -11,6 +11,7 @@ from celery import shared_task
 from config.celery import TachePraps
 from indicateurs import agregation, services
 from indicateurs.models import Rapport
+from journal.contexte import au_nom_de
 
 
 @shared_task
@@ -30,21 +31,24 @@ def agreger_tout() -> int:
 @shared_task(autoretry_for=(OSError, *TachePraps.autoretry_for))
 def generer_rapport(rapport_id: int) -> str:
     """Produit le PDF d'un rapport ; rejouée si la base ou le disque flanche, le rapport précédent restant servi."""
-    rapport = Rapport.objects.select_related("territoire__parent").get(pk=rapport_id)
-    return services.generer_rapport(rapport=rapport).statut
+    rapport = Rapport.objects.select_related("territoire__parent", "demande_par").get(pk=rapport_id)
+    with au_nom_de(rapport.demande_par):  # le journal attribue le rapport à qui l'a demandé, sinon au « système »
+        return services.generer_rapport(rapport=rapport).statut
 
 
 @shared_task
 def generer_rapports_du_mois() -> int:
     """Beat, le 1er du mois au petit matin : les rapports du mois écoulé de chaque région et département."""
-    return services.demander_rapports_du_mois()
+    with au_nom_de(None):
+        return services.demander_rapports_du_mois()
 
 
 @shared_task
 def finaliser_rapports() -> int:
     """Beat, chaque matin : le rapport définitif des mois dont l'échéance des déclarations est passée, pour chaque
     rapport encore provisoire ; rejouée, elle ne redemande rien."""
-    return services.finaliser_rapports()
+    with au_nom_de(None):
+        return services.finaliser_rapports()
 
 
 @shared_task

@@ -9,7 +9,7 @@ from appels.validators import valider_pdf
 from commun.tri import cle_alphabetique
 from comptes.models import Role
 from dispositifs.models import TypeDispositif
-from planification.models import Horizon
+from planification.models import Cible, Horizon
 from territoires.models import Niveau, Territoire
 
 FORMAT_DATE_HEURE = "%Y-%m-%dT%H:%M"  # celui du champ <input type="datetime-local">
@@ -110,6 +110,11 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
         required=False,
         help_text="Aucun : toute la région.",
     )
+    # Posées par le tableau de planification (« Lancer un appel sur ces écarts ») et gardées d'un enregistrement
+    # à l'autre : la page de chaque cible retrouve ainsi les appels lancés sur son écart.
+    cibles = forms.ModelMultipleChoiceField(
+        label="Écarts visés", queryset=Cible.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
     cahier_des_charges = forms.FileField(
         label="Cahier des charges (PDF)",
         required=False,
@@ -131,6 +136,7 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
             "types_cibles",
             "types_exclus",
             "territoires",
+            "cibles",
             "enveloppe",
             "ouverture",
             "cloture",
@@ -156,6 +162,9 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
             self.instance.region = user.region
         region = self.instance.region if self.instance.region_id else None
         self.fields["territoires"].queryset = self.territoires_possibles(region)
+        # Toutes les cibles : une cible d'une autre région est refusée par verifier_region, avec un message visible
+        # (l'erreur d'un champ caché ne s'affiche nulle part).
+        self.fields["cibles"].queryset = Cible.objects.select_related("territoire")
         self.fields["appel_precedent"].queryset = self.amis_possibles(region)
         self.fields["horizon"].queryset = Horizon.objects.all()
         if self.instance.pk:
@@ -204,6 +213,8 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
         hors_region = [t.nom for t in donnees.get("territoires") or [] if not t.chemin.startswith(region.chemin)]
         if hors_region:
             self.add_error("territoires", f"Hors de la région {region.nom} : {', '.join(hors_region)}.")
+        if any(not c.territoire.chemin.startswith(region.chemin) for c in donnees.get("cibles") or []):
+            self.add_error(None, f"Les écarts visés doivent être des cibles de la région {region.nom}.")
         precedent = donnees.get("appel_precedent")
         if precedent and precedent.region_id != region.pk:
             self.add_error("appel_precedent", "L'AMI précédent doit être un appel de la même région.")

@@ -136,6 +136,13 @@ class Appel(models.Model):
         related_name="appels_concernes",
         help_text="Vide : toute la région.",
     )
+    cibles = models.ManyToManyField(
+        "planification.Cible",
+        verbose_name="écarts visés",
+        blank=True,
+        related_name="appels",
+        help_text="Les cibles dont l'appel comble l'écart, quand il part du tableau de planification.",
+    )
     enveloppe = models.DecimalField("enveloppe (€)", max_digits=12, decimal_places=0, null=True, blank=True)
     ouverture = models.DateTimeField("ouverture des dépôts")
     cloture = models.DateTimeField("date limite de dépôt")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from appels.models import Appel, Critere, Nature, StatutAppel
+from commun.transitions import passer
 
 
 @transaction.atomic
@@ -16,8 +17,8 @@ def publier_appel(*, appel: Appel) -> Appel:
         raise ValidationError(
             "Un appel à projets ou à candidatures a besoin d'une grille de notation.", code="sans_grille"
         )
-    publies = Appel.objects.filter(pk=appel.pk, statut=StatutAppel.BROUILLON).update(statut=StatutAppel.PUBLIE)
-    if not publies:
+    publie = passer(Appel.objects.filter(pk=appel.pk, statut=StatutAppel.BROUILLON), statut=StatutAppel.PUBLIE)
+    if publie is None:
         raise ValidationError("Seul un brouillon peut être publié.", code="deja_publie")
     appel.refresh_from_db()
     return appel

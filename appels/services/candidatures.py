@@ -20,6 +20,7 @@ from appels.models import Appel, Candidature, Depot, NaturePiece, PieceJointe, S
 from appels.validators import valider_pdf
 from commun import notifications
 from commun.erreurs import Conflit
+from commun.transitions import passer, passer_toutes
 
 PAGES_MAX_LETTRE = 4
 
@@ -155,8 +156,10 @@ def _deposer(*, candidature, user, cle, maintenant) -> Depot:
         empreinte=lettre.empreinte(contenu),
         cle_idempotence=cle,
     )
-    Candidature.objects.filter(pk=candidature.pk).update(
-        statut=StatutCandidature.DEPOSEE, brouillon_modifie_depuis_depot=False
+    passer(
+        Candidature.objects.filter(pk=candidature.pk),
+        statut=StatutCandidature.DEPOSEE,
+        brouillon_modifie_depuis_depot=False,
     )
     return depot
 
@@ -187,10 +190,13 @@ def mettre_en_instruction(*, maintenant=None) -> int:
     """
     maintenant = maintenant or timezone.now()
     echus = list(Appel.objects.filter(statut=StatutAppel.PUBLIE, cloture__lte=maintenant).values_list("pk", flat=True))
-    Candidature.objects.filter(appel__in=echus, statut=StatutCandidature.DEPOSEE).update(
-        statut=StatutCandidature.EN_INSTRUCTION
+    passer_toutes(
+        Candidature.objects.filter(appel__in=echus, statut=StatutCandidature.DEPOSEE),
+        statut=StatutCandidature.EN_INSTRUCTION,
     )
-    return Appel.objects.filter(pk__in=echus, statut=StatutAppel.PUBLIE).update(statut=StatutAppel.EN_INSTRUCTION)
+    return passer_toutes(
+        Appel.objects.filter(pk__in=echus, statut=StatutAppel.PUBLIE), statut=StatutAppel.EN_INSTRUCTION
+    )
 
 
 def relancer_brouillons(*, maintenant=None) -> int:

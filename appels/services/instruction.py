@@ -26,6 +26,7 @@ from appels.models import (
 )
 from commun import notifications
 from commun.erreurs import Conflit
+from commun.transitions import passer
 from dispositifs.models import Dispositif, Statut, TypeDispositif
 
 
@@ -85,8 +86,9 @@ def enregistrer_avis(
         "annotation_privee": annotation_privee.strip(),
     }
     avis = _ecrire(Avis, avis, valeurs, candidature=candidature, evaluateur=user, conflit=conflit_avis)
-    Candidature.objects.filter(pk=candidature.pk, statut=StatutCandidature.DEPOSEE).update(
-        statut=StatutCandidature.EN_INSTRUCTION
+    passer(
+        Candidature.objects.filter(pk=candidature.pk, statut=StatutCandidature.DEPOSEE),
+        statut=StatutCandidature.EN_INSTRUCTION,
     )
     return avis
 
@@ -138,7 +140,7 @@ def decider(
     if (decision.version if decision else 0) != version_lue:
         raise conflit_decision(decision)
     Decision.verifier(nature=nature, type_propose=type_propose, motif=motif)
-    if not Candidature.objects.filter(pk=candidature.pk, statut__in=STATUTS_DECIDABLES).update(statut=nature):
+    if passer(Candidature.objects.filter(pk=candidature.pk, statut__in=STATUTS_DECIDABLES), statut=nature) is None:
         message = "Une demande de complément attend la réponse de l'opérateur : décidez après sa réponse."
         raise ValidationError(message, code="complement_en_attente")
     retenue = nature != NatureDecision.NON_RETENUE
@@ -164,10 +166,11 @@ def demander_complement(*, candidature, user, message: str) -> DemandeComplement
     verifier_instruction(candidature)
     if not message.strip():
         raise ValidationError({"message": ValidationError("Écrivez ce qu'il faut compléter.", code="requis")})
-    passees = Candidature.objects.filter(pk=candidature.pk, statut__in=STATUTS_EN_COURS).update(
-        statut=StatutCandidature.A_COMPLETER
+    passee = passer(
+        Candidature.objects.filter(pk=candidature.pk, statut__in=STATUTS_EN_COURS),
+        statut=StatutCandidature.A_COMPLETER,
     )
-    if not passees:
+    if passee is None:
         raise _complement_refuse(candidature)
     demande = DemandeComplement.objects.create(candidature=candidature, demandee_par=user, message=message.strip())
     candidature.refresh_from_db()
@@ -197,13 +200,18 @@ def repondre_complement(*, demande, user, reponse: str, confirmee: bool) -> Dema
     if not confirmee:
         message = "Confirmez que votre réponse complète le dossier : cochez la case."
         raise ValidationError({"confirmee": ValidationError(message, code="requis")})
-    repondue = DemandeComplement.objects.filter(pk=demande.pk, repondue_le__isnull=True).update(
-        reponse=reponse.strip(), repondu_par=user, repondue_le=timezone.now(), confirmee=True
+    repondue = passer(
+        DemandeComplement.objects.filter(pk=demande.pk, repondue_le__isnull=True),
+        reponse=reponse.strip(),
+        repondu_par=user,
+        repondue_le=timezone.now(),
+        confirmee=True,
     )
-    if not repondue:
+    if repondue is None:
         raise ValidationError("Cette demande a déjà reçu sa réponse : elle ne se modifie plus.", code="deja_repondue")
-    Candidature.objects.filter(pk=demande.candidature_id, statut=StatutCandidature.A_COMPLETER).update(
-        statut=StatutCandidature.EN_INSTRUCTION
+    passer(
+        Candidature.objects.filter(pk=demande.candidature_id, statut=StatutCandidature.A_COMPLETER),
+        statut=StatutCandidature.EN_INSTRUCTION,
     )
     demande.refresh_from_db()
     if demande.demandee_par.is_active:
@@ -245,13 +253,14 @@ def lier_projet(decision, candidature):
     }
     if decision.dispositif is None:
         decision.dispositif = Dispositif.objects.create(**valeurs)
-        Decision.objects.filter(pk=decision.pk).update(dispositif=decision.dispositif)
+        decision.save(update_fields=["dispositif"])  # save() et non update() : le journal voit le lien
     elif decision.dispositif.statut == Statut.PROJET:
-        Dispositif.objects.filter(pk=decision.dispositif_id).update(**valeurs)
+        passer(Dispositif.objects.filter(pk=decision.dispositif_id, statut=Statut.PROJET), **valeurs)
 
 
 def _retirer_projet(decision):
     projet = decision.dispositif
     if projet is not None and projet.statut == Statut.PROJET:
-        Decision.objects.filter(pk=decision.pk).update(dispositif=None)
+        decision.dispositif = None
+        decision.save(update_fields=["dispositif"])
         projet.delete()

@@ -14,6 +14,7 @@ from dispositifs.models import TypeDispositif
 from planification.forms import CibleForm, filtres_planification
 from planification.models import Cible
 from planification.services import modifier_cible
+from planification.trace import trace_de_la_cible
 from territoires.models import Territoire
 
 
@@ -85,12 +86,17 @@ def cases_de_saisie(filtres, region, horizon, type_, *, refus=None):
 
 @acces(Regle.CONSULTER_PLANIFICATION)
 def historique(request, pk):
-    """Qui a changé la cible, quand, de quelle valeur à quelle valeur, et pourquoi."""
+    """Qui a changé la cible, quand, de quelle valeur à quelle valeur, et pourquoi ; puis sa trace : les appels
+    lancés sur son écart, leurs décisions, les dispositifs créés et leurs derniers indicateurs."""
     cible = get_object_or_404(Cible.objects.with_type_territoire_horizon(), pk=pk)
     if not regions_visibles(request.user).filter(code=cible.territoire.code_region).exists():
         raise Http404("Cible introuvable.")
     entrees = cible.history.select_related("actor").order_by("timestamp", "pk")
-    contexte = {"cible": cible, "changements": list(reversed(changements(entrees)))}
+    contexte = {
+        "cible": cible,
+        "changements": list(reversed(changements(entrees))),
+        "trace": trace_de_la_cible(cible, request.user),
+    }
     return render(request, "planification/historique.html", contexte)
 
 

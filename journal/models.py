@@ -1,0 +1,167 @@
+"""Le journal d'audit tel que le lisent les agents : les entrées de django-auditlog (une table, un modèle
+mandataire sans table) rangées par région, avec leur auteur, leur action et leurs valeurs avant → après."""
+
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+SYSTEME = "système"  # l'auteur d'une écriture que personne n'a demandée : tâche planifiée, import, démonstration
+
+
+@dataclass(frozen=True)
+class ObjetJournalise:
+    """Un modèle suivi par le journal et le chemin de ses lignes vers leur territoire (ou leur région)."""
+
+    modele: str  # « app.Modele », comme dans AUDITLOG_INCLUDE_TRACKING_MODELS
+    territoire: str
+
+    @property
+    def classe(self):
+        return apps.get_model(self.modele)
+
+    @property
+    def code(self) -> str:
+        """Le nom du modèle en minuscules (« cible », « demandecomplement ») : la valeur du filtre et de l'API."""
+        return self.classe._meta.model_name
+
+    @property
+    def libelle(self) -> str:
+        return str(self.classe._meta.verbose_name)
+
+    def entrees(self) -> Q:
+        """Les entrées de ce modèle (par le nom de son type, joint : aucune requête sur les types de contenu)."""
+        app_label, _, _ = self.modele.partition(".")
+        return Q(content_type__app_label=app_label, content_type__model=self.code)
+
+    def dans(self, chemins: list[str]) -> Q:
+        """Les entrées de ce modèle dont l'objet est (encore) dans l'une des régions de `chemins`."""
+        dans_les_regions = Q()
+        for chemin in chemins:
+            dans_les_regions |= Q(**{f"{self.territoire}__chemin__startswith": chemin})
+        return self.entrees() & Q(object_id__in=self.classe.objects.filter(dans_les_regions).values("pk"))
+
+
+# Chaque modèle de AUDITLOG_INCLUDE_TRACKING_MODELS, et le chemin qui le range dans une région (un test vérifie
+# que les deux listes sont les mêmes : un modèle journalisé sans région serait invisible des agents).
+OBJETS = (
+    ObjetJournalise("planification.Cible", "territoire"),
+    ObjetJournalise("dispositifs.Dispositif", "territoire"),
+    ObjetJournalise("dispositifs.EvenementCapacite", "dispositif__territoire"),
+    ObjetJournalise("appels.Appel", "region"),
+    ObjetJournalise("appels.Critere", "appel__region"),
+    ObjetJournalise("appels.Candidature", "appel__region"),
+    ObjetJournalise("appels.Depot", "candidature__appel__region"),
+    ObjetJournalise("appels.PieceJointe", "candidature__appel__region"),
+    ObjetJournalise("appels.Avis", "candidature__appel__region"),
+    ObjetJournalise("appels.Decision", "candidature__appel__region"),
+    ObjetJournalise("appels.DemandeComplement", "candidature__appel__region"),
+    ObjetJournalise("indicateurs.Declaration", "dispositif__territoire"),
+    ObjetJournalise("indicateurs.Valeur", "declaration__dispositif__territoire"),
+    ObjetJournalise("indicateurs.Derogation", "dispositif__territoire"),
+    ObjetJournalise("indicateurs.Rapport", "territoire"),
+    ObjetJournalise("indicateurs.VersionRapport", "rapport__territoire"),
+)
+
+
+def choix_des_objets() -> list[tuple[str, str]]:
+    return [(objet.code, objet.libelle) for objet in OBJETS]
+
+
+ACTIONS = {
+    LogEntry.Action.CREATE: ("creation", "Création"),
+    LogEntry.Action.UPDATE: ("modification", "Modification"),
+    LogEntry.Action.DELETE: ("suppression", "Suppression"),
+}
+
+
+class EntreeJournalQuerySet(QuerySet):
+    def dans_les_regions(self, chemins) -> "EntreeJournalQuerySet":
+        """Les entrées des objets situés dans ces régions (chemins « FR/32/ »), en une requête : une sous-requête
+        par modèle journalisé. L'entrée d'un objet supprimé depuis n'a plus de région : seul un administrateur
+        la voit."""
+        chemins = list(chemins)
+        if not chemins:
+            return self.none()
+        dans = Q()
+        for objet in OBJETS:
+            dans |= objet.dans(chemins)
+        return self.filter(dans)
+
+    def pour_la_liste(self) -> "EntreeJournalQuerySet":
+        """L'auteur et le type d'objet lus dans la même requête, les plus récentes d'abord : la page et l'API."""
+        return self.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+
+
+class EntreeJournal(LogEntry):
+    """Une entrée du journal d'audit, telle que la montrent la page /journal/ et l'API."""
+
+    objects = EntreeJournalQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "entrées du journal"
+
+    @property
+    def auteur(self) -> str:
+        """Le courriel de qui a agi ; « système » pour une tâche planifiée, un import ou la démonstration."""
+        return self.actor.email if self.actor_id else SYSTEME
+
+    @property
+    def code_action(self) -> str:
+        return ACTIONS[self.action][0]
+
+    @property
+    def libelle_action(self) -> str:
+        return ACTIONS[self.action][1]
+
+    @property
+    def objet(self) -> str:
+        return self.content_type.model
+
+    @property
+    def libelle_objet(self) -> str:
+        modele = self.content_type.model_class()
+        return str(modele._meta.verbose_name) if modele else self.content_type.model
+
+    @property
+    def champs(self) -> dict:
+        """Les champs du modèle par nom. À la création, django-auditlog écrit aussi les relations inverses
+        (« declarations », « derogations »…) : ce ne sont pas des valeurs de l'objet, on les écarte."""
+        modele = self.content_type.model_class()
+        return {champ.name: champ for champ in modele._meta.concrete_fields} if modele else {}
+
+    def _cote(self, rang: int) -> dict:
+        champs = self.champs
+        return {nom: valeur(valeurs[rang]) for nom, valeurs in self.changes_dict.items() if nom in champs}
+
+    @property
+    def avant(self) -> dict:
+        """Les champs changés et leur valeur d'avant ; vide pour une création."""
+        return {} if self.action == LogEntry.Action.CREATE else self._cote(0)
+
+    @property
+    def apres(self) -> dict:
+        """Les champs changés et leur nouvelle valeur ; vide pour une suppression."""
+        return {} if self.action == LogEntry.Action.DELETE else self._cote(1)
+
+    @property
+    def changements(self) -> list[tuple[str, str | None, str | None]]:
+        """(libellé du champ, avant, après) pour la page, un statut écrit comme à l'écran (« Transmise à l'ARS »)."""
+        avant, apres, champs = self.avant, self.apres, self.champs
+        return [
+            (str(champs[nom].verbose_name), libelle(champs[nom], avant.get(nom)), libelle(champs[nom], apres.get(nom)))
+            for nom in {**avant, **apres}
+        ]
+
+
+def libelle(champ, texte):
+    """La valeur d'un champ à choix par son libellé ; les autres telles quelles."""
+    return str(dict(champ.flatchoices).get(texte, texte)) if champ.choices and texte is not None else texte
+
+
+def valeur(texte):
+    """django-auditlog écrit « None » pour une valeur vide : c'est null."""
+    return None if texte in (None, "None") else texte
