@@ -1,11 +1,13 @@
-"""Les formulaires de la lettre d'intention. Le brouillon ne passe jamais par eux (il garde tout ce qui est
-saisi) ; le dépôt, si (`contenu_valide`) : les champs exigés au dépôt y sont donc obligatoires, et marqués
-comme tels à l'écran."""
+"""Les formulaires de la lettre d'intention : aucun champ n'y est obligatoire, pour que le brouillon accepte
+tout (et qu'un brouillon rechargé ne s'affiche pas couvert d'erreurs) ; le dépôt passe ensuite le brouillon par
+ces mêmes formulaires (`contenu_valide`) puis par `erreurs_de_depot`, qui exige les champs marqués d'un
+astérisque."""
 
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
 from appels.lettre import (
@@ -27,8 +29,9 @@ VIDE = [("", "—")]  # un choix vide d'abord : une liste laissée sur « — »
 
 
 class LettreForm(DsfrBaseForm):
-    """Les champs de la lettre ; ceux qu'exige le dépôt (OBLIGATOIRES_AU_DEPOT) sont obligatoires et marqués d'un
-    astérisque, avec le message du dépôt. Le dispositif envisagé ne propose que les types éligibles à l'appel."""
+    """Les champs de la lettre ; aucun n'est obligatoire ici, mais ceux qu'exige le dépôt (OBLIGATOIRES_AU_DEPOT)
+    sont marqués d'un astérisque et annoncés obligatoires. Le dispositif envisagé ne propose que les types
+    éligibles à l'appel."""
 
     statut_organisme = forms.CharField(label="Statut de l'organisme", required=False, max_length=200)
     experience = forms.CharField(
@@ -83,9 +86,8 @@ class LettreForm(DsfrBaseForm):
 
     def __init__(self, *args, appel, **kwargs):
         super().__init__(*args, **kwargs)
-        for nom, libelle in OBLIGATOIRES_AU_DEPOT.items():
-            self.fields[nom].required = True
-            self.fields[nom].error_messages["required"] = f"Indiquez {libelle}."
+        for nom in OBLIGATOIRES_AU_DEPOT:
+            marquer_exige_au_depot(self, nom)
         # Un type exclu de l'appel n'est pas proposé ; un brouillon qui en garde un est refusé au dépôt.
         types = appel.types_eligibles()
         champ = self.fields["dispositif_envisage"]
@@ -97,6 +99,16 @@ class LettreForm(DsfrBaseForm):
             appel.territoires_de_la_region().exclude(niveau=Niveau.TERRITOIRE_SANTE)
         )
         self.fields["territoires"].choices = [(t.code, str(t)) for t in territoires]
+
+
+def marquer_exige_au_depot(form, nom):
+    """L'astérisque du DSFR après le libellé et, hors cases à cocher, aria-required : le champ est annoncé
+    obligatoire sans que le brouillon l'exige. Le champ déjà lié (DsfrBaseForm lie les champs dans son __init__)
+    reçoit le libellé."""
+    champ = form.fields[nom]
+    form[nom].label = format_html('{}<span class="fr-required-marker" aria-hidden="true"> *</span>', champ.label)
+    if not isinstance(champ.widget, forms.CheckboxSelectMultiple):
+        champ.widget.attrs["aria-required"] = "true"
 
 
 def aide_capacite(types) -> str:

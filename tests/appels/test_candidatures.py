@@ -386,8 +386,16 @@ class TestFormulaireDeLaLettre:
         marques = re.findall(r'<label[^>]*for="id_([a-z_]+)"[^>]*>\s*[^<]*<span class="fr-required-marker"', page)
         assert set(OBLIGATOIRES_AU_DEPOT) - {"publics", "territoires"} <= set(marques)
         assert "agrements" not in marques  # facultatif
-        assert re.search(r'<input[^>]*name="statut_organisme"[^>]*required', page)
+        assert re.search(r'<input[^>]*name="statut_organisme"[^>]*aria-required="true"', page)
         assert "Les champs marqués d'un astérisque (*) sont obligatoires pour déposer" in html.unescape(page)
+
+    def test_un_brouillon_incomplet_se_recharge_sans_erreur_affichee(self, client, operateur, appel, candidature):
+        candidature.brouillon = {"experience": ["Maraudes"]}
+        candidature.save()
+
+        page = self.page(client, operateur, appel)
+
+        assert "Maraudes" in page and "fr-error-text" not in page
 
     def test_chaque_champ_a_son_propre_nom_meme_dans_les_lignes_repetees(self, client, operateur, appel, candidature):
         candidature.brouillon = {

@@ -523,7 +523,8 @@ class TestLettreDepuisLaPageDeLAppel:
         AppelFactory(reference="ouvert", types_cibles=types("LHSS", "LAM", "ACT"))
         client.force_login(operateur)
 
-        # session, utilisateur, l'appel (région, horizon), ses types visés, ses types exclus, l'appel précédent et
-        # ses suites (une requête), les organismes de l'opérateur, les territoires, les critères
+        # session, utilisateur, l'appel (région, horizon), ses types visés, ses types exclus (préchargés, quel que
+        # soit leur nombre), l'opérateur a-t-il un organisme, les appels qui lui font suite, ses territoires, ses
+        # critères (sans appel précédent, pas de requête pour lui)
         with django_assert_num_queries(9):
             client.get(reverse("appels:detail", args=["ouvert"]))

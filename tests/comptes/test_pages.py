@@ -143,3 +143,16 @@ def test_l_accueil_de_l_operateur_mene_aux_appels_ouverts_et_pas_aux_clos(client
 
     assert f'href="/appels/{ouvert.reference}/">Équipes mobiles 2027</a>' in contenu
     assert "Appel d&#x27;hier" not in contenu
+
+
+def test_l_accueil_de_l_operateur_garde_ses_requetes_avec_vingt_appels_ouverts(
+    client, operateur, django_assert_num_queries
+):
+    from tests.appels.factories import AppelFactory
+
+    AppelFactory.create_batch(20)
+    client.force_login(operateur)
+
+    with django_assert_num_queries(len(REQUETES_ACCUEIL[Role.OPERATEUR])):  # les appels et leur région : une requête
+        contenu = client.get("/").content.decode()
+    assert contenu.count('href="/appels/appel-fictif-') == 5  # les cinq dont la date limite est la plus proche
