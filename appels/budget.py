@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from appels.lettre import INDETERMINE
 from appels.models import Candidature, Decision, NatureDecision
+from commun.nombres import nombre
 from commun.tri import cle_alphabetique
 from dispositifs.models import TypeDispositif
 from planification.calcul import calculer_planification
@@ -223,7 +224,7 @@ def proposer_depuis_ecarts(*, region, horizon, types=(), territoire=None) -> dic
 
 def description_des_ecarts(horizon, ecarts) -> str:
     resume = ", ".join(
-        f"{ligne.type.sigle} {ligne.ecart.normalize():f} {ligne.type.get_unite_display()} ({ligne.territoire.nom})"
+        f"{ligne.type.sigle} {nombre(ligne.ecart)} {ligne.type.get_unite_display()} ({ligne.territoire.nom})"
         for ligne in ecarts
     )
     description = (

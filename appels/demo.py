@@ -60,6 +60,9 @@ def creer_appels_demo() -> list[Appel]:
             "ouverture": maintenant - datetime.timedelta(days=30),
             "cloture": prochain_30_juin(maintenant),
             "regles_eligibilite": REGLES_IDF,
+            # Choix de démonstration (l'appel est fictif) : instruit avec la DREETS, pour que les comptes
+            # instructeur-idf et dreets-idf aient chacun la file de cet appel.
+            "co_instruction_dreets": True,
             "statut": StatutAppel.PUBLIE,
             "fictif": True,
         },

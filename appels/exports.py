@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from appels.forms.lettre import lignes_lisibles
+from appels.forms.lettre import lignes_lisibles, valeurs_lisibles
+from appels.lettre import EtatPartenariat
 from appels.models import Avis, DemandeComplement, Depot, PieceJointe
 from commun import tableur
 from commun.pdf import render_pdf
@@ -47,10 +48,10 @@ def accuse_pdf(depot: Depot) -> bytes:
 
 def _resume(depot) -> dict:
     """Les quelques champs que l'accusé reprend, lisibles, même si la lettre déposée en omet."""
-    lignes = dict(lignes_lisibles(depot.lettre, depot.candidature.appel))
+    lignes = dict(valeurs_lisibles(depot.lettre, depot.candidature.appel))
     return {
         "dispositif": lignes.get("Dispositif envisagé", "—"),
-        "budget": lignes.get("Budget annuel demandé (€)", "—"),
+        "budget": lignes.get("Budget annuel demandé (€)", "—"),  # un Decimal, que le gabarit écrit en euros
         "pieces": depot.contenu.get("pieces", []),
     }
 
@@ -98,7 +99,7 @@ def lignes(appel, dossiers, criteres):
             timezone.localtime(depot.depose_le).replace(tzinfo=None),
             candidature.organisme.nom,
             candidature.get_statut_display(),
-            *[valeur for _, valeur in lignes_lisibles(dossier.lettre, appel)],
+            *[valeur for _, valeur in valeurs_lisibles(dossier.lettre, appel)],
             *_instruction(dossier, depot, avis[candidature.pk], criteres, complements[candidature.pk]),
         ]
 
@@ -108,7 +109,7 @@ def _instruction(dossier, depot, avis, criteres, complements) -> list:
     complets = [a for a in avis if a.complet]
     return [
         " ; ".join(f"{m['profession']} {m['etp']} ETP" for m in lettre.get("equipe", [])),
-        " ; ".join(f"{p['nom']} ({p.get('etat', '')})" for p in lettre.get("partenariats", [])),
+        " ; ".join(f"{p['nom']} ({_etat(p)})" for p in lettre.get("partenariats", [])),
         " ; ".join(p["nom"] for p in depot.contenu.get("pieces", [])),
         len(complets),
         round(candidature.moyenne, 2) if candidature.moyenne is not None else None,
@@ -124,6 +125,12 @@ def _instruction(dossier, depot, avis, criteres, complements) -> list:
         timezone.localtime(decision.decide_le).replace(tzinfo=None) if decision else None,
         str(decision.decide_par) if decision else "",
     ]
+
+
+def _etat(partenariat) -> str:
+    """« Acté (accord écrit) », jamais le code interne « acte »."""
+    etat = partenariat.get("etat", "")
+    return EtatPartenariat(etat).label if etat in EtatPartenariat.values else etat or "état non précisé"
 
 
 def _moyenne(avis, critere) -> Decimal | None:

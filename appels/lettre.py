@@ -3,7 +3,7 @@ champs, les exigences du dépôt et la forme figée du contenu déposé. Ses for
 
 Le brouillon garde tout ce qui est saisi, même incomplet ou invalide : rien n'est perdu. Les exigences
 (champs obligatoires, professionnel de santé dans l'équipe, type éligible à l'appel) ne s'appliquent
-qu'au dépôt, par `erreurs_de_depot`, qui les dit en français.
+qu'au dépôt, par les formulaires de la lettre et `erreurs_de_depot`, qui les disent en français.
 """
 
 import hashlib
@@ -87,11 +87,6 @@ def erreurs_de_depot(contenu: dict, appel) -> dict[str, ValidationError]:
     if not any(membre["professionnel_sante"] for membre in contenu["equipe"]):
         erreurs["equipe"] = ValidationError(
             "L'équipe prévue doit compter au moins un professionnel de santé.", code="sans_professionnel_de_sante"
-        )
-    exclus = {t.code: t for t in appel.types_exclus.all()}
-    if (code := contenu.get("dispositif_envisage")) in exclus:
-        erreurs["dispositif_envisage"] = ValidationError(
-            f"Le type « {exclus[code].libelle} » n'est pas éligible à cet appel.", code="type_exclu"
         )
     if Public.AUTRE in contenu.get("publics", []) and not contenu.get("publics_autre"):
         erreurs["publics_autre"] = ValidationError("Précisez l'autre public concerné.", code="obligatoire")

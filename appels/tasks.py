@@ -3,17 +3,27 @@
 from celery import shared_task
 
 from appels.models import Depot
-from appels.services import candidatures
+from appels.services import candidatures, instruction
+from config.celery import TachePraps
 from journal.contexte import au_nom_de
 
+# Un serveur de courriel qui refuse ou ne répond pas lève une OSError (SMTPException en est une) : reprise.
+REPRISE_DES_ENVOIS = (OSError, *TachePraps.autoretry_for)
 
-@shared_task
+
+@shared_task(autoretry_for=REPRISE_DES_ENVOIS)
 def generer_accuse(depot_id: int) -> str:
-    """Après un dépôt : l'accusé (PDF) enregistré et envoyé au déposant, une seule fois ; le journal l'attribue
-    au déposant."""
+    """Après un dépôt : l'accusé (PDF) enregistré et envoyé au déposant, une seule fois ; un envoi manqué est
+    repris. Le journal l'attribue au déposant."""
     depot = Depot.objects.avec_candidature().get(pk=depot_id)
     with au_nom_de(depot.depose_par):
         return candidatures.produire_accuse(depot=depot)
+
+
+@shared_task(autoretry_for=REPRISE_DES_ENVOIS)
+def prevenir_l_operateur(courriel: str, pk: int) -> None:
+    """Après une décision ou une demande de complément : le courriel à l'organisme, repris s'il échoue."""
+    instruction.envoyer_a_l_operateur(courriel=courriel, pk=pk)
 
 
 @shared_task

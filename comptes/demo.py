@@ -20,6 +20,9 @@ COMPTES_DEMO = [
     ("instructeur@demo.example", "Inès", "Instructrice", Role.INSTRUCTEUR, "32", None),
     ("planificateur-idf@demo.example", "Pauline", "Planificatrice", Role.PLANIFICATEUR, "11", None),
     ("dreets@demo.example", "Denis", "Agent DREETS", Role.DREETS, "32", None),
+    # L'appel d'Île-de-France s'instruit par l'ARS et la DREETS de la région.
+    ("instructeur-idf@demo.example", "Ilan", "Instructeur", Role.INSTRUCTEUR, "11", None),
+    ("dreets-idf@demo.example", "Diane", "Agente DREETS", Role.DREETS, "11", None),
     ("operateur@demo.example", "Omar", "Opérateur", Role.OPERATEUR, None, 0),
     ("operateur2@demo.example", "Odile", "Opératrice", Role.OPERATEUR, None, 1),
 ]

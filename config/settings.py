@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.navigation",
             ],
+            # Les nombres à la française partout (« 320 000 € », « 3,42 ») : un seul module, sans {% load %}.
+            "builtins": ["commun.nombres"],
         },
     },
 ]

@@ -2,9 +2,11 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from appels.models import Appel
 from comptes.models import Role
 from config.policy import Regle, acces
 
+APPELS_A_L_ACCUEIL = 5
 PAGES_ACCUEIL = {
     Role.PLANIFICATEUR: "accueil/planificateur.html",
     Role.INSTRUCTEUR: "accueil/instructeur.html",
@@ -20,7 +22,11 @@ def accueil(request):
     if not request.user.is_authenticated:
         return render(request, "accueil/public.html")
     user = request.user
-    contexte = {"organismes": user.organismes.all() if user.role == Role.OPERATEUR else []}
+    contexte = {"organismes": [], "appels_ouverts": []}
+    if user.role == Role.OPERATEUR:
+        # Les appels ouverts, date limite la plus proche d'abord : l'opérateur va de là à sa lettre en un clic.
+        ouverts = Appel.objects.ouverts().select_related("region").order_by("cloture", "pk")
+        contexte = {"organismes": user.organismes.all(), "appels_ouverts": ouverts[:APPELS_A_L_ACCUEIL]}
     return render(request, PAGES_ACCUEIL[user.role], contexte)
 
 

@@ -59,7 +59,7 @@ class DeclarationForm(DsfrBaseForm):
                 error_messages={"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."},
             )
             self.fields[f"commentaire_{indicateur.code}"] = forms.CharField(
-                label="Commentaire",
+                label=f"Commentaire sur « {indicateur.libelle} »",  # un nom accessible par ligne
                 required=False,
                 max_length=300,
                 help_text="Obligatoire seulement pour une valeur inhabituelle.",
@@ -242,6 +242,8 @@ class DemandeRapportForm(DsfrBaseForm):
     )
 
     def __init__(self, *args, user, **kwargs):
+        # Sur la page des rapports, à côté des filtres qui ont aussi un « mois » : des id à lui (id_demande_mois).
+        kwargs.setdefault("auto_id", "id_demande_%s")
         super().__init__(*args, **kwargs)
         self.fields["territoire"].queryset = perimetres_demandables(user).order_by("chemin")
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from commun.erreurs import Conflit
+from commun.nombres import nombre
 from planification.models import Cible
 
 
@@ -18,7 +19,7 @@ def _conflit_sur(cible: Cible | None) -> Conflit:
     par = f" par {derniere.actor}" if derniere and derniere.actor else ""
     return Conflit(
         f"Cette cible a été modifiée{par} pendant votre saisie : elle vaut maintenant "
-        f"{cible.valeur.normalize():f}. Rien n'a été écrasé ; vérifiez puis saisissez à nouveau.",
+        f"{nombre(cible.valeur)}. Rien n'a été écrasé ; vérifiez puis saisissez à nouveau.",
         actuel=cible,
     )
 

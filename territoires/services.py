@@ -15,6 +15,7 @@ SOURCE_REGIONS = "Somme des populations légales de ses départements (INSEE)"
 SOURCE_FRANCE = "Somme des populations départementales (Mayotte au millésime 2017)"
 NOTE_MAYOTTE = "Population du recensement 2017 : l'INSEE n'en publie pas de plus récente dans nos données."
 NOTE_TERRITOIRE_SANTE = "Composition communale et population non publiées dans nos données : taux non disponibles."
+NOTE_TERRITOIRE_DEPARTEMENT = "Couvre tout le département : sa population est celle du département."
 
 
 @dataclass
@@ -49,7 +50,7 @@ def importer_territoires() -> RapportImport:
     for ligne in _lire_csv("territoires_sante_hdf.csv"):
         parent = departements[ligne["departement_code"]]
         arbre.enregistrer(
-            Niveau.TERRITOIRE_SANTE, ligne["code"], parent=parent, nom=ligne["nom"], note=NOTE_TERRITOIRE_SANTE
+            Niveau.TERRITOIRE_SANTE, ligne["code"], parent=parent, nom=ligne["nom"], **_population_ts(ligne, parent)
         )
     _importer_contours(departements)
     return arbre.rapport
@@ -115,6 +116,24 @@ def _population(ligne: dict, *, source: str, mayotte: bool) -> dict:
         "millesime_population": int(ligne["millesime_population"]),
         "source_population": source,
         "note": NOTE_MAYOTTE if mayotte else "",
+    }
+
+
+def _population_ts(ligne: dict, departement: Territoire) -> dict:
+    """Un territoire de santé qui couvre tout son département (Aisne, Oise…) en prend la population ; les autres
+    (le Nord partagé en deux) n'en ont pas : leur composition communale n'est pas publiée dans nos données."""
+    if ligne["couvre_le_departement"] != "oui":
+        return {
+            "population": None,
+            "millesime_population": None,
+            "source_population": "",
+            "note": NOTE_TERRITOIRE_SANTE,
+        }
+    return {
+        "population": departement.population,
+        "millesime_population": departement.millesime_population,
+        "source_population": departement.source_population,
+        "note": NOTE_TERRITOIRE_DEPARTEMENT,
     }
 
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from drf_spectacular.validation import validate_schema
 
 from comptes.models import Utilisateur
+from config.policy import appels_instruits
 from tests.comptes.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
@@ -114,10 +115,16 @@ def test_charger_la_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
         "instructeur@demo.example": "instructeur",
         "planificateur-idf@demo.example": "planificateur",
         "dreets@demo.example": "dreets",
+        "instructeur-idf@demo.example": "instructeur",
+        "dreets-idf@demo.example": "dreets",
         "operateur@demo.example": "operateur",
         "operateur2@demo.example": "operateur",
     }
-    assert Utilisateur.objects.get(email="planificateur-idf@demo.example").region.code == "11"
+    for email in ("planificateur-idf@demo.example", "instructeur-idf@demo.example", "dreets-idf@demo.example"):
+        assert Utilisateur.objects.get(email=email).region.code == "11"
+    for email in ("instructeur-idf@demo.example", "dreets-idf@demo.example"):  # l'appel d'Île-de-France s'instruit
+        agent = Utilisateur.objects.get(email=email)
+        assert appels_instruits(agent).filter(reference="idf-aller-vers-segur-27").exists()
     op1, op2 = (
         Utilisateur.objects.get(email=e).organismes.get()
         for e in ("operateur@demo.example", "operateur2@demo.example")

@@ -121,8 +121,9 @@ def test_un_planificateur_modifie_une_cible_et_la_retrouve_dans_l_historique(liv
 def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     live_server, page, operateur, instructeur, planificateur, tmp_path
 ):
-    """L'opérateur rédige, joint un PDF, dépose et télécharge l'accusé ; l'instructeur note et retient ;
-    le planificateur voit la nouvelle perspective dans son tableau."""
+    """Sans taper une seule adresse (hors la connexion) : l'opérateur va de son accueil à l'appel ouvert, à sa
+    lettre, la rédige, joint un PDF, dépose et télécharge l'accusé ; l'instructeur va de son accueil à la file
+    de l'appel, note et retient ; le planificateur voit la nouvelle perspective dans son tableau."""
     from appels.models import Candidature, Depot
     from tests.appels.factories import AppelFactory, CritereFactory, pdf
     from tests.dispositifs.factories import TypeDispositifFactory
@@ -136,10 +137,13 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     lettre_pdf = tmp_path / "lettre.pdf"
     lettre_pdf.write_bytes(pdf(pages=2))
     se_connecter(page, live_server, operateur)
-    page.goto(f"{live_server.url}/appels/{appel.reference}/lettre/")
+    page.get_by_role("main").get_by_role("link", name=appel.titre).click()  # les appels ouverts de l'accueil
+    page.get_by_role("link", name="Déposer une lettre d'intention").click()
 
     page.get_by_label("Statut de l'organisme").fill("Association loi 1901")
-    expect(page.locator("#etat-brouillon")).to_contain_text("non déposé", timeout=5000)  # enregistré tout seul
+    etat = page.locator("#etat-brouillon")
+    expect(etat).to_contain_text("Brouillon enregistré", timeout=5000)  # enregistré tout seul
+    expect(etat).to_contain_text("non déposée")
     assert Candidature.objects.get().brouillon["statut_organisme"] == ["Association loi 1901"]
     page.get_by_label("Expérience dans le champ de la santé des plus démunis").fill("Maraudes depuis 2010.")
     page.get_by_label("Dispositif envisagé").select_option("EMSP")
@@ -150,12 +154,13 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     page.get_by_label("Nature de la proposition", exact=False).fill("Consultations de rue.")
     page.get_by_label("Estimation de la file active (personnes)").fill("80")
     page.get_by_label("Budget annuel demandé (€)").fill("180000")
-    page.locator("#id_equipe-0-profession").fill("Infirmier")
-    page.locator("#id_equipe-0-etp").fill("1")
+    # Chaque ligne de l'équipe a ses propres libellés : on les trouve par leur nom, comme un lecteur d'écran.
+    page.get_by_label("Profession, membre 1").fill("Infirmier")
+    page.get_by_label("ETP, membre 1").fill("1")
     page.locator("label[for=id_equipe-0-professionnel_sante]").click()
     page.get_by_role("button", name="Ajouter une ligne").first.click()
-    page.locator("#id_equipe-1-profession").fill("Médiatrice en santé")
-    page.locator("#id_equipe-1-etp").fill("0,5")
+    page.get_by_label("Profession, membre 2").fill("Médiatrice en santé")
+    page.get_by_label("ETP, membre 2").fill("0,5")
     page.get_by_label("Fichier").set_input_files(str(lettre_pdf))
     page.get_by_role("button", name="Joindre").click()
     expect(page.get_by_role("status").first).to_contain_text("est joint (2 pages)")
@@ -165,6 +170,8 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     depot = Depot.objects.get()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dépôt n° {depot.numero}")
     assert [m["profession"] for m in depot.contenu["lettre"]["equipe"]] == ["Infirmier", "Médiatrice en santé"]
+    expect(page.locator("main")).to_contain_text("180\xa0000")  # le budget à la française
+    expect(page.locator("main")).to_contain_text("Médiatrice en santé — 0,5 ETP")
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger l'accusé de dépôt (PDF)").click()
     assert telechargement.value.suggested_filename == f"accuse-{depot.numero}.pdf"
@@ -173,7 +180,9 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     appel.save()
     page.get_by_role("button", name="Se déconnecter").click()
     se_connecter(page, live_server, instructeur)
-    page.goto(f"{live_server.url}/instruction/candidatures/{depot.candidature_id}/")
+    page.get_by_role("link", name="File d'instruction").click()
+    page.get_by_role("link", name=appel.titre).click()
+    page.get_by_role("link", name=operateur.organismes.get().nom).click()
     page.get_by_label("Réponse aux besoins").fill("8")
     page.get_by_label("Coût").fill("6")
     expect(page.locator("#total-avis")).to_contain_text("72")  # (8 × 60 + 6 × 40) / 100 × 10, en direct
@@ -185,7 +194,9 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
 
     page.get_by_role("button", name="Se déconnecter").click()
     se_connecter(page, live_server, planificateur)
-    page.goto(f"{live_server.url}/planification/?region=32&horizon={appel.horizon.slug}&type=EMSP")
+    page.get_by_role("main").get_by_role("link", name="Tableau de planification").click()
+    page.get_by_label("Horizon").select_option(appel.horizon.slug)
+    page.get_by_role("button", name="Afficher").click()
     expect(page.locator("#tableau-planification")).to_contain_text("1 projet")
     assert page.erreurs_csp == []
 
@@ -272,4 +283,66 @@ def test_l_instructeur_rouvre_une_declaration_validee_depuis_son_accueil(live_se
         StatutDeclaration.RENVOYEE,
         "Les journées incluent le mois d'avant.",
     )
+
+
+# Depuis l'accueil de chaque rôle, en cliquant seulement : la tuile de chaque tâche principale et le titre de la
+# page où elle mène.
+TACHES_PRINCIPALES = {
+    "operateur": [
+        ("Appels ouverts", "Appels"),
+        ("Mes lettres d'intention", "Mes candidatures"),
+        ("Mes déclarations", "Mes déclarations"),
+    ],
+    "instructeur": [("File d'instruction", "Instruction des candidatures"), ("Tableau de bord", "Tableau de bord")],
+    "dreets": [("File d'instruction", "Instruction des candidatures"), ("Tableau de bord", "Tableau de bord")],
+    "planificateur": [
+        ("Tableau de planification", "Planification du PRAPS"),
+        ("Saisir les cibles", "Cibles"),
+        ("Gérer les appels", "Gestion des appels"),
+        ("Tableau de bord", "Tableau de bord"),
+    ],
+}
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("role", list(TACHES_PRINCIPALES))
+def test_chaque_role_va_de_son_accueil_a_ses_taches_principales_en_cliquant(live_server, page, role, request):
+    utilisateur = request.getfixturevalue(role)
+    se_connecter(page, live_server, utilisateur)
+
+    for tuile, titre in TACHES_PRINCIPALES[role]:
+        page.get_by_role("main").get_by_role("link", name=tuile, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(titre)
+        page.get_by_role("link", name="Accueil", exact=True).first.click()  # retour par le menu
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    assert page.erreurs_csp == []
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_un_operateur_reprend_sa_lettre_et_l_etat_dit_qu_elle_est_deposee(live_server, page, operateur):
+    """Après un dépôt, l'enregistrement automatique d'une modification dit « déposée … non déposées » pour la
+    modification, jamais « non déposée » pour la lettre."""
+    from appels.models import Candidature
+    from appels.services import candidatures
+    from tests.appels.factories import AppelFactory, lettre_complete
+    from tests.dispositifs.factories import TypeDispositifFactory
+
+    appel = AppelFactory(reference="ami-reprise", types_cibles=[TypeDispositifFactory(code="EMSP", unite="equipes")])
+    candidature = Candidature.objects.create(appel=appel, organisme=operateur.organismes.get())
+    donnees = lettre_complete(appel, dispositif_envisage="EMSP")
+    candidature.brouillon = {cle: v if isinstance(v, list) else [v] for cle, v in donnees.items()}
+    candidature.save()
+    depot = candidatures.deposer(candidature=candidature, user=operateur, cle="cle-navigateur")
+    se_connecter(page, live_server, operateur)
+    page.get_by_role("link", name="Mes lettres d'intention").click()
+    page.get_by_role("link", name=appel.titre).first.click()
+
+    page.get_by_label("Statut de l'organisme").fill("Association loi 1901 reconnue d'utilité publique")
+
+    etat = page.locator("#etat-brouillon")
+    expect(etat).to_contain_text("modifications enregistrées mais non déposées", timeout=5000)
+    expect(etat).to_contain_text(f"n° {depot.numero}")
+    expect(etat).not_to_contain_text("non déposée :")
     assert page.erreurs_csp == []

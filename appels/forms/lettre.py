@@ -1,12 +1,18 @@
 """Les formulaires de la lettre d'intention : aucun champ n'y est obligatoire, pour que le brouillon accepte
-tout ; le dépôt passe ensuite le brouillon par ces mêmes formulaires (`contenu_valide`)."""
+tout (et qu'un brouillon rechargé ne s'affiche pas couvert d'erreurs) ; le dépôt passe ensuite le brouillon par
+ces mêmes formulaires (`contenu_valide`) puis par `erreurs_de_depot`, qui exige les champs marqués d'un
+astérisque."""
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
 from appels.lettre import (
     INDETERMINE,
+    OBLIGATOIRES_AU_DEPOT,
     EtatPartenariat,
     Evolution,
     FinancementExistant,
@@ -16,13 +22,16 @@ from appels.lettre import (
     erreurs_de_depot,
     serialiser,
 )
+from commun.nombres import nombre
 from territoires.models import Niveau
 
 VIDE = [("", "—")]  # un choix vide d'abord : une liste laissée sur « — » reste vide
 
 
 class LettreForm(DsfrBaseForm):
-    """Les champs de la lettre ; aucun n'est obligatoire ici, pour que le brouillon accepte tout."""
+    """Les champs de la lettre ; aucun n'est obligatoire ici, mais ceux qu'exige le dépôt (OBLIGATOIRES_AU_DEPOT)
+    sont marqués d'un astérisque et annoncés obligatoires. Le dispositif envisagé ne propose que les types
+    éligibles à l'appel."""
 
     statut_organisme = forms.CharField(label="Statut de l'organisme", required=False, max_length=200)
     experience = forms.CharField(
@@ -68,7 +77,7 @@ class LettreForm(DsfrBaseForm):
         label="Budget annuel demandé (€)", required=False, min_value=0, decimal_places=0, localize=True
     )
     capacite_demandee = forms.DecimalField(
-        label="Capacité demandée (dans l'unité du dispositif)",
+        label="Capacité demandée",
         required=False,
         min_value=0,
         decimal_places=2,
@@ -77,23 +86,69 @@ class LettreForm(DsfrBaseForm):
 
     def __init__(self, *args, appel, **kwargs):
         super().__init__(*args, **kwargs)
-        types = list(appel.types_cibles.all()) + list(appel.types_exclus.all())
-        self.fields["dispositif_envisage"].choices = (
-            VIDE + [(t.code, t.libelle) for t in types] + [(INDETERMINE, "Indéterminé")]
-        )
+        for nom in OBLIGATOIRES_AU_DEPOT:
+            marquer_exige_au_depot(self, nom)
+        # Un type exclu de l'appel n'est pas proposé ; un brouillon qui en garde un est refusé au dépôt.
+        types = appel.types_eligibles()
+        champ = self.fields["dispositif_envisage"]
+        champ.choices = VIDE + [(t.code, unite_du_type(t)) for t in types] + [(INDETERMINE, "Indéterminé")]
+        champ.error_messages["invalid_choice"] = "Ce type de dispositif n'est pas éligible à cet appel."
+        # Le champ déjà lié (DsfrBaseForm lie les champs dans son __init__) reçoit l'aide lui aussi.
+        self["capacite_demandee"].help_text = self.fields["capacite_demandee"].help_text = aide_capacite(types)
         territoires = list(appel.territoires.all()) or list(
             appel.territoires_de_la_region().exclude(niveau=Niveau.TERRITOIRE_SANTE)
         )
         self.fields["territoires"].choices = [(t.code, str(t)) for t in territoires]
 
 
+def marquer_exige_au_depot(form, nom):
+    """L'astérisque du DSFR après le libellé et, hors cases à cocher, aria-required : le champ est annoncé
+    obligatoire sans que le brouillon l'exige. Le champ déjà lié (DsfrBaseForm lie les champs dans son __init__)
+    reçoit le libellé."""
+    champ = form.fields[nom]
+    form[nom].label = format_html('{}<span class="fr-required-marker" aria-hidden="true"> *</span>', champ.label)
+    if not isinstance(champ.widget, forms.CheckboxSelectMultiple):
+        champ.widget.attrs["aria-required"] = "true"
+
+
+def aide_capacite(types) -> str:
+    """L'unité de la capacité demandée, pour chaque type éligible (« En places pour un LHSS, en équipes pour une
+    EMSP ») : une seule si tous les types de l'appel se comptent de la même façon."""
+    unites = {t.get_unite_display() for t in types}
+    if not unites:
+        return "Dans l'unité du dispositif envisagé : places, lits, équipes ou ETP."
+    if len(unites) == 1:
+        return f"En {unites.pop()}."
+    return "En " + ", en ".join(f"{t.get_unite_display()} pour le type {t.sigle}" for t in types) + "."
+
+
+def unite_du_type(type_) -> str:
+    """« Lits halte soins santé (places) » : le libellé du type et l'unité de sa capacité."""
+    return f"{type_.libelle} ({type_.get_unite_display()})"
+
+
+class ListeDeLignes(forms.BaseFormSet):
+    """Une liste de lignes répétées : chaque champ d'une ligne, case « Supprimer » comprise, porte le numéro de sa
+    ligne dans son libellé (« Profession, membre 2 »), pour qu'aucun ne partage son nom accessible avec celui d'une
+    autre ligne. La ligne modèle (`empty_form`) porte « __numero__ », que le script remplace en l'ajoutant."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        numero = "__numero__" if index is None else index + 1
+        for nom, champ in form.fields.items():
+            # Le champ déjà lié (DsfrBaseForm lie les champs dans son __init__) reçoit le libellé lui aussi.
+            form[nom].label = champ.label = f"{champ.label}, {form.nom_de_ligne} {numero}"
+
+
 class MembreEquipeForm(DsfrBaseForm):
+    nom_de_ligne = "membre"
     profession = forms.CharField(label="Profession", max_length=100)
     etp = forms.DecimalField(label="ETP", min_value=0, max_value=10, decimal_places=2, localize=True)
     professionnel_sante = forms.BooleanField(label="Professionnel de santé", required=False)
 
 
 class PartenariatForm(DsfrBaseForm):
+    nom_de_ligne = "partenariat"
     nom = forms.CharField(label="Partenaire", max_length=150)
     nature = forms.CharField(label="Nature du partenariat", max_length=200, required=False)
     # Le choix vide d'abord : une ligne laissée blanche doit rester vide, sinon le formset l'exigerait complète.
@@ -101,8 +156,8 @@ class PartenariatForm(DsfrBaseForm):
 
 
 # Une ligne vide à l'affichage ; le script de la page en ajoute d'autres (formset.empty_form).
-EquipeFormSet = forms.formset_factory(MembreEquipeForm, extra=1, can_delete=True)
-PartenariatsFormSet = forms.formset_factory(PartenariatForm, extra=1, can_delete=True)
+EquipeFormSet = forms.formset_factory(MembreEquipeForm, formset=ListeDeLignes, extra=1, can_delete=True)
+PartenariatsFormSet = forms.formset_factory(PartenariatForm, formset=ListeDeLignes, extra=1, can_delete=True)
 
 
 def formulaires(brouillon: dict, appel):
@@ -150,17 +205,27 @@ def _messages_de_formulaire(form, titre):
     ]
 
 
-def lignes_lisibles(contenu: dict, appel) -> list[tuple[str, str]]:
-    """Le contenu déposé en (libellé, valeur) à afficher : codes traduits, booléens en oui/non."""
+def valeurs_lisibles(contenu: dict, appel) -> list[tuple[str, str | Decimal]]:
+    """Le contenu déposé en (libellé, valeur) : codes traduits, booléens en oui/non, « — » pour un vide ; les
+    nombres restent des nombres (Decimal), pour que les exports les gardent au format machine."""
     lignes = []
     for nom, champ in LettreForm(appel=appel).fields.items():
         valeur = contenu.get(nom)
         libelles = dict(getattr(champ, "choices", []))
-        if isinstance(valeur, bool):
-            texte = "oui" if valeur else "non"
+        if valeur in (None, "", []):
+            lisible = "—"
+        elif isinstance(valeur, bool):
+            lisible = "oui" if valeur else "non"
         elif isinstance(valeur, list):
-            texte = ", ".join(str(libelles.get(v, v)) for v in valeur)
+            lisible = ", ".join(str(libelles.get(v, v)) for v in valeur)
+        elif isinstance(champ, forms.IntegerField | forms.DecimalField):
+            lisible = Decimal(str(valeur))
         else:
-            texte = str(libelles.get(valeur, valeur)) if valeur not in (None, "") else ""
-        lignes.append((champ.label, texte or "—"))
+            lisible = str(libelles.get(valeur, valeur))
+        lignes.append((champ.label, lisible))
     return lignes
+
+
+def lignes_lisibles(contenu: dict, appel) -> list[tuple[str, str]]:
+    """Les mêmes lignes écrites pour l'écran et le PDF : les nombres à la française (« 320 000 », « 3,42 »)."""
+    return [(libelle, nombre(v) if isinstance(v, Decimal) else v) for libelle, v in valeurs_lisibles(contenu, appel)]

@@ -201,6 +201,11 @@ class Appel(models.Model):
         """« 30/06/2026 à 23 h 59 (heure de Paris) », comme le disent les messages de refus."""
         return f"{timezone.localtime(self.cloture).strftime(FORMAT_HEURE)} (heure de Paris)"
 
+    def types_eligibles(self) -> list:
+        """Les types visés qui ne sont pas exclus : ceux qu'une lettre d'intention peut proposer."""
+        exclus = {t.pk for t in self.types_exclus.all()}
+        return [t for t in self.types_cibles.all() if t.pk not in exclus]
+
     def territoires_de_la_region(self):
         """La région de l'appel et tout ce qu'elle contient : les codes des lettres se lisent là (32 y désigne les
         Hauts-de-France, pas le Gers)."""

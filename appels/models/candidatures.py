@@ -163,6 +163,8 @@ class Depot(models.Model):
         "clé d'idempotence", max_length=64, unique=True, help_text="Un double envoi ne crée pas de second dépôt."
     )
     accuse = models.FileField("accusé de dépôt (PDF)", upload_to="appels/accuses/", blank=True)
+    # Distinct de l'accusé : un envoi manqué (serveur de courriel en panne) se reprend même quand le PDF existe.
+    accuse_envoye_le = models.DateTimeField("accusé envoyé le", null=True, blank=True)
 
     objects = DepotQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from appels.models.appels import FORMAT_HEURE
 from appels.models.candidatures import Candidature
+from commun.nombres import euros, nombre
 
 NOTE_MAX = 10
 
@@ -56,7 +57,7 @@ class Avis(models.Model):
     @property
     def total_lisible(self) -> str:
         """« 74,5 / 100 », ou « incomplet » tant qu'un critère n'est pas noté."""
-        return f"{self.total:.1f}".replace(".", ",") + " / 100" if self.total is not None else "incomplet"
+        return f"{nombre(self.total, 1)} / 100" if self.total is not None else "incomplet"
 
     @property
     def heure_lisible(self) -> str:
@@ -145,7 +146,7 @@ class Decision(models.Model):
         if self.type_propose_id:
             details.append(f"type proposé {self.type_propose.sigle}")
         if self.montant_retenu is not None:
-            details.append(f"montant retenu {self.montant_retenu:,.0f} €".replace(",", "\u202f"))
+            details.append(f"montant retenu {euros(self.montant_retenu)}")
         if self.motif:
             details.append(f"motif « {self.motif} »")
         return ", ".join(details)

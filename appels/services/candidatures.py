@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from appels import lettre
-from appels.exports import accuse_pdf
+from appels.exports import accuse_pdf, contenu_de_l_accuse
 from appels.forms.lettre import contenu_valide
 from appels.models import Appel, Candidature, Depot, NaturePiece, PieceJointe, StatutAppel, StatutCandidature
 from appels.validators import valider_pdf
@@ -124,7 +124,9 @@ def deposer(*, candidature, user, cle: str, maintenant=None) -> Depot:
         return _depot_de_la_meme_candidature(Depot.objects.get(cle_idempotence=cle), candidature)
     from appels.tasks import generer_accuse  # les tâches appellent ces services : importées à l'usage
 
-    transaction.on_commit(lambda: generer_accuse.delay(depot.pk))
+    # robust : la tâche exécutée sur place (démonstration, sans Redis) qui échouerait ne change pas le dépôt en
+    # erreur 500 ; en production, le worker la reprend.
+    transaction.on_commit(lambda: generer_accuse.delay(depot.pk), robust=True)
     return depot
 
 
@@ -172,13 +174,15 @@ def _pieces(candidature) -> list[dict]:
 
 
 def produire_accuse(*, depot: Depot) -> str:
-    """Enregistre l'accusé de dépôt (PDF) et l'envoie au déposant ; ne refait rien s'il existe déjà."""
-    if depot.accuse:
-        return depot.accuse.name
-    pdf = accuse_pdf(depot)
-    depot.accuse.save(f"accuse-{depot.numero}.pdf", ContentFile(pdf), save=True)
-    piece = notifications.PieceJointe(f"accuse-{depot.numero}.pdf", pdf)
-    notifications.envoyer("appels/email/depot", {"depot": depot}, [depot.depose_par.email], pieces=[piece])
+    """Enregistre l'accusé de dépôt (PDF), puis l'envoie au déposant : chaque étape une seule fois. Une reprise
+    après un envoi manqué retrouve le PDF enregistré et l'envoie ; l'envoi n'est noté qu'une fois parti."""
+    nom = f"accuse-{depot.numero}.pdf"
+    if not depot.accuse:
+        depot.accuse.save(nom, ContentFile(accuse_pdf(depot)), save=True)
+    if depot.accuse_envoye_le is None:
+        piece = notifications.PieceJointe(nom, contenu_de_l_accuse(depot))
+        notifications.envoyer("appels/email/depot", {"depot": depot}, [depot.depose_par.email], pieces=[piece])
+        Depot.objects.filter(pk=depot.pk).update(accuse_envoye_le=timezone.now())
     return depot.accuse.name
 
 

@@ -156,7 +156,7 @@ def decider(
     decision = _ecrire(Decision, decision, valeurs, candidature=candidature, conflit=conflit_decision)
     lier_projet(decision, candidature)
     candidature.refresh_from_db()
-    _prevenir_l_operateur("appels/email/decision", {"decision": decision}, candidature)
+    _prevenir_l_operateur("decision", decision.pk)
     return decision
 
 
@@ -174,7 +174,7 @@ def demander_complement(*, candidature, user, message: str) -> DemandeComplement
         raise _complement_refuse(candidature)
     demande = DemandeComplement.objects.create(candidature=candidature, demandee_par=user, message=message.strip())
     candidature.refresh_from_db()
-    _prevenir_l_operateur("appels/email/complement", {"demande": demande}, candidature)
+    _prevenir_l_operateur("complement", demande.pk)
     return demande
 
 
@@ -222,10 +222,23 @@ def repondre_complement(*, demande, user, reponse: str, confirmee: bool) -> Dema
     return demande
 
 
-def _prevenir_l_operateur(gabarit: str, contexte: dict, candidature):
-    """Le courriel part après la validation de la transaction : jamais pour une écriture annulée."""
-    organisme = candidature.organisme
-    transaction.on_commit(lambda: notifications.envoyer(gabarit, contexte, notifications.membres_actifs(organisme)))
+def _prevenir_l_operateur(courriel: str, pk: int):
+    """Le courriel est confié au worker après la validation de la transaction : jamais pour une écriture
+    annulée, et un serveur de courriel en panne ne change pas en erreur une décision déjà enregistrée (le
+    worker reprend l'envoi ; robust : exécutée sur place, sans Redis, la tâche qui échoue est seulement notée)."""
+    from appels.tasks import prevenir_l_operateur  # les tâches appellent ces services : importée à l'usage
+
+    transaction.on_commit(lambda: prevenir_l_operateur.delay(courriel, pk), robust=True)
+
+
+def envoyer_a_l_operateur(*, courriel: str, pk: int):
+    """Le courriel d'une décision (« decision ») ou d'une demande de complément (« complement ») aux membres
+    actifs de l'organisme, tel que la décision ou la demande est au moment de l'envoi."""
+    modele = {"decision": Decision, "complement": DemandeComplement}[courriel]
+    objet = modele.objects.select_related("candidature__organisme", "candidature__appel").get(pk=pk)
+    contexte = {"decision" if courriel == "decision" else "demande": objet}
+    destinataires = notifications.membres_actifs(objet.candidature.organisme)
+    notifications.envoyer(f"appels/email/{courriel}", contexte, destinataires)
 
 
 def lier_projet(decision, candidature):

@@ -33,7 +33,10 @@ def liste(request):
 def detail(request, reference):
     appels = appels_visibles(request.user)
     appel = get_object_or_404(
-        appels.select_related("region", "horizon").avec_rang(timezone.now()), reference=reference
+        appels.select_related("region", "horizon")
+        .prefetch_related("types_cibles", "types_exclus")  # lus par la page et par refus_de_lettre
+        .avec_rang(timezone.now()),
+        reference=reference,
     )
     contexte = {
         "appel": appel,
@@ -42,8 +45,32 @@ def detail(request, reference):
         "taille_cahier": taille_cahier(appel),
         "peut_gerer": autorise(request.user, Regle.GERER_APPELS)
         and appels_geres(request.user).filter(pk=appel.pk).exists(),
+        "refus_de_lettre": refus_de_lettre(request.user, appel),
     }
     return render(request, "appels/detail.html", contexte)
+
+
+def refus_de_lettre(user, appel) -> str:
+    """Pourquoi `user` ne peut pas déposer de lettre d'intention sur cet appel, en français ; vide s'il le peut
+    (la page lui offre alors le bouton). Un brouillon d'appel, que seuls ses planificateurs voient, n'en dit rien."""
+    if appel.statut == StatutAppel.BROUILLON:
+        return ""
+    if not appel.est_ouvert:
+        if appel.ouverture > timezone.now():
+            return f"Les dépôts ouvrent le {timezone.localtime(appel.ouverture):%d/%m/%Y à %H h %M} (heure de Paris)."
+        return f"Les dépôts sont clos depuis le {appel.date_limite_lisible} : l'appel ne reçoit plus de lettre."
+    if appel.types_cibles.all() and not appel.types_eligibles():
+        return "Aucun type de dispositif visé n'est éligible à cet appel : il ne reçoit pas de lettre d'intention."
+    if not user.is_authenticated:
+        return "Connectez-vous avec un compte opérateur pour déposer une lettre d'intention."
+    if not autorise(user, Regle.DEPOSER):
+        return (
+            "Seul un opérateur (membre d'un organisme gestionnaire) dépose une lettre d'intention ; "
+            f"votre compte est « {user.get_role_display()} »."
+        )
+    if not user.organismes.exists():
+        return "Votre compte n'est rattaché à aucun organisme : demandez à l'ARS de vous y rattacher pour déposer."
+    return ""
 
 
 def taille_cahier(appel) -> int | None:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -89,7 +90,11 @@ def enregistrer_brouillon(request, reference):
         return redirect(url_lettre(candidature))
     if _veut_du_json(request):
         heure = timezone.localtime(candidature.brouillon_enregistre_le)
-        return JsonResponse({"version": candidature.version_brouillon, "heure": f"{heure:%H h %M min %S s}"})
+        contexte = {"candidature": candidature, "depot_courant": candidature.depots.order_by("-version").first()}
+        etat = " ".join(render_to_string("appels/_etat_brouillon.html", contexte).split())
+        return JsonResponse(
+            {"version": candidature.version_brouillon, "heure": f"{heure:%H h %M min %S s}", "etat": etat}
+        )
     messages.success(request, "Brouillon enregistré. Il n'est pas déposé : l'ARS ne le voit pas encore.")
     return redirect(url_lettre(candidature))
 

@@ -1,8 +1,9 @@
 """L'écriture d'une cellule du tableau de bord, partagée par les pages et le rapport PDF."""
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
+
+from commun.nombres import nombre
 
 register = template.Library()
 
@@ -17,4 +18,4 @@ def cellule(cellule):
         return SECRET
     if cellule.valeur is None:
         return "—"
-    return floatformat(cellule.valeur, "-2g")
+    return nombre(cellule.valeur)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from commun.erreurs import Conflit
+from commun.nombres import nombre
 from config.policy import Regle, acces, peut_modifier_cible, regions_visibles
 from dispositifs.models import TypeDispositif
 from planification.forms import CibleForm, filtres_planification
@@ -53,13 +54,16 @@ def enregistrer_case(request, filtres, region, horizon, type_):
             motif=form.cleaned_data["motif"],
         )
     except Conflit as conflit:
+        # La saisie reste à l'écran, mais avec la version qui vient d'être lue : après vérification, l'envoyer à
+        # nouveau l'enregistre (sinon la version d'avant relancerait le même conflit, indéfiniment).
+        donnees = request.POST.copy()
+        donnees[form.add_prefix("version_lue")] = conflit.actuel.version if conflit.actuel else 0
+        form = CibleForm(donnees, prefix=form.prefix)
         refus = {"territoire": territoire, "form": form, "message": conflit.message}
         contexte = cases_de_saisie(filtres, region, horizon, type_, refus=refus)
         return render(request, "planification/cibles.html", contexte, status=409)
     unite = type_.get_unite_display()
-    messages.success(
-        request, f"Cible {type_.sigle} · {territoire.nom} enregistrée : {cible.valeur.normalize():f} {unite}."
-    )
+    messages.success(request, f"Cible {type_.sigle} · {territoire.nom} enregistrée : {nombre(cible.valeur)} {unite}.")
     return redirect(request.get_full_path())
 
 

@@ -1,5 +1,5 @@
 // Lettre d'intention : enregistre le brouillon une seconde après la dernière frappe, dit clairement
-// « enregistré » et « non déposé », et ajoute des lignes à l'équipe et aux partenariats.
+// « enregistré » et ce qui est déposé ou non (texte du serveur), et ajoute des lignes à l'équipe et aux partenariats.
 // Rien ne se perd : une saisie en attente est enregistrée avant qu'un autre formulaire de la page
 // (pièce jointe, choix de l'organisme) ne recharge la page, et envoyée par balise si l'on ferme l'onglet.
 (function () {
@@ -21,7 +21,7 @@
     const resultat = await reponse.json();
     if (reponse.ok) {
       form.elements.version_brouillon.value = resultat.version;
-      etat.textContent = "Enregistré à " + resultat.heure + " — non déposé : cliquez sur « Déposer la lettre » pour l'envoyer à l'ARS.";
+      etat.textContent = resultat.etat;  // écrit par le serveur, qui sait si la lettre est déjà déposée
     } else {
       etat.textContent = resultat.erreur;
     }
@@ -50,7 +50,11 @@
   form.querySelectorAll(".liste-lignes").forEach(function (liste) {
     const total = liste.querySelector('input[name$="-TOTAL_FORMS"]');
     liste.querySelector(".ajouter-ligne").addEventListener("click", function () {
-      const modele = liste.querySelector("template").innerHTML.replace(/__prefix__/g, total.value);
+      // Le rang dans les noms des champs, le numéro (à partir de 1) dans leurs libellés.
+      const modele = liste
+        .querySelector("template")
+        .innerHTML.replace(/__prefix__/g, total.value)
+        .replace(/__numero__/g, Number(total.value) + 1);
       liste.querySelector(".lignes").insertAdjacentHTML("beforeend", modele);
       total.value = Number(total.value) + 1;
     });

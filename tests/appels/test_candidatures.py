@@ -1,5 +1,7 @@
 import datetime
+import html
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -8,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 
-from appels.lettre import empreinte
+from appels.lettre import OBLIGATOIRES_AU_DEPOT, empreinte
 from appels.models import Candidature, Depot, PieceJointe, StatutCandidature
 from appels.services import candidatures
 from appels.tasks import generer_accuse
@@ -355,3 +357,93 @@ class TestLireNEcritRien:
         assert reponse.status_code == 409
         assert reponse.json()["erreur"].startswith("L'appel est fermé depuis le")
         assert not Candidature.objects.exists()
+
+
+class TestFormulaireDeLaLettre:
+    """Ce que la page de la lettre montre : types éligibles seulement, unité de la capacité, champs obligatoires
+    marqués, un nom accessible par champ, et l'état du dépôt après chaque enregistrement automatique."""
+
+    def page(self, client, operateur, appel) -> str:
+        client.force_login(operateur)
+        return client.get(f"/appels/{appel.reference}/lettre/").content.decode()
+
+    def test_un_type_exclu_de_l_appel_n_est_pas_propose(self, client, operateur, appel):
+        page = self.page(client, operateur, appel)
+
+        assert 'value="LHSS-MOBILE"' in page
+        assert 'value="EMPP"' not in page
+
+    def test_la_capacite_demandee_dit_son_unite(self, client, operateur, appel):
+        unite = TypeDispositif.objects.get(code="LHSS-MOBILE").get_unite_display()
+
+        page = self.page(client, operateur, appel)
+
+        assert re.search(r"Capacité demandée\s*<span[^>]*>En " + unite + r"\.</span>", page)
+
+    def test_les_champs_exiges_au_depot_sont_marques_obligatoires(self, client, operateur, appel):
+        page = self.page(client, operateur, appel)
+
+        marques = re.findall(r'<label[^>]*for="id_([a-z_]+)"[^>]*>\s*[^<]*<span class="fr-required-marker"', page)
+        assert set(OBLIGATOIRES_AU_DEPOT) - {"publics", "territoires"} <= set(marques)
+        assert "agrements" not in marques  # facultatif
+        assert re.search(r'<input[^>]*name="statut_organisme"[^>]*aria-required="true"', page)
+        assert "Les champs marqués d'un astérisque (*) sont obligatoires pour déposer" in html.unescape(page)
+
+    def test_un_brouillon_incomplet_se_recharge_sans_erreur_affichee(self, client, operateur, appel, candidature):
+        candidature.brouillon = {"experience": ["Maraudes"]}
+        candidature.save()
+
+        page = self.page(client, operateur, appel)
+
+        assert "Maraudes" in page and "fr-error-text" not in page
+
+    def test_chaque_champ_a_son_propre_nom_meme_dans_les_lignes_repetees(self, client, operateur, appel, candidature):
+        candidature.brouillon = {
+            "equipe-TOTAL_FORMS": ["2"],
+            "equipe-INITIAL_FORMS": ["0"],
+            "equipe-0-profession": ["Infirmière"],
+            "equipe-1-profession": ["Médiatrice"],
+            "partenariats-TOTAL_FORMS": ["2"],
+            "partenariats-INITIAL_FORMS": ["0"],
+        }
+        candidature.save()
+
+        page = self.page(client, operateur, appel)
+
+        formulaire = re.sub(r"<template>.*?</template>", "", page[page.index('id="lettre"') :], flags=re.S)
+        libelles = [
+            " ".join(html.unescape(t).split())
+            for t in re.findall(r'<label[^>]*class="fr-label"[^>]*>(.*?)(?:<span|</label>)', formulaire, re.S)
+        ]
+        assert "Profession, membre 1" in libelles and "Profession, membre 2" in libelles
+        assert "Partenaire, partenariat 2" in libelles and "Supprimer, membre 2" in libelles
+        assert [libelle for libelle in libelles if libelles.count(libelle) > 1] == []
+        assert "Profession, membre __numero__" in html.unescape(page)  # la ligne modèle, numérotée par le script
+
+    def test_apres_un_depot_l_enregistrement_automatique_ne_dit_plus_non_deposee(self, client, operateur, appel):
+        client.force_login(operateur)
+        assert deposer(client, appel, lettre_complete(appel), version=0).status_code == 302
+        version = Candidature.objects.get().version_brouillon
+
+        reponse = enregistrer(client, appel, lettre_complete(appel, experience="Vingt ans."), version=version)
+
+        etat = reponse.json()["etat"]
+        depot = Depot.objects.get()
+        assert "déposée le" in etat and f"(n° {depot.numero})" in etat
+        assert "modifications enregistrées mais non déposées" in etat
+        assert "non déposée :" not in etat
+
+
+def test_la_page_du_depot_et_l_accuse_ecrivent_les_nombres_a_la_francaise(client, operateur, appel):
+    client.force_login(operateur)
+    lettre = lettre_complete(appel, budget_demande="320000", capacite_demandee="3,42")
+    deposer(client, appel, lettre, version=0)
+    depot = Depot.objects.get()
+
+    page = client.get(f"/candidatures/depots/{depot.numero}/").content.decode()
+    accuse = client.get(f"/candidatures/depots/{depot.numero}/accuse.pdf").content
+    texte_accuse = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(accuse)).pages)
+
+    assert "320\xa0000" in page and "3,42" in page and "1,5 ETP" in page
+    assert "320000" not in page and "3.42" not in page and "1.5 ETP" not in page
+    assert "320 000 €" in texte_accuse.replace("\xa0", " ") and "320000" not in texte_accuse

@@ -169,7 +169,7 @@ class TestVerrouOptimiste:
         assert reponse.status_code == 409
         page = reponse.content.decode()
         assert f"{planificateur} a enregistré une décision" in page
-        assert "Retenue, montant retenu 200\u202f000 €, motif « Projet prioritaire »" in page
+        assert "Retenue, montant retenu 200\xa0000\xa0€, motif « Projet prioritaire »" in page
         assert "Budget insuffisant" in page  # la saisie refusée reste à l'écran
         decision = Decision.objects.get()
         assert (decision.nature, decision.decide_par, decision.version) == ("retenue", planificateur, 1)
@@ -250,7 +250,7 @@ def test_la_decision_previent_l_operateur_et_parait_dans_mes_candidatures(
     client.force_login(operateur)
     page = client.get("/candidatures/").content.decode()
     assert "Réorientée vers un autre type" in page and "ACT hors les murs" in page
-    assert "180\xa0000 € retenus" in page
+    assert "180\xa0000\xa0€ retenus" in page
 
 
 def test_une_reorientation_exige_le_type_propose_et_un_motif(client, instructeur, candidature):
@@ -328,6 +328,14 @@ class TestExports:
         assert valeurs["Note moyenne /100"] == "62,25" and valeurs["Avis complets"] == "2"
         assert valeurs["Décision"] == "Retenue" and valeurs["Montant retenu (€)"] == "200000"
         assert "Solide." in valeurs["Commentaires partagés"] and "Confidentiel" not in contenu
+
+    def test_le_csv_dit_l_etat_d_un_partenariat_en_francais_et_pas_son_code(self, client, instruite):
+        contenu = client.get("/instruction/aap-instruction/export.csv").content.decode("utf-8-sig")
+
+        entete, ligne = csv.reader(io.StringIO(contenu), delimiter=";")
+        valeurs = dict(zip(entete, ligne, strict=True))
+        assert valeurs["Partenariats"] == "PASS du centre hospitalier (Acté (accord écrit))"
+        assert valeurs["Budget annuel demandé (€)"] == "250000"  # le CSV garde le format machine
 
     def test_le_xlsx_a_les_memes_colonnes_et_une_feuille_des_notes(self, client, instruite):
         from openpyxl import load_workbook

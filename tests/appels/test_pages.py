@@ -452,3 +452,79 @@ class TestGestion:
         AppelFactory.create_batch(9)
         with django_assert_num_queries(4):
             assert len(client.get(reverse("appels:gestion")).context["appels"]) == 20
+
+
+class TestLettreDepuisLaPageDeLAppel:
+    """La page d'un appel ouvert offre « Déposer une lettre d'intention » à un opérateur, et dit aux autres pourquoi
+    ils ne le peuvent pas : aucune impasse."""
+
+    BOUTON = "Déposer une lettre d'intention"
+
+    def test_un_operateur_trouve_le_bouton_qui_mene_a_sa_lettre(self, client, operateur):
+        appel = AppelFactory(reference="ouvert", types_cibles=types("LHSS"))
+        client.force_login(operateur)
+
+        reponse = client.get(reverse("appels:detail", args=["ouvert"]))
+
+        lien = reverse("appels:candidatures:lettre", args=[appel.reference])
+        assert f'href="{lien}">{self.BOUTON}</a>' in html.unescape(reponse.content.decode())
+
+    @pytest.mark.parametrize(
+        "role, raison",
+        [
+            (
+                "instructeur",
+                "Seul un opérateur (membre d'un organisme gestionnaire) dépose une lettre d'intention ; "
+                "votre compte est « Instructeur ARS ».",
+            ),
+            ("dreets", "Seul un opérateur (membre d'un organisme gestionnaire) dépose une lettre d'intention"),
+            ("planificateur", "Seul un opérateur (membre d'un organisme gestionnaire) dépose une lettre d'intention"),
+            (None, "Connectez-vous avec un compte opérateur pour déposer une lettre d'intention."),
+        ],
+    )
+    def test_les_autres_savent_pourquoi_ils_ne_deposent_pas(self, client, casting, role, raison):
+        AppelFactory(reference="ouvert", types_cibles=types("LHSS"))
+        if casting[role]:
+            client.force_login(casting[role])
+
+        page = texte(client.get(reverse("appels:detail", args=["ouvert"])))
+
+        assert raison in page
+        assert self.BOUTON not in page
+
+    def test_un_appel_clos_le_dit_a_l_operateur(self, client, operateur):
+        appel = AppelFactory(reference="clos", clos=True)
+        client.force_login(operateur)
+
+        page = texte(client.get(reverse("appels:detail", args=["clos"])))
+
+        assert f"Les dépôts sont clos depuis le {appel.date_limite_lisible}" in page
+        assert self.BOUTON not in page
+
+    def test_un_appel_dont_tous_les_types_sont_exclus_le_dit(self, client, operateur):
+        appel = AppelFactory(reference="exclus", types_cibles=types("LHSS"))
+        appel.types_exclus.set(types("LHSS"))
+        client.force_login(operateur)
+
+        page = texte(client.get(reverse("appels:detail", args=["exclus"])))
+
+        assert "Aucun type de dispositif visé n'est éligible à cet appel" in page
+        assert self.BOUTON not in page
+
+    def test_un_operateur_sans_organisme_sait_qui_le_rattache(self, client):
+        AppelFactory(reference="ouvert")
+        client.force_login(UtilisateurFactory(operateur=True, email="seul@exemple.test"))
+
+        page = texte(client.get(reverse("appels:detail", args=["ouvert"])))
+
+        assert "Votre compte n'est rattaché à aucun organisme" in page
+
+    def test_la_page_de_l_appel_fait_un_nombre_fixe_de_requetes(self, client, operateur, django_assert_num_queries):
+        AppelFactory(reference="ouvert", types_cibles=types("LHSS", "LAM", "ACT"))
+        client.force_login(operateur)
+
+        # session, utilisateur, l'appel (région, horizon), ses types visés, ses types exclus (préchargés, quel que
+        # soit leur nombre), l'opérateur a-t-il un organisme, les appels qui lui font suite, ses territoires, ses
+        # critères (sans appel précédent, pas de requête pour lui)
+        with django_assert_num_queries(9):
+            client.get(reverse("appels:detail", args=["ouvert"]))

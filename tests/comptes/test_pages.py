@@ -98,7 +98,7 @@ REQUETES_ACCUEIL = {
     Role.PLANIFICATEUR: ["session", "utilisateur", "sa région"],
     Role.INSTRUCTEUR: ["session", "utilisateur", "sa région"],
     Role.DREETS: ["session", "utilisateur", "sa région"],
-    Role.OPERATEUR: ["session", "utilisateur", "ses organismes"],
+    Role.OPERATEUR: ["session", "utilisateur", "ses organismes", "les appels ouverts"],
     Role.ADMINISTRATEUR: ["session", "utilisateur"],
 }
 
@@ -110,3 +110,49 @@ def test_l_accueil_de_chaque_role_fait_un_nombre_fixe_de_requetes(client, castin
 
     with django_assert_num_queries(len(REQUETES_ACCUEIL[role])):
         client.get("/")
+
+
+TACHES_PRINCIPALES = {
+    Role.OPERATEUR: ["/appels/", "/candidatures/", "/indicateurs/declarations/"],
+    Role.INSTRUCTEUR: ["/instruction/", "/tableau-de-bord/"],
+    Role.DREETS: ["/instruction/", "/tableau-de-bord/"],
+    Role.PLANIFICATEUR: ["/planification/", "/planification/cibles/", "/appels/gestion/", "/tableau-de-bord/"],
+}
+
+
+@pytest.mark.parametrize("role", list(TACHES_PRINCIPALES))
+def test_l_accueil_de_chaque_role_mene_a_ses_taches_principales(client, casting, role):
+    """Des tuiles dans la page elle-même, pas seulement dans le menu : le menu est retiré avant de chercher."""
+    client.force_login(casting[role])
+
+    contenu = client.get("/").content.decode()
+    principal = contenu[contenu.index("<main") : contenu.index("</main>")]
+
+    for adresse in TACHES_PRINCIPALES[role]:
+        assert f'href="{adresse}"' in principal, adresse
+
+
+def test_l_accueil_de_l_operateur_mene_aux_appels_ouverts_et_pas_aux_clos(client, operateur):
+    from tests.appels.factories import AppelFactory
+
+    ouvert = AppelFactory(reference="ouvert", titre="Équipes mobiles 2027")
+    AppelFactory(reference="clos", titre="Appel d'hier", clos=True)
+    client.force_login(operateur)
+
+    contenu = client.get("/").content.decode()
+
+    assert f'href="/appels/{ouvert.reference}/">Équipes mobiles 2027</a>' in contenu
+    assert "Appel d&#x27;hier" not in contenu
+
+
+def test_l_accueil_de_l_operateur_garde_ses_requetes_avec_vingt_appels_ouverts(
+    client, operateur, django_assert_num_queries
+):
+    from tests.appels.factories import AppelFactory
+
+    AppelFactory.create_batch(20)
+    client.force_login(operateur)
+
+    with django_assert_num_queries(len(REQUETES_ACCUEIL[Role.OPERATEUR])):  # les appels et leur région : une requête
+        contenu = client.get("/").content.decode()
+    assert contenu.count('href="/appels/appel-fictif-') == 5  # les cinq dont la date limite est la plus proche

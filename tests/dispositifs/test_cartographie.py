@@ -130,8 +130,8 @@ def test_le_tableau_donne_nombre_et_capacite_par_departement_et_par_type(client,
     ]
     lignes = chiffres(response)
     assert lignes["Nord (59)"] == ["2", "2", "25", "0", "0"]
-    assert lignes["Somme (80)"] == ["2", "1", "12", "1", "1,50"]
-    assert lignes["Total"] == ["4", "3", "37", "1", "1,50"]
+    assert lignes["Somme (80)"] == ["2", "1", "12", "1", "1,5"]  # commun.nombres : aucun zéro inutile
+    assert lignes["Total"] == ["4", "3", "37", "1", "1,5"]  # commun.nombres : aucun zéro inutile
 
 
 def test_un_dispositif_d_un_territoire_de_sante_compte_pour_son_departement(client, lhss, nord):

@@ -78,6 +78,26 @@ def test_deux_planificateurs_sur_la_meme_case_le_second_voit_la_valeur_de_l_autr
     assert Cible.objects.get().valeur == 55
 
 
+def test_apres_un_conflit_renvoyer_le_formulaire_affiche_enregistre_la_saisie(client, case):
+    """Le formulaire réaffiché après un 409 porte la version qui vient d'être lue (et garde la saisie) : le renvoyer
+    tel quel, après vérification, enregistre au lieu de relancer le même conflit indéfiniment."""
+    premiere, seconde = UtilisateurFactory(planificateur=True), UtilisateurFactory(planificateur=True)
+    CibleFactory(**case, valeur=50)
+    client.force_login(premiere)
+    client.post(url_grille(case), saisie(case, "55", 1))
+    client.force_login(seconde)
+
+    conflit = client.post(url_grille(case), saisie(case, "60", 1, "Diagnostic"))
+
+    form = conflit.context["cases"][-1]["form"]
+    assert form.prefix == f"t{case['territoire'].pk}"
+    renvoi = {"territoire": case["territoire"].pk, **{form.add_prefix(n): form[n].value() for n in form.fields}}
+    assert renvoi[form.add_prefix("valeur")] == "60"  # la saisie n'est pas perdue
+    assert client.post(url_grille(case), renvoi).status_code == 302
+    cible = Cible.objects.get()
+    assert (cible.valeur, cible.version) == (60, 3)
+
+
 def test_la_grille_enregistre_une_case_et_l_historique_l_affiche(client, planificateur, case):
     client.force_login(planificateur)
 

@@ -49,6 +49,23 @@ def test_les_territoires_de_sante_n_ont_pas_de_population_inventee():
     assert nord_hainaut.code_region == "32"
 
 
+def test_un_territoire_de_sante_qui_couvre_son_departement_en_prend_la_population():
+    importer_territoires()
+
+    for code in ("02", "60", "62", "80"):  # Aisne, Oise, Pas-de-Calais, Somme
+        departement = Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code=code)
+        (territoire,) = Territoire.objects.filter(niveau=Niveau.TERRITOIRE_SANTE, parent=departement)
+        assert (territoire.population, territoire.millesime_population) == (
+            departement.population,
+            departement.millesime_population,
+        )
+        assert territoire.population and territoire.source_population == departement.source_population
+    # Le Nord se partage entre deux territoires dont la composition n'est pas publiée : pas de chiffre inventé.
+    nord = Territoire.objects.filter(niveau=Niveau.TERRITOIRE_SANTE, parent__code="59")
+    assert list(nord.values_list("population", flat=True)) == [None, None]
+    assert importer_territoires().nb_changements == 0  # idempotent
+
+
 def test_l_import_est_idempotent_et_le_rapporte(capsys):
     call_command("importer_territoires")
     avant = list(Territoire.objects.values_list("pk", "chemin", "population"))
