@@ -18,8 +18,7 @@ from dispositifs.models import TypeDispositif
 from indicateurs.croisement import croiser, lire_cellules
 from indicateurs.models import Granularite, Rapport
 from indicateurs.periodes import dernier_jour
-from indicateurs.tableau_de_bord import construire_tableau_de_bord
-from planification.calcul import ecarts_aux_cibles
+from indicateurs.tableau_de_bord import construire_tableau_de_bord, ecarts_du_tableau
 
 GABARIT_PDF = "indicateurs/rapports/pdf/rapport.html"
 MOIS_DE_SERIE = 12  # l'évolution couvre l'année qui se termine au mois du rapport
@@ -53,7 +52,7 @@ def donnees_du_rapport(rapport: Rapport) -> dict:
         series=False,  # le PDF ne montre pas la série de chaque indicateur
     )
     if not rapport.public:
-        tableau.ecarts = ecarts_aux_cibles(territoire, date=fin_du_mois)
+        tableau.ecarts = ecarts_du_tableau(territoire, date=fin_du_mois)
     return {
         "rapport": rapport,
         "territoire": territoire,

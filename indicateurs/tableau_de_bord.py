@@ -191,13 +191,17 @@ def construire_tableau_de_bord(
     # 5 : dispositifs en service et déclarations validées, comptés même là où rien n'est encore agrégé.
     tableau.completude = completude_du_tableau(tableau, catalogue)
     if planification and not public:
-        tableau.ecarts = ecarts_du_jour(territoire, types)  # 6 à 11 : horizon et planification
+        tableau.ecarts = ecarts_du_tableau(territoire, types=types)  # 6 à 11 : horizon et planification
     return tableau
 
 
-def ecarts_du_jour(territoire: Territoire, types) -> Planification | None:
-    """Les écarts aux cibles que montre la page : à la date du jour (le rapport PDF les lit à la fin de son mois)."""
-    return ecarts_aux_cibles(territoire, date=calendrier.aujourd_hui(), types=types)
+def ecarts_du_tableau(
+    territoire: Territoire, *, date: datetime.date | None = None, types=None
+) -> Planification | None:
+    """Les écarts aux cibles du tableau de bord et du rapport PDF : à l'horizon de la région, choisi par une seule
+    règle (`planification.calcul.horizon_des_ecarts`, par `ecarts_aux_cibles`), à `date` — le jour pour la page,
+    la fin du mois couvert pour le rapport."""
+    return ecarts_aux_cibles(territoire, date=date or calendrier.aujourd_hui(), types=types)
 
 
 # Au-delà, un tableau gardé en cache est recalculé même sans nouveau calcul des agrégats (catalogue modifié…).
@@ -219,7 +223,7 @@ def construire_tableau_de_bord_en_cache(*, territoire: Territoire, types=None, p
         )
         cache.set(cle, tableau, DUREE_CACHE_TABLEAU)
     if not public:
-        tableau.ecarts = ecarts_du_jour(territoire, types)
+        tableau.ecarts = ecarts_du_tableau(territoire, types=types)
     return tableau
 
 
