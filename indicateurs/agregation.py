@@ -293,7 +293,6 @@ def paires_ancetres(*, dans=None, cibles=None) -> list[tuple[int, int]]:
 
 # Vérification ----------------------------------------------------------------------------------------------
 
-CLE = ("indicateur_id", "type_id", "territoire_id", "granularite", "periode")
 MESURES = ("valeur", "numerateur", "denominateur", "nb_dispositifs", "nb_declarations", "nb_attendues")
 CENTIEME = Decimal("0.01")
 
@@ -310,24 +309,39 @@ class Verification:
 def verifier_agregats(*, nombre_exemples: int = 5) -> Verification:
     """Recalcule chaque période en mémoire avec la requête même de l'agrégation (`requete_agregation`, sans
     INSERT) et compare aux agrégats enregistrés. Une différence : une ligne présente d'un seul côté, ou une
-    mesure qui change. Lecture seule : une requête par période, plus les agrégats enregistrés."""
-    recalcules = {}
-    for granularite, periode in periodes_a_verifier():
-        sql, parametres = requete_agregation(granularite=granularite, periode=periode)
-        if sql is None:
-            continue
-        with connection.cursor() as curseur:
-            curseur.execute(sql, parametres)
-            for indicateur, type_id, territoire, _, _, *mesures, _calcule_le in curseur.fetchall():
-                recalcules[indicateur, type_id, territoire, granularite, periode] = normaliser(mesures)
-    enregistres = {
-        tuple(ligne[: len(CLE)]): normaliser(ligne[len(CLE) :])
-        for ligne in Agregat.objects.order_by().values_list(*CLE, *MESURES)
-    }
-    cles = recalcules.keys() | enregistres.keys()
-    differentes = sorted((c for c in cles if recalcules.get(c) != enregistres.get(c)), key=repr)
-    exemples = [decrire(c, enregistres.get(c), recalcules.get(c)) for c in differentes[:nombre_exemples]]
-    return Verification(len(cles), len(differentes), exemples)
+    mesure qui change. Lecture seule ; période par période (deux requêtes chacune), la mémoire reste celle d'une
+    période quel que soit l'historique."""
+    verification = Verification()
+    for granularite, periode in sorted(periodes_a_verifier(), key=lambda p: (p[1], p[0])):
+        recalcules = recalculer_en_memoire(granularite, periode)
+        enregistres = {
+            ligne[:3]: normaliser(ligne[3:])
+            for ligne in Agregat.objects.filter(granularite=granularite, periode=periode)
+            .order_by()
+            .values_list("indicateur_id", "type_id", "territoire_id", *MESURES)
+        }
+        cles = recalcules.keys() | enregistres.keys()
+        differentes = sorted(c for c in cles if recalcules.get(c) != enregistres.get(c))
+        verification.lignes_comparees += len(cles)
+        verification.differences += len(differentes)
+        for cle in differentes[: nombre_exemples - len(verification.exemples)]:
+            verification.exemples.append(
+                decrire((*cle, granularite, periode), enregistres.get(cle), recalcules.get(cle))
+            )
+    return verification
+
+
+def recalculer_en_memoire(granularite: str, periode: datetime.date) -> dict[tuple, tuple]:
+    """{(indicateur, type, territoire): mesures} que le calcul complet écrirait pour cette période."""
+    sql, parametres = requete_agregation(granularite=granularite, periode=periode)
+    if sql is None:
+        return {}
+    with connection.cursor() as curseur:
+        curseur.execute(sql, parametres)
+        return {
+            (indicateur, type_id, territoire): normaliser(mesures)
+            for indicateur, type_id, territoire, _, _, *mesures, _calcule_le in curseur.fetchall()
+        }
 
 
 def periodes_a_verifier() -> set[tuple[str, datetime.date]]:

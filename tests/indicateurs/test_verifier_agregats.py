@@ -130,7 +130,7 @@ dispositifs = st.lists(
         st.integers(0, 1),  # combien sont déjà validées et agrégées par le calcul complet (la nuit)
     ),
     min_size=2,
-    max_size=6,
+    max_size=5,
 )
 
 
@@ -168,7 +168,7 @@ def declarer(dispositif, mois, chiffres, statut) -> Declaration:
 
 
 @reglages_hypothesis(
-    max_examples=60,
+    max_examples=30,
     derandomize=True,  # la même suite d'exemples à chaque lancement : un échec se rejoue
     deadline=None,
     database=None,
