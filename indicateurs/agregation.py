@@ -14,6 +14,8 @@ de ses régions (`agreger_autour`).
 
 import datetime
 import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -287,3 +289,97 @@ def paires_ancetres(*, dans=None, cibles=None) -> list[tuple[int, int]]:
             if cibles is None or ancetre in cibles:
                 paires.append((territoire, ancetre))
     return paires
+
+
+# Vérification ----------------------------------------------------------------------------------------------
+
+MESURES = ("valeur", "numerateur", "denominateur", "nb_dispositifs", "nb_declarations", "nb_attendues")
+CENTIEME = Decimal("0.01")
+
+
+@dataclass
+class Verification:
+    """Ce que `verifier_agregats` imprime : lignes comparées, lignes qui diffèrent et quelques exemples."""
+
+    lignes_comparees: int = 0
+    differences: int = 0
+    exemples: list[dict] = field(default_factory=list)
+
+
+def verifier_agregats(*, nombre_exemples: int = 5) -> Verification:
+    """Recalcule chaque période en mémoire avec la requête même de l'agrégation (`requete_agregation`, sans
+    INSERT) et compare aux agrégats enregistrés. Une différence : une ligne présente d'un seul côté, ou une
+    mesure qui change. Lecture seule ; période par période (deux requêtes chacune), la mémoire reste celle d'une
+    période quel que soit l'historique."""
+    verification = Verification()
+    for granularite, periode in sorted(periodes_a_verifier(), key=lambda p: (p[1], p[0])):
+        recalcules = recalculer_en_memoire(granularite, periode)
+        enregistres = {
+            ligne[:3]: normaliser(ligne[3:])
+            for ligne in Agregat.objects.filter(granularite=granularite, periode=periode)
+            .order_by()
+            .values_list("indicateur_id", "type_id", "territoire_id", *MESURES)
+        }
+        cles = recalcules.keys() | enregistres.keys()
+        differentes = sorted(c for c in cles if recalcules.get(c) != enregistres.get(c))
+        verification.lignes_comparees += len(cles)
+        verification.differences += len(differentes)
+        for cle in differentes[: nombre_exemples - len(verification.exemples)]:
+            verification.exemples.append(
+                decrire((*cle, granularite, periode), enregistres.get(cle), recalcules.get(cle))
+            )
+    return verification
+
+
+def recalculer_en_memoire(granularite: str, periode: datetime.date) -> dict[tuple, tuple]:
+    """{(indicateur, type, territoire): mesures} que le calcul complet écrirait pour cette période."""
+    sql, parametres = requete_agregation(granularite=granularite, periode=periode)
+    if sql is None:
+        return {}
+    with connection.cursor() as curseur:
+        curseur.execute(sql, parametres)
+        return {
+            (indicateur, type_id, territoire): normaliser(mesures)
+            for indicateur, type_id, territoire, _, _, *mesures, _calcule_le in curseur.fetchall()
+        }
+
+
+def periodes_a_verifier() -> set[tuple[str, datetime.date]]:
+    """Les périodes d'un agrégat enregistré ou d'une déclaration validée : tout ce qu'un calcul complet écrirait
+    ou effacerait."""
+    periodes = set(Agregat.objects.order_by().values_list("granularite", "periode").distinct())
+    mois = Declaration.objects.filter(statut=StatutDeclaration.VALIDEE).order_by().values_list("mois", flat=True)
+    for un_mois in mois.distinct():
+        periodes.update(periodes_touchees(un_mois))
+    return periodes
+
+
+def normaliser(mesures) -> tuple:
+    """Les mesures comparables d'un moteur à l'autre : SQLite rend des flottants là où PostgreSQL rend des
+    décimaux ; les valeurs ont deux décimales, les comptes sont entiers."""
+    valeur, numerateur, denominateur, *comptes = mesures
+    decimaux = [None if v is None else Decimal(str(v)).quantize(CENTIEME) for v in (valeur, numerateur, denominateur)]
+    return (*decimaux, *(int(c) for c in comptes))
+
+
+def decrire(cle, enregistre, recalcule) -> dict:
+    """Un exemple lisible : le territoire, l'indicateur et le type par leurs codes, et les mesures qui diffèrent."""
+    indicateur, type_id, territoire, granularite, periode = cle
+    mesures = [
+        (nom, a, b)
+        for nom, a, b in zip(MESURES, enregistre or [None] * 6, recalcule or [None] * 6, strict=True)
+        if a != b
+    ]
+    return {
+        "indicateur": Indicateur.objects.values_list("code", flat=True).get(pk=indicateur),
+        "type": TypeDispositif.objects.values_list("code", flat=True).get(pk=type_id),
+        "territoire": Territoire.objects.values_list("chemin", flat=True).get(pk=territoire),
+        "granularite": granularite,
+        "periode": periode.isoformat(),
+        "enregistre": None if enregistre is None else {nom: texte(a) for nom, a, _ in mesures},
+        "recalcule": None if recalcule is None else {nom: texte(b) for nom, _, b in mesures},
+    }
+
+
+def texte(mesure):
+    return str(mesure) if isinstance(mesure, Decimal) else mesure

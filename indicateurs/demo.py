@@ -12,13 +12,14 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from commun.mois import decaler, mois_precedent, nombre_de_mois
 from dispositifs.models import Dispositif, Statut
 from indicateurs import calendrier
 from indicateurs.agregation import agreger_periode
-from indicateurs.models import Declaration, Indicateur, Rapport, StatutDeclaration, Valeur
+from indicateurs.models import Agregat, Declaration, Indicateur, Rapport, StatutDeclaration, Valeur
 from indicateurs.services import demander_rapport, generer_rapport
 from territoires.models import Niveau, Territoire
 
@@ -79,7 +80,10 @@ def creer_indicateurs_demo(aujourd_hui=None) -> dict[str, int]:
     for rang, dispositif in enumerate(dispositifs):
         valeurs += declarer_les_mois(dispositif, rang, indicateurs, premier, dernier)
     Valeur.objects.bulk_create(valeurs)
-    agregats = agreger_periode(debut=premier, fin=decaler(dernier, 1))
+    # Rechargée plus tard, la démonstration recalcule aussi les mois de la précédente, dont les déclarations
+    # viennent d'être effacées : aucun de leurs agrégats ne survit.
+    debut = min(premier, Agregat.objects.aggregate(premier=Min("periode"))["premier"] or premier)
+    agregats = agreger_periode(debut=debut, fin=decaler(dernier, 1))
     return {"dispositifs": len(dispositifs), "valeurs": len(valeurs), "agregats": agregats, "dernier_mois": dernier}
 
 

@@ -64,8 +64,8 @@ def table_completude(tableau):
     entetes = ["Département", "Code", "Déclarations validées", "Déclarations attendues", "Complétude (%)"]
     lignes = [
         [
-            ligne.territoire.nom if ligne.territoire else "Total",
-            ligne.territoire.code if ligne.territoire else tableau.territoire.code,
+            ligne.territoire.nom if ligne.territoire else ligne.libelle,
+            ligne.territoire.code if ligne.territoire else (tableau.territoire.code if ligne.est_total else ""),
             ligne.nb_declarations,
             ligne.nb_attendues,
             ligne.taux,
@@ -107,6 +107,8 @@ COLONNES_TAUX = [
     "À l'heure",
     "Taux de déclaration (%)",
     "Taux de ponctualité (%)",
+    "Validées",
+    "Complétude (%)",
 ]
 COLONNES_DISPOSITIFS = [
     "FINESS",
@@ -132,6 +134,8 @@ def lignes_taux(suivi):
             compte.a_l_heure,
             compte.taux_declaration,
             compte.taux_a_l_heure,
+            compte.completude.nb_declarations,
+            compte.completude.taux,
         ]
 
 

@@ -16,11 +16,11 @@ from commun.mois import decaler
 from commun.pdf import render_pdf
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier
+from indicateurs.completude import LigneCompletude
 from indicateurs.croisement import croiser, lire_cellules
 from indicateurs.models import Granularite, Rapport
 from indicateurs.periodes import dernier_jour
-from indicateurs.tableau_de_bord import LigneCompletude, construire_tableau_de_bord
-from planification.calcul import ecarts_aux_cibles
+from indicateurs.tableau_de_bord import construire_tableau_de_bord, ecarts_du_tableau
 
 GABARIT_PDF = "indicateurs/rapports/pdf/rapport.html"
 MOIS_DE_SERIE = 12  # l'évolution couvre l'année qui se termine au mois du rapport
@@ -54,7 +54,7 @@ def donnees_du_rapport(rapport: Rapport) -> dict:
         series=False,  # le PDF ne montre pas la série de chaque indicateur
     )
     if not rapport.public:
-        tableau.ecarts = ecarts_aux_cibles(territoire, date=fin_du_mois)
+        tableau.ecarts = ecarts_du_tableau(territoire, date=fin_du_mois)
     genere_le = timezone.now()
     return {
         "rapport": rapport,
@@ -84,7 +84,8 @@ def est_provisoire(mois: datetime.date, genere_le: datetime.datetime) -> bool:
 def completude_du_mois(tableau) -> LigneCompletude | None:
     """La complétude du mois telle que le rapport l'imprime : la ligne « Total » du tableau de bord (validées /
     attendues) ; None quand rien n'était attendu. Jamais recalculée ailleurs."""
-    return tableau.completude[-1] if tableau.completude else None
+    total = tableau.completude[-1] if tableau.completude else None
+    return total if total and total.nb_attendues else None
 
 
 def croisements_du_mois(tableau, mois: datetime.date) -> list:

@@ -2,7 +2,9 @@
 territoire ; et qui relancer, quand, avant et après l'échéance (l'envoi est dans services.relancer_declarations).
 
 « Qui doit déclarer » n'a qu'une définition : `Dispositif.objects.en_service()`, les dispositifs autorisés ou
-installés ; l'agrégation compte ses déclarations attendues sur les mêmes.
+installés ; l'agrégation compte ses déclarations attendues sur les mêmes. Le taux de déclaration compte les
+déclarations reçues (transmises ou validées) ; la complétude, les validées (indicateurs/completude.py, celle du
+tableau de bord et du rapport).
 """
 
 import datetime
@@ -17,7 +19,8 @@ from commun.mois import derniers_mois
 from dispositifs.models import Dispositif
 from indicateurs import calendrier
 from indicateurs.agregation import chemins_englobants
-from indicateurs.models import RECUES, Declaration, Derogation, MomentRelance, Relance
+from indicateurs.completude import LigneCompletude, completude
+from indicateurs.models import RECUES, Declaration, Derogation, Granularite, MomentRelance, Relance
 from territoires.models import Niveau, Territoire
 
 
@@ -46,6 +49,8 @@ class Compte:
     attendus: int = 0
     recus: int = 0
     a_l_heure: int = 0
+    # Validées / attendues, le chiffre du tableau de bord et du rapport (indicateurs/completude.py).
+    completude: LigneCompletude | None = None
 
     @property
     def taux_declaration(self):
@@ -108,6 +113,7 @@ def calculer_suivi(*, dispositifs, region, mois, aujourd_hui) -> Suivi:
             suivi.manquants.append(dispositif)
     suivi.lignes = [c for c in comptes.values() if c.attendus or c.territoire.niveau == Niveau.DEPARTEMENT]
     suivi.relances = list(relances_du_mois(dispositifs.dans(region), mois))
+    ajouter_la_completude(suivi, aujourd_hui)
     return suivi
 
 
@@ -118,6 +124,20 @@ def relances_du_mois(dispositifs, mois):
         .select_related("dispositif__organisme", "dispositif__type")
         .order_by("-envoyee_le", "dispositif__nom")
     )
+
+
+def ajouter_la_completude(suivi: Suivi, aujourd_hui):
+    """La complétude du mois de chaque ligne et du total : une requête de plus."""
+    lignes = completude(
+        perimetre=suivi.region,
+        lignes=[compte.territoire for compte in suivi.lignes],
+        granularite=Granularite.MOIS,
+        periode=suivi.mois,
+        aujourd_hui=aujourd_hui,
+    )
+    for compte, ligne in zip(suivi.lignes, lignes, strict=False):
+        compte.completude = ligne
+    suivi.total.completude = lignes[-1]
 
 
 # Relances ------------------------------------------------------------------------------------------------

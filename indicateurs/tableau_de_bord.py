@@ -1,12 +1,13 @@
 """Le tableau de bord des indicateurs : ce que montrent la page régionale, la page publique et le rapport PDF.
 
 Tout part des agrégats des départements du périmètre (une requête) : chaque bloc — chiffres clés, évolution,
-croisement type × département, carte, complétude — se déduit du même croisement (indicateurs/croisement.py) de
+croisement type × département, carte — se déduit du même croisement (indicateurs/croisement.py) de
 chaque indicateur et de chaque période. Le secret statistique, appliqué une fois par croisement, vaut donc
 partout : une valeur masquée dans le croisement l'est aussi dans la courbe, la carte, les chiffres clés et
 l'export.
 
-Requêtes : types, indicateurs, départements (avec leurs contours), agrégats, puis l'horizon et la planification
+Requêtes : types, indicateurs, départements (avec leurs contours), agrégats, complétude (comptée sur les
+dispositifs et leurs déclarations validées : indicateurs/completude.py), puis l'horizon et la planification
 (planification.calcul.ecarts_aux_cibles) quand les écarts sont demandés ; leur nombre ne dépend pas des données.
 
 À l'échelle nationale (`make bench`), la page régionale ne lit que ce qu'elle montre : l'indicateur choisi à
@@ -28,6 +29,7 @@ from django.db import models
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier
 from indicateurs.agregation import version_des_agregats
+from indicateurs.completude import LigneCompletude, completude
 from indicateurs.croisement import Cellule, Croisement, croiser, lire_cellules
 from indicateurs.models import Agregation, Granularite, Indicateur
 from indicateurs.periodes import decaler_periode, libelle_periode, periodes
@@ -85,19 +87,6 @@ class ValeurCarte:
     def mesure(self, mesure: str) -> Decimal | None:
         """La valeur que la carte colore ; None quand elle est masquée, absente ou sans population."""
         return self.pour_100k if mesure == Mesure.POUR_100K else self.cellule.affichee
-
-
-@dataclass
-class LigneCompletude:
-    territoire: Territoire | None  # None : le total du périmètre
-    nb_declarations: int
-    nb_attendues: int
-
-    @property
-    def taux(self) -> Decimal | None:
-        if not self.nb_attendues:
-            return None
-        return arrondi(Decimal(100 * self.nb_declarations) / self.nb_attendues)
 
 
 @dataclass
@@ -199,14 +188,20 @@ def construire_tableau_de_bord(
         # Rien pour l'indicateur choisi ni aux deux dernières périodes : seules les séries complètes disent s'il y
         # a des données ailleurs sur la période (cas rare, une requête de plus).
         tableau = lire_et_remplir(vierge(), catalogue, series=True)
+    # 5 : dispositifs en service et déclarations validées, comptés même là où rien n'est encore agrégé.
+    tableau.completude = completude_du_tableau(tableau, catalogue)
     if planification and not public:
-        tableau.ecarts = ecarts_du_jour(territoire, types)  # 5 à 10 : horizon et planification
+        tableau.ecarts = ecarts_du_tableau(territoire, types=types)  # 6 à 11 : horizon et planification
     return tableau
 
 
-def ecarts_du_jour(territoire: Territoire, types) -> Planification | None:
-    """Les écarts aux cibles que montre la page : à la date du jour (le rapport PDF les lit à la fin de son mois)."""
-    return ecarts_aux_cibles(territoire, date=calendrier.aujourd_hui(), types=types)
+def ecarts_du_tableau(
+    territoire: Territoire, *, date: datetime.date | None = None, types=None
+) -> Planification | None:
+    """Les écarts aux cibles du tableau de bord et du rapport PDF : à l'horizon de la région, choisi par une seule
+    règle (`planification.calcul.horizon_des_ecarts`, par `ecarts_aux_cibles`), à `date` — le jour pour la page,
+    la fin du mois couvert pour le rapport."""
+    return ecarts_aux_cibles(territoire, date=date or calendrier.aujourd_hui(), types=types)
 
 
 # Au-delà, un tableau gardé en cache est recalculé même sans nouveau calcul des agrégats (catalogue modifié…).
@@ -228,7 +223,7 @@ def construire_tableau_de_bord_en_cache(*, territoire: Territoire, types=None, p
         )
         cache.set(cle, tableau, DUREE_CACHE_TABLEAU)
     if not public:
-        tableau.ecarts = ecarts_du_jour(territoire, types)
+        tableau.ecarts = ecarts_du_tableau(territoire, types=types)
     return tableau
 
 
@@ -291,7 +286,6 @@ def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, se
             tableau.chiffres_cles.append(ChiffreCle(indicateur, croisements[-1].total, precedent))
         if indicateur == tableau.indicateur and croisements:
             remplir_indicateur_choisi(tableau, croisements)
-    tableau.completude = completude(tableau, cellules, catalogue)
 
 
 def remplir_indicateur_choisi(tableau: TableauDeBord, croisements: list[Croisement]):
@@ -313,20 +307,17 @@ def pour_100k(cellule: Cellule, territoire: Territoire) -> Decimal | None:
     return arrondi(cellule.affichee * 100_000 / territoire.population)
 
 
-def completude(tableau: TableauDeBord, cellules: dict, catalogue) -> list[LigneCompletude]:
-    """Déclarations validées / attendues (dispositif × mois) par département à la dernière période : pour
-    chaque type, l'indicateur qui en attend le plus (chaque déclaration les porte tous)."""
+def completude_du_tableau(tableau: TableauDeBord, catalogue) -> list[LigneCompletude]:
+    """La complétude de la dernière période, par département du périmètre (indicateurs/completude.py, la même que
+    celle du suivi des déclarations) ; vide quand rien n'était attendu."""
     if not tableau.periode:
         return []
-    par_cellule = defaultdict(lambda: (0, 0))
-    for (_, periode), valeurs in cellules.items():
-        if periode != tableau.periode:
-            continue
-        for cle, cellule in valeurs.items():
-            par_cellule[cle] = max(par_cellule[cle], (cellule.nb_attendues, cellule.nb_declarations))
-    lignes = []
-    for departement in tableau.departements:
-        comptes = [par_cellule[departement.pk, t.pk] for t in catalogue if (departement.pk, t.pk) in par_cellule]
-        lignes.append(LigneCompletude(departement, sum(d for _, d in comptes), sum(a for a, _ in comptes)))
-    total = LigneCompletude(None, sum(ligne.nb_declarations for ligne in lignes), sum(x.nb_attendues for x in lignes))
-    return [*lignes, total] if total.nb_attendues else []
+    lignes = completude(
+        perimetre=tableau.territoire,
+        lignes=tableau.departements,
+        granularite=tableau.granularite,
+        periode=tableau.periode,
+        aujourd_hui=calendrier.aujourd_hui(),
+        types=[t.pk for t in catalogue],
+    )
+    return lignes if lignes[-1].nb_attendues else []

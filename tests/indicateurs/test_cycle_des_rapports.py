@@ -47,9 +47,25 @@ def produire(rapport_id):
     return generer_rapport(rapport=Rapport.objects.select_related("territoire").get(pk=rapport_id))
 
 
+@pytest.fixture
+def declarations_d_octobre(nord):
+    """Dans le Nord en octobre : 5 LHSS en service dont 4 ont une déclaration validée, 4 LAM toutes validées ;
+    la complétude se compte sur ces dispositifs et leurs déclarations."""
+    from dispositifs.models import TypeDispositif
+    from tests.dispositifs.factories import DispositifFactory
+    from tests.indicateurs.factories import DeclarationFactory
+
+    for code, en_service, validees in (("LHSS", 5, 4), ("LAM", 4, 4)):
+        type_ = TypeDispositif.objects.get(code=code)
+        for rang in range(en_service):
+            dispositif = DispositifFactory(type=type_, territoire=nord)
+            if rang < validees:
+                DeclarationFactory(dispositif=dispositif, mois=OCTOBRE)
+
+
 class TestProvisoireEtDefinitif:
     def test_avant_l_echeance_le_rapport_est_provisoire_et_donne_la_completude(
-        self, agregats, region_hdf, horloge, client, planificateur
+        self, agregats, declarations_d_octobre, region_hdf, horloge, client, planificateur
     ):
         horloge(LE_5_NOVEMBRE)
         rapport = produire(Rapport.objects.create(territoire=region_hdf, mois=OCTOBRE).pk)
@@ -58,7 +74,7 @@ class TestProvisoireEtDefinitif:
         assert rapport.provisoire and version.provisoire
         # La ligne « Total » de la complétude du tableau de bord : LHSS 4 validées / 5 attendues, LAM 4 / 4.
         assert (version.declarations_validees, version.declarations_attendues) == (8, 9)
-        assert version.completude == Decimal("88.89")
+        assert version.completude == Decimal("88.9")
         texte = texte_du_pdf(rapport.fichier)
         assert "Rapport provisoire : produit le 5 novembre 2026, avant l'échéance des déclarations du mois" in texte
         assert "(8 déclarations validées sur 9 attendues)" in texte

@@ -118,8 +118,9 @@ def test_l_export_csv_des_taux_et_des_dispositifs(client, jeu, planificateur):
     detail = client.get(url, {"region": "32", "mois": "2026-10", "contenu": "dispositifs"}).content.decode()
 
     assert taux[0].startswith("Territoire;Code;Niveau;Attendues;Reçues")
-    assert "Nord;59;Département;4;2;1;50.0;25.0" in taux
-    assert taux[-1] == "Hauts-de-France;32;Région;5;3;2;60.0;40.0"
+    assert taux[0].endswith("Validées;Complétude (%)")
+    assert "Nord;59;Département;4;2;1;50.0;25.0;0;0" in taux
+    assert taux[-1] == "Hauts-de-France;32;Région;5;3;2;60.0;40.0;1;20"  # une validée sur cinq attendues
     assert detail.count("\n") == 6  # en-tête et cinq dispositifs attendus
     assert "LHSS muet" in detail
 
@@ -180,7 +181,7 @@ def test_nombre_de_requetes_constant(client, planificateur, departement, type_lh
     client.force_login(planificateur)
 
     # Session, utilisateur, sa région (défaut), région choisie (contrôle du filtre), dispositifs annotés (avec
-    # « quelqu'un à relancer »), territoires de la région, relances du mois, régions du menu déroulant, région
-    # de l'en-tête.
-    with django_assert_num_queries(9):
+    # « quelqu'un à relancer »), territoires de la région, relances du mois, complétude (dispositifs et
+    # déclarations validées), régions du menu déroulant, région de l'en-tête.
+    with django_assert_num_queries(10):
         assert client.get(reverse("indicateurs:suivi"), {"mois": "2026-10"}).status_code == 200

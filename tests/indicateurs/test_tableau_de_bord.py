@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from indicateurs.models import Indicateur
+from indicateurs.models import Indicateur, StatutDeclaration
 from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord
 from tests.dispositifs.factories import DispositifFactory, EvenementCapaciteFactory, TypeDispositifFactory
-from tests.indicateurs.factories import AgregatFactory
+from tests.indicateurs.factories import AgregatFactory, DeclarationFactory
 from tests.planification.factories import CibleFactory, HorizonFactory
 from tests.territoires.factories import TerritoireFactory
 
@@ -108,16 +108,34 @@ class TestChiffres:
         assert valeur.mesure(Mesure.POUR_100K) == 10
 
     def test_la_completude_rapporte_les_declarations_validees_aux_attendues(self, region_hdf, nord, somme, lhss, lam):
-        file_active(territoire=nord, type=lhss, nb_declarations=3, nb_attendues=4)
-        file_active(territoire=nord, type=lam, nb_declarations=2, nb_attendues=2)
-        file_active(territoire=somme, type=lhss, nb_declarations=0, nb_attendues=3)
+        """Comptée sur les dispositifs en service : la Somme, où rien n'est validé, compte ses attendues ; un
+        dispositif rattaché à la région, dans aucun département, a sa ligne et compte dans le total."""
+        for territoire, type_, statut in [
+            (nord, lhss, StatutDeclaration.VALIDEE),
+            (nord, lhss, StatutDeclaration.TRANSMISE),
+            (nord, lam, StatutDeclaration.VALIDEE),
+            (somme, lhss, None),
+            (region_hdf, lam, None),
+        ]:
+            dispositif = DispositifFactory(territoire=territoire, type=type_)
+            if statut:
+                DeclarationFactory(dispositif=dispositif, mois=OCTOBRE, statut=statut)
+        DispositifFactory(territoire=somme, type=lhss, projet=True)  # rien n'est attendu d'un projet
+        file_active(territoire=nord, type=lhss, nb_declarations=1, nb_attendues=2)
 
         tableau = tableau_de(region_hdf, debut=OCTOBRE, planification=False)
 
-        par_code = {(ligne.territoire.code if ligne.territoire else "total"): ligne for ligne in tableau.completude}
-        assert (par_code["59"].nb_declarations, par_code["59"].nb_attendues) == (5, 6)
-        assert par_code["80"].taux == 0
-        assert par_code["total"].taux == Decimal("55.56")
+        lignes = {
+            ligne.libelle: (ligne.nb_declarations, ligne.nb_attendues, ligne.taux) for ligne in tableau.completude
+        }
+        assert lignes == {
+            "Nord (59)": (2, 3, Decimal("66.7")),
+            "Somme (80)": (0, 1, 0),
+            "Sans département (rattachés à la région)": (0, 1, 0),
+            "Total": (2, 5, 40),
+        }
+        seul_lam = tableau_de(region_hdf, debut=OCTOBRE, types=["LAM"], planification=False).completude
+        assert (seul_lam[-1].nb_declarations, seul_lam[-1].nb_attendues) == (1, 2)
 
     def test_sans_agregat_le_tableau_de_bord_est_vide(self, region_hdf, nord):
         assert tableau_de(region_hdf, planification=False).est_vide
@@ -189,11 +207,11 @@ def test_le_nombre_de_requetes_ne_depend_pas_des_donnees(region_hdf, lhss, lam, 
                 file_active(territoire=departement, type=type_, periode=periode)
 
     debut, fin = mois[0], mois[-1]
-    # types, indicateurs, départements et leurs contours, agrégats
-    with django_assert_num_queries(4):
+    # types, indicateurs, départements et leurs contours, agrégats, complétude (dispositifs et déclarations)
+    with django_assert_num_queries(5):
         construire_tableau_de_bord(territoire=region_hdf, debut=debut, fin=fin, indicateur="file_active", public=True)
     # les mêmes, puis l'horizon et les 5 requêtes du tableau de planification
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         tableau = construire_tableau_de_bord(territoire=region_hdf, debut=debut, fin=fin, indicateur="file_active")
     assert len(tableau.croisement.lignes) == nombre
 

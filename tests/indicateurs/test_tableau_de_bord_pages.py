@@ -190,13 +190,13 @@ def test_le_nombre_de_requetes_de_la_page_ne_depend_pas_des_donnees(
                 )
     client.force_login(planificateur)
     # session, utilisateur ; régions, départements, dernier mois, indicateurs, types (filtres) ; types,
-    # indicateurs, départements et contours, agrégats (tableau) ; horizon (sans cible : pas de planification) ;
-    # la région de l'utilisateur (en-tête)
-    with django_assert_num_queries(13):
+    # indicateurs, départements et contours, agrégats, complétude (tableau) ; horizon (sans cible : pas de
+    # planification) ; la région de l'utilisateur (en-tête)
+    with django_assert_num_queries(14):
         response = client.get(reverse("indicateurs:tableau:region"), {"debut": "2026-01", "fin": "2026-12"})
     assert response.status_code == 200
     # les mêmes, sans horizon ni planification
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert (
             client.get(reverse("indicateurs:tableau:public"), {"debut": "2026-01", "fin": "2026-12"}).status_code
             == 200

@@ -21,9 +21,13 @@ class Command(BaseCommand):
             self.stdout.write(ligne)
         comptes = creer_comptes_demo()
         effacer_indicateurs_demo()
-        self.charger_planification_et_indicateurs()
+        self.charger_planification()
         for appel in creer_appels_demo():
             self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
+        # Les agrégats en dernier, quand tous les dispositifs existent : les places d'Occitanie, autorisées au
+        # niveau de la région par l'appel de démonstration, comptent parmi les déclarations attendues du pays
+        # (sinon les lignes France des ACT et LAM n'étaient pas celles d'un recalcul : verifier_agregats).
+        self.charger_indicateurs()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(comptes)} comptes de démonstration, mot de passe « {settings.MOT_DE_PASSE_DEMO} » :"
@@ -32,12 +36,14 @@ class Command(BaseCommand):
         for compte in comptes:
             self.stdout.write(f"  {compte.email:35} {compte.get_role_display()} — {compte.structure}")
 
-    def charger_planification_et_indicateurs(self):
+    def charger_planification(self):
         planification = creer_planification_demo()
         self.stdout.write(
             f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
             f"{planification['cibles']} cibles."
         )
+
+    def charger_indicateurs(self):
         indicateurs = creer_indicateurs_demo()
         self.stdout.write(
             f"Indicateurs fictifs : {indicateurs['valeurs']} valeurs sur 24 mois pour {indicateurs['dispositifs']} "
