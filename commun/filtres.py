@@ -7,6 +7,7 @@ déclaration les filtres de django-filter trop permissifs (NumberFilter, Boolean
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django_filters.widgets import QueryArrayWidget
 from drf_spectacular.utils import extend_schema_field
@@ -55,6 +56,12 @@ class CodesField(forms.Field):
 
     def to_python(self, value):
         return [code for code in value or [] if code]
+
+    def validate(self, value):
+        """Comme un champ texte de Django : pas de caractère nul, que PostgreSQL refuserait (500)."""
+        super().validate(value)
+        for code in value:
+            ProhibitNullCharactersValidator()(code)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})

@@ -81,3 +81,10 @@ def test_un_filtre_hors_de_son_schema_est_refuse_en_francais(client, filtre, cha
 
     assert reponse.status_code == 400
     assert list(reponse.json()) == [champ]
+
+
+def test_un_code_avec_le_caractere_nul_est_refuse_et_non_envoye_a_la_base(client):
+    reponse = client.get("/api/v1/dispositifs/?type=LHSS&type=L%00HSS")
+
+    assert reponse.status_code == 400
+    assert reponse.json() == {"type": ["Le caractère nul n’est pas autorisé."]}
