@@ -62,16 +62,19 @@ class SchemaAPI(AutoSchema):
 
     def reponses_d_erreur(self, operation) -> dict:
         """Les refus qu'une opération peut répondre, selon ce qu'elle reçoit et qui peut l'appeler."""
-        emplacements = {parametre["in"] for parametre in operation.get("parameters", [])}
+        parametres = operation.get("parameters", [])
+        chemin = any(parametre["in"] == "path" for parametre in parametres)
+        requete = {parametre["name"] for parametre in parametres if parametre["in"] == "query"}
         ecriture = self.method not in SAFE_METHODS
         reponses = {}
-        if "requestBody" in operation or "query" in emplacements:
+        # La page seule ne donne jamais 400 : une page invalide est introuvable (404).
+        if "requestBody" in operation or requete - {"page"}:
             reponses["400"] = ("Demande refusée : un champ ou un filtre invalide, et pourquoi.", CORPS_REFUS)
         if self.view.get_authenticators():
             reponses["401"] = ("Jeton absent (opération réservée) ou invalide.", CORPS_DETAIL)
         if self.regle() != Regle.PUBLIC:
             reponses["403"] = ("Votre rôle ne donne pas accès à cette opération ou à cet objet.", CORPS_DETAIL)
-        if "path" in emplacements or "page" in {p["name"] for p in operation.get("parameters", [])}:
+        if chemin or "page" in requete:
             reponses["404"] = (
                 "Objet introuvable ou invisible pour vous, ou page au-delà de la dernière.",
                 CORPS_DETAIL,

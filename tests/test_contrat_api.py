@@ -145,3 +145,20 @@ def test_schemathesis_ne_trouve_aucun_ecart_au_schema(live_server, donnees, plan
             sorties.append(f"===== {nom} =====\n{sortie}")
 
     assert constats == {"anonyme": {}, "planificateur": {}, "operateur": {}}, "\n".join(sorties)
+
+
+@pytest.mark.django_db
+def test_le_schema_dit_qui_appelle_sans_jeton_ce_qui_peut_etre_nul_et_quels_refus_attendre(client):
+    """Les règles que config/schema.py déduit, lues telles qu'un client tiers les lit."""
+    schema = client.get("/api/schema/?format=json").json()
+    operations = schema["paths"]
+
+    assert {} in operations["/api/v1/appels/"]["get"]["security"]  # public : le jeton est facultatif
+    assert {} not in operations["/api/v1/cibles/"]["get"]["security"]
+    appel = schema["components"]["schemas"]["Appel"]["properties"]
+    assert appel["horizon"]["nullable"] and appel["appel_precedent"]["nullable"]
+    assert set(operations["/api/v1/cibles/{id}/"]["patch"]["responses"]) == {"200", "400", "401", "403", "404", "409"}
+    assert set(operations["/api/v1/types-dispositifs/"]["get"]["responses"]) == {"200", "401"}  # ni filtre ni page
+    assert set(operations["/api/v1/auth/token/"]["post"]["responses"]) == {"200", "400", "429"}
+    territoire = next(p for p in operations["/api/v1/cibles/"]["get"]["parameters"] if p["name"] == "territoire")
+    assert territoire["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
