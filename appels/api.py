@@ -1,7 +1,20 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
-from appels.models import Appel, Candidature, Critere, Depot, Nature, StatutAppel, StatutCandidature
+from appels.models import (
+    Appel,
+    Avis,
+    Candidature,
+    Critere,
+    Decision,
+    DemandeComplement,
+    Depot,
+    Nature,
+    NatureDecision,
+    StatutAppel,
+    StatutCandidature,
+)
+from commun.filtres import FiltresAPI, IdentifiantFilter
 from config.policy import Regle, appels_visibles, candidatures_visibles
 
 
@@ -46,7 +59,7 @@ class AppelSerializer(serializers.ModelSerializer):
         ]
 
 
-class AppelFilter(django_filters.FilterSet):
+class AppelFilter(FiltresAPI):
     region = django_filters.CharFilter(field_name="region__code", help_text="Code INSEE de la région.")
     nature = django_filters.ChoiceFilter(choices=Nature.choices)
     statut = django_filters.ChoiceFilter(choices=StatutAppel.choices)
@@ -93,7 +106,7 @@ class CandidatureSerializer(serializers.ModelSerializer):
         return DepotSerializer(depots[0]).data if depots else None
 
 
-class CandidatureFilter(django_filters.FilterSet):
+class CandidatureFilter(FiltresAPI):
     appel = django_filters.CharFilter(field_name="appel__reference", help_text="Référence de l'appel.")
     statut = django_filters.ChoiceFilter(choices=StatutCandidature.choices)
 
@@ -111,4 +124,100 @@ class CandidatureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CandidatureFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # le schéma se construit sans utilisateur
+            return Candidature.objects.none()
         return candidatures_visibles(self.request.user, Candidature.objects.avec_depots())
+
+
+# Instruction : avis, décisions, demandes de complément (appels/services/instruction.py) ---------------------------
+
+
+class FiltresInstruction(FiltresAPI):
+    """Les filtres communs aux lectures de l'instruction : la candidature, ou toutes celles d'un appel."""
+
+    candidature = IdentifiantFilter(field_name="candidature", help_text="Identifiant de la candidature.")
+    appel = django_filters.CharFilter(field_name="candidature__appel__reference", help_text="Référence de l'appel.")
+
+
+class LectureInstruction(viewsets.ReadOnlyModelViewSet):
+    """Une lecture de l'instruction : les objets des candidatures que l'utilisateur voit (config.policy :
+    les siennes pour un opérateur, celles des appels qu'il instruit pour un agent)."""
+
+    def get_queryset(self):
+        modele = self.serializer_class.Meta.model
+        if getattr(self, "swagger_fake_view", False):  # le schéma se construit sans utilisateur
+            return modele.objects.none()
+        visibles = candidatures_visibles(self.request.user, Candidature.objects.all())
+        return modele.objects.filter(candidature__in=visibles).select_related("candidature__appel").order_by("pk")
+
+
+class AvisSerializer(serializers.ModelSerializer):
+    appel = serializers.CharField(source="candidature.appel.reference", read_only=True)
+
+    class Meta:
+        model = Avis
+        # Jamais annotation_privee : son auteur seul la lit, sur la page du dossier.
+        fields = ["id", "candidature", "appel", "evaluateur", "notes", "total", "complet", "commentaire", "version"]
+
+
+class AvisViewSet(LectureInstruction):
+    """Les avis des évaluateurs sur les candidatures qu'on instruit, comme la page d'un dossier les montre aux
+    autres évaluateurs, sans l'annotation privée. Un opérateur ne lit pas les avis."""
+
+    regle_acces = Regle.INSTRUIRE
+    serializer_class = AvisSerializer
+    filterset_class = FiltresInstruction
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    appel = serializers.CharField(source="candidature.appel.reference", read_only=True)
+    type_propose = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "candidature",
+            "appel",
+            "nature",
+            "type_propose",
+            "motif",
+            "montant_retenu",
+            "capacite_retenue",
+            "decide_le",
+            "dispositif",
+            "version",
+        ]
+
+
+class DecisionFilter(FiltresInstruction):
+    nature = django_filters.ChoiceFilter(choices=NatureDecision.choices, help_text="Nature de la décision.")
+
+
+class DecisionViewSet(LectureInstruction):
+    """Les décisions : celles de ses candidatures pour un opérateur (comme « Mes candidatures »), celles des appels
+    qu'il instruit pour un agent."""
+
+    regle_acces = Regle.CONNECTE
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("type_propose")
+
+
+class DemandeComplementSerializer(serializers.ModelSerializer):
+    appel = serializers.CharField(source="candidature.appel.reference", read_only=True)
+
+    class Meta:
+        model = DemandeComplement
+        fields = ["id", "candidature", "appel", "message", "demandee_le", "reponse", "repondue_le", "confirmee"]
+
+
+class DemandeComplementViewSet(LectureInstruction):
+    """Les demandes de complément : celles de ses candidatures pour un opérateur (il y répond sur sa page), celles
+    des appels qu'il instruit pour un agent."""
+
+    regle_acces = Regle.CONNECTE
+    serializer_class = DemandeComplementSerializer
+    filterset_class = FiltresInstruction

@@ -281,9 +281,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.policy.AccesAPI"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "commun.filtres.PaginationAPI",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.SchemaAPI",
     "DEFAULT_THROTTLE_RATES": {"jeton": "10/minute"},
     "EXCEPTION_HANDLER": "commun.erreurs.gerer_exception",
 }

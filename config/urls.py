@@ -11,6 +11,8 @@ from comptes.api import JetonView
 from config import api, views
 from planification import api as planification_api
 
+handler404 = api.introuvable
+
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),

@@ -1,6 +1,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from commun.filtres import CodesFilter, FiltresAPI, IdentifiantFilter
 from config.policy import Regle
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
 from territoires.models import Territoire
@@ -30,13 +31,19 @@ class OrganismeSerializer(serializers.ModelSerializer):
         fields = ["id", "nom", "statut_juridique", "siren", "finess_juridique", "code_postal", "commune", "fictif"]
 
 
+class OrganismeFilter(FiltresAPI):
+    class Meta:
+        model = Organisme
+        fields = ["siren", "finess_juridique", "fictif"]
+
+
 class OrganismeViewSet(viewsets.ReadOnlyModelViewSet):
     """Les organismes gestionnaires (sans leurs contacts, visibles dans l'administration)."""
 
     regle_acces = Regle.CONNECTE
     queryset = Organisme.objects.all()
     serializer_class = OrganismeSerializer
-    filterset_fields = ["siren", "finess_juridique", "fictif"]
+    filterset_class = OrganismeFilter
 
 
 class DispositifSerializer(serializers.ModelSerializer):
@@ -77,27 +84,26 @@ class DispositifSerializer(serializers.ModelSerializer):
         ]
 
 
-class DispositifFilter(django_filters.FilterSet):
-    type = django_filters.ModelMultipleChoiceFilter(
-        field_name="type__code",
-        to_field_name="code",
-        queryset=TypeDispositif.objects.all(),
-        help_text="Code du type (répétable).",
-    )
-    territoire = django_filters.ModelChoiceFilter(
-        queryset=Territoire.objects.all(),
+class DispositifFilter(FiltresAPI):
+    type = CodesFilter(field_name="type__code", help_text="Code du type (répétable).")
+    territoire = IdentifiantFilter(
         method="filtrer_territoire",
         help_text="Identifiant d'un territoire : ses dispositifs et ceux de tout ce qu'il contient.",
     )
     statut = django_filters.ChoiceFilter(choices=Statut.choices)
-    organisme = django_filters.NumberFilter(field_name="organisme", help_text="Identifiant de l'organisme.")
+    organisme = IdentifiantFilter(field_name="organisme", help_text="Identifiant de l'organisme.")
+    finess = django_filters.CharFilter(help_text="Numéro FINESS de l'établissement (9 caractères).")
+    horizon = django_filters.CharFilter(
+        field_name="horizon__slug", help_text="Identifiant de l'horizon auquel un projet est inscrit."
+    )
 
     class Meta:
         model = Dispositif
-        fields = ["type", "territoire", "statut", "organisme"]
+        fields = ["type", "territoire", "statut", "organisme", "finess", "horizon"]
 
-    def filtrer_territoire(self, queryset, name, territoire):
-        return queryset.dans(territoire)
+    def filtrer_territoire(self, queryset, name, identifiant):
+        territoire = Territoire.objects.filter(pk=identifiant).first()
+        return queryset.dans(territoire) if territoire else queryset.none()
 
 
 class DispositifViewSet(viewsets.ReadOnlyModelViewSet):

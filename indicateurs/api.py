@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from commun.erreurs import Conflit, code_du_refus, messages_par_champ
+from commun.filtres import BooleenFilter, FiltresAPI, IdentifiantFilter
 from commun.mois import lire_mois
 from config.policy import (
     Regle,
@@ -87,7 +88,7 @@ def filtre_mois(lookup_expr: str, aide: str):
     )
 
 
-class AgregatFilter(django_filters.FilterSet):
+class AgregatFilter(FiltresAPI):
     indicateur = django_filters.CharFilter(field_name="indicateur__code", help_text="Code de l'indicateur.")
     type = django_filters.CharFilter(field_name="type__code", help_text="Code du type de dispositif.")
     territoire = django_filters.CharFilter(
@@ -206,8 +207,8 @@ class DeclarationSerializer(serializers.ModelSerializer):
             )
 
 
-class DeclarationFilter(django_filters.FilterSet):
-    dispositif = django_filters.NumberFilter(field_name="dispositif", help_text="Identifiant du dispositif.")
+class DeclarationFilter(FiltresAPI):
+    dispositif = IdentifiantFilter(field_name="dispositif", help_text="Identifiant du dispositif.")
     mois = django_filters.CharFilter(method="filtrer_mois", help_text="Mois déclaré, AAAA-MM.")
     statut = django_filters.ChoiceFilter(choices=StatutDeclaration.choices, help_text="Statut de la déclaration.")
     type = django_filters.CharFilter(field_name="dispositif__type__code", help_text="Code du type, ex. LHSS.")
@@ -408,7 +409,7 @@ class RapportSerializer(serializers.ModelSerializer):
         )
 
 
-class RapportFilter(django_filters.FilterSet):
+class RapportFilter(FiltresAPI):
     territoire = django_filters.CharFilter(field_name="territoire__code", help_text="Code INSEE du périmètre.")
     niveau = django_filters.ChoiceFilter(
         field_name="territoire__niveau",
@@ -416,7 +417,7 @@ class RapportFilter(django_filters.FilterSet):
         help_text="Lève l'ambiguïté d'un code partagé par une région et un département (32, 75…).",
     )
     mois = django_filters.DateFilter(help_text="Premier jour du mois couvert, AAAA-MM-JJ.")
-    public = django_filters.BooleanFilter(help_text="true : versions publiques ; false : versions internes.")
+    public = BooleenFilter(help_text="true : versions publiques ; false : versions internes.")
 
     class Meta:
         model = Rapport

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, viewsets
 
 from config.policy import Regle, journal_visible
-from journal.forms import FiltreJournal
+from journal.forms import FiltreJournal, FiltreJournalAPI
 from journal.models import ACTIONS, OBJETS, SYSTEME
 
 
@@ -50,21 +50,17 @@ FILTRES_INVALIDES = OpenApiResponse(
 )
 
 
-def filtre_facultatif(nom: str, schema: dict) -> OpenApiParameter:
-    """Un filtre tel que le serveur le lit : une valeur vide (formulaire envoyé sans la remplir) ne filtre pas."""
-    return OpenApiParameter(
-        nom,
-        {"anyOf": [schema, {"type": "string", "maxLength": 0}]},
-        description=str(FiltreJournal.base_filters[nom].extra["help_text"]),
-    )
+def filtre(nom: str, schema: dict) -> OpenApiParameter:
+    """Un filtre de l'API : présent, il a une valeur (commun.filtres.FiltresAPI refuse `?objet=`)."""
+    return OpenApiParameter(nom, schema, description=str(FiltreJournal.base_filters[nom].extra["help_text"]))
 
 
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            filtre_facultatif("objet", {"type": "string", "enum": [objet.code for objet in OBJETS]}),
-            filtre_facultatif("date_debut", {"type": "string", "format": "date"}),
-            filtre_facultatif("date_fin", {"type": "string", "format": "date"}),
+            filtre("objet", {"type": "string", "enum": [objet.code for objet in OBJETS]}),
+            filtre("date_debut", {"type": "string", "format": "date"}),
+            filtre("date_fin", {"type": "string", "format": "date"}),
         ],
         responses={
             200: EntreeJournalSerializer(many=True),
@@ -81,7 +77,7 @@ class JournalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     regle_acces = Regle.CONSULTER_JOURNAL
     serializer_class = EntreeJournalSerializer
-    filterset_class = FiltreJournal
+    filterset_class = FiltreJournalAPI
 
     def get_queryset(self):
         return journal_visible(self.request.user).pour_la_liste()

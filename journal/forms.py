@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from commun.filtres import FiltresAPI
 from journal.models import OBJETS, SYSTEME, EntreeJournal, choix_des_objets
 
 
@@ -31,14 +32,14 @@ class FiltreJournal(django_filters.FilterSet):
         "vide : tous.",
     )
     auteur = django_filters.CharFilter(
-        label="Auteur", method="filtrer_auteur", help_text=f"Courriel de qui a agi, ou « {SYSTEME} » ; vide : tous."
+        label="Auteur", method="filtrer_auteur", help_text=f"Courriel de qui a agi, ou « {SYSTEME} » ; absent : tous."
     )
     date_debut = django_filters.DateFilter(
         label="Du",
         field_name="timestamp",
         lookup_expr="date__gte",
         widget=ChampDate,
-        help_text="Premier jour, AAAA-MM-JJ (heure de Paris) ; vide : depuis le début.",
+        help_text="Premier jour, AAAA-MM-JJ (heure de Paris) ; absent : depuis le début.",
     )
     date_fin = django_filters.DateFilter(
         label="Au",
@@ -61,3 +62,8 @@ class FiltreJournal(django_filters.FilterSet):
         if value.strip() == SYSTEME:
             return entrees.filter(actor__isnull=True)
         return entrees.filter(actor__email__iexact=value.strip())
+
+
+class FiltreJournalAPI(FiltresAPI, FiltreJournal):
+    """Les mêmes filtres pour l'API, avec sa règle commune : un filtre présent mais vide (`?date_debut=`) y est
+    refusé, alors que la page, dont le formulaire envoie ses champs vides, l'accepte."""

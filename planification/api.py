@@ -1,11 +1,14 @@
 import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from commun.filtres import FiltresAPI, IdentifiantFilter
 from config.policy import Regle, peut_modifier_cible, regions_visibles
+from config.schema import CORPS_DETAIL, SchemaAPI
 from dispositifs.models import TypeDispositif
 from planification.calcul import Ligne, Total, nombre
 from planification.forms import filtres_planification
@@ -34,10 +37,26 @@ class CibleSerializer(serializers.ModelSerializer):
         return valeur
 
 
-class CibleFilter(django_filters.FilterSet):
+class HorizonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Horizon
+        fields = ["slug", "libelle", "debut", "fin"]
+
+
+class HorizonViewSet(viewsets.ReadOnlyModelViewSet):
+    """Les horizons de programmation, publics comme les appels et les dispositifs qui les nomment."""
+
+    regle_acces = Regle.PUBLIC
+    queryset = Horizon.objects.all()
+    serializer_class = HorizonSerializer
+    lookup_field = "slug"
+    pagination_class = None  # quelques programmes
+
+
+class CibleFilter(FiltresAPI):
     horizon = django_filters.CharFilter(field_name="horizon__slug", help_text="Identifiant de l'horizon.")
     type = django_filters.CharFilter(field_name="type__code", help_text="Code du type.")
-    territoire = django_filters.NumberFilter(field_name="territoire", help_text="Identifiant du territoire.")
+    territoire = IdentifiantFilter(field_name="territoire", help_text="Identifiant du territoire.")
 
     class Meta:
         model = Cible
@@ -68,8 +87,12 @@ class CibleViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         cible = self.get_object()
         donnees = {"type": cible.type.code, "territoire": cible.territoire_id, "horizon": cible.horizon.slug}
-        donnees.update(request.data)
-        if "version" not in request.data:
+        # Un corps en formulaire (QueryDict) donne une valeur par champ, comme un corps JSON.
+        corps = request.data.dict() if hasattr(request.data, "dict") else request.data
+        if not isinstance(corps, dict):
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: ["Corps attendu : un objet JSON."]})
+        donnees.update(corps)
+        if "version" not in corps:
             raise ValidationError({"version": ["Indiquez la version lue de la cible (verrou optimiste)."]})
         return self.enregistrer(request, donnees=donnees, statut=status.HTTP_200_OK)
 
@@ -106,18 +129,41 @@ CHAMPS_LIGNE_PLANIFICATION = {
 }
 
 
+class SchemaPlanification(SchemaAPI):
+    """Les valeurs admises des filtres de la planification viennent du référentiel : le schéma les énumère, pour
+    qu'un client sache lesquelles existent (une région qu'il ne voit pas répond 403, un territoire hors de la
+    région 404)."""
+
+    def reponses_d_erreur(self, operation):
+        introuvable = ("Aucun territoire de ce code dans la région.", CORPS_DETAIL)
+        return super().reponses_d_erreur(operation) | {"404": introuvable}
+
+    def get_override_parameters(self):
+        def codes(lignes):
+            return list(lignes) or None  # OpenAPI refuse une énumération vide
+
+        regions = codes(Territoire.objects.regions().values_list("code", flat=True))
+        horizons = codes(Horizon.objects.values_list("slug", flat=True))
+        types = codes(TypeDispositif.objects.values_list("code", flat=True))
+        return [
+            OpenApiParameter(
+                "region", str, enum=regions, description="Code INSEE de la région ; par défaut la vôtre."
+            ),
+            OpenApiParameter(
+                "horizon", str, enum=horizons, description="Identifiant de l'horizon ; par défaut celui des écarts."
+            ),
+            OpenApiParameter("type", str, many=True, enum=types, description="Codes de types (répétable)."),
+            OpenApiParameter("territoire", str, description="Code d'un territoire de la région."),
+        ]
+
+
 class PlanificationView(APIView):
     """Le tableau de planification d'une région pour un horizon (mêmes chiffres que la page)."""
 
     regle_acces = Regle.CONSULTER_PLANIFICATION
+    schema = SchemaPlanification()
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("region", str, required=True, description="Code INSEE de la région."),
-            OpenApiParameter("horizon", str, required=True, description="Identifiant de l'horizon."),
-            OpenApiParameter("type", str, many=True, description="Codes de types (répétable)."),
-            OpenApiParameter("territoire", str, description="Code d'un territoire de la région."),
-        ],
         responses=inline_serializer(
             "Planification",
             {
@@ -144,7 +190,7 @@ class PlanificationView(APIView):
     def get(self, request):
         form = filtres_planification(request.query_params, request.user)
         if not form.is_valid():
-            return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
+            return refus_des_filtres(form)
         planification = form.calculer()
         return Response(
             {
@@ -155,6 +201,18 @@ class PlanificationView(APIView):
                 "totaux": [total_json(total) for total in planification.totaux],
             }
         )
+
+
+def refus_des_filtres(form) -> Response:
+    """400 pour une valeur que le schéma refuse ; 403 pour une région qui existe mais que l'utilisateur ne voit
+    pas ; 404 pour un territoire qui n'est pas dans la région."""
+    erreurs = form.errors.as_data()
+    code = form.data.get("region")
+    if "region" in erreurs and Territoire.objects.regions().filter(code=code).exists():
+        raise PermissionDenied(f"Vous ne voyez pas la planification de la région {code}.")
+    if set(erreurs) == {"territoire"} and erreurs["territoire"][0].code == "hors_region":
+        raise NotFound(erreurs["territoire"][0].message)
+    return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
 
 
 def ligne_json(ligne: Ligne) -> dict:

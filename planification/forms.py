@@ -42,7 +42,8 @@ class FiltrePlanificationForm(DsfrBaseForm):
         if code and region:
             territoire = Territoire.objects.descendants(region, inclus=True).filter(code=code).first()
             if territoire is None:
-                self.add_error("territoire", f"Aucun territoire de code « {code} » dans la région {region.nom}.")
+                message = f"Aucun territoire de code « {code} » dans la région {region.nom}."
+                self.add_error("territoire", forms.ValidationError(message, code="hors_region"))
             donnees["territoire"] = territoire
         else:
             donnees["territoire"] = None

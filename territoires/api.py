@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 
+from commun.filtres import FiltresAPI, IdentifiantFilter, PaginationAPI
 from config.policy import Regle
 from territoires.models import Niveau, Territoire
 
@@ -25,12 +25,12 @@ class TerritoireSerializer(serializers.ModelSerializer):
         ]
 
 
-class TerritoireFilter(django_filters.FilterSet):
+class TerritoireFilter(FiltresAPI):
     niveau = django_filters.ChoiceFilter(choices=Niveau.choices, help_text="Niveau du territoire.")
     region = django_filters.CharFilter(
         method="filtrer_region", help_text="Code INSEE d'une région : la région et tout ce qu'elle contient."
     )
-    parent = django_filters.NumberFilter(field_name="parent", help_text="Identifiant du territoire parent.")
+    parent = IdentifiantFilter(field_name="parent", help_text="Identifiant du territoire parent.")
     code = django_filters.CharFilter(help_text="Code exact (INSEE pour régions et départements).")
 
     class Meta:
@@ -44,7 +44,7 @@ class TerritoireFilter(django_filters.FilterSet):
         return queryset.descendants(region, inclus=True)
 
 
-class PaginationReferentiel(PageNumberPagination):
+class PaginationReferentiel(PaginationAPI):
     """Le référentiel entier (126 territoires) tient sur une page."""
 
     page_size = 200

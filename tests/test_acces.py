@@ -54,7 +54,7 @@ def donnees_exemple(casting, settings, tmp_path):
     """Une ligne de chaque modèle qu'une URL de détail désigne, dans la région des agents du casting."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from appels.models import Candidature, DemandeComplement, Depot
+    from appels.models import Avis, Candidature, Decision, DemandeComplement, Depot, NatureDecision
     from comptes.models import DemandeInscription
     from indicateurs.models import StatutDeclaration
     from tests.appels.factories import AppelFactory
@@ -79,6 +79,13 @@ def donnees_exemple(casting, settings, tmp_path):
     )
     DemandeComplement.objects.create(
         candidature=candidature, demandee_par=casting[Role.INSTRUCTEUR], message="Exemple"
+    )
+    Avis.objects.create(candidature=candidature, evaluateur=casting[Role.INSTRUCTEUR])
+    Decision.objects.create(
+        candidature=candidature,
+        nature=NatureDecision.NON_RETENUE,
+        decide_par=casting[Role.PLANIFICATEUR],
+        decide_le=appel.cloture,
     )
     DemandeInscription.objects.create(
         courriel="demandeur@exemple.test",
@@ -129,6 +136,9 @@ MODELES_PAR_URL = {
     "appels:instruction:complement_de_candidature": "appels.Candidature",
     "appels:instruction:repondre": "appels.DemandeComplement",
     "candidature-detail": "appels.Candidature",
+    "avis-detail": "appels.Avis",
+    "decision-detail": "appels.Decision",
+    "demande-complement-detail": "appels.DemandeComplement",
     "comptes:accepter_demande": "comptes.DemandeInscription",
     "comptes:refuser_demande": "comptes.DemandeInscription",
     "indicateurs:saisie": "dispositifs.Dispositif",
@@ -165,6 +175,7 @@ VALEURS_PAR_URL = {
     ("appels:instruction:pieces", "reference"): "appel-fictif-exemple",
     ("indicateurs:saisie", "mois"): "2026-10",
     ("indicateurs:rapports:telecharger_version", "numero"): "1",
+    ("horizon-detail", "slug"): "cibles-2019-2023",
 }
 
 

@@ -54,3 +54,37 @@ def test_les_organismes_demandent_une_connexion(client, operateur):
     assert client.get("/api/v1/organismes/").status_code == 401
     client.force_login(operateur)
     assert client.get("/api/v1/organismes/").status_code == 200
+
+
+def test_filtres_finess_et_horizon(client):
+    from tests.planification.factories import HorizonFactory
+
+    DispositifFactory(finess="010780054")
+    projet = DispositifFactory(projet=True, horizon=HorizonFactory(slug="prs-2023-2028", libelle="PRS 2023-2028"))
+
+    par_finess = client.get("/api/v1/dispositifs/?finess=010780054").json()["results"]
+    par_horizon = client.get("/api/v1/dispositifs/?horizon=prs-2023-2028").json()["results"]
+
+    assert [d["finess"] for d in par_finess] == ["010780054"]
+    assert [d["id"] for d in par_horizon] == [projet.pk]
+    assert client.get("/api/v1/dispositifs/?horizon=inconnu").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "filtre, champ",
+    [("territoire=93784737465215107072", "territoire"), ("organisme=1.5", "organisme"), ("statut=", "statut")],
+)
+def test_un_filtre_hors_de_son_schema_est_refuse_en_francais(client, filtre, champ):
+    """Un entier trop grand pour la base (OverflowError sous SQLite, 500 autrefois), un identifiant non entier, un
+    choix vide : 400 qui nomme le champ."""
+    reponse = client.get(f"/api/v1/dispositifs/?{filtre}")
+
+    assert reponse.status_code == 400
+    assert list(reponse.json()) == [champ]
+
+
+def test_un_code_avec_le_caractere_nul_est_refuse_et_non_envoye_a_la_base(client):
+    reponse = client.get("/api/v1/dispositifs/?type=LHSS&type=L%00HSS")
+
+    assert reponse.status_code == 400
+    assert reponse.json() == {"type": ["Le caractère nul n’est pas autorisé."]}

@@ -151,12 +151,21 @@ def test_filtre_par_territoire(client, planificateur, demo):
 def test_filtres_invalides_expliques_en_francais(client, planificateur, demo):
     client.force_login(planificateur)
 
-    reponse = client.get("/api/v1/planification/?region=32&horizon=cibles-2019-2023&territoire=75")
+    reponse = client.get("/api/v1/planification/?region=32&horizon=horizon-inconnu")
 
     assert reponse.status_code == 400
-    assert (
-        reponse.json()["territoire"][0]["message"] == "Aucun territoire de code « 75 » dans la région Hauts-de-France."
-    )
+    assert reponse.json()["horizon"][0]["code"] == "invalid_choice"
+
+
+def test_un_territoire_hors_de_la_region_est_introuvable(client, planificateur, demo):
+    """Le code a la forme que le schéma promet : ce n'est pas une demande mal formée (400), mais un sous-tableau
+    qui n'existe pas (404)."""
+    client.force_login(planificateur)
+
+    reponse = client.get("/api/v1/planification/?region=32&horizon=cibles-2019-2023&territoire=75")
+
+    assert reponse.status_code == 404
+    assert reponse.json()["detail"] == "Aucun territoire de code « 75 » dans la région Hauts-de-France."
 
 
 def test_un_planificateur_ne_voit_pas_une_autre_region(client, demo):
@@ -167,8 +176,9 @@ def test_un_planificateur_ne_voit_pas_une_autre_region(client, demo):
 
     reponse = client.get("/api/v1/planification/?region=32&horizon=cibles-2019-2023")
 
-    assert reponse.status_code == 400
-    assert "region" in reponse.json()
+    # Une région que le schéma énumère, mais pas la sienne : refusée (403), pas mal formée (400).
+    assert reponse.status_code == 403
+    assert reponse.json()["detail"] == "Vous ne voyez pas la planification de la région 32."
 
 
 def test_export_csv_aux_entetes_francais(client, planificateur, demo):
