@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
 
+from dispositifs.signals import perimetre_modifie
 from dispositifs.validators import valider_finess, valider_siren
 
 
@@ -156,10 +157,61 @@ class Statut(models.TextChoices):
     FERME = "ferme", "Fermé"
 
 
+EN_SERVICE = (Statut.AUTORISE, Statut.INSTALLE)
+# Les champs dont dépendent les indicateurs : qui doit déclarer (statut), et sous quel type et quel territoire.
+CHAMPS_DU_PERIMETRE = {"statut", "type", "type_id", "territoire", "territoire_id"}
+
+
+def empreinte(type_id, territoire_id, statut) -> tuple[int, int, bool]:
+    return (type_id, territoire_id, statut in EN_SERVICE)
+
+
+def annoncer(changements) -> None:
+    """Envoie `perimetre_modifie` pour les (empreinte d'avant, empreinte d'après) qui comptent, None pour un
+    dispositif absent. Compte : un dispositif en service créé ou supprimé (hors service, il n'a ni déclaration
+    attendue ni déclaration), ou une empreinte qui change — entrée en service ou sortie, type, territoire."""
+    cles = set()
+    for avant, apres in changements:
+        if avant == apres:
+            continue
+        if avant is None or apres is None:  # créé ou supprimé
+            if not (avant or apres)[2]:
+                continue
+        cles.update(e[:2] for e in (avant, apres) if e is not None)
+    if cles:
+        perimetre_modifie.send(sender=Dispositif, cles=cles)
+
+
 class DispositifQuerySet(models.QuerySet):
+    # Les écritures groupées annoncent leurs changements comme save() et delete() (Dispositif) : toute écriture
+    # de l'ORM, d'où qu'elle vienne, prévient les indicateurs (dispositifs/signals.py). bulk_update() passe par
+    # update(), lot par lot : l'empreinte d'avant est relue dans la base, celle d'après aussi (deux requêtes).
+
+    def update(self, **valeurs):
+        if not CHAMPS_DU_PERIMETRE & valeurs.keys():
+            return super().update(**valeurs)
+        avant = {pk: empreinte(*e) for pk, *e in self.values_list("pk", "type_id", "territoire_id", "statut")}
+        nombre = super().update(**valeurs)
+        apres = Dispositif.objects.filter(pk__in=avant).values_list("pk", "type_id", "territoire_id", "statut")
+        annoncer((avant[pk], empreinte(*e)) for pk, *e in apres)
+        return nombre
+
+    def bulk_create(self, objs, *args, **kwargs):
+        crees = super().bulk_create(objs, *args, **kwargs)
+        annoncer((None, d.empreinte) for d in crees)
+        for dispositif in crees:
+            dispositif.empreinte_lue = dispositif.empreinte
+        return crees
+
+    def delete(self):
+        avant = [empreinte(*e) for e in self.values_list("type_id", "territoire_id", "statut")]
+        resultat = super().delete()
+        annoncer((e, None) for e in avant)
+        return resultat
+
     def en_service(self):
         """Les dispositifs autorisés ou installés : ceux qui déclarent leurs indicateurs et comptent comme offre."""
-        return self.filter(statut__in=(Statut.AUTORISE, Statut.INSTALLE))
+        return self.filter(statut__in=EN_SERVICE)
 
     def dans(self, territoire):
         """Les dispositifs du territoire et de tout ce qu'il contient (une requête, index du chemin)."""
@@ -244,6 +296,33 @@ class Dispositif(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.type.sigle})"
 
+    # L'empreinte lue dans la base (type, territoire, en service) : save() compare, sans requête de plus, et
+    # n'annonce que ce qui change (le modèle de « Customizing model loading » de la documentation de Django).
+    empreinte_lue = None
+
+    def save(self, *args, **kwargs):
+        avant = None if self._state.adding else (self.empreinte_lue or empreinte_en_base(self))
+        super().save(*args, **kwargs)
+        annoncer([(avant, self.empreinte)])
+        self.empreinte_lue = self.empreinte
+
+    def delete(self, *args, **kwargs):
+        avant = self.empreinte_lue or empreinte_en_base(self)
+        resultat = super().delete(*args, **kwargs)
+        annoncer([(avant, None)])
+        return resultat
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        dispositif = super().from_db(db, field_names, values)
+        if {"type_id", "territoire_id", "statut"} <= set(field_names):
+            dispositif.empreinte_lue = dispositif.empreinte
+        return dispositif
+
+    @property
+    def empreinte(self) -> tuple[int, int, bool]:
+        return empreinte(self.type_id, self.territoire_id, self.statut)
+
     def clean(self):
         rattachement = self.type.rattachement if self.type_id else Rattachement.AUCUN
         if rattachement == Rattachement.TYPE_PARENT:
@@ -258,6 +337,12 @@ class Dispositif(models.Model):
             raise ValidationError(
                 {"finess_porteur": f"Un {self.type.sigle} doit indiquer l'établissement de santé qui le porte."}
             )
+
+
+def empreinte_en_base(dispositif) -> tuple | None:
+    """L'empreinte enregistrée d'un objet qui n'a pas été lu de la base (une requête) ; None s'il n'y est pas."""
+    ligne = Dispositif.objects.filter(pk=dispositif.pk).values_list("type_id", "territoire_id", "statut").first()
+    return None if ligne is None else empreinte(*ligne)
 
 
 class EvenementCapaciteQuerySet(models.QuerySet):

@@ -92,16 +92,29 @@ def chemins_englobants(chemin: str) -> list[str]:
     return ["/".join(segments[: rang + 1]) + "/" for rang in range(len(segments))]
 
 
-def agreger_periode(*, debut: datetime.date, fin: datetime.date, types=None, dans=None) -> int:
+def agreger_periode(*, debut: datetime.date, fin: datetime.date, types=None, dans=None, cibles=None) -> int:
     """Recalcule toutes les périodes qui touchent [debut, fin[ ; renvoie le nombre d'agrégats écrits."""
-    return sum(agreger(granularite=g, periode=p, types=types, dans=dans) for g, p in periodes_entre(debut, fin))
+    return sum(
+        agreger(granularite=g, periode=p, types=types, dans=dans, cibles=cibles) for g, p in periodes_entre(debut, fin)
+    )
 
 
-def agreger_les_derniers_mois() -> int:
+def agreger_les_derniers_mois(*, types=None, territoires=None) -> int:
     """Le recalcul de nuit : les INDICATEURS_RECALCUL_MOIS derniers mois finis, tous types ; rattrape une tâche
-    perdue, ne change rien sinon."""
+    perdue, ne change rien sinon. Après un changement de dispositifs, le même calcul restreint à `types` et aux
+    territoires qui contiennent `territoires` (identifiants) : ceux dont les agrégats en dépendent."""
     fin = mois_de(calendrier.aujourd_hui())
-    return agreger_periode(debut=decaler(fin, -settings.INDICATEURS_RECALCUL_MOIS), fin=fin)
+    cibles = None if territoires is None else contenants(territoires)
+    return agreger_periode(
+        debut=decaler(fin, -settings.INDICATEURS_RECALCUL_MOIS), fin=fin, types=types, cibles=cibles
+    )
+
+
+def contenants(territoires) -> set[int]:
+    """Les territoires donnés et tous ceux qui les contiennent (deux requêtes)."""
+    chemins = Territoire.objects.filter(pk__in=territoires).values_list("chemin", flat=True)
+    englobants = {prefixe for chemin in chemins for prefixe in chemins_englobants(chemin)}
+    return set(Territoire.objects.filter(chemin__in=englobants).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -124,11 +124,11 @@ COLONNES_DISPOSITIFS = [
 
 def lignes_taux(suivi):
     for compte in [*suivi.lignes, suivi.total]:
-        t = compte.territoire
+        t = compte.territoire  # None : la ligne « sans département »
         yield [
-            t.nom,
-            t.code,
-            t.get_niveau_display(),
+            t.nom if t else compte.libelle,
+            t.code if t else "",
+            t.get_niveau_display() if t else "",
             compte.attendus,
             compte.recus,
             compte.a_l_heure,

@@ -19,7 +19,7 @@ from commun.mois import derniers_mois
 from dispositifs.models import Dispositif
 from indicateurs import calendrier
 from indicateurs.agregation import chemins_englobants
-from indicateurs.completude import LigneCompletude, completude
+from indicateurs.completude import LigneCompletude, completude, libelle_hors_lignes
 from indicateurs.models import RECUES, Declaration, Derogation, Granularite, MomentRelance, Relance
 from territoires.models import Niveau, Territoire
 
@@ -45,12 +45,16 @@ def avec_declaration_du_mois(dispositifs, mois, aujourd_hui):
 class Compte:
     """Attendus, reçus (transmis ou validés) et reçus à l'heure (transmis au plus tard le jour de l'échéance)."""
 
-    territoire: Territoire | None
+    territoire: Territoire | None  # None : les dispositifs qu'aucune ligne ne contient (rattachés à la région)
     attendus: int = 0
     recus: int = 0
     a_l_heure: int = 0
     # Validées / attendues, le chiffre du tableau de bord et du rapport (indicateurs/completude.py).
     completude: LigneCompletude | None = None
+    libelle: str = ""
+
+    def __post_init__(self):
+        self.libelle = self.libelle or str(self.territoire)
 
     @property
     def taux_declaration(self):
@@ -71,7 +75,8 @@ class Suivi:
     region: Territoire
     mois: datetime.date
     echeance: datetime.date
-    lignes: list[Compte] = field(default_factory=list)  # départements, chacun suivi de ses territoires de santé
+    # Départements, chacun suivi de ses territoires de santé, puis « sans département » s'il y a lieu.
+    lignes: list[Compte] = field(default_factory=list)
     total: Compte | None = None
     manquants: list = field(default_factory=list)  # dispositifs sans déclaration transmise
     dispositifs: list = field(default_factory=list)
@@ -103,17 +108,20 @@ def calculer_suivi(*, dispositifs, region, mois, aujourd_hui) -> Suivi:
         niveau__in=[Niveau.DEPARTEMENT, Niveau.TERRITOIRE_SANTE]
     )
     comptes = {t.chemin: Compte(t) for t in territoires}
+    # Comme au tableau de bord : un dispositif qu'aucune ligne ne contient (rattaché à la région elle-même) a
+    # la sienne, sous le même libellé (indicateurs/completude.py), au lieu de ne compter que dans le total.
+    hors_lignes = Compte(None, libelle=libelle_hors_lignes(region))
     for dispositif in suivi.dispositifs:
         recu, a_l_heure = est_recu(dispositif), est_a_l_heure(dispositif, suivi.echeance)
         suivi.total.ajouter(recu, a_l_heure)
-        for chemin in chemins_englobants(dispositif.territoire.chemin):
-            if chemin in comptes:
-                comptes[chemin].ajouter(recu, a_l_heure)
+        dedans = [comptes[c] for c in chemins_englobants(dispositif.territoire.chemin) if c in comptes]
+        for compte in dedans or [hors_lignes]:
+            compte.ajouter(recu, a_l_heure)
         if not recu:
             suivi.manquants.append(dispositif)
     suivi.lignes = [c for c in comptes.values() if c.attendus or c.territoire.niveau == Niveau.DEPARTEMENT]
     suivi.relances = list(relances_du_mois(dispositifs.dans(region), mois))
-    ajouter_la_completude(suivi, aujourd_hui)
+    ajouter_la_completude(suivi, hors_lignes, aujourd_hui)
     return suivi
 
 
@@ -126,8 +134,9 @@ def relances_du_mois(dispositifs, mois):
     )
 
 
-def ajouter_la_completude(suivi: Suivi, aujourd_hui):
-    """La complétude du mois de chaque ligne et du total : une requête de plus."""
+def ajouter_la_completude(suivi: Suivi, hors_lignes: Compte, aujourd_hui):
+    """La complétude du mois de chaque ligne, de « sans département » et du total : une requête de plus. La
+    ligne « sans département » se montre dès qu'un dispositif y est attendu ce mois-ci, comme les autres."""
     lignes = completude(
         perimetre=suivi.region,
         lignes=[compte.territoire for compte in suivi.lignes],
@@ -135,9 +144,14 @@ def ajouter_la_completude(suivi: Suivi, aujourd_hui):
         periode=suivi.mois,
         aujourd_hui=aujourd_hui,
     )
-    for compte, ligne in zip(suivi.lignes, lignes, strict=False):
+    par_territoire, autres = lignes[: len(suivi.lignes)], lignes[len(suivi.lignes) :]
+    for compte, ligne in zip(suivi.lignes, par_territoire, strict=True):
         compte.completude = ligne
-    suivi.total.completude = lignes[-1]
+    # completude() omet sa ligne « sans département » quand rien n'y est attendu d'un mois fini.
+    hors_lignes.completude = next((x for x in autres if not x.est_total), LigneCompletude(hors_lignes.libelle, None))
+    if hors_lignes.attendus:
+        suivi.lignes.append(hors_lignes)
+    suivi.total.completude = autres[-1]
 
 
 # Relances ------------------------------------------------------------------------------------------------

@@ -23,6 +23,13 @@ def agreger_mois(type_id: int, mois_iso: str, territoire_id: int | None = None) 
 
 
 @shared_task
+def recalculer_apres_dispositifs(type_id: int, territoire_ids: list[int]) -> int:
+    """Après qu'un dispositif est entré en service ou en est sorti, a changé de type ou de territoire : ce que
+    la nuit recalculerait, pour ce type et les territoires qui contiennent ceux-ci (indicateurs/receivers.py)."""
+    return agregation.agreger_les_derniers_mois(types=[type_id], territoires=territoire_ids)
+
+
+@shared_task
 def agreger_tout() -> int:
     """Beat, chaque nuit : recalcul des derniers mois, tous types."""
     return agregation.agreger_les_derniers_mois()

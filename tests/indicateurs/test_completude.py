@@ -131,3 +131,30 @@ def test_une_periode_pas_encore_finie_n_attend_rien(region):
     )[-1]
 
     assert (novembre.nb_attendues, novembre.taux) == (0, None)
+
+
+def test_le_suivi_a_la_ligne_sans_departement_du_tableau_de_bord(client, planificateur, region):
+    client.force_login(planificateur)
+    reponse = client.get(reverse("indicateurs:tableau:region"), {"region": "32", "debut": "2026-09", "fin": "2026-09"})
+    du_tableau = next(ligne for ligne in reponse.context["tableau"].completude if ligne.libelle.startswith("Sans"))
+
+    reponse = client.get(reverse("indicateurs:suivi"), {"region": "32", "mois": "2026-09"})
+    suivi = reponse.context["suivi"]
+    hors = [compte for compte in suivi.lignes if compte.territoire is None]
+    export = client.get(reverse("indicateurs:export_suivi"), {"region": "32", "mois": "2026-09"}).content.decode()
+
+    # Le LAM « Hainaut et Aisne », rattaché à la région : attendu, reçu (transmis), pas encore validé.
+    assert [(c.libelle, c.attendus, c.recus, c.a_l_heure) for c in hors] == [
+        ("Sans département (rattachés à la région)", 1, 1, 0)
+    ]
+    assert (hors[0].completude.libelle, hors[0].completude.nb_declarations, hors[0].completude.nb_attendues) == (
+        du_tableau.libelle,
+        du_tableau.nb_declarations,
+        du_tableau.nb_attendues,
+    )
+    assert suivi.lignes[-1] is hors[0]  # après les départements, avant le total
+    assert sum(c.attendus for c in suivi.lignes if c.territoire is None or c.territoire.niveau == "departement") == (
+        suivi.total.attendus
+    )
+    assert '<th scope="row">Sans département (rattachés à la région)</th>' in reponse.content.decode()
+    assert "Sans département (rattachés à la région);;;1;1;0;100.0;0.0;0;0" in export
