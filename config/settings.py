@@ -303,4 +303,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Leur INFO décrit chaque étape d'un PDF ou d'une tâche réussie : du bruit dans `make demo` comme en service.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "celery.app.trace")},
 }

@@ -29,24 +29,26 @@ class FiltreJournal(django_filters.FilterSet):
         empty_label="Tous les types",
         method="filtrer_objet",
         help_text="Le type d'objet changé : cible, appel, depot, avis, decision, declaration, rapport, dispositif… ; "
-        "vide : tous.",
+        "non renseigné : tous.",
     )
     auteur = django_filters.CharFilter(
-        label="Auteur", method="filtrer_auteur", help_text=f"Courriel de qui a agi, ou « {SYSTEME} » ; absent : tous."
+        label="Auteur",
+        method="filtrer_auteur",
+        help_text=f"Courriel de qui a agi, ou « {SYSTEME} » ; non renseigné : tous.",
     )
     date_debut = django_filters.DateFilter(
         label="Du",
         field_name="timestamp",
         lookup_expr="date__gte",
         widget=ChampDate,
-        help_text="Premier jour, AAAA-MM-JJ (heure de Paris) ; absent : depuis le début.",
+        help_text="Premier jour, AAAA-MM-JJ (heure de Paris) ; non renseigné : depuis le début.",
     )
     date_fin = django_filters.DateFilter(
         label="Au",
         field_name="timestamp",
         lookup_expr="date__lte",
         widget=ChampDate,
-        help_text="Dernier jour inclus, AAAA-MM-JJ (heure de Paris) ; vide : jusqu'à aujourd'hui.",
+        help_text="Dernier jour inclus, AAAA-MM-JJ (heure de Paris) ; non renseigné : jusqu'à aujourd'hui.",
     )
 
     class Meta:

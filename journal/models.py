@@ -1,11 +1,17 @@
 """Le journal d'audit tel que le lisent les agents : les entrées de django-auditlog (une table, un modèle
 mandataire sans table) rangées par région, avec leur auteur, leur action et leurs valeurs avant → après."""
 
+import datetime
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.apps import apps
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from commun.nombres import nombre
 
 SYSTEME = "système"  # l'auteur d'une écriture que personne n'a demandée : tâche planifiée, import, démonstration
 
@@ -158,8 +164,25 @@ class EntreeJournal(LogEntry):
 
 
 def libelle(champ, texte):
-    """La valeur d'un champ à choix par son libellé ; les autres telles quelles."""
-    return str(dict(champ.flatchoices).get(texte, texte)) if champ.choices and texte is not None else texte
+    """La valeur écrite comme à l'écran : un choix par son libellé, oui/non, un nombre à la française, une date à
+    l'heure de Paris. django-auditlog garde des textes (« True », « 100.0 », « 2026-12-05 11:47:03.443681 ») :
+    ce qu'on ne sait pas relire reste tel quel."""
+    if texte is None:
+        return None
+    if champ.choices:
+        return str(dict(champ.flatchoices).get(texte, texte))
+    if isinstance(champ, models.BooleanField):
+        return {"True": "oui", "False": "non"}.get(texte, texte)
+    if isinstance(champ, models.DecimalField | models.FloatField | models.IntegerField) and not champ.is_relation:
+        return nombre(texte)
+    if isinstance(champ, models.DateTimeField):
+        instant = parse_datetime(texte)
+        if instant is not None:
+            instant = instant if timezone.is_aware(instant) else timezone.make_aware(instant, datetime.UTC)
+            return formats.date_format(timezone.localtime(instant), "j F Y à H:i")
+    elif isinstance(champ, models.DateField) and (jour := parse_date(texte)) is not None:
+        return formats.date_format(jour, "j F Y")
+    return texte
 
 
 def valeur(texte):

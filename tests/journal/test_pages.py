@@ -36,7 +36,7 @@ def test_le_planificateur_lit_le_journal_de_sa_region_seulement(client, planific
     assert ("cible", journal_exemple["cible_idf"].pk) not in lignes(reponse)
     page = texte(reponse)
     assert "planificateur@exemple.test" in page and "planif-idf@exemple.test" not in page
-    assert "Cible : 62.00 → 70" in page  # avant → après
+    assert "Cible : 62 → 70" in page  # avant → après, à la française
     assert "Statut : Déposée → En instruction" in page  # un statut écrit comme à l'écran
 
 
