@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from dsfr.models import DsfrConfig
 
 from comptes.models import DemandeInscription, Utilisateur
@@ -39,3 +41,24 @@ class DemandeInscriptionAdmin(admin.ModelAdmin):
     search_fields = ["courriel", "nom_organisme", "siret"]
     list_select_related = ["region", "traitee_par"]
     readonly_fields = ["traitee_par", "traitee_le", "created_at"]
+
+
+# L'administration de django-otp montre la clé secrète et le QR code d'un appareil : ici, on ne fait que le retirer.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class AppareilAdmin(admin.ModelAdmin):
+    """Les appareils de double authentification (application TOTP, codes de secours). Un agent qui a perdu son
+    téléphone : on retire son appareil, il en active un nouveau à sa prochaine connexion. Ni clé ni QR code ici."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from dsfr.forms import DsfrBaseForm
 from stdnum.fr import siret
@@ -17,6 +18,26 @@ class ConnexionForm(auth_forms.AuthenticationForm, DsfrBaseForm):
         "invalid_login": "Courriel ou mot de passe incorrect (le mot de passe distingue les majuscules).",
         "inactive": "Ce compte est désactivé. Contactez votre administrateur.",
     }
+
+    def clean(self):
+        """Comme Django, mais le mot de passe n'est ici qu'un premier facteur : le backend ne refuse pas un rôle
+        soumis à la double authentification, la vue demande ensuite son code."""
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = authenticate(self.request, username=username, password=password, premier_facteur=True)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class CodeForm(DsfrBaseForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="Les six chiffres que votre application affiche, ou l'un de vos codes de secours.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
 
 
 class OubliMotDePasseForm(auth_forms.PasswordResetForm, DsfrBaseForm):

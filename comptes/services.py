@@ -1,4 +1,5 @@
-"""Écritures des comptes opérateurs : invitation par l'ARS, demande d'inscription, acceptation et refus.
+"""Écritures des comptes : invitation des opérateurs par l'ARS, demande d'inscription, acceptation et refus ; appareil
+de double authentification (TOTP) et codes de secours.
 
 Aucun mot de passe ne circule : un compte créé ici a un mot de passe inutilisable, et son titulaire reçoit un
 lien (celui de la réinitialisation) pour choisir le sien. Les courriels partent après validation de la
@@ -14,6 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commun.erreurs import Conflit
 from commun.notifications import envoyer
@@ -116,3 +120,65 @@ def _lien_mot_de_passe(compte: Utilisateur, request: HttpRequest) -> dict:
 def _prevenir(gabarit: str, contexte: dict, destinataires: list[str]):
     """Le courriel `templates/comptes/email/<gabarit>_*.txt`, envoyé une fois la transaction validée."""
     transaction.on_commit(lambda: envoyer(f"comptes/email/{gabarit}", contexte, destinataires))
+
+
+NOMBRE_DE_CODES_DE_SECOURS = 10
+
+
+def appareil_a_confirmer(*, user: Utilisateur) -> TOTPDevice:
+    """L'appareil TOTP en cours d'activation : le même d'un affichage à l'autre, pour que le QR code ne change pas."""
+    appareil, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Application"})
+    return appareil
+
+
+def confirmer_appareil(*, appareil: TOTPDevice, code: str) -> list[str]:
+    """Met l'appareil en service si `code` est celui qu'il affiche, et rend les codes de secours neufs (à montrer
+    une seule fois). Refus : ValidationError."""
+    with transaction.atomic():
+        appareil = TOTPDevice.objects.select_for_update().get(pk=appareil.pk, confirmed=False)
+        bon = appareil.verify_token(_normaliser(code))
+        if bon:
+            appareil.confirmed = True
+            appareil.save(update_fields=["confirmed"])
+            codes = _nouveaux_codes_de_secours(appareil.user)
+    # Le refus est levé hors de la transaction : l'essai manqué reste compté (frein de django-otp).
+    if not bon:
+        raise ValidationError(
+            "Ce code ne correspond pas : saisissez les six chiffres que l'application affiche maintenant.",
+            code="code_incorrect",
+        )
+    return codes
+
+
+def verifier_code(*, user: Utilisateur, code: str):
+    """L'appareil (TOTP ou codes de secours) qui reconnaît `code` ; un code de secours ne sert qu'une fois.
+    Refus : ValidationError, et l'essai manqué est compté par chaque appareil (qui freine les essais suivants)."""
+    attente = None
+    with transaction.atomic():
+        for appareil in devices_for_user(user, for_verify=True):
+            permis, details = appareil.verify_is_allowed()
+            if not permis:
+                attente = details.get("locked_until")
+                continue
+            if appareil.verify_token(_normaliser(code)):
+                return appareil
+    if attente is not None:
+        heure = timezone.localtime(attente).strftime("%H:%M:%S")
+        raise ValidationError(f"Trop de codes erronés : réessayez après {heure}.", code="trop_d_essais")
+    raise ValidationError(
+        "Code incorrect : saisissez les six chiffres que votre application affiche maintenant, ou un code de secours.",
+        code="code_incorrect",
+    )
+
+
+def _nouveaux_codes_de_secours(user: Utilisateur) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    appareil = StaticDevice.objects.create(user=user, name="Codes de secours")
+    codes = [StaticToken.random_token() for _ in range(NOMBRE_DE_CODES_DE_SECOURS)]
+    StaticToken.objects.bulk_create(StaticToken(device=appareil, token=code) for code in codes)
+    return codes
+
+
+def _normaliser(code: str) -> str:
+    """Les chiffres du TOTP ou les lettres d'un code de secours, tels qu'on les recopie (espaces, majuscules)."""
+    return "".join(code.split()).lower()

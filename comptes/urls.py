@@ -4,13 +4,23 @@ Les adresses publiques (/connexion/, /mot-de-passe/…, /inscription/, /comptes/
 
 from django.urls import path
 
-from comptes.views import connexion, inscription, operateurs
+from comptes.views import connexion, double_authentification, inscription, operateurs, proconnect
 
 app_name = "comptes"
 
 urlpatterns = [
     path("connexion/", connexion.connexion, name="connexion"),
     path("deconnexion/", connexion.deconnexion, name="deconnexion"),
+    path("connexion/code/", double_authentification.code, name="double_authentification"),
+    path(
+        "connexion/activation/",
+        double_authentification.activation,
+        name="activation_double_authentification",
+    ),
+    path("connexion/codes-de-secours/", double_authentification.codes_de_secours, name="codes_de_secours"),
+    path("proconnect/connexion/", proconnect.debut, name="proconnect_connexion"),
+    path("proconnect/retour/", proconnect.retour, name="proconnect_retour"),
+    path("proconnect/deconnexion/", proconnect.retour_deconnexion, name="proconnect_deconnexion"),
     path("mot-de-passe/oubli/", connexion.oubli, name="password_reset"),
     path("mot-de-passe/oubli/envoye/", connexion.oubli_envoye, name="password_reset_done"),
     path("mot-de-passe/reinitialiser/<uidb64>/<token>/", connexion.reinitialisation, name="password_reset_confirm"),

@@ -9,12 +9,13 @@ mêmes règles.
 from enum import StrEnum
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from comptes.models import Role
+from comptes.models import ROLES_REGIONAUX, Role
 
 
 class Regle(StrEnum):
@@ -52,6 +53,22 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
 # Règles posées sur des URL dont nous n'écrivons pas les vues : tout un espace de noms, ou un nom précis.
 REGLES_PAR_ESPACE = {"admin": Regle.ADMINISTRATION}
 REGLES_PAR_NOM = {"admin:login": Regle.PUBLIC}
+
+
+# Comment on se connecte (issue 15). Hors démonstration, le mot de passe seul n'ouvre pas une session qui décide :
+# un code TOTP le complète (« national » n'existe pas encore ; il s'ajoutera ici).
+ROLES_DOUBLE_AUTHENTIFICATION = frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR})
+# ProConnect est la fédération d'identité des agents publics : les agents ARS et DREETS s'y connectent ; les
+# opérateurs (organismes gestionnaires) et l'administration technique gardent leur compte à mot de passe.
+ROLES_PROCONNECT = frozenset(ROLES_REGIONAUX)
+
+
+def exige_double_authentification(user) -> bool:
+    return not settings.DEBUG and user.role in ROLES_DOUBLE_AUTHENTIFICATION
+
+
+def peut_se_connecter_par_proconnect(user) -> bool:
+    return user.role in ROLES_PROCONNECT
 
 
 def autorise(user, regle: Regle) -> bool:

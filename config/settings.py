@@ -4,6 +4,7 @@ Sans aucune variable, l'application tourne en démonstration : SQLite et tâches
 immédiatement. La production ne diffère que par ses variables (README, « Réglages »).
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    # Double authentification (TOTP, et codes de secours) des comptes à mot de passe qui décident.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "comptes",
     "territoires",
     "dispositifs",
@@ -148,6 +153,7 @@ AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "comptes.backends.ConnexionParCourriel",
+    "comptes.backends.ConnexionProConnect",
 ]
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
@@ -159,6 +165,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Le nom que les applications d'authentification affichent à côté du code (TOTP).
+OTP_TOTP_ISSUER = "Pilotage PRAPS"
+
+# ProConnect, la fédération d'identité des agents publics (OpenID Connect, mozilla-django-oidc) : ouverte quand
+# PROCONNECT_CLIENT_ID est défini. Adresses de la documentation des fournisseurs de service de ProConnect ;
+# intégration : PROCONNECT_URL=https://fca.integ01.dev-agentconnect.fr/api/v2.
+PROCONNECT_URL = env("PROCONNECT_URL", default="https://auth.agentconnect.gouv.fr/api/v2")
+PROCONNECT_EMETTEUR = PROCONNECT_URL  # le « iss » attendu dans les jetons
+OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_URL}/jwks"
+OIDC_OP_LOGOUT_ENDPOINT = f"{PROCONNECT_URL}/session/end"
+OIDC_RP_SIGN_ALGO = "RS256"
+# L'identité pivot de ProConnect ; seul le courriel sert (rapprochement avec un compte existant).
+OIDC_RP_SCOPES = "openid email given_name usual_name siret"
+# Les niveaux acr qui attestent une double authentification chez ProConnect : exigés à l'aller (paramètre
+# « claims », que ProConnect préfère à acr_values=eidas1, mot de passe seul) et vérifiés au retour dans l'id_token.
+PROCONNECT_ACR_DOUBLE_AUTHENTIFICATION = ["eidas0-mfa", "eidas1-mfa", "eidas2", "eidas3"]
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
+    "claims": json.dumps(
+        {"id_token": {"acr": {"essential": True, "values": PROCONNECT_ACR_DOUBLE_AUTHENTIFICATION}}},
+        separators=(",", ":"),
+    )
+}
+OIDC_STORE_ID_TOKEN = True  # pour la déconnexion (id_token_hint)
+OIDC_CREATE_USER = False  # la connexion ne crée jamais de compte, encore moins un rôle
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
+OIDC_TIMEOUT = 10
 
 # Limitation des tentatives de connexion (django-axes)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

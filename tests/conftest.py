@@ -138,3 +138,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for connexion in connections.all():
             if hasattr(connexion, "_test_serialized_contents"):
                 connexion._test_serialized_contents = connexion.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="session")
+def serveur_oidc():
+    """Le fournisseur OpenID local (tests/comptes/fournisseur_oidc.py), démarré une fois pour la session."""
+    import oidc_provider_mock
+    import requests
+
+    from tests.comptes.fournisseur_oidc import FournisseurOidc
+
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # il parle HTTP, sur cette machine seulement
+    with oidc_provider_mock.run_server_in_thread() as serveur:
+        url = f"http://localhost:{serveur.server_port}"
+        decouverte = requests.get(f"{url}/.well-known/openid-configuration", timeout=5).json()
+        yield FournisseurOidc(url=url, decouverte=decouverte)
+
+
+@pytest.fixture
+def proconnect(settings, serveur_oidc):
+    """ProConnect ouvert sur ce site, branché sur le fournisseur local."""
+    from tests.comptes.fournisseur_oidc import brancher
+
+    brancher(settings, serveur_oidc)
+    return serveur_oidc

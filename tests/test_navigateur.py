@@ -9,7 +9,8 @@ from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from tests.comptes.factories import MOT_DE_PASSE
+from config.policy import exige_double_authentification
+from tests.comptes.factories import MOT_DE_PASSE, appareil_totp, code_totp
 from tests.conftest import exige_service
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -72,21 +73,70 @@ def test_un_planificateur_se_connecte_et_voit_son_accueil(live_server, page, pla
 # serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_la_connexion_se_fait_au_clavier(live_server, page, planificateur):
+    appareil = appareil_totp(planificateur)
     page.goto(f"{live_server.url}/connexion/")
     page.get_by_label("Courriel").focus()
     page.keyboard.type(planificateur.email)
     page.keyboard.press("Tab")
     page.keyboard.type(MOT_DE_PASSE)
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Double authentification")
+    page.keyboard.type(code_totp(appareil))  # le champ du code a le focus
+    page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
 
 
 def se_connecter(page, live_server, utilisateur):
+    """Par mot de passe, puis, pour un rôle qui décide, le code de son application d'authentification."""
+    appareil = appareil_totp(utilisateur) if exige_double_authentification(utilisateur) else None
     page.goto(f"{live_server.url}/connexion/")
     page.get_by_label("Courriel").fill(utilisateur.email)
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
+    if appareil:
+        page.get_by_label("Code").fill(code_totp(appareil))
+        page.get_by_role("button", name="Valider").click()
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_un_agent_se_connecte_par_proconnect_et_arrive_sur_son_accueil(live_server, page, proconnect, instructeur):
+    """Page de connexion → « S'identifier avec ProConnect » → le fournisseur OpenID local → accueil de l'agent."""
+    proconnect.declarer("agent-instructeur", email=instructeur.email.upper(), given_name="Camille")
+
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_role("link", name="S’identifier avec ProConnect").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authorize Client")  # la mire du fournisseur
+    page.get_by_placeholder("sub").fill("agent-instructeur")
+    page.get_by_role("button", name="Authorize").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
+    expect(page.locator("header")).to_contain_text("ARS Hauts-de-France")
+    assert page.erreurs_csp == []
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_un_planificateur_active_sa_double_authentification(live_server, page, planificateur):
+    """Première connexion : le QR code s'affiche (SVG, sans script), le code de l'application active l'appareil."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Courriel").fill(planificateur.email)
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+    qr_code = page.get_by_role("img", name="QR code à scanner avec votre application d'authentification")
+    expect(qr_code).to_be_visible()
+    assert qr_code.evaluate("img => img.naturalWidth") > 100  # l'image est bien décodée
+    page.get_by_label("Code").fill(code_totp(TOTPDevice.objects.get(user=planificateur)))
+    page.get_by_role("button", name="Activer").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+    expect(page.locator("#codes-de-secours li")).to_have_count(10)
+    page.get_by_role("link", name="Continuer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
+    assert page.erreurs_csp == []
 
 
 @pytest.mark.navigateur

@@ -1,27 +1,48 @@
 """Connexion, déconnexion et mot de passe : les vues de django.contrib.auth, avec nos gabarits et formulaires.
 
+La connexion par mot de passe passe par le code de double authentification quand le rôle l'exige
+(views/double_authentification.py) ; celle des agents par ProConnect, par views/proconnect.py.
+
 Les adresses de suite sont nommées dans l'espace « comptes » : les vues de Django les cherchent sinon sans
 espace de noms."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django_otp import user_has_device
 
 from comptes import forms
-from config.policy import Regle, acces
+from comptes.views import proconnect
+from comptes.views.double_authentification import mettre_en_attente
+from config.policy import Regle, acces, exige_double_authentification
 
-connexion = acces(Regle.PUBLIC)(
-    auth_views.LoginView.as_view(
-        template_name="comptes/connexion.html",
-        authentication_form=forms.ConnexionForm,
-        redirect_authenticated_user=True,
-        extra_context={
+
+class Connexion(auth_views.LoginView):
+    template_name = "comptes/connexion.html"
+    authentication_form = forms.ConnexionForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not exige_double_authentification(user):
+            return super().form_valid(form)
+        mettre_en_attente(self.request, user, self.get_success_url())
+        if user_has_device(user):
+            return redirect("comptes:double_authentification")
+        return redirect("comptes:activation_double_authentification")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
             "essais_max": settings.AXES_FAILURE_LIMIT,
             "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        },
-    )
-)
-deconnexion = acces(Regle.PUBLIC)(auth_views.LogoutView.as_view())
+            "proconnect_ouvert": proconnect.est_ouvert(),
+        }
+
+
+connexion = acces(Regle.PUBLIC)(Connexion.as_view())
+deconnexion = proconnect.deconnexion
 oubli = acces(Regle.PUBLIC)(
     auth_views.PasswordResetView.as_view(
         template_name="comptes/oubli.html",

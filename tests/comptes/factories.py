@@ -29,3 +29,22 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
     def organismes(self, create, extracted, **kwargs):
         if create and extracted:
             self.organismes.set(extracted)
+
+
+def appareil_totp(user):
+    """L'application d'authentification du compte, déjà activée (la même d'un appel à l'autre)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    appareil, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Application"})
+    return appareil
+
+
+def code_totp(appareil, decalage: int = 0) -> str:
+    """Ce que l'application affiche maintenant (décalage : en pas de 30 secondes)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(appareil.bin_key, appareil.step, appareil.t0, appareil.digits)
+    totp.time = time.time() + decalage * appareil.step
+    return f"{totp.token():06d}"

@@ -5,10 +5,10 @@ from tests.comptes.factories import MOT_DE_PASSE
 pytestmark = pytest.mark.django_db
 
 
-def test_un_courriel_et_un_mot_de_passe_s_echangent_contre_un_jeton(client, planificateur):
+def test_un_courriel_et_un_mot_de_passe_s_echangent_contre_un_jeton(client, operateur):
     reponse = client.post(
         "/api/v1/auth/token/",
-        {"email": planificateur.email, "password": MOT_DE_PASSE},
+        {"email": operateur.email, "password": MOT_DE_PASSE},
         content_type="application/json",
     )
 
@@ -47,3 +47,14 @@ def test_un_jeton_invalide_repond_401(client):
     reponse = client.get("/api/v1/territoires/", headers={"Authorization": "Token inconnu"})
 
     assert reponse.status_code == 401
+
+
+def test_le_mot_de_passe_seul_ne_donne_pas_de_jeton_a_un_role_soumis_a_la_double_authentification(
+    client, planificateur, instructeur, administrateur
+):
+    """Sinon l'API contournerait le code demandé à la connexion."""
+    for compte in (planificateur, instructeur, administrateur):
+        reponse = client.post("/api/v1/auth/token/", {"email": compte.email, "password": MOT_DE_PASSE})
+
+        assert reponse.status_code == 400
+        assert "token" not in reponse.json()

@@ -15,12 +15,12 @@ def se_connecter(client, email, mot_de_passe=MOT_DE_PASSE):
     return client.post("/connexion/", {"username": email, "password": mot_de_passe})
 
 
-def test_la_connexion_par_courriel_ignore_la_casse(client, planificateur):
-    reponse = se_connecter(client, "PLANIFICATEUR@Exemple.test")
+def test_la_connexion_par_courriel_ignore_la_casse(client, operateur):
+    reponse = se_connecter(client, "OPERATEUR@Exemple.test")
 
     assert reponse.status_code == 302
     assert reponse["Location"] == "/"
-    assert client.get("/").context["user"] == planificateur
+    assert client.get("/").context["user"] == operateur
 
 
 def test_un_mauvais_mot_de_passe_est_refuse_en_francais(client, planificateur):
