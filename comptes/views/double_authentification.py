@@ -85,6 +85,7 @@ def activation(request):
         return redirect("comptes:double_authentification")
     appareil = services.appareil_a_confirmer(user=attente.user)
     form = forms.CodeForm(request.POST or None)
+    form.fields["code"].help_text = "Les six chiffres que l'application affiche."  # pas encore de code de secours
     if form.is_valid():
         try:
             codes = services.confirmer_appareil(appareil=appareil, code=form.cleaned_data["code"])
