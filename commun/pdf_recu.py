@@ -60,6 +60,9 @@ ACTIONS_REFUSEES = {
     "/Sound": "action",
     "/RichMediaExecute": "action",
 }
+# Un lien ne mène qu'au web ou à une adresse de courriel : « file:// » ou « \\serveur\partage » ouvriraient un
+# fichier du poste ou d'un partage réseau (Windows y envoie l'empreinte du mot de passe de l'agent).
+LIENS_PERMIS = ("http://", "https://", "mailto:")
 REFAIRE = "enregistrez-le à nouveau au format PDF (« Exporter en PDF » ou « Imprimer en PDF ») et joignez-le"
 MESSAGES = {
     "pas_un_pdf": "Ce fichier n'est pas un PDF : seul le format PDF est accepté.",
@@ -129,10 +132,13 @@ def _analyser_a_part(recu: bytes) -> tuple[dict, bytes]:
         logger.warning("Analyse d'un PDF reçu interrompue après %s s.", DUREE_MAX)
         return {"refus": "trop_complexe"}, b""
     ligne, _, copie = fini.stdout.partition(b"\n")
-    if fini.returncode != 0 or not ligne:
-        logger.warning("Analyse d'un PDF reçu arrêtée (code %s) : %s", fini.returncode, fini.stderr[-500:])
-        return {"refus": "trop_complexe"}, b""
-    return json.loads(ligne), copie
+    try:
+        if fini.returncode == 0:
+            return json.loads(ligne), copie
+    except ValueError:
+        pass
+    logger.warning("Analyse d'un PDF reçu arrêtée (code %s) : %s", fini.returncode, fini.stderr[-500:])
+    return {"refus": "trop_complexe"}, b""
 
 
 def _borner(memoire: int, calcul: int):
@@ -182,6 +188,8 @@ def contenu_actif(pdf) -> str:
         action = str(dictionnaire.get("/S", ""))
         if "/JS" in dictionnaire or action in ACTIONS_REFUSEES:
             return ACTIONS_REFUSEES.get(action, "javascript")
+        if action == "/URI" and not str(dictionnaire.get("/URI", "")).strip().lower().startswith(LIENS_PERMIS):
+            return "action"
         if "/AA" in dictionnaire:
             return "action_automatique"
         if "/EF" in dictionnaire or str(dictionnaire.get("/Type", "")) == "/EmbeddedFile":

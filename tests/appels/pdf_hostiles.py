@@ -78,6 +78,19 @@ def lien_launch() -> bytes:
     return _octets(document)
 
 
+def lien_vers(adresse: str) -> bytes:
+    """Un lien ordinaire (action /URI) dont l'adresse n'est pas forcément une page web."""
+    document = _document()
+    lien = Dictionary(
+        Type=Name.Annot,
+        Subtype=Name.Link,
+        Rect=Array([72, 700, 300, 720]),
+        A=Dictionary(S=Name.URI, URI=String(adresse)),
+    )
+    document.pages[0].Annots = Array([document.make_indirect(lien)])
+    return _octets(document)
+
+
 def action_a_l_ouverture_de_page() -> bytes:
     """Une action automatique (/AA) à l'ouverture de la page : une soumission de formulaire vers un site."""
     document = _document()

@@ -66,6 +66,9 @@ HOSTILES = {
     "OpenAction JavaScript": (hostiles.open_action_javascript, "javascript"),
     "JavaScript de niveau document": (hostiles.javascript_nomme, "javascript"),
     "lien qui lance un programme": (hostiles.lien_launch, "action"),
+    "lien vers un partage réseau": (lambda: hostiles.lien_vers("\\\\serveur\\partage\\a.pdf"), "action"),
+    "lien vers un fichier du poste": (lambda: hostiles.lien_vers("file:///C:/Windows/system32/cmd.exe"), "action"),
+    "lien javascript:": (lambda: hostiles.lien_vers("javascript:alert(1)"), "action"),
     "action automatique d'une page": (hostiles.action_a_l_ouverture_de_page, "action_automatique"),
     "fichier incorporé": (hostiles.fichier_incorpore, "fichier_incorpore"),
     "chiffré sans mot de passe d'ouverture": (hostiles.chiffre, "chiffre"),
@@ -111,6 +114,10 @@ class TestPdfHostiles:
         assert message_de(reponse) == "« piece.pdf » est joint (2 pages)."
         with PieceJointe.objects.get().fichier.open("rb") as fichier:
             assert len(ouvrir(fichier.read()).pages) == 2
+
+    @pytest.mark.parametrize("adresse", ["https://www.ars.sante.fr/", "HTTP://exemple.fr", "mailto:ars@exemple.fr"])
+    def test_un_lien_vers_le_web_ou_un_courriel_passe(self, adresse):
+        assert pdf_recu.controler(hostiles.lien_vers(adresse)).pages == 1
 
     def test_une_ouverture_qui_ouvre_un_site_est_une_action_automatique(self, appel, organisme):
         document = pikepdf.new()
