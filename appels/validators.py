@@ -10,3 +10,9 @@ def valider_pdf(fichier):
     debut = fichier.read(5)
     fichier.seek(position)
     verifier_signature(debut)
+
+
+def choisir_une_nature(libelles) -> str:
+    """Le refus d'une nature de pièce hors des choix, sans répéter la valeur reçue (elle peut faire un mégaoctet) :
+    le même pour le formulaire et le service."""
+    return f"choisissez {', '.join(f'« {libelle} »' for libelle in libelles)}."

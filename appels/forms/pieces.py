@@ -5,10 +5,18 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from appels.models import NOM_PIECE_MAX, NaturePiece
+from appels.validators import choisir_une_nature
 
 
 class PieceForm(DsfrBaseForm):
-    nature = forms.ChoiceField(label="Nature de la pièce", choices=NaturePiece.choices)
+    nature = forms.ChoiceField(
+        label="Nature de la pièce",
+        choices=NaturePiece.choices,
+        error_messages={
+            "invalid_choice": choisir_une_nature(NaturePiece.labels),
+            "required": choisir_une_nature(NaturePiece.labels),
+        },
+    )
     fichier = forms.FileField(
         label="Fichier",
         max_length=NOM_PIECE_MAX,

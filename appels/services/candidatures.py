@@ -23,6 +23,7 @@ from appels.models import (
     StatutAppel,
     StatutCandidature,
 )
+from appels.validators import choisir_une_nature
 from commun import notifications, pdf_recu
 from commun.erreurs import Conflit
 from commun.transitions import passer, passer_toutes
@@ -96,8 +97,8 @@ def valider_nature_et_nom(*, nature, nom: str):
     nom trop long ne tiendrait pas dans sa colonne."""
     erreurs = {}
     if nature not in NaturePiece.values:
-        choix = ", ".join(f"« {libelle} »" for libelle in NaturePiece.labels)
-        erreurs["nature"] = ValidationError(f"Nature de la pièce : choisissez {choix}.", code="nature_inconnue")
+        message = f"Nature de la pièce : {choisir_une_nature(NaturePiece.labels)}"
+        erreurs["nature"] = ValidationError(message, code="nature_inconnue")
     if len(nom) > NOM_PIECE_MAX:
         message = f"Le nom du fichier fait {len(nom)} caractères : {NOM_PIECE_MAX} au plus, renommez-le."
         erreurs["fichier"] = ValidationError(message, code="nom_trop_long")

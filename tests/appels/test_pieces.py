@@ -179,13 +179,16 @@ class TestCopieControlee:
 
 
 class TestNatureEtPages:
-    @pytest.mark.parametrize("nature", ["zzz", "Lettre", "lettre ", "LETTRE", ""])
+    @pytest.mark.parametrize("nature", ["zzz", "Lettre", "lettre ", "LETTRE", "", "x" * 100_000])
     def test_une_nature_hors_des_choix_est_refusee_par_le_formulaire(self, client, operateur, appel, nature):
         client.force_login(operateur)
 
         reponse = joindre(client, appel, hostiles.ordinaire(pages=5), nature=nature)
 
-        assert message_de(reponse).startswith("Pièce refusée. Nature de la pièce : ")
+        assert message_de(reponse) == (
+            "Pièce refusée. Nature de la pièce : choisissez « Lettre d'intention (4 pages au plus) », "
+            "« Convention de partenariat signée », « Autre pièce »."
+        )
         assert not PieceJointe.objects.exists()
 
     @pytest.mark.parametrize("nature", ["zzz", "Lettre", "n" * 16, None])
