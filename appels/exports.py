@@ -180,8 +180,8 @@ def lignes_des_notes(appel, dossiers, criteres):
 
 
 def archive_pieces(sortie, appel, dossiers):
-    """Le ZIP écrit dans `sortie` : un dossier par candidature, son accusé de dépôt et les pièces de son dépôt
-    (des PDF de 10 Mo au plus, vérifiés au dépôt)."""
+    """Le ZIP écrit dans `sortie` : un dossier par candidature, son accusé de dépôt et les pièces de son dépôt,
+    chacune dans sa copie contrôlée et réécrite à l'envoi (commun.pdf_recu), jamais le fichier reçu."""
     depots = depots_instruits(dossiers)
     pieces = {(p.candidature_id, p.empreinte): p for p in PieceJointe.objects.filter(candidature__appel=appel)}
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -1,15 +1,18 @@
-from django.core.exceptions import ValidationError
-
-TAILLE_MAX_PDF = 10 * 1024 * 1024
+from commun.pdf_recu import verifier_signature, verifier_taille
 
 
 def valider_pdf(fichier):
-    """Un vrai PDF (signature %PDF- en tête de fichier, pas seulement l'extension) de 10 Mo au plus."""
-    if fichier.size > TAILLE_MAX_PDF:
-        raise ValidationError(f"Le fichier dépasse 10 Mo ({fichier.size / 1024 / 1024:.1f} Mo).", code="trop_lourd")
+    """Un vrai PDF (signature %PDF- en tête de fichier, pas seulement l'extension) de 10 Mo au plus. Le premier tri
+    des PDF reçus ; les pièces jointes passent ensuite le contrôle complet (commun.pdf_recu.controler)."""
+    verifier_taille(fichier.size)
     position = fichier.tell()
     fichier.seek(0)
-    entete = fichier.read(5)
+    debut = fichier.read(5)
     fichier.seek(position)
-    if entete != b"%PDF-":
-        raise ValidationError("Ce fichier n'est pas un PDF : seul le format PDF est accepté.", code="pas_un_pdf")
+    verifier_signature(debut)
+
+
+def choisir_une_nature(libelles) -> str:
+    """Le refus d'une nature de pièce hors des choix, sans répéter la valeur reçue (elle peut faire un mégaoctet) :
+    le même pour le formulaire et le service."""
+    return f"choisissez {', '.join(f'« {libelle} »' for libelle in libelles)}."

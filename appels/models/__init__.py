@@ -3,6 +3,8 @@
 
 from appels.models.appels import Appel, Critere, Nature, StatutAppel
 from appels.models.candidatures import (
+    NOM_PIECE_MAX,
+    PAGES_MAX,
     STATUTS_DECIDABLES,
     STATUTS_EN_COURS,
     Candidature,
@@ -14,7 +16,9 @@ from appels.models.candidatures import (
 from appels.models.instruction import NOTE_MAX, Avis, Decision, DemandeComplement, NatureDecision
 
 __all__ = [
+    "NOM_PIECE_MAX",
     "NOTE_MAX",
+    "PAGES_MAX",
     "STATUTS_DECIDABLES",
     "STATUTS_EN_COURS",
     "Appel",

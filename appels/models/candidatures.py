@@ -187,17 +187,26 @@ class NaturePiece(models.TextChoices):
     AUTRE = "autre", "Autre pièce"
 
 
+# Le nombre de pages permis suit la nature : la lettre tient en 4 pages (annexe 1 de l'AMI d'Île-de-France) ;
+# les textes ne bornent pas les autres pièces.
+PAGES_MAX = {NaturePiece.LETTRE: 4}
+NOM_PIECE_MAX = 200
+
+
 class PieceJointe(models.Model):
-    """Un PDF joint à la candidature ; le dépôt fige la liste des pièces dans son contenu (nom et empreinte)."""
+    """Un PDF joint à la candidature ; le dépôt fige la liste des pièces dans son contenu (nom et empreinte).
+
+    Le fichier gardé est la copie contrôlée et réécrite du PDF reçu (commun.pdf_recu) : c'est elle que lisent les
+    instructeurs. L'empreinte est celle du fichier reçu, preuve de ce que l'opérateur a envoyé."""
 
     candidature = models.ForeignKey(
         Candidature, verbose_name="candidature", on_delete=models.CASCADE, related_name="pieces"
     )
     nature = models.CharField("nature", max_length=15, choices=NaturePiece.choices)
-    fichier = models.FileField("fichier", upload_to="appels/pieces/", validators=[valider_pdf])
-    nom = models.CharField("nom du fichier", max_length=200)
-    pages = models.PositiveSmallIntegerField("pages")
-    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    fichier = models.FileField("copie contrôlée (PDF)", upload_to="appels/pieces/", validators=[valider_pdf])
+    nom = models.CharField("nom du fichier", max_length=NOM_PIECE_MAX)
+    pages = models.PositiveIntegerField("pages")
+    empreinte = models.CharField("empreinte SHA-256 du fichier reçu", max_length=64)
     ajoutee_le = models.DateTimeField("ajoutée le", auto_now_add=True)
 
     class Meta:

@@ -4,25 +4,29 @@ puis, à la date limite, passage en instruction et relance des brouillons non d�
 Lire la lettre n'écrit rien : la candidature naît au premier envoi (brouillon, pièce ou dépôt).
 """
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from appels import lettre
 from appels.exports import accuse_pdf, contenu_de_l_accuse
 from appels.forms.lettre import contenu_valide
-from appels.models import Appel, Candidature, Depot, NaturePiece, PieceJointe, StatutAppel, StatutCandidature
-from appels.validators import valider_pdf
-from commun import notifications
+from appels.models import (
+    NOM_PIECE_MAX,
+    PAGES_MAX,
+    Appel,
+    Candidature,
+    Depot,
+    NaturePiece,
+    PieceJointe,
+    StatutAppel,
+    StatutCandidature,
+)
+from appels.validators import choisir_une_nature
+from commun import notifications, pdf_recu
 from commun.erreurs import Conflit
 from commun.transitions import passer, passer_toutes
-
-PAGES_MAX_LETTRE = 4
 
 
 def _enregistree(candidature: Candidature) -> Candidature:
@@ -65,37 +69,51 @@ def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=
 
 
 def ajouter_piece(*, candidature, fichier, nature) -> PieceJointe:
-    """Un PDF vérifié par son contenu ; la lettre elle-même tient en 4 pages au plus."""
+    """Un PDF contrôlé (commun.pdf_recu) : on garde sa copie réécrite, sous un nom neutre, et l'empreinte du fichier
+    reçu. La nature est l'un des choix et fixe le nombre de pages permis. Tout est vérifié avant d'écrire."""
     if not candidature.appel.est_ouvert:
         raise ValidationError(
             f"L'appel est fermé depuis le {candidature.appel.date_limite_lisible}.", code="appel_ferme"
         )
-    pages = _pages(fichier)
-    if nature == NaturePiece.LETTRE and pages > PAGES_MAX_LETTRE:
-        message = f"La lettre d'intention fait {pages} pages : {PAGES_MAX_LETTRE} au plus."
+    valider_nature_et_nom(nature=nature, nom=fichier.name)
+    controle = _controle(fichier)
+    pages_max = PAGES_MAX.get(nature)
+    if pages_max is not None and controle.pages > pages_max:
+        message = f"La pièce « {NaturePiece(nature).label} » fait {controle.pages} pages : {pages_max} au plus."
         raise ValidationError({"fichier": ValidationError(message, code="trop_de_pages")})
-    fichier.seek(0)
-    empreinte = hashlib.sha256(fichier.read()).hexdigest()
-    fichier.seek(0)
-    return PieceJointe.objects.create(
-        candidature=_enregistree(candidature),
-        nature=nature,
-        fichier=fichier,
-        nom=fichier.name,
-        pages=pages,
-        empreinte=empreinte,
-    )
+    with transaction.atomic():
+        return PieceJointe.objects.create(
+            candidature=_enregistree(candidature),
+            nature=nature,
+            fichier=ContentFile(controle.copie, name=f"piece-{controle.empreinte[:16]}.pdf"),
+            nom=fichier.name,
+            pages=controle.pages,
+            empreinte=controle.empreinte,
+        )
 
 
-def _pages(fichier) -> int:
-    """Le nombre de pages d'un vrai PDF lisible (valider_pdf dit, en français, ce qui ne l'est pas)."""
-    valider_pdf(fichier)
-    fichier.seek(0)
+def valider_nature_et_nom(*, nature, nom: str):
+    """Avant la base : une nature hors des choix (« Lettre » pour « lettre ») contournerait la limite de pages, un
+    nom trop long ne tiendrait pas dans sa colonne."""
+    erreurs = {}
+    if nature not in NaturePiece.values:
+        message = f"Nature de la pièce : {choisir_une_nature(NaturePiece.labels)}"
+        erreurs["nature"] = ValidationError(message, code="nature_inconnue")
+    if len(nom) > NOM_PIECE_MAX:
+        message = f"Le nom du fichier fait {len(nom)} caractères : {NOM_PIECE_MAX} au plus, renommez-le."
+        erreurs["fichier"] = ValidationError(message, code="nom_trop_long")
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def _controle(fichier) -> pdf_recu.PdfControle:
+    """Le fichier reçu, contrôlé : la taille est vérifiée avant de le lire en mémoire."""
     try:
-        return len(PdfReader(fichier).pages)
-    except PdfReadError as erreur:
-        message = "Ce fichier n'est pas un PDF lisible : enregistrez-le à nouveau au format PDF."
-        raise ValidationError({"fichier": ValidationError(message, code="illisible")}) from erreur
+        pdf_recu.verifier_taille(fichier.size)
+        fichier.seek(0)
+        return pdf_recu.controler(fichier.read())
+    except ValidationError as refus:
+        raise ValidationError({"fichier": refus}) from refus
 
 
 def deposer_lettre(*, candidature, donnees, user, cle: str) -> Depot:

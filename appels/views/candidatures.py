@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from appels.exports import contenu_de_l_accuse
 from appels.forms.lettre import formulaires, lignes_lisibles
+from appels.forms.pieces import PieceForm
 from appels.models import Appel, Candidature, Depot, NaturePiece
 from appels.services import candidatures
 from commun.erreurs import Conflit, code_du_refus, messages_du_refus
@@ -107,13 +108,14 @@ def _veut_du_json(request) -> bool:
 @require_POST
 def ajouter_piece(request, reference):
     candidature = candidature_de(request, appel_publie(reference))
-    fichier = request.FILES.get("fichier")
-    if fichier is None:
-        messages.error(request, "Choisissez un fichier PDF à joindre.")
+    form = PieceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, f"Pièce refusée. {form.refus()}")
         return redirect(url_lettre(candidature))
+    fichier = form.cleaned_data["fichier"]
     try:
         piece = candidatures.ajouter_piece(
-            candidature=candidature, fichier=fichier, nature=request.POST.get("nature", NaturePiece.AUTRE)
+            candidature=candidature, fichier=fichier, nature=form.cleaned_data["nature"]
         )
     except ValidationError as refus:
         messages.error(request, f"« {fichier.name} » refusé : {' '.join(messages_du_refus(refus))}")

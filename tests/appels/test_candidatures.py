@@ -203,7 +203,8 @@ def test_une_lettre_de_plus_de_quatre_pages_est_refusee(client, operateur, appel
     )
     client.post(f"/appels/{appel.reference}/lettre/pieces/", {"nature": "lettre", "fichier": courte})
 
-    assert "La lettre d&#x27;intention fait 5 pages : 4 au plus." in refus.content.decode()
+    message = "La pièce « Lettre d&#x27;intention (4 pages au plus) » fait 5 pages : 4 au plus."
+    assert message in refus.content.decode()
     assert list(Candidature.objects.get().pieces.values_list("pages", flat=True)) == [4]
 
 
