@@ -19,8 +19,8 @@ class ConnexionParCourriel(ModelBackend):
     Hors démonstration (DEBUG désactivé), le mot de passe des comptes de démonstration est refusé :
     une base de démonstration copiée en production ne peut pas servir.
 
-    Pour un rôle soumis à la double authentification, le mot de passe seul n'ouvre rien (administration, jeton de
-    l'API) : seule la page de connexion le demande, comme premier facteur, avant le code (`premier_facteur=True`).
+    Pour un rôle soumis à la double authentification, le mot de passe seul n'ouvre rien (administration) : la page
+    de connexion et le jeton de l'API le demandent comme premier facteur, avant le code (`premier_facteur=True`).
     """
 
     def authenticate(self, request, username=None, password=None, premier_facteur=False, **kwargs):
