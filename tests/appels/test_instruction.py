@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from appels.exports import COLONNES_INSTRUCTION, COLONNES_NOTES
 from appels.models import Avis, Candidature, Decision, DemandeComplement, Nature, StatutCandidature
-from appels.services import candidatures
+from appels.services import candidatures, instruction
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, CritereFactory, lettre_complete, pdf
 from tests.comptes.factories import UtilisateurFactory
@@ -198,6 +199,44 @@ class TestAcces:
         assert client.get("/instruction/aap-instruction/").status_code == 200
         assert client.get(f"/instruction/candidatures/{candidature.pk}/").status_code == 200
         assert "aap-instruction" in client.get("/instruction/").content.decode()
+
+    def test_la_dreets_co_instruit_sans_decider_sur_la_page(self, client, dreets, candidature, appel):
+        appel.co_instruction_dreets = True
+        appel.save()
+        client.force_login(dreets)
+
+        page = client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+        reponse = poster_decision(client, candidature, "retenue", montant_retenu="200 000", motif="Prioritaire")
+
+        assert "La décision de financement revient à l&#x27;ARS" in page
+        assert 'name="action" value="decision"' not in page and 'name="action" value="avis"' in page
+        assert reponse.status_code == 403
+        assert not Decision.objects.exists()
+        candidature.refresh_from_db()
+        assert candidature.statut == StatutCandidature.DEPOSEE
+        assert poster_avis(client, candidature, 8, 7, 6).status_code == 302  # son avis, elle le donne
+
+    @pytest.mark.parametrize("role", ["planificateur", "instructeur", "administrateur"])
+    def test_l_ars_decide_par_la_page(self, client, role, request, candidature):
+        client.force_login(request.getfixturevalue(role))
+
+        page = client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+        reponse = poster_decision(client, candidature, "retenue", montant_retenu="200 000")
+
+        assert 'name="action" value="decision"' in page
+        assert reponse.status_code == 302
+        assert Decision.objects.get().decide_par == request.getfixturevalue(role)
+
+    def test_le_service_refuse_la_decision_a_la_dreets_quel_que_soit_l_appelant(self, dreets, candidature, appel):
+        appel.co_instruction_dreets = True
+        appel.save()
+
+        with pytest.raises(PermissionDenied, match="revient à l'ARS"):
+            instruction.decider(candidature=candidature, user=dreets, nature="retenue", version_lue=0)
+
+        assert not Decision.objects.exists()
+        candidature.refresh_from_db()
+        assert candidature.statut == StatutCandidature.DEPOSEE
 
     def test_un_operateur_n_atteint_aucune_page_d_instruction(self, client, operateur_autre, candidature):
         demande = DemandeComplement.objects.create(
