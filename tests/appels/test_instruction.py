@@ -390,6 +390,27 @@ class TestExports:
         assert list(notes[0]) == COLONNES_NOTES and len(notes) == 1 + 2 * 3  # deux avis × trois critères
         assert classeur["Candidatures"].max_row == 2
 
+    def test_les_textes_de_l_operateur_ne_deviennent_jamais_des_formules(
+        self, client, instructeur, appel, organisme, operateur
+    ):
+        from openpyxl import load_workbook
+
+        lien = '=HYPERLINK("http://pirate.example","Voir")'
+        candidature = deposer(appel, organisme, operateur, experience=lien, nature_proposition="-2+3")
+        clore(appel)
+        client.force_login(instructeur)
+        poster_avis(client, candidature, 5, 5, 5, commentaire="Correct.")
+
+        contenu = client.get("/instruction/aap-instruction/export.csv").content.decode("utf-8-sig")
+        classeur = load_workbook(io.BytesIO(client.get("/instruction/aap-instruction/export.xlsx").content))
+
+        cellules_csv = [c for ligne in csv.reader(io.StringIO(contenu), delimiter=";") for c in ligne]
+        assert "'" + lien in cellules_csv and "'-2+3" in cellules_csv
+        assert not [c for c in cellules_csv if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+        cellules = [c for feuille in classeur for ligne in feuille.iter_rows() for c in ligne]
+        assert not [c.coordinate for c in cellules if c.data_type == "f"]
+        assert {lien, "-2+3"} <= {c.value for c in cellules if c.quotePrefix}
+
     def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit_sans_rien_ecrire(
         self, client, instructeur, appel, organisme, operateur
     ):
