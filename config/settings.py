@@ -284,7 +284,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "commun.filtres.PaginationAPI",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "config.schema.SchemaAPI",
+    # Les vues qui déclarent throttle_scope sont limitées (config/limites.py) ; l'adresse IP est lue derrière
+    # autant de mandataires que pour django-axes : sans ce réglage, DRF croirait un X-Forwarded-For inventé.
+    "DEFAULT_THROTTLE_CLASSES": ["config.limites.LimiteParPortee"],
     "DEFAULT_THROTTLE_RATES": {"jeton": "10/minute"},
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
     "EXCEPTION_HANDLER": "commun.erreurs.gerer_exception",
 }
 SPECTACULAR_SETTINGS = {
