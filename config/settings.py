@@ -105,6 +105,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Connexions persistantes : ouvrir une connexion par requête divise le débit par sept sur ces machines.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # La démonstration sur SQLite tient l'usage simultané comme PostgreSQL : deux écritures concurrentes
+    # répondaient 500 « database is locked ». Une transaction commence en prenant le verrou d'écriture
+    # (IMMEDIATE) : la seconde attend son tour (jusqu'à 20 s) au lieu d'échouer en voulant écrire après avoir lu,
+    # puis relit la version et répond 409 comme en production. Le journal WAL laisse lire pendant une écriture.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
