@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 NB_FILS = 8
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -31,8 +33,19 @@ def lancer(base: Path) -> dict:
     return json.loads(resultat.stdout.strip().splitlines()[-1])
 
 
-def test_des_modifications_simultanees_sur_sqlite_donnent_une_reussite_et_des_409(tmp_path):
-    resultat = lancer(tmp_path / "demo.sqlite3")
+@pytest.fixture(scope="module")
+def resultat(tmp_path_factory) -> dict:
+    """Une seule démonstration pour les deux tests : sa migration prend une dizaine de secondes."""
+    return lancer(tmp_path_factory.mktemp("sqlite") / "demo.sqlite3")
 
+
+def test_des_modifications_simultanees_sur_sqlite_donnent_une_reussite_et_des_409(resultat):
     assert sorted(resultat["statuts"]) == [200] + [409] * (NB_FILS - 1), resultat
     assert resultat["version"] == 2  # une seule modification est passée, aucune n'a été écrasée
+
+
+def test_des_ecritures_simultanees_sur_sqlite_font_une_seule_chaine_du_journal(resultat):
+    assert resultat["statuts_chacun_la_sienne"] == [200] * NB_FILS
+    journal = resultat["journal"]
+    assert journal["ruptures"] == 0 and journal["premiere_cassee"] is None, journal
+    assert journal["maillons_verifies"] == resultat["entrees"] >= 1 + NB_FILS  # aucune entrée hors chaîne
