@@ -153,11 +153,9 @@ def ecrire_xlsx(sortie, appel, dossiers, criteres):
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Candidatures"
-    for ligne in [colonnes(appel), *lignes(appel, dossiers, criteres)]:
-        feuille.append(ligne)
+    tableur.ecrire_feuille(feuille, [colonnes(appel), *lignes(appel, dossiers, criteres)])
     notes = classeur.create_sheet("Notes")
-    for ligne in [COLONNES_NOTES, *lignes_des_notes(appel, dossiers, criteres)]:
-        notes.append(ligne)
+    tableur.ecrire_feuille(notes, [COLONNES_NOTES, *lignes_des_notes(appel, dossiers, criteres)])
     classeur.save(sortie)
 
 

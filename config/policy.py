@@ -26,6 +26,7 @@ class Regle(StrEnum):
     GERER_APPELS = "gerer_appels"
     DEPOSER = "deposer"
     INSTRUIRE = "instruire"
+    DECIDER = "decider"
     GERER_OPERATEURS = "gerer_operateurs"
     DECLARER = "declarer"
     VALIDER_DECLARATIONS = "valider_declarations"
@@ -42,6 +43,10 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
+    # La décision de financement est celle de l'ARS : la DREETS, associée à l'appel, co-instruit (avis) sans
+    # décider (feuille de route commune DREETS / ARS, sources/003 : « appel à projet piloté par l'ARS […] auquel
+    # le service des solidarités de la DREETS a été associé »).
+    Regle.DECIDER: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     Regle.GERER_OPERATEURS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     Regle.DECLARER: frozenset({Role.OPERATEUR}),
     Regle.VALIDER_DECLARATIONS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),

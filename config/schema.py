@@ -81,7 +81,9 @@ class SchemaAPI(AutoSchema):
             )
         if ecriture and self.regle() != Regle.PUBLIC:
             reponses["409"] = ("Modification concurrente ou objet déjà existant : rien n'a été écrit.", CORPS_CONFLIT)
-        if self.view.get_throttles() or getattr(self.view, "throttle_scope", None):
+        # Toutes les vues ont la limite par portée (config/limites.py) ; seules celles qui déclarent une portée
+        # sont limitées.
+        if getattr(self.view, "throttle_scope", None):
             reponses["429"] = ("Trop de demandes : réessayez plus tard.", CORPS_DETAIL)
         return reponses
 

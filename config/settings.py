@@ -110,6 +110,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Connexions persistantes : ouvrir une connexion par requête divise le débit par sept sur ces machines.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # La démonstration sur SQLite tient l'usage simultané comme PostgreSQL : deux écritures concurrentes
+    # répondaient 500 « database is locked ». Une transaction commence en prenant le verrou d'écriture
+    # (IMMEDIATE) : la seconde attend son tour (jusqu'à 20 s) au lieu d'échouer en voulant écrire après avoir lu,
+    # puis relit la version et répond 409 comme en production. Le journal WAL laisse lire pendant une écriture.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -321,7 +331,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "commun.filtres.PaginationAPI",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "config.schema.SchemaAPI",
+    # Les vues qui déclarent throttle_scope sont limitées (config/limites.py) ; l'adresse IP est lue derrière
+    # autant de mandataires que pour django-axes : sans ce réglage, DRF croirait un X-Forwarded-For inventé.
+    "DEFAULT_THROTTLE_CLASSES": ["config.limites.LimiteParPortee"],
     "DEFAULT_THROTTLE_RATES": {"jeton": "10/minute"},
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
     "EXCEPTION_HANDLER": "commun.erreurs.gerer_exception",
 }
 SPECTACULAR_SETTINGS = {

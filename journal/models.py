@@ -2,6 +2,8 @@
 mandataire sans table) rangées par région, avec leur auteur, leur action et leurs valeurs avant → après."""
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
@@ -188,3 +190,71 @@ def libelle(champ, texte):
 def valeur(texte):
     """django-auditlog écrit « None » pour une valeur vide : c'est null."""
     return None if texte in (None, "None") else texte
+
+
+# La chaîne du journal --------------------------------------------------------------------------------------------
+
+EMPREINTE_INITIALE = "0" * 64  # la « précédente » du premier maillon
+# Les colonnes d'une entrée de django-auditlog que couvre son empreinte : toutes, nommées ici pour qu'une colonne
+# ajoutée par une version future de django-auditlog ne change pas l'empreinte des entrées déjà chaînées.
+CHAMPS_EMPREINTE = (
+    "id",
+    "content_type_id",
+    "object_pk",
+    "object_id",
+    "object_repr",
+    "serialized_data",
+    "action",
+    "changes_text",
+    "changes",
+    "actor_id",
+    "actor_email",
+    "cid",
+    "remote_addr",
+    "remote_port",
+    "timestamp",
+    "additional_data",
+)
+
+
+def empreinte(precedente: str, entree: LogEntry) -> str:
+    """SHA-256 de l'empreinte du maillon précédent et des colonnes de l'entrée (JSON trié, instants ISO complets) :
+    changer une entrée, ou la précédente, change l'empreinte."""
+    valeurs = {nom: getattr(entree, nom) for nom in CHAMPS_EMPREINTE}
+    texte = json.dumps(valeurs, sort_keys=True, ensure_ascii=False, default=lambda v: v.isoformat())
+    return hashlib.sha256(f"{precedente}\n{texte}".encode()).hexdigest()
+
+
+class Maillon(models.Model):
+    """Le maillon d'une entrée du journal : son rang dans la chaîne, l'empreinte du maillon précédent et la sienne.
+    Une entrée modifiée, supprimée ou insérée en base casse la chaîne (`manage.py verifier_journal`). Le lien vers
+    l'entrée n'est pas une contrainte : supprimer l'entrée laisse son maillon, qui la désigne encore."""
+
+    rang = models.PositiveBigIntegerField("rang", unique=True)
+    entree = models.OneToOneField(
+        LogEntry, on_delete=models.DO_NOTHING, db_constraint=False, related_name="maillon", verbose_name="entrée"
+    )
+    # Unique : deux écritures simultanées ne peuvent pas enchaîner deux maillons au même précédent.
+    precedente = models.CharField("empreinte précédente", max_length=64, unique=True)
+    empreinte = models.CharField("empreinte", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "maillon du journal"
+        verbose_name_plural = "maillons du journal"
+
+    def __str__(self):
+        return f"maillon {self.rang} (entrée {self.entree_id})"
+
+
+class TeteJournal(models.Model):
+    """Une seule ligne : le rang et l'empreinte du dernier maillon. Chaîner commence par la verrouiller (une mise à
+    jour : PostgreSQL verrouille la ligne, SQLite prend le verrou d'écriture) : les chaînages se suivent un à un."""
+
+    rang = models.PositiveBigIntegerField("rang", default=0)
+    empreinte = models.CharField("empreinte", max_length=64, default=EMPREINTE_INITIALE)
+
+    class Meta:
+        verbose_name = "tête du journal"
+
+    def __str__(self):
+        return f"tête du journal au rang {self.rang}"

@@ -29,6 +29,23 @@ def tableaux_de_bord_perimes():
     nouvelle_version_des_agregats()
 
 
+@pytest.fixture(autouse=True)
+def compteur_de_jetons_a_zero():
+    """Le client de test parle toujours depuis 127.0.0.1 : chaque test part d'un compteur de demandes de jeton à
+    zéro (config/limites.py), sans vider le cache."""
+    from config.limites import oublier
+
+    oublier(portee="jeton", ident="127.0.0.1")
+
+
+def taches_en_file(rappels: list) -> list:
+    """Les rappels `on_commit` capturés, sans le chaînage du journal (journal/services.py) que toute écriture
+    journalisée ajoute : ceux qui mettent une tâche en file."""
+    from journal.services import EntreesAChainer
+
+    return [rappel for rappel in rappels if not isinstance(getattr(rappel, "__self__", None), EntreesAChainer)]
+
+
 def redis_repond(url: str) -> bool:
     try:
         return bool(url) and redis.Redis.from_url(url, socket_connect_timeout=2).ping()

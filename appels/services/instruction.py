@@ -9,7 +9,7 @@ quoi entre-temps, et rien n'est écrit.
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from appels.models import (
 from commun import notifications
 from commun.erreurs import Conflit
 from commun.transitions import passer
+from config.policy import Regle, autorise
 from dispositifs.models import Dispositif, Statut, TypeDispositif
 
 
@@ -120,6 +121,9 @@ def conflit_decision(decision: Decision | None) -> Conflit:
     )
 
 
+MESSAGE_DECISION_ARS = "La décision de financement revient à l'ARS : la DREETS co-instruit par ses avis."
+
+
 @transaction.atomic
 def decider(
     *,
@@ -132,7 +136,10 @@ def decider(
     montant_retenu: Decimal | None = None,
     capacite_retenue: Decimal | None = None,
 ) -> Decision:
-    """Enregistre (ou révise) la décision, passe la candidature au statut correspondant, prévient l'opérateur."""
+    """Enregistre (ou révise) la décision, passe la candidature au statut correspondant, prévient l'opérateur.
+    Seule l'ARS décide (config.policy, Regle.DECIDER) : vérifié ici aussi, pour tout appelant (page, API, tâche)."""
+    if not autorise(user, Regle.DECIDER):
+        raise PermissionDenied(MESSAGE_DECISION_ARS)
     verifier_instruction(candidature)
     # of=("self",) : PostgreSQL refuse de verrouiller le côté facultatif (type proposé) d'une jointure externe.
     decision = Decision.objects.select_for_update(of=("self",)).select_related("decide_par", "type_propose")

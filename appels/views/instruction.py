@@ -2,7 +2,7 @@
 dossier (lettre, notation, avis, complément, décision), exports ; et la réponse de l'opérateur à un complément."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,7 @@ from appels.models import Appel, Candidature, Decision, DemandeComplement
 from appels.services import instruction
 from commun.erreurs import Conflit, messages_du_refus
 from commun.tableur import reponse_fichier
-from config.policy import Regle, acces, appels_instruits, peut_voir_candidature
+from config.policy import Regle, acces, appels_instruits, autorise, peut_voir_candidature
 
 
 def appel_instruit(request, reference):
@@ -114,6 +114,8 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
         "autres_avis": autres_avis(avis, criteres, request.user),
         "form_avis": forms.get("avis") or AvisForm(initial=AvisForm.initial_de(mon_avis), criteres=criteres),
         "decision": dossier.decision,
+        "peut_decider": autorise(request.user, Regle.DECIDER),
+        "message_decision_ars": instruction.MESSAGE_DECISION_ARS,
         "form_decision": form_decision(forms.get("decision"), dossier),
         "complements": candidature.complements.select_related("demandee_par", "repondu_par"),
         "form_complement": forms.get("complement") or ComplementForm(),
@@ -183,6 +185,8 @@ def poster_avis(request, candidature):
 
 
 def poster_decision(request, candidature):
+    if not autorise(request.user, Regle.DECIDER):  # la DREETS lit la décision, elle ne la prend pas
+        raise PermissionDenied(instruction.MESSAGE_DECISION_ARS)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return page_dossier(request, candidature, forms={"decision": form}, status=400)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.shortcuts import render
 
-from commun.tableur import filtres_invalides, reponse_csv, reponse_fichier
+from commun.tableur import ecrire_feuille, filtres_invalides, reponse_csv, reponse_fichier
 from config.policy import Regle, acces, autorise, peut_modifier_cible
 from planification.calcul import nombre
 from planification.forms import filtres_planification
@@ -102,9 +102,8 @@ def export_xlsx(planification):
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Planification"
-    feuille.append(COLONNES_EXPORT)
-    for ligne in lignes_export(planification):
-        feuille.append([nombre(v) if isinstance(v, Decimal) else v for v in ligne])
+    lignes = ([nombre(v) if isinstance(v, Decimal) else v for v in ligne] for ligne in lignes_export(planification))
+    ecrire_feuille(feuille, [COLONNES_EXPORT, *lignes])
     reponse = reponse_fichier(nom_fichier(planification, "xlsx"))
     classeur.save(reponse)
     return reponse

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from appels.exports import COLONNES_INSTRUCTION, COLONNES_NOTES
 from appels.models import Avis, Candidature, Decision, DemandeComplement, Nature, StatutCandidature
-from appels.services import candidatures
+from appels.services import candidatures, instruction
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, CritereFactory, lettre_complete, pdf
 from tests.comptes.factories import UtilisateurFactory
@@ -199,6 +200,44 @@ class TestAcces:
         assert client.get(f"/instruction/candidatures/{candidature.pk}/").status_code == 200
         assert "aap-instruction" in client.get("/instruction/").content.decode()
 
+    def test_la_dreets_co_instruit_sans_decider_sur_la_page(self, client, dreets, candidature, appel):
+        appel.co_instruction_dreets = True
+        appel.save()
+        client.force_login(dreets)
+
+        page = client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+        reponse = poster_decision(client, candidature, "retenue", montant_retenu="200 000", motif="Prioritaire")
+
+        assert "La décision de financement revient à l&#x27;ARS" in page
+        assert 'name="action" value="decision"' not in page and 'name="action" value="avis"' in page
+        assert reponse.status_code == 403
+        assert not Decision.objects.exists()
+        candidature.refresh_from_db()
+        assert candidature.statut == StatutCandidature.DEPOSEE
+        assert poster_avis(client, candidature, 8, 7, 6).status_code == 302  # son avis, elle le donne
+
+    @pytest.mark.parametrize("role", ["planificateur", "instructeur", "administrateur"])
+    def test_l_ars_decide_par_la_page(self, client, role, request, candidature):
+        client.force_login(request.getfixturevalue(role))
+
+        page = client.get(f"/instruction/candidatures/{candidature.pk}/").content.decode()
+        reponse = poster_decision(client, candidature, "retenue", montant_retenu="200 000")
+
+        assert 'name="action" value="decision"' in page
+        assert reponse.status_code == 302
+        assert Decision.objects.get().decide_par == request.getfixturevalue(role)
+
+    def test_le_service_refuse_la_decision_a_la_dreets_quel_que_soit_l_appelant(self, dreets, candidature, appel):
+        appel.co_instruction_dreets = True
+        appel.save()
+
+        with pytest.raises(PermissionDenied, match="revient à l'ARS"):
+            instruction.decider(candidature=candidature, user=dreets, nature="retenue", version_lue=0)
+
+        assert not Decision.objects.exists()
+        candidature.refresh_from_db()
+        assert candidature.statut == StatutCandidature.DEPOSEE
+
     def test_un_operateur_n_atteint_aucune_page_d_instruction(self, client, operateur_autre, candidature):
         demande = DemandeComplement.objects.create(
             candidature=candidature, demandee_par=UtilisateurFactory(instructeur=True), message="Budget détaillé"
@@ -350,6 +389,27 @@ class TestExports:
         notes = list(classeur["Notes"].values)
         assert list(notes[0]) == COLONNES_NOTES and len(notes) == 1 + 2 * 3  # deux avis × trois critères
         assert classeur["Candidatures"].max_row == 2
+
+    def test_les_textes_de_l_operateur_ne_deviennent_jamais_des_formules(
+        self, client, instructeur, appel, organisme, operateur
+    ):
+        from openpyxl import load_workbook
+
+        lien = '=HYPERLINK("http://pirate.example","Voir")'
+        candidature = deposer(appel, organisme, operateur, experience=lien, nature_proposition="-2+3")
+        clore(appel)
+        client.force_login(instructeur)
+        poster_avis(client, candidature, 5, 5, 5, commentaire="Correct.")
+
+        contenu = client.get("/instruction/aap-instruction/export.csv").content.decode("utf-8-sig")
+        classeur = load_workbook(io.BytesIO(client.get("/instruction/aap-instruction/export.xlsx").content))
+
+        cellules_csv = [c for ligne in csv.reader(io.StringIO(contenu), delimiter=";") for c in ligne]
+        assert "'" + lien in cellules_csv and "'-2+3" in cellules_csv
+        assert not [c for c in cellules_csv if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+        cellules = [c for feuille in classeur for ligne in feuille.iter_rows() for c in ligne]
+        assert not [c.coordinate for c in cellules if c.data_type == "f"]
+        assert {lien, "-2+3"} <= {c.value for c in cellules if c.quotePrefix}
 
     def test_le_zip_contient_l_accuse_et_les_pieces_du_depot_instruit_sans_rien_ecrire(
         self, client, instructeur, appel, organisme, operateur

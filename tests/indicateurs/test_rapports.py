@@ -17,6 +17,7 @@ from indicateurs.rapports import ETAPES
 from indicateurs.services import demander_rapport, generer_rapport
 from indicateurs.tasks import generer_rapport as tache_generer_rapport
 from indicateurs.tasks import generer_rapports_du_mois
+from tests.conftest import taches_en_file
 from tests.dispositifs.factories import DispositifFactory
 from tests.indicateurs.factories import RapportFactory
 from tests.territoires.factories import TerritoireFactory
@@ -123,7 +124,7 @@ class TestDemande:
             second = demander_rapport(territoire=region_hdf, mois=OCTOBRE, public=False)
 
         assert premier.pk == second.pk
-        assert len(mises_en_file) == 1
+        assert len(taches_en_file(mises_en_file)) == 1
         assert second.statut == StatutRapport.EN_ATTENTE and second.demande_par == planificateur
 
     def test_un_rapport_pret_se_remet_en_file_et_garde_son_fichier(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from indicateurs.models import Rapport, StatutRapport
 from tests.comptes.factories import UtilisateurFactory
+from tests.conftest import taches_en_file
 from tests.indicateurs.factories import PDF_EXEMPLE, RapportFactory
 from tests.territoires.factories import TerritoireFactory
 
@@ -154,7 +155,7 @@ class TestDemande:
             "indicateurs:rapports:suivi", args=[rapport.pk]
         )
         assert rapport.statut == StatutRapport.EN_ATTENTE and rapport.demande_par == planificateur
-        assert len(mises_en_file) == 1
+        assert len(taches_en_file(mises_en_file)) == 1
 
     def test_un_agent_ne_peut_pas_demander_le_rapport_d_une_autre_region(self, client, planificateur, region_idf):
         client.force_login(planificateur)
