@@ -50,11 +50,11 @@ def test_un_x_forwarded_for_invente_ne_remet_pas_le_compteur_a_zero(client, cach
     assert demander(client, "autre@exemple.test", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
 
 
-def test_une_autre_adresse_garde_son_propre_compteur(client, planificateur, cache_des_compteurs):
+def test_une_autre_adresse_garde_son_propre_compteur(client, operateur, cache_des_compteurs):
     for rang in range(11):
         demander(client, f"compte{rang}@exemple.test")
 
-    ailleurs = demander(client, planificateur.email, MOT_DE_PASSE, REMOTE_ADDR="192.0.2.10")
+    ailleurs = demander(client, operateur.email, MOT_DE_PASSE, REMOTE_ADDR="192.0.2.10")
 
     assert ailleurs.status_code == 200 and ailleurs.json()["token"]
 
