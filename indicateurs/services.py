@@ -372,11 +372,16 @@ def finaliser_rapports(*, aujourd_hui: datetime.date | None = None) -> int:
     l'échéance des déclarations est passée. Idempotent : une fois le définitif servi, plus rien ; une demande en
     cours n'est pas doublée ; un échec se retente le lendemain. Renvoie le nombre de rapports demandés."""
     aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    # Une version publique provisoire (produite avant les éditions figées) attend que son mois soit publié.
+    publie = Exists(EditionPublique.objects.filter(region=OuterRef("territoire"), mois=OuterRef("mois")))
+    provisoires = (
+        Rapport.objects.alias(publie=publie)
+        .filter(provisoire=True, mois__lt=mois_de(aujourd_hui))
+        .exclude(public=True, publie=False)
+    )
     a_finaliser = [
         rapport
-        for rapport in Rapport.objects.filter(provisoire=True, mois__lt=mois_de(aujourd_hui)).select_related(
-            "territoire"
-        )
+        for rapport in provisoires.select_related("territoire")
         if calendrier.echeance(rapport.mois) < aujourd_hui
     ]
     for rapport in a_finaliser:

@@ -310,3 +310,26 @@ class TestPublication:
         assert list(Rapport.objects.values_list("mois", "public")) == [(OCTOBRE, True)]
         cellules, _ = lire_tableau(next(iter(EditionPublique.objects.get().tableaux.values())))
         assert cellules[departements["59"].pk, types["LAM"].pk].valeur == Decimal(30)
+
+    def test_un_rapport_public_provisoire_ne_se_finalise_qu_une_fois_le_mois_publie(
+        self, region_hdf, departements, types, publier
+    ):
+        from indicateurs.models import Rapport
+        from indicateurs.services import finaliser_rapports
+
+        agreger(REVISION, departements, types)
+        Rapport.objects.create(territoire=region_hdf, mois=OCTOBRE, public=True, provisoire=True)
+
+        assert finaliser_rapports(aujourd_hui=datetime.date(2026, 11, 23)) == 0  # échéance passée, pas publié
+        publier(region_hdf, OCTOBRE)
+        assert finaliser_rapports(aujourd_hui=datetime.date(2026, 11, 23)) == 1
+
+
+def test_la_page_publique_dit_la_regle_de_protection(client, region_hdf, departements, types, publier, settings):
+    agreger(REVISION, departements, types)
+    publier(region_hdf, OCTOBRE)
+
+    html = client.get(reverse("indicateurs:tableau:public"), FILTRES).content.decode()
+
+    assert f"ne permettent plus de l'encadrer à moins de {settings.SECRET_SEUIL_PERSONNES} près" in html
+    assert "protégée avec la" in html and "précédente" in html
