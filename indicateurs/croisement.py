@@ -3,7 +3,8 @@
 Une cellule porte une valeur et ce qu'il faut pour la cumuler (numérateur et dénominateur d'un taux) et juger de
 son secret (dispositifs contributeurs). Les totaux d'un croisement sont la somme exacte des cellules qu'ils
 résument (un taux : Σ numérateur / Σ dénominateur), et le secret statistique s'applique une fois par croisement :
-le tableau de bord et le rapport PDF en tirent tous leurs chiffres.
+le tableau de bord et le rapport PDF en tirent tous leurs chiffres. En public, les cases masquées ne se
+recalculent pas à l'affichage : elles sont celles de l'édition figée du mois (indicateurs/publication.py).
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.db.models import Q
 from dispositifs.models import TypeDispositif
 from indicateurs.models import Agregat, Agregation, Indicateur
 from indicateurs.regles import arrondi
-from indicateurs.secret import TOTAL, Seuils, secret_primaire, secret_secondaire
+from indicateurs.secret import TOTAL, Seuils, Tableau, proteger_tableau, secret_primaire
 from territoires.models import Territoire
 
 ZERO = Decimal(0)
@@ -95,15 +96,16 @@ class Croisement:
         return self.indicateur.agregation != Agregation.TAUX
 
 
-def croiser(indicateur, periode, departements, types, cellules: dict, seuils: Seuils | None) -> Croisement:
-    """Le croisement d'un indicateur et d'une période ; avec `seuils`, sous secret statistique."""
+def croiser(indicateur, periode, departements, types, cellules: dict, masques: set | None = None) -> Croisement:
+    """Le croisement d'un indicateur et d'une période ; avec `masques` (ceux d'une édition publique), sous secret
+    statistique."""
     lignes, colonnes = [], [t.pk for t in types]
     for departement in departements:
         rangee = [cellules.get((departement.pk, colonne), VIDE) for colonne in colonnes]
         lignes.append(LigneDeCroisement(departement, rangee, cumuler(rangee, indicateur)))
     totaux = [cumuler([ligne.cellules[i] for ligne in lignes], indicateur) for i in range(len(types))]
     croisement = Croisement(indicateur, periode, types, lignes, totaux, cumuler(totaux, indicateur))
-    return proteger(croisement, seuils) if seuils else croisement
+    return proteger(croisement, masques) if masques is not None else croisement
 
 
 def par_cle(croisement: Croisement) -> dict[tuple, Cellule]:
@@ -120,8 +122,9 @@ def par_cle(croisement: Croisement) -> dict[tuple, Cellule]:
     return cellules
 
 
-def a_masquer(croisement: Croisement, seuils: Seuils) -> set[tuple]:
-    """Secret primaire sur chaque cellule et chaque total, puis secondaire quand les totaux sont des sommes."""
+def a_masquer(croisement: Croisement, seuils: Seuils, precedents: tuple[Tableau, ...] = ()) -> set[tuple]:
+    """Secret primaire sur chaque cellule et chaque total, puis, quand les totaux sont des sommes, secret
+    secondaire audité avec les éditions `precedents` du même croisement (indicateurs/secret.py)."""
     cellules = par_cle(croisement)
     personnes = croisement.indicateur.unite == "personnes"
     masques = {
@@ -131,17 +134,22 @@ def a_masquer(croisement: Croisement, seuils: Seuils) -> set[tuple]:
     }
     if not croisement.additif:
         return masques
-    return secret_secondaire(
-        {cle: c.valeur for cle, c in cellules.items()},
-        masques,
+    return proteger_tableau(tableau_secret(croisement, masques), seuils, precedents)
+
+
+def tableau_secret(croisement: Croisement, masques: set[tuple]) -> Tableau:
+    """Le croisement vu par le secret statistique : ses valeurs sous leurs clés, et ses cases masquées."""
+    return Tableau(
         lignes=[ligne.territoire.pk for ligne in croisement.lignes],
         colonnes=[t.pk for t in croisement.types],
+        valeurs={cle: c.valeur for cle, c in par_cle(croisement).items()},
+        masques=set(masques),
     )
 
 
-def proteger(croisement: Croisement, seuils: Seuils) -> Croisement:
-    """Le croisement sous secret statistique : chaque cellule à masquer l'est, partout où elle paraît."""
-    cellules, masques = par_cle(croisement), a_masquer(croisement, seuils)
+def proteger(croisement: Croisement, masques: set[tuple]) -> Croisement:
+    """Le croisement sous secret statistique : chaque cellule masquée l'est, partout où elle paraît."""
+    cellules = par_cle(croisement)
 
     def cellule(cle):
         return replace(cellules[cle], secret=True) if cle in masques else cellules[cle]

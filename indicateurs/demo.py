@@ -19,8 +19,8 @@ from commun.mois import decaler, mois_precedent, nombre_de_mois
 from dispositifs.models import Dispositif, Statut
 from indicateurs import calendrier
 from indicateurs.agregation import agreger_periode
-from indicateurs.models import Agregat, Declaration, Indicateur, Rapport, StatutDeclaration, Valeur
-from indicateurs.services import demander_rapport, generer_rapport
+from indicateurs.models import Agregat, Declaration, EditionPublique, Indicateur, Rapport, StatutDeclaration, Valeur
+from indicateurs.services import demander_rapport, generer_rapport, publier_mois_clos
 from territoires.models import Niveau, Territoire
 
 NOMBRE_DE_MOIS = 24
@@ -54,11 +54,13 @@ def effacer_indicateurs_demo():
 
 
 def creer_rapports_demo(dernier_mois) -> list[Rapport]:
-    """Les rapports des Hauts-de-France (interne et public) des deux mois entièrement validés."""
+    """Les rapports des Hauts-de-France des deux mois entièrement validés : l'interne, et le public quand le mois
+    est publié (verrouillé)."""
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     rapports = []
     for mois in (decaler(dernier_mois, -1), decaler(dernier_mois, -2)):
-        for public in (False, True):
+        publie = EditionPublique.objects.filter(region=region, mois=mois).exists()
+        for public in (False, True) if publie else (False,):
             rapport = demander_rapport(
                 territoire=region, mois=mois, public=public, motif="Rapport de la démonstration."
             )
@@ -84,6 +86,9 @@ def creer_indicateurs_demo(aujourd_hui=None) -> dict[str, int]:
     # viennent d'être effacées : aucun de leurs agrégats ne survit.
     debut = min(premier, Agregat.objects.aggregate(premier=Min("periode"))["premier"] or premier)
     agregats = agreger_periode(debut=debut, fin=decaler(dernier, 1))
+    # Les mois verrouillés ont leurs chiffres publics (les rapports publics de la démonstration : creer_rapports_demo).
+    EditionPublique.objects.filter(region__code="32", region__niveau=Niveau.REGION).delete()
+    publier_mois_clos(aujourd_hui=aujourd_hui, rapports=False)
     return {"dispositifs": len(dispositifs), "valeurs": len(valeurs), "agregats": agregats, "dernier_mois": dernier}
 
 

@@ -413,3 +413,45 @@ class VersionRapport(models.Model):
 
     def __str__(self):
         return f"{self.rapport} — version {self.numero}"
+
+
+class EditionPubliqueQuerySet(models.QuerySet):
+    def courantes(self):
+        """La dernière édition de chaque mois : celle que lisent la page publique et le rapport public."""
+        suivante = EditionPublique.objects.filter(
+            region=models.OuterRef("region"), mois=models.OuterRef("mois"), numero__gt=models.OuterRef("numero")
+        )
+        return self.filter(~models.Exists(suivante))
+
+
+class EditionPublique(models.Model):
+    """Les chiffres publics d'un mois d'une région, figés : chaque indicateur, son croisement département × type
+    tel que calculé à la publication (cellules brutes) et les cases publiées « secret ». Un mois se publie une
+    fois, après son verrouillage ; une validation tardive qui change ses chiffres en fait une nouvelle édition,
+    protégée avec les précédentes (indicateurs/publication.py). Jamais modifiée ni effacée : ce qui a été publié
+    reste ce qu'un lecteur a pu voir, et l'audit des éditions suivantes en dépend."""
+
+    region = models.ForeignKey(
+        "territoires.Territoire", verbose_name="région", on_delete=models.PROTECT, related_name="editions_publiques"
+    )
+    mois = models.DateField("mois", help_text="Le premier jour du mois publié.")
+    numero = models.PositiveIntegerField("numéro d'édition", help_text="1 : première publication ; puis révisions.")
+    publiee_le = models.DateTimeField("publiée le")
+    tableaux = models.JSONField(
+        "tableaux",
+        help_text="Par indicateur : les cellules brutes (département, type, mesures) et les cases masquées.",
+    )
+
+    objects = EditionPubliqueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "édition publique"
+        verbose_name_plural = "éditions publiques"
+        ordering = ["region", "-mois", "-numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "mois", "numero"], name="une_edition_par_numero"),
+            models.CheckConstraint(name="edition_mois_au_premier_jour", condition=Q(mois__day=1)),
+        ]
+
+    def __str__(self):
+        return f"Édition {self.numero} — {self.region} — {self.mois:%m/%Y}"

@@ -2,8 +2,9 @@
 indicateurs et, en version interne, les écarts aux cibles, mis en page par un seul gabarit.
 
 Les chiffres viennent du tableau de bord (indicateurs/tableau_de_bord.py) et les graphiques d'indicateurs/graphiques :
-le PDF montre exactement ce que montre la page, avec le même secret statistique. La demande d'un rapport, sa
-génération et la publication sûre de son fichier sont des changements d'état : indicateurs/services.py.
+le PDF montre exactement ce que montre la page, avec le même secret statistique ; la version publique lit les
+éditions figées des chiffres publics (indicateurs/publication.py), jamais les agrégats vivants. La demande d'un
+rapport, sa génération et la publication sûre de son fichier sont des changements d'état : indicateurs/services.py.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from indicateurs.completude import LigneCompletude
 from indicateurs.croisement import croiser, lire_cellules
 from indicateurs.models import Granularite, Rapport
 from indicateurs.periodes import dernier_jour
+from indicateurs.publication import lire_editions
 from indicateurs.tableau_de_bord import construire_tableau_de_bord, ecarts_du_tableau
 
 GABARIT_PDF = "indicateurs/rapports/pdf/rapport.html"
@@ -90,16 +92,21 @@ def completude_du_mois(tableau) -> LigneCompletude | None:
 
 def croisements_du_mois(tableau, mois: datetime.date) -> list:
     """Le croisement département × type du mois pour chaque autre indicateur qui a des données (le tableau de bord
-    n'en détaille qu'un) : mêmes cellules, même protection. Deux requêtes : les types, les agrégats du mois."""
+    n'en détaille qu'un) : mêmes cellules, même protection (en public, l'édition figée du mois). Deux requêtes :
+    les types, les agrégats (ou l'édition) du mois."""
     catalogue = list(TypeDispositif.objects.order_by("ordre", "sigle"))
-    cellules = lire_cellules(tableau.departements, Granularite.MOIS, [mois], catalogue, tableau.indicateurs)
-    seuils = tableau.seuils if tableau.public else None
+    if tableau.public:
+        cellules, masques = lire_editions(tableau.territoire, [mois])
+    else:
+        cellules = lire_cellules(tableau.departements, Granularite.MOIS, [mois], catalogue, tableau.indicateurs)
+        masques = None
     croisements = []
     for indicateur in tableau.indicateurs:
         par_cellule = cellules.get((indicateur.pk, mois))
         if par_cellule and indicateur != tableau.indicateur:
             types = [t for t in catalogue if any(type_id == t.pk for _, type_id in par_cellule)]
-            croisements.append(croiser(indicateur, mois, tableau.departements, types, par_cellule, seuils))
+            publiees = None if masques is None else masques.get((indicateur.pk, mois), set())
+            croisements.append(croiser(indicateur, mois, tableau.departements, types, par_cellule, publiees))
     return croisements
 
 

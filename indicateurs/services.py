@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,16 +21,17 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from commun.erreurs import Conflit
-from commun.mois import mois_de, mois_precedent
+from commun.mois import decaler, mois_de, mois_precedent
 from commun.notifications import envoyer, membres_actifs
 from dispositifs.models import Dispositif, TypeDispositif
-from indicateurs import calendrier, rapports, suivi, tasks
+from indicateurs import agregation, calendrier, publication, rapports, suivi, tasks
 from indicateurs.catalogue import CATALOGUE
 from indicateurs.models import (
     MODIFIABLES,
     MOTIF_PUBLIC_REGIONAL,
     Declaration,
     Derogation,
+    EditionPublique,
     Indicateur,
     MomentRelance,
     NatureValeur,
@@ -331,6 +333,8 @@ def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None
     recopié sur la version produite."""
     if public and territoire.niveau != Niveau.REGION:
         raise ValidationError({"public": ValidationError(MOTIF_PUBLIC_REGIONAL, code="public_regional")})
+    if public and not EditionPublique.objects.filter(region=territoire, mois=mois).exists():
+        raise ValidationError({"public": ValidationError(motif_non_publie(mois), code="non_publie")})
     motif = motif.strip()
     maintenant = timezone.now()
     rapport, cree = Rapport.objects.get_or_create(
@@ -353,18 +357,14 @@ def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None
 
 
 def demander_rapports_du_mois(*, mois: datetime.date | None = None) -> int:
-    """Beat, le 1er du mois : les rapports du mois écoulé pour chaque périmètre actif, en version interne, plus
-    la version publique de chaque région. Renvoie le nombre de rapports demandés. Produits avant l'échéance des
-    déclarations, ils sont provisoires ; finaliser_rapports produit les définitifs."""
+    """Beat, le 1er du mois : les rapports internes du mois écoulé pour chaque périmètre actif. Renvoie le nombre
+    de rapports demandés. Produits avant l'échéance des déclarations, ils sont provisoires ; finaliser_rapports
+    produit les définitifs. La version publique d'une région attend la publication du mois (publier_mois)."""
     mois = mois or mois_precedent(calendrier.aujourd_hui())
-    demandes = [
-        (territoire, public)
-        for territoire in perimetres_du_mois()
-        for public in ((False, True) if territoire.niveau == Niveau.REGION else (False,))
-    ]
-    for territoire, public in demandes:
-        demander_rapport(territoire=territoire, mois=mois, public=public, motif="Rapport mensuel du 1er du mois.")
-    return len(demandes)
+    territoires = list(perimetres_du_mois())
+    for territoire in territoires:
+        demander_rapport(territoire=territoire, mois=mois, public=False, motif="Rapport mensuel du 1er du mois.")
+    return len(territoires)
 
 
 def finaliser_rapports(*, aujourd_hui: datetime.date | None = None) -> int:
@@ -372,11 +372,16 @@ def finaliser_rapports(*, aujourd_hui: datetime.date | None = None) -> int:
     l'échéance des déclarations est passée. Idempotent : une fois le définitif servi, plus rien ; une demande en
     cours n'est pas doublée ; un échec se retente le lendemain. Renvoie le nombre de rapports demandés."""
     aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    # Une version publique provisoire (produite avant les éditions figées) attend que son mois soit publié.
+    publie = Exists(EditionPublique.objects.filter(region=OuterRef("territoire"), mois=OuterRef("mois")))
+    provisoires = (
+        Rapport.objects.alias(publie=publie)
+        .filter(provisoire=True, mois__lt=mois_de(aujourd_hui))
+        .exclude(public=True, publie=False)
+    )
     a_finaliser = [
         rapport
-        for rapport in Rapport.objects.filter(provisoire=True, mois__lt=mois_de(aujourd_hui)).select_related(
-            "territoire"
-        )
+        for rapport in provisoires.select_related("territoire")
         if calendrier.echeance(rapport.mois) < aujourd_hui
     ]
     for rapport in a_finaliser:
@@ -487,3 +492,58 @@ def charger_indicateurs(*, modele=Indicateur, modele_type=TypeDispositif) -> int
         indicateur.types.set([types[code] for code in fiche["types"] if code in types])
         indicateurs[fiche["code"]] = indicateur
     return len(indicateurs)
+
+
+# Publication figée des chiffres publics (indicateurs/publication.py) -----------------------------------------
+
+
+def motif_non_publie(mois: datetime.date) -> str:
+    return (
+        f"Les chiffres publics de {mois:%m/%Y} ne sont pas encore publiés : un mois se publie une fois verrouillé, "
+        f"le {calendrier.date_verrouillage(mois):%d/%m/%Y}."
+    )
+
+
+@transaction.atomic
+def publier_mois(*, region: Territoire, mois: datetime.date, aujourd_hui: datetime.date | None = None):
+    """Publie les chiffres publics du mois dans la région : la première édition une fois le mois verrouillé, puis
+    une révision chaque fois que ses agrégats ont changé (validation tardive sous dérogation), protégée avec les
+    éditions précédentes. Rien tant qu'une dérogation rouvre le mois : la révision attend qu'il se referme.
+    Renvoie l'édition créée, ou None."""
+    aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    rouvert = Derogation.objects.en_cours(aujourd_hui).filter(
+        mois=mois, dispositif__territoire__chemin__startswith=region.chemin
+    )
+    if not calendrier.verrouille_sans_derogation(mois, aujourd_hui) or rouvert.exists():
+        return None
+    # Sous verrou : deux publications simultanées du même mois ne font pas deux fois la même révision (la
+    # contrainte d'unicité du numéro arrête la seconde si aucune édition n'existait encore).
+    precedentes = list(EditionPublique.objects.select_for_update().filter(region=region, mois=mois).order_by("numero"))
+    departements = list(Territoire.objects.descendants(region).departements().order_by("code"))
+    tableaux = publication.tableaux_du_mois(mois, departements, precedentes)
+    if not tableaux or (precedentes and publication.memes_cellules(tableaux, precedentes[-1])):
+        return None
+    edition = EditionPublique.objects.create(
+        region=region, mois=mois, numero=len(precedentes) + 1, publiee_le=timezone.now(), tableaux=tableaux
+    )
+    transaction.on_commit(agregation.nouvelle_version_des_agregats)  # les tableaux publics en cache sont périmés
+    return edition
+
+
+def publier_mois_clos(*, aujourd_hui: datetime.date | None = None, rapports: bool = True) -> int:
+    """Chaque nuit, après le recalcul des agrégats : publie ou révise chaque mois verrouillé des
+    INDICATEURS_RECALCUL_MOIS derniers mois (ceux que la nuit recalcule), dans chaque région ; avec `rapports`, la
+    version publique du rapport du mois suit chaque édition. Renvoie le nombre d'éditions créées."""
+    aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    mois = [decaler(mois_de(aujourd_hui), -n) for n in range(1, settings.INDICATEURS_RECALCUL_MOIS + 1)]
+    editions = [
+        publier_mois(region=region, mois=m, aujourd_hui=aujourd_hui)
+        for region in Territoire.objects.regions()
+        for m in mois
+        if calendrier.verrouille_sans_derogation(m, aujourd_hui)
+    ]
+    editions = [e for e in editions if e is not None]
+    for edition in editions if rapports else []:
+        motif = f"Édition {edition.numero} des chiffres publics du mois."
+        demander_rapport(territoire=edition.region, mois=edition.mois, public=True, motif=motif)
+    return len(editions)

@@ -4,7 +4,8 @@ Tout part des agrégats des départements du périmètre (une requête) : chaque
 croisement type × département, carte — se déduit du même croisement (indicateurs/croisement.py) de
 chaque indicateur et de chaque période. Le secret statistique, appliqué une fois par croisement, vaut donc
 partout : une valeur masquée dans le croisement l'est aussi dans la courbe, la carte, les chiffres clés et
-l'export.
+l'export. En public, les cellules et leurs cases masquées ne viennent pas des agrégats vivants mais des éditions
+figées de chaque mois (indicateurs/publication.py) : une région entière, mois par mois.
 
 Requêtes : types, indicateurs, départements (avec leurs contours), agrégats, complétude (comptée sur les
 dispositifs et leurs déclarations validées : indicateurs/completude.py), puis l'horizon et la planification
@@ -33,6 +34,7 @@ from indicateurs.completude import LigneCompletude, completude
 from indicateurs.croisement import Cellule, Croisement, croiser, lire_cellules
 from indicateurs.models import Agregation, Granularite, Indicateur
 from indicateurs.periodes import decaler_periode, libelle_periode, periodes
+from indicateurs.publication import lire_editions
 from indicateurs.regles import arrondi
 from indicateurs.secret import Seuils
 from planification.calcul import Planification, ecarts_aux_cibles
@@ -233,6 +235,12 @@ def lire_et_remplir(tableau: TableauDeBord, catalogue, *, series: bool) -> Table
     liste, granularite = tableau.periodes, tableau.granularite
     precedente = decaler_periode(liste[0], granularite, -1) if liste else None
     toutes = [precedente, *liste]
+    if tableau.public:
+        if granularite != Granularite.MOIS:
+            raise ValueError("Les chiffres publics se publient mois par mois.")
+        cellules, masques = lire_editions(tableau.territoire, toutes)  # toutes les séries : des tableaux déjà faits
+        remplir(tableau, cellules, catalogue, precedente, series=series, masques=masques)
+        return tableau
     cellules = lire_cellules(
         tableau.departements,
         granularite,
@@ -260,10 +268,10 @@ def departements_du_perimetre(territoire: Territoire):
     return Territoire.objects.descendants(territoire).departements()
 
 
-def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, series: bool = True):
-    """Chaque bloc à partir des croisements (un par indicateur et par période, protégés en public). Sans
-    `series`, un indicateur autre que le choisi n'a que ses deux dernières périodes : ses chiffres clés."""
-    seuils = tableau.seuils if tableau.public else None
+def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, series: bool = True, masques=None):
+    """Chaque bloc à partir des croisements (un par indicateur et par période ; en public, sous les `masques` de
+    l'édition du mois). Sans `series`, un indicateur autre que le choisi n'a que ses deux dernières périodes : ses
+    chiffres clés."""
     presents = defaultdict(set)  # les types qui ont des données, par indicateur : les colonnes des croisements
     for (indicateur_id, _), par_cellule in cellules.items():
         presents[indicateur_id].update(type_id for _, type_id in par_cellule)
@@ -273,7 +281,8 @@ def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, se
 
         def croisement(periode, indicateur=indicateur, types=types):
             par_cellule = cellules.get((indicateur.pk, periode), {})
-            return croiser(indicateur, periode, tableau.departements, types, par_cellule, seuils)
+            publiees = None if masques is None else masques.get((indicateur.pk, periode), set())
+            return croiser(indicateur, periode, tableau.departements, types, par_cellule, publiees)
 
         complet = series or indicateur == tableau.indicateur
         croisements = [croisement(p) for p in (tableau.periodes if complet else tableau.periodes[-2:])]

@@ -31,8 +31,12 @@ def recalculer_apres_dispositifs(type_id: int, territoire_ids: list[int]) -> int
 
 @shared_task
 def agreger_tout() -> int:
-    """Beat, chaque nuit : recalcul des derniers mois, tous types."""
-    return agregation.agreger_les_derniers_mois()
+    """Beat, chaque nuit : recalcul des derniers mois, tous types, puis publication des mois verrouillés dont les
+    chiffres publics manquent ou ont changé (indicateurs/publication.py)."""
+    recalcules = agregation.agreger_les_derniers_mois()
+    with au_nom_de(None):
+        services.publier_mois_clos()
+    return recalcules
 
 
 @shared_task(autoretry_for=(OSError, *TachePraps.autoretry_for))

@@ -17,6 +17,7 @@ from indicateurs import calendrier, graphiques
 from indicateurs.exports import TABLES, TABLES_PUBLIQUES
 from indicateurs.forms import FiltresTableauForm
 from indicateurs.models import Agregat, Granularite, Indicateur
+from indicateurs.publication import dernier_mois_publie
 from indicateurs.tableau_de_bord import Mesure, construire_tableau_de_bord_en_cache
 from territoires.models import Niveau, Territoire
 
@@ -42,7 +43,7 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     perimetres = perimetres_de(request.user, public)  # 1 : régions
     region = region_choisie(request, perimetres)
     departements = list(Territoire.objects.descendants(region).departements().order_by("code"))  # 2
-    donnees = completer(request.GET.copy(), region, departements)  # 3 : dernier mois agrégé
+    donnees = completer(request.GET.copy(), region, departements, public)  # 3 : dernier mois agrégé (ou publié)
     indicateurs = list(Indicateur.objects.actifs())  # 4
     if indicateurs:
         donnees.setdefault("indicateur", indicateurs[0].code)
@@ -72,13 +73,15 @@ def region_choisie(request, perimetres) -> Territoire:
     return region
 
 
-def completer(donnees, region, departements):
-    """Les paramètres complétés par défaut : la région, les douze mois qui finissent au dernier mois agrégé, le mois
-    par mois, la valeur ; un département d'une autre région (la région vient de changer) est oublié."""
+def completer(donnees, region, departements, public: bool = False):
+    """Les paramètres complétés par défaut : la région, les douze mois qui finissent au dernier mois agrégé (en
+    public : publié), le mois par mois, la valeur ; un département d'une autre région (la région vient de changer)
+    est oublié."""
     donnees["region"] = region.code
     if donnees.get("territoire") not in {d.code for d in departements}:
         donnees.pop("territoire", None)
-    fin = Agregat.objects.dernier_mois(region) or mois_precedent(calendrier.aujourd_hui())
+    dernier = dernier_mois_publie(region) if public else Agregat.objects.dernier_mois(region)
+    fin = dernier or mois_precedent(calendrier.aujourd_hui())
     donnees.setdefault("fin", f"{fin:%Y-%m}")
     donnees.setdefault("debut", f"{decaler(fin, 1 - MOIS_PAR_DEFAUT):%Y-%m}")
     donnees.setdefault("granularite", Granularite.MOIS)

@@ -75,3 +75,19 @@ def agregats(region_hdf, nord):
     AgregatFactory(type=lam, territoire=nord, valeur=Decimal("7"), nb_dispositifs=4, nb_attendues=4, nb_declarations=4)
     sorties = Indicateur.objects.get(code="sorties")
     AgregatFactory(indicateur=sorties, type=lhss, territoire=nord, valeur=Decimal("86"), nb_dispositifs=5)
+
+
+# Un jour où tous les mois des tests sont verrouillés : publier_mois les publie.
+APRES_VERROUILLAGE = datetime.date(2100, 1, 1)
+
+
+@pytest.fixture
+def publier():
+    """Publie les chiffres publics des mois donnés d'une région, comme la nuit qui suit leur verrouillage : la
+    page publique et le rapport public ne lisent que les éditions publiées."""
+    from indicateurs.services import publier_mois
+
+    def publier(region, *mois):
+        return [publier_mois(region=region, mois=m, aujourd_hui=APRES_VERROUILLAGE) for m in mois]
+
+    return publier

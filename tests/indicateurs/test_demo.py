@@ -50,10 +50,11 @@ def test_les_deux_mois_valides_ont_leur_rapport_pdf(demo, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     rapports = creer_rapports_demo(demo["dernier_mois"])
 
+    # Août est verrouillé (depuis le 31/10/2026) et publié : sa version publique existe ; septembre pas encore.
     assert {(r.mois, r.public, r.statut) for r in rapports} == {
-        (mois, public, StatutRapport.PRET)
-        for mois in (datetime.date(2026, 9, 1), datetime.date(2026, 8, 1))
-        for public in (False, True)
+        (datetime.date(2026, 9, 1), False, StatutRapport.PRET),
+        (datetime.date(2026, 8, 1), False, StatutRapport.PRET),
+        (datetime.date(2026, 8, 1), True, StatutRapport.PRET),
     }
     for rapport in rapports:
         with rapport.fichier.open("rb") as pdf:

@@ -22,8 +22,9 @@ def carre(x: float, y: float) -> dict:
 
 
 @pytest.fixture
-def tableau(region_hdf):
-    """Deux départements dessinés : le Nord publiable (1 234 personnes), la Somme secrète (un seul dispositif)."""
+def tableau(region_hdf, publier):
+    """Deux départements dessinés : le Nord publiable (1 234 personnes), la Somme secrète (un seul dispositif) ;
+    septembre et octobre publiés."""
     nord = TerritoireFactory(code="59", nom="Nord", parent=region_hdf, population=2_600_000)
     somme = TerritoireFactory(code="80", nom="Somme", parent=region_hdf, population=570_000)
     Contour.objects.create(territoire=nord, geometrie=carre(3, 50))
@@ -37,6 +38,7 @@ def tableau(region_hdf):
         AgregatFactory(
             indicateur=file_active, type=lhss, territoire=somme, periode=periode, valeur=8765, nb_dispositifs=1
         )
+    publier(region_hdf, SEPTEMBRE, OCTOBRE)
 
     def construire(**kwargs):
         return construire_tableau_de_bord(

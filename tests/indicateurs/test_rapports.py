@@ -61,7 +61,8 @@ class TestGeneration:
         assert "document généré automatiquement" in texte.lower().replace("\n", " ")
         assert "Version interne" in texte
 
-    def test_le_pdf_public_ne_contient_jamais_une_valeur_masquee(self, agregats, region_hdf):
+    def test_le_pdf_public_ne_contient_jamais_une_valeur_masquee(self, agregats, region_hdf, publier):
+        publier(region_hdf, OCTOBRE)
         rapport = generer_rapport(rapport=nouveau_rapport(region_hdf, public=True))
 
         texte = texte_du_pdf(lire(rapport)).replace("\u202f", " ").replace("\xa0", " ")
@@ -175,16 +176,15 @@ class TestTaches:
         DispositifFactory(territoire=TerritoireFactory(code="75", parent=region_idf), projet=True)  # projet : non
 
         with django_capture_on_commit_callbacks() as mises_en_file:
-            assert generer_rapports_du_mois.apply().get() == 3
+            assert generer_rapports_du_mois.apply().get() == 2
 
-        # Version publique pour la région seulement : le secret statistique se calcule sur toute la région.
+        # Pas de version publique : octobre n'est pas publié (il le sera une fois verrouillé, publier_mois_clos).
         demandes = set(Rapport.objects.values_list("territoire__code", "mois", "public", "statut"))
         assert demandes == {
             ("32", OCTOBRE, False, StatutRapport.EN_ATTENTE),
-            ("32", OCTOBRE, True, StatutRapport.EN_ATTENTE),
             ("59", OCTOBRE, False, StatutRapport.EN_ATTENTE),
         }
-        assert len(mises_en_file) == 3
+        assert len(mises_en_file) == 2
 
     def test_chaque_tache_du_calendrier_des_indicateurs_existe(self, settings):
         taches = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("indicateurs.")]

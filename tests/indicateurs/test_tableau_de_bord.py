@@ -156,11 +156,14 @@ class TestChiffres:
 
 
 class TestSecret:
-    def test_le_public_masque_les_petits_effectifs_et_leur_compagnon_partout(self, region_hdf, nord, somme, lhss, lam):
+    def test_le_public_masque_les_petits_effectifs_et_leur_compagnon_partout(
+        self, region_hdf, nord, somme, lhss, lam, publier
+    ):
         file_active(territoire=nord, type=lhss, valeur=8, nb_dispositifs=4)  # moins de 11 personnes
         file_active(territoire=nord, type=lam, valeur=30, nb_dispositifs=4)
         file_active(territoire=somme, type=lhss, valeur=50, nb_dispositifs=4)
         file_active(territoire=somme, type=lam, valeur=60, nb_dispositifs=4)
+        publier(region_hdf, OCTOBRE)
 
         tableau = tableau_de(region_hdf, debut=OCTOBRE, public=True, planification=False)
 
@@ -172,10 +175,11 @@ class TestSecret:
         assert croisement.lignes[1].cellules[0].secret or croisement.totaux[0].secret
 
     def test_le_meme_total_est_masque_dans_le_croisement_la_serie_et_les_chiffres_cles(
-        self, region_hdf, nord, somme, lhss
+        self, region_hdf, nord, somme, lhss, publier
     ):
         file_active(territoire=nord, type=lhss, valeur=40, nb_dispositifs=1)
         file_active(territoire=somme, type=lhss, valeur=40, nb_dispositifs=1)
+        publier(region_hdf, OCTOBRE)
 
         tableau = tableau_de(region_hdf, debut=OCTOBRE, public=True, planification=False)
 
@@ -195,7 +199,9 @@ class TestSecret:
 
 
 @pytest.mark.parametrize("nombre", [1, 4])
-def test_le_nombre_de_requetes_ne_depend_pas_des_donnees(region_hdf, lhss, lam, nombre, django_assert_num_queries):
+def test_le_nombre_de_requetes_ne_depend_pas_des_donnees(
+    region_hdf, lhss, lam, nombre, django_assert_num_queries, publier
+):
     departements = [TerritoireFactory(parent=region_hdf) for _ in range(nombre)]
     types = [lhss, lam][: min(nombre, 2)]
     mois = [datetime.date(2026, m, 1) for m in range(1, 1 + 3 * nombre)]
@@ -206,10 +212,15 @@ def test_le_nombre_de_requetes_ne_depend_pas_des_donnees(region_hdf, lhss, lam, 
             for periode in mois:
                 file_active(territoire=departement, type=type_, periode=periode)
 
+    publier(region_hdf, *mois)
     debut, fin = mois[0], mois[-1]
-    # types, indicateurs, départements et leurs contours, agrégats, complétude (dispositifs et déclarations)
+    # types, indicateurs, départements et leurs contours, éditions publiques (au lieu des agrégats), complétude
+    # (dispositifs et déclarations)
     with django_assert_num_queries(5):
-        construire_tableau_de_bord(territoire=region_hdf, debut=debut, fin=fin, indicateur="file_active", public=True)
+        public = construire_tableau_de_bord(
+            territoire=region_hdf, debut=debut, fin=fin, indicateur="file_active", public=True
+        )
+    assert len(public.croisement.lignes) == nombre and not public.est_vide
     # les mêmes, puis l'horizon et les 5 requêtes du tableau de planification
     with django_assert_num_queries(11):
         tableau = construire_tableau_de_bord(territoire=region_hdf, debut=debut, fin=fin, indicateur="file_active")
@@ -219,12 +230,13 @@ def test_le_nombre_de_requetes_ne_depend_pas_des_donnees(region_hdf, lhss, lam, 
 class TestSansSeries:
     """La page et le PDF ne lisent les autres indicateurs qu'aux deux dernières périodes : mêmes blocs."""
 
-    def test_les_blocs_sont_ceux_du_calcul_avec_toutes_les_series(self, region_hdf, nord, somme, lhss, lam):
+    def test_les_blocs_sont_ceux_du_calcul_avec_toutes_les_series(self, region_hdf, nord, somme, lhss, lam, publier):
         autre = Indicateur.objects.exclude(code="file_active").order_by("ordre").first()
         for periode, valeur in [(datetime.date(2026, 7, 1), 5), (SEPTEMBRE, 30), (OCTOBRE, 40)]:
             file_active(territoire=nord, type=lhss, periode=periode, valeur=valeur, nb_dispositifs=4)
             AgregatFactory(indicateur=autre, territoire=somme, type=lam, periode=periode, valeur=valeur + 1)
         debut = datetime.date(2026, 7, 1)
+        publier(region_hdf, debut, datetime.date(2026, 8, 1), SEPTEMBRE, OCTOBRE)
 
         complet, partiel = (tableau_de(region_hdf, debut=debut, public=True, series=s) for s in (True, False))
 
