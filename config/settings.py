@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    "commun",
     "comptes",
     "territoires",
     "dispositifs",
@@ -280,6 +281,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.policy.AccesAPI"],
+    # Un parseur JSON borné (taille, profondeur, nombres finis, un objet) : voir commun/entrees.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "commun.entrees.JSONBorne",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commun.filtres.PaginationAPI",
     "PAGE_SIZE": 100,

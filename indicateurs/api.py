@@ -1,3 +1,5 @@
+from decimal import InvalidOperation
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -20,6 +22,7 @@ from config.policy import (
 )
 from indicateurs import services
 from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration
+from indicateurs.regles import COMMENTAIRE_MAX, VALEUR_CHIFFRES, VALEUR_DECIMALES
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 from territoires.models import Niveau
 
@@ -146,6 +149,18 @@ class ChampMoisAPI(serializers.Field):
         return mois
 
 
+class ValeurAPI(serializers.DecimalField):
+    """Une valeur déclarée. Lue, elle s'écrit telle qu'elle est stockée même si elle sort des bornes (une valeur
+    entrée avant qu'elles ne soient vérifiées partout, sur SQLite qui ne les impose pas) : DRF, qui l'arrondit
+    à max_digits, levait InvalidOperation — un 500 pour toute la liste de la région."""
+
+    def to_representation(self, value):
+        try:
+            return super().to_representation(value)
+        except InvalidOperation:
+            return value
+
+
 class ValeursParCode(serializers.DictField):
     """{"code_indicateur": valeur}, lu dans les valeurs préchargées de la déclaration."""
 
@@ -162,12 +177,14 @@ class DeclarationSerializer(serializers.ModelSerializer):
     mois = ChampMoisAPI()
     type = serializers.CharField(source="dispositif.type.code", read_only=True)
     valeurs = ValeursParCode(
-        child=serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False, allow_null=True),
+        child=ValeurAPI(
+            max_digits=VALEUR_CHIFFRES, decimal_places=VALEUR_DECIMALES, coerce_to_string=False, allow_null=True
+        ),
         required=False,
         help_text="Valeur par code d'indicateur ; null efface une valeur. Les taux se calculent : ne les envoyez pas.",
     )
     commentaires = CommentairesParCode(
-        child=serializers.CharField(max_length=300, allow_blank=True),
+        child=serializers.CharField(max_length=COMMENTAIRE_MAX, allow_blank=True),
         required=False,
         help_text="Commentaire par code d'indicateur ; obligatoire pour une valeur inhabituelle.",
     )
