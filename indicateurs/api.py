@@ -1,5 +1,3 @@
-from decimal import InvalidOperation
-
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -149,18 +147,6 @@ class ChampMoisAPI(serializers.Field):
         return mois
 
 
-class ValeurAPI(serializers.DecimalField):
-    """Une valeur déclarée. Lue, elle s'écrit telle qu'elle est stockée même si elle sort des bornes (une valeur
-    entrée avant qu'elles ne soient vérifiées partout, sur SQLite qui ne les impose pas) : DRF, qui l'arrondit
-    à max_digits, levait InvalidOperation — un 500 pour toute la liste de la région."""
-
-    def to_representation(self, value):
-        try:
-            return super().to_representation(value)
-        except InvalidOperation:
-            return value
-
-
 class ValeursParCode(serializers.DictField):
     """{"code_indicateur": valeur}, lu dans les valeurs préchargées de la déclaration."""
 
@@ -177,7 +163,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     mois = ChampMoisAPI()
     type = serializers.CharField(source="dispositif.type.code", read_only=True)
     valeurs = ValeursParCode(
-        child=ValeurAPI(
+        child=serializers.DecimalField(
             max_digits=VALEUR_CHIFFRES, decimal_places=VALEUR_DECIMALES, coerce_to_string=False, allow_null=True
         ),
         required=False,

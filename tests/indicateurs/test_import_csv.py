@@ -289,3 +289,11 @@ class TestPageImport:
         # Session, utilisateur, indicateurs, leurs types.
         with django_assert_num_queries(4):
             assert client.get(reverse("indicateurs:import")).status_code == 200
+
+
+def test_un_grand_nombre_s_ecrit_en_chiffres_sans_planter():
+    """Le filtre des pages arrondissait dans le contexte par défaut (28 chiffres) : 1E+30 levait InvalidOperation."""
+    from commun.nombres import nombre
+
+    assert nombre(D("1e30")).replace("\xa0", " ") == "1" + " 000" * 10
+    assert nombre(D("2.345")) == "2,35"
