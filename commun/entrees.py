@@ -3,9 +3,10 @@ en français), jamais une exception qui remonte en 500.
 
 - `JSONBorne`, le parseur JSON de toute l'API : un corps est un objet JSON, d'au plus PROFONDEUR_MAX niveaux
   et DATA_UPLOAD_MAX_MEMORY_SIZE octets, sans nombre infini (`1e999999`).
-- `InBorne`, la recherche `__in` sur un entier : un identifiant hors de ce que la base range ne désigne rien,
-  comme Django le fait déjà pour `=`, `<`, `>` (IntegerFieldOverflow) — sans quoi SQLite lève OverflowError
-  (un ModelMultipleChoiceField de formulaire ou de l'administration qui reçoit quarante chiffres).
+- `InBorne`, la recherche `__in` sur un entier : un identifiant illisible ou hors de ce que la base range ne
+  désigne rien, comme Django le fait déjà pour `=`, `<`, `>` (IntegerFieldOverflow) — sans quoi SQLite lève
+  OverflowError (un ModelMultipleChoiceField qui reçoit quarante chiffres) et l'autocomplétion de
+  l'administration ValueError (« abc »).
 - `identifiant_ou_400`, pour une vue qui lit un identifiant hors formulaire : la borne des filtres de l'API ;
   sinon une `RequeteInvalide`, que la page 400 (`requete_invalide`, le handler400 du projet) explique.
 """
@@ -80,7 +81,24 @@ class JSONBorne(JSONParser):
 
 @IntegerField.register_lookup
 class InBorne(In):
-    """`pk__in=[…]` : les entiers hors de la plage de la colonne ne trouvent rien (ils n'y sont pas)."""
+    """`pk__in=[…]` : un membre qui n'est pas un entier (« abc », « 1.5 ») ou qui sort de la plage de la colonne
+    ne trouve rien, au lieu de lever ValueError ou OverflowError. Ces listes viennent de la saisie : choix
+    multiples des formulaires, et le widget d'autocomplétion de l'administration qui réaffiche un formulaire
+    invalide avec les valeurs reçues."""
+
+    def get_prep_lookup(self):
+        if isinstance(self.rhs, list | tuple | set | frozenset) and self.prepare_rhs:
+            self.rhs = [v for v in self.rhs if self.entier_lisible(v)]
+        return super().get_prep_lookup()
+
+    def entier_lisible(self, valeur) -> bool:
+        if valeur is None or hasattr(valeur, "resolve_expression"):
+            return True
+        try:
+            self.lhs.output_field.get_prep_value(valeur)
+        except (TypeError, ValueError):
+            return False
+        return True
 
     def process_rhs(self, compiler, connection):
         if self.rhs_is_direct_value():

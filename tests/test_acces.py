@@ -108,6 +108,7 @@ def donnees_exemple(casting, settings, tmp_path):
 INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", "accesslog", "accessfailurelog")} | {
     "admin:auditlog_logentry_add",
     "admin:auditlog_logentry_delete",
+    "admin:territoires_contour_add",  # un contour se charge par commande (territoires/admin.py)
 }
 
 # Paramètres sans lesquels une vue refuse la requête comme malformée.
