@@ -7,6 +7,9 @@ en français), jamais une exception qui remonte en 500.
   désigne rien, comme Django le fait déjà pour `=`, `<`, `>` (IntegerFieldOverflow) — sans quoi SQLite lève
   OverflowError (un ModelMultipleChoiceField qui reçoit quarante chiffres) et l'autocomplétion de
   l'administration ValueError (« abc »).
+- Les recherches sur un texte (`exact`, `iexact`, `contains`… et `in`) : un texte qui contient le caractère nul ne
+  désigne rien — PostgreSQL ne peut pas en ranger, et refusait la requête (un 500 pour `?region=%00` d'une liste
+  de choix, d'un SlugRelatedField de l'API, d'une recherche).
 - `identifiant_ou_400`, pour une vue qui lit un identifiant hors formulaire : la borne des filtres de l'API ;
   sinon une `RequeteInvalide`, que la page 400 (`requete_invalide`, le handler400 du projet) explique.
 """
@@ -17,7 +20,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, EmptyResultSet
-from django.db.models import IntegerField
+from django.db.models import CharField, IntegerField, TextField, lookups
 from django.db.models.lookups import In
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -125,6 +128,45 @@ def requete_invalide(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def contient_nul(valeur) -> bool:
+    return isinstance(valeur, str) and "\x00" in valeur
+
+
+class SansNul:
+    """Une recherche de texte dont la valeur contient le caractère nul ne trouve rien (EmptyResultSet, comme
+    IntegerFieldOverflow de Django pour un entier hors de la colonne)."""
+
+    def process_rhs(self, compiler, connection):
+        if contient_nul(self.rhs):
+            raise EmptyResultSet
+        return super().process_rhs(compiler, connection)
+
+
+class InSansNul(In):
+    def process_rhs(self, compiler, connection):
+        if isinstance(self.rhs, list | tuple | set | frozenset):
+            self.rhs = [valeur for valeur in self.rhs if not contient_nul(valeur)]
+            if not self.rhs:
+                raise EmptyResultSet
+        return super().process_rhs(compiler, connection)
+
+
+RECHERCHES_DE_TEXTE = [
+    lookups.Exact,
+    lookups.IExact,
+    lookups.Contains,
+    lookups.IContains,
+    lookups.StartsWith,
+    lookups.IStartsWith,
+    lookups.EndsWith,
+    lookups.IEndsWith,
+]
+for _champ in (CharField, TextField):
+    for _recherche in RECHERCHES_DE_TEXTE:
+        _champ.register_lookup(type(f"{_recherche.__name__}SansNul", (SansNul, _recherche), {}))
+    _champ.register_lookup(InSansNul)
 
 
 def identifiant_ou_400(texte, parametre: str) -> int:

@@ -299,3 +299,16 @@ def test_une_version_de_brouillon_illisible_ou_une_cle_trop_longue_est_refusee(c
     assert "Ce formulaire de dépôt est altéré : rechargez la page." in depot.content.decode()
     assert not Depot.objects.exists()
     assert not Candidature.objects.filter(brouillon__isnull=False).exclude(brouillon={}).exists()
+
+
+@pytest.mark.django_db
+def test_un_texte_avec_caractere_nul_ne_trouve_rien_au_lieu_d_echouer_sur_postgresql():
+    from territoires.models import Territoire
+    from tests.territoires.factories import RegionFactory
+
+    region = RegionFactory()
+
+    assert not Territoire.objects.filter(code=f"{region.code}\x00").exists()
+    assert list(Territoire.objects.filter(code__in=["\x00", region.code])) == [region]
+    assert not Territoire.objects.filter(nom__icontains="\x00").exists()
+    assert Territoire.objects.exclude(code="\x00").count() == Territoire.objects.count() > 0
