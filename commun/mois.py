@@ -7,6 +7,13 @@ indicateurs/periodes.py : toutes s'appuient sur ces fonctions.
 
 import datetime
 
+# Les mois que l'application accepte d'une saisie ou d'une adresse. Borne technique, pas une règle métier : les
+# pages comptent des mois autour de celui demandé (les douze précédents, le suivant…), et datetime s'arrête aux
+# années 1 et 9999 — « 9999-12 » ou « 0001-01 » donnaient un 500. Un siècle de marge de chaque côté.
+MOIS_MIN = datetime.date(1900, 1, 1)
+MOIS_MAX = datetime.date(2999, 12, 1)
+HORS_CALENDRIER = f"Mois hors du calendrier : entre {MOIS_MIN:%Y-%m} et {MOIS_MAX:%Y-%m}."
+
 
 def mois_de(jour: datetime.date) -> datetime.date:
     """Le mois qui contient `jour`."""
@@ -37,9 +44,14 @@ def derniers_mois(jusqu_au: datetime.date, nombre: int) -> list[datetime.date]:
     return [decaler(mois_de(jusqu_au), -rang) for rang in range(nombre)]
 
 
+def dans_le_calendrier(mois: datetime.date) -> bool:
+    return MOIS_MIN <= mois <= MOIS_MAX
+
+
 def lire_mois(texte: str) -> datetime.date | None:
-    """« 2026-10 » → 1er octobre 2026 ; None pour tout autre texte."""
+    """« 2026-10 » → 1er octobre 2026 ; None pour tout autre texte, et pour un mois hors du calendrier."""
     try:
-        return datetime.datetime.strptime(texte.strip(), "%Y-%m").date()
+        mois = datetime.datetime.strptime(texte.strip(), "%Y-%m").date()
     except (ValueError, AttributeError):
         return None
+    return mois if dans_le_calendrier(mois) else None

@@ -6,7 +6,7 @@ Filtres de gabarit chargés d'office (réglage TEMPLATES « builtins ») : `{{ v
 pas une quantité : elle s'écrit sans séparateur, `{{ millesime|annee }}`.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
@@ -32,9 +32,12 @@ def nombre(valeur, decimales: int = 2) -> str:
     decimal = _decimal(valeur)
     if decimal is None:
         return "" if valeur is None else str(valeur)
-    arrondi = decimal.quantize(Decimal(1).scaleb(-int(decimales)), rounding=ROUND_HALF_UP).normalize()
+    # Assez de chiffres pour tout nombre fini : 1E+30 dépasse les 28 du contexte par défaut (InvalidOperation).
+    contexte = Context(prec=max(28, decimal.adjusted() + int(decimales) + 2))
+    arrondi = decimal.quantize(Decimal(1).scaleb(-int(decimales)), rounding=ROUND_HALF_UP, context=contexte)
+    arrondi = arrondi.normalize(contexte)
     if arrondi.as_tuple().exponent > 0:  # 3.2E+5 après normalize : on veut les chiffres
-        arrondi = arrondi.quantize(Decimal(1))
+        arrondi = arrondi.quantize(Decimal(1), context=contexte)
     return formats.number_format(arrondi, use_l10n=True, force_grouping=True)
 
 

@@ -67,6 +67,8 @@ def accepter_demande(*, demande: DemandeInscription, user: Utilisateur, request:
 def refuser_demande(*, demande: DemandeInscription, user: Utilisateur, motif: str) -> DemandeInscription:
     if not motif.strip():
         raise ValidationError("Indiquez le motif du refus : il est envoyé au demandeur.", code="motif_manquant")
+    if "\x00" in motif:  # PostgreSQL refuse de l'écrire (500)
+        raise ValidationError("Le motif contient un caractère nul : retirez-le.", code="caractere_nul")
     _traiter(demande, user=user, statut=StatutDemande.REFUSEE, motif_refus=motif.strip())
     demande.refresh_from_db()
     _prevenir("inscription_refusee", {"demande": demande}, [demande.courriel])

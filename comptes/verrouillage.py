@@ -12,7 +12,9 @@ def identifiant_tente(request, credentials) -> str | None:
     """
     donnees = credentials or request.POST
     identifiant = donnees.get("username") or donnees.get("email")
-    return identifiant.strip().lower() if identifiant else None
+    # Axes l'écrit dans une colonne de 255 caractères, sans caractère nul (PostgreSQL) : un identifiant tenté de
+    # 3 000 caractères donnait un 500 ; un courriel en a 254 au plus.
+    return identifiant.replace("\x00", "").strip().lower()[:254] if identifiant else None
 
 
 def reponse_compte_suspendu(request, original_response, credentials):

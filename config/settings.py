@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "commun",
     "comptes",
     "territoires",
     "dispositifs",
@@ -327,6 +328,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.policy.AccesAPI"],
+    # Un parseur JSON borné (taille, profondeur, nombres finis, un objet) : voir commun/entrees.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "commun.entrees.JSONBorne",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commun.filtres.PaginationAPI",
     "PAGE_SIZE": 100,

@@ -7,10 +7,12 @@ connaissent."""
 from django.contrib import admin
 from django.urls import include, path
 
+from commun.entrees import requete_invalide
 from comptes.api import JetonView
 from config import api, views
 from planification import api as planification_api
 
+handler400 = requete_invalide
 handler404 = api.introuvable
 
 urlpatterns = [

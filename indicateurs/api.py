@@ -20,6 +20,7 @@ from config.policy import (
 )
 from indicateurs import services
 from indicateurs.models import Agregat, Declaration, Granularite, Indicateur, Rapport, StatutDeclaration
+from indicateurs.regles import COMMENTAIRE_MAX, VALEUR_CHIFFRES, VALEUR_DECIMALES
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 from territoires.models import Niveau
 
@@ -162,12 +163,14 @@ class DeclarationSerializer(serializers.ModelSerializer):
     mois = ChampMoisAPI()
     type = serializers.CharField(source="dispositif.type.code", read_only=True)
     valeurs = ValeursParCode(
-        child=serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False, allow_null=True),
+        child=serializers.DecimalField(
+            max_digits=VALEUR_CHIFFRES, decimal_places=VALEUR_DECIMALES, coerce_to_string=False, allow_null=True
+        ),
         required=False,
         help_text="Valeur par code d'indicateur ; null efface une valeur. Les taux se calculent : ne les envoyez pas.",
     )
     commentaires = CommentairesParCode(
-        child=serializers.CharField(max_length=300, allow_blank=True),
+        child=serializers.CharField(max_length=COMMENTAIRE_MAX, allow_blank=True),
         required=False,
         help_text="Commentaire par code d'indicateur ; obligatoire pour une valeur inhabituelle.",
     )

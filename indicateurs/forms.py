@@ -6,11 +6,12 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from dsfr.forms import DsfrBaseForm
 
-from commun.mois import mois_de, nombre_de_mois
+from commun.mois import HORS_CALENDRIER, dans_le_calendrier, mois_de, nombre_de_mois
 from config.policy import perimetres_demandables
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier
 from indicateurs.models import MOTIF_PUBLIC_REGIONAL, Granularite
+from indicateurs.regles import COMMENTAIRE_MAX, VALEUR_CHIFFRES, VALEUR_DECIMALES
 from indicateurs.tableau_de_bord import Mesure
 from territoires.models import Niveau, Territoire
 
@@ -33,6 +34,8 @@ class ChampMois(forms.DateField):
 
     def to_python(self, value):
         date = super().to_python(value)
+        if date and not dans_le_calendrier(date):
+            raise ValidationError(HORS_CALENDRIER, code="hors_calendrier")
         return mois_de(date) if date else date
 
 
@@ -53,15 +56,15 @@ class DeclarationForm(DsfrBaseForm):
                 label=f"{indicateur.libelle} ({indicateur.unite})",
                 help_text=indicateur.definition,
                 required=False,
-                max_digits=12,
-                decimal_places=2,
+                max_digits=VALEUR_CHIFFRES,
+                decimal_places=VALEUR_DECIMALES,
                 localize=True,
                 error_messages={"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."},
             )
             self.fields[f"commentaire_{indicateur.code}"] = forms.CharField(
                 label=f"Commentaire sur « {indicateur.libelle} »",  # un nom accessible par ligne
                 required=False,
-                max_length=300,
+                max_length=COMMENTAIRE_MAX,
                 help_text="Obligatoire seulement pour une valeur inhabituelle.",
             )
 

@@ -1,9 +1,9 @@
 """L'import CSV des déclarations, pour les opérateurs qui ont beaucoup de dispositifs.
 
 Colonnes : `finess` (ou `dispositif`, l'identifiant), `mois` (AAAA-MM), une colonne par code d'indicateur et,
-au besoin, `commentaire_<code>`. Chaque ligne passe par le même service que la page, dans sa propre
-transaction : une ligne refusée n'empêche jamais les bonnes. L'essai à blanc fait exactement le même
-travail, puis l'annule.
+au besoin, `commentaire_<code>`. Chaque ligne passe par le même service que la page (mêmes bornes, mêmes
+contrôles) ; l'import est tout ou rien : une seule ligne refusée, et rien n'est enregistré, le compte rendu
+disant chaque ligne fautive. L'essai à blanc fait exactement le même travail, puis l'annule.
 """
 
 import csv
@@ -16,11 +16,13 @@ from django.db import transaction
 
 from commun.mois import lire_mois
 from indicateurs.models import Indicateur
+from indicateurs.regles import COMMENTAIRE_MAX
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
 
 COLONNES_DISPOSITIF = ("finess", "dispositif")
 PREFIXE_COMMENTAIRE = "commentaire_"
 ESPACES = (" ", "\xa0", "\u202f")
+CELLULE_MAX = COMMENTAIRE_MAX
 
 
 @dataclass
@@ -46,6 +48,11 @@ class CompteRendu:
     lignes: list[Ligne] = field(default_factory=list)
 
     @property
+    def enregistre(self) -> bool:
+        """Vrai si l'import a été écrit : ni essai, ni fichier refusé, ni ligne refusée (tout ou rien)."""
+        return not (self.essai or self.erreurs_fichier or self.refusees)
+
+    @property
     def acceptees(self):
         return [ligne for ligne in self.lignes if ligne.acceptee]
 
@@ -55,6 +62,21 @@ class CompteRendu:
 
 
 # Lecture (fonctions pures)
+
+
+# Ce que les tableurs et formats courants écrivent au début d'un fichier qui n'est pas du texte.
+SIGNATURES = {b"PK\x03\x04": "un classeur Excel ou OpenDocument (.xlsx, .ods)", b"%PDF": "un PDF"}
+NON_CSV = "Ce fichier n'est pas un CSV : {nature}. Depuis votre tableur, « Enregistrer sous » au format CSV."
+
+
+def erreur_de_contenu(contenu: bytes) -> str | None:
+    """Pourquoi `contenu` n'est pas un fichier texte CSV (classeur, PDF, binaire), sinon None."""
+    for signature, nature in SIGNATURES.items():
+        if contenu.startswith(signature):
+            return NON_CSV.format(nature=nature)
+    if b"\x00" in contenu:  # aucun texte UTF-8 ou Windows-1252 n'en contient
+        return NON_CSV.format(nature="il contient des données binaires")
+    return None
 
 
 def decoder(contenu: bytes) -> str:
@@ -69,7 +91,11 @@ def lire(texte: str) -> list[list[str]]:
     """Les lignes du fichier ; le séparateur est celui, de « ; » ou « , », le plus présent dans l'en-tête."""
     premiere = texte.split("\n", 1)[0]
     separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    return list(csv.reader(io.StringIO(texte), delimiter=separateur))
+    lecteur = csv.reader(io.StringIO(texte), delimiter=separateur)
+    try:
+        return list(lecteur)
+    except csv.Error:  # cellule de plus de 128 Ko (guillemet jamais refermé…)
+        raise ValueError(f"Fichier illisible en CSV à la ligne {lecteur.line_num} : guillemet non refermé ?") from None
 
 
 def erreurs_d_entete(entetes: list[str], codes: set[str]) -> list[str]:
@@ -105,6 +131,10 @@ def analyser(numero: int, cellules: dict[str, str], dispositifs: dict[str, objec
     `dispositifs` : ceux de l'opérateur, par FINESS et par identifiant ; une cellule vide ne change rien.
     """
     ligne = Ligne(numero=numero)
+    if trop_longues := [colonne for colonne, texte in cellules.items() if len(texte or "") > CELLULE_MAX]:
+        message = f"Cellule trop longue : {CELLULE_MAX} caractères au plus (la plus longue, un commentaire)."
+        ligne.erreurs = [(colonne, message) for colonne in trop_longues]
+        return ligne
     ligne.cle = (cellules.get("finess") or cellules.get("dispositif") or "").strip()
     ligne.dispositif = dispositifs.get(ligne.cle)
     if ligne.dispositif is None:
@@ -121,7 +151,7 @@ def analyser(numero: int, cellules: dict[str, str], dispositifs: dict[str, objec
             except ValueError as erreur:
                 ligne.erreurs.append((code, str(erreur)))
         if commentaire := (cellules.get(PREFIXE_COMMENTAIRE + code) or "").strip():
-            ligne.commentaires[code] = commentaire[:300]
+            ligne.commentaires[code] = commentaire  # sa longueur est vérifiée par le service, jamais tronquée
     if not ligne.erreurs and not ligne.valeurs:
         ligne.erreurs.append(("—", "Aucune valeur sur cette ligne."))
     return ligne
@@ -130,7 +160,11 @@ def analyser(numero: int, cellules: dict[str, str], dispositifs: dict[str, objec
 def analyser_fichier(texte: str, dispositifs: dict[str, object], codes: set[str]) -> CompteRendu:
     """Lit et contrôle la forme de chaque ligne ; rien n'est encore enregistré."""
     compte_rendu = CompteRendu(essai=True)
-    rangees = lire(texte)
+    try:
+        rangees = lire(texte)
+    except ValueError as erreur:
+        compte_rendu.erreurs_fichier.append(str(erreur))
+        return compte_rendu
     if not rangees:
         compte_rendu.erreurs_fichier.append("Le fichier est vide.")
         return compte_rendu
@@ -155,11 +189,14 @@ def analyser_fichier(texte: str, dispositifs: dict[str, object], codes: set[str]
 
 
 class _Annulation(Exception):
-    """Défait l'essai à blanc après avoir tout vérifié comme pour de vrai."""
+    """Défait l'import entier : essai à blanc, ou une ligne refusée (tout ou rien)."""
 
 
 def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = False, aujourd_hui=None) -> CompteRendu:
-    """Le service de l'import : `dispositifs`, ceux que l'utilisateur déclare (dispositifs_declarants)."""
+    """Le service de l'import : `dispositifs`, ceux que l'utilisateur déclare (dispositifs_declarants). Toutes les
+    lignes passent par le service dans une seule transaction, annulée si l'une d'elles est refusée."""
+    if erreur := erreur_de_contenu(contenu):
+        return CompteRendu(essai=essai, erreurs_fichier=[erreur])
     par_cle = {}
     for dispositif in dispositifs.select_related("type"):
         par_cle[str(dispositif.pk)] = dispositif
@@ -168,13 +205,24 @@ def importer(*, contenu: bytes, dispositifs, essai: bool, transmettre: bool = Fa
     codes = set(Indicateur.objects.saisis().values_list("code", flat=True))
     compte_rendu = analyser_fichier(decoder(contenu), par_cle, codes)
     compte_rendu.essai = essai
+    if compte_rendu.erreurs_fichier:
+        return compte_rendu
+    try:
+        with transaction.atomic():
+            for ligne in compte_rendu.acceptees:
+                enregistrer_ligne(ligne, transmettre=transmettre, aujourd_hui=aujourd_hui)
+            if not compte_rendu.enregistre:
+                raise _Annulation
+    except _Annulation:
+        pass
     for ligne in compte_rendu.acceptees:
-        enregistrer_ligne(ligne, essai=essai, transmettre=transmettre, aujourd_hui=aujourd_hui)
+        ligne.statut = statut(compte_rendu, transmettre)
     return compte_rendu
 
 
-def enregistrer_ligne(ligne: Ligne, *, essai: bool, transmettre: bool, aujourd_hui):
-    """La ligne dans sa propre transaction (un point de sauvegarde) : son refus ne touche pas les autres."""
+def enregistrer_ligne(ligne: Ligne, *, transmettre: bool, aujourd_hui):
+    """La ligne dans un point de sauvegarde : son refus est noté, et les lignes suivantes sont encore contrôlées
+    (le compte rendu les dit toutes)."""
     service = enregistrer_et_transmettre if transmettre else enregistrer_declaration
     try:
         with transaction.atomic():
@@ -185,15 +233,16 @@ def enregistrer_ligne(ligne: Ligne, *, essai: bool, transmettre: bool, aujourd_h
                 commentaires=ligne.commentaires,
                 aujourd_hui=aujourd_hui,
             )
-            if essai:
-                raise _Annulation
-    except _Annulation:
-        pass
     except ValidationError as refus:
         ligne.erreurs += erreurs_par_colonne(refus)
-        return
-    verbe = "serait" if essai else "est"
-    ligne.statut = f"{verbe} transmise à l'ARS" if transmettre else f"{verbe} enregistrée en brouillon"
+
+
+def statut(compte_rendu: CompteRendu, transmettre: bool) -> str:
+    """Ce qui arrive à une ligne correcte : faite, à faire (essai) ou pas faite (une autre ligne est refusée)."""
+    if compte_rendu.refusees:
+        return "correcte, non enregistrée"
+    verbe = "serait" if compte_rendu.essai else "est"
+    return f"{verbe} transmise à l'ARS" if transmettre else f"{verbe} enregistrée en brouillon"
 
 
 def erreurs_par_colonne(refus: ValidationError) -> list[tuple[str, str]]:

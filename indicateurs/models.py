@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from commun.mois import decaler
+from indicateurs.regles import COMMENTAIRE_MAX, VALEUR_CHIFFRES, VALEUR_DECIMALES
 
 
 class Agregation(models.TextChoices):
@@ -161,10 +162,10 @@ class Valeur(models.Model):
     indicateur = models.ForeignKey(
         Indicateur, verbose_name="indicateur", on_delete=models.PROTECT, related_name="valeurs"
     )
-    valeur = models.DecimalField("valeur", max_digits=12, decimal_places=2)
+    valeur = models.DecimalField("valeur", max_digits=VALEUR_CHIFFRES, decimal_places=VALEUR_DECIMALES)
     commentaire = models.CharField(
         "commentaire",
-        max_length=300,
+        max_length=COMMENTAIRE_MAX,
         blank=True,
         help_text="Obligatoire quand la valeur sort de l'habitude du dispositif.",
     )

@@ -4,7 +4,38 @@ Fonctions pures (sans base) : la même règle sert la saisie, l'API, l'import CS
 cumul d'une période (flux, stocks, taux) est celui de l'agrégation, en SQL (indicateurs/agregation.py).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Les bornes d'une valeur et d'un commentaire : celles des colonnes de Valeur (numeric(12, 2), 300 caractères),
+# une seule définition que la page, l'API et l'import CSV relisent (le service les vérifie pour tous).
+VALEUR_CHIFFRES = 12
+VALEUR_DECIMALES = 2
+VALEUR_MAX = Decimal(10) ** (VALEUR_CHIFFRES - VALEUR_DECIMALES) - Decimal(1).scaleb(-VALEUR_DECIMALES)
+COMMENTAIRE_MAX = 300
+
+
+def erreur_de_borne(valeur: Decimal) -> str | None:
+    """Pourquoi `valeur` ne tient pas dans sa colonne (trop grande, trop de décimales, pas un nombre), sinon None."""
+    try:
+        nombre = None if isinstance(valeur, bool) else Decimal(str(valeur))
+    except InvalidOperation:
+        nombre = None
+    if nombre is None or not nombre.is_finite():
+        return "Saisissez un nombre (ex. 12 ou 2,5)."
+    if abs(nombre) > VALEUR_MAX:
+        return f"Valeur trop grande : {VALEUR_CHIFFRES - VALEUR_DECIMALES} chiffres au plus avant la virgule."
+    if nombre != nombre.quantize(Decimal(1).scaleb(-VALEUR_DECIMALES)):
+        return f"{VALEUR_DECIMALES} décimales au plus."
+    return None
+
+
+def erreur_de_commentaire(commentaire: str) -> str | None:
+    if len(commentaire) > COMMENTAIRE_MAX:
+        return f"Commentaire trop long : {COMMENTAIRE_MAX} caractères au plus (il en a {len(commentaire)})."
+    if "\x00" in commentaire:
+        return "Le commentaire contient un caractère nul : retirez-le."
+    return None
+
 
 # Au-delà de ce facteur par rapport à la moyenne des mois précédents du même dispositif, la valeur est
 # signalée ; elle reste acceptée si l'opérateur la commente.

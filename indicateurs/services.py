@@ -42,7 +42,7 @@ from indicateurs.models import (
     Valeur,
     VersionRapport,
 )
-from indicateurs.regles import erreurs_de_coherence, valeurs_inhabituelles
+from indicateurs.regles import erreur_de_borne, erreur_de_commentaire, erreurs_de_coherence, valeurs_inhabituelles
 from territoires.models import Niveau, Territoire
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,8 @@ def refuser_si_ferme(mois: datetime.date, dispositif, aujourd_hui: datetime.date
 def refuser_si_erreurs(dispositif, mois, valeurs, commentaires, attendus):
     """Toutes les erreurs de la saisie à la fois, par code d'indicateur (plusieurs par indicateur s'il le faut) :
     indicateur d'un autre type, incohérences, nature, valeurs inhabituelles sans commentaire."""
-    erreurs = defaultdict(list)
+    erreurs = erreurs_de_borne(valeurs, commentaires)
+    valeurs = {code: valeur for code, valeur in valeurs.items() if code not in erreurs}  # les autres contrôles
     for code in valeurs:
         if code not in attendus:
             erreurs[code].append(
@@ -133,6 +134,19 @@ def refuser_si_erreurs(dispositif, mois, valeurs, commentaires, attendus):
             erreurs[code].append(ValidationError(message, code="inhabituelle"))
     if erreurs:
         raise ValidationError(dict(erreurs))
+
+
+def erreurs_de_borne(valeurs, commentaires) -> defaultdict:
+    """Ce qui ne tient pas dans les colonnes (indicateurs.regles) : vérifié ici pour tous les chemins (page, API,
+    import, scripts), avant tout calcul — 1e30 faisait lever `valeur % 1`, 1e20 s'écrivait sur SQLite."""
+    erreurs = defaultdict(list)
+    for code, valeur in valeurs.items():
+        if valeur is not None and (message := erreur_de_borne(valeur)):
+            erreurs[code].append(ValidationError(message, code="hors_bornes"))
+    for code, commentaire in commentaires.items():
+        if message := erreur_de_commentaire(commentaire):
+            erreurs[code].append(ValidationError(message, code="commentaire_invalide"))
+    return erreurs
 
 
 @transaction.atomic

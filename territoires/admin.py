@@ -19,3 +19,8 @@ class ContourAdmin(admin.ModelAdmin):
     search_fields = ["territoire__nom", "territoire__code"]
     list_select_related = ["territoire"]
     readonly_fields = ["territoire", "geometrie"]
+
+    def has_add_permission(self, request):
+        """Un contour se charge par la commande des territoires : ajouté ici, il n'aurait ni territoire ni
+        géométrie (IntegrityError, un 500)."""
+        return False

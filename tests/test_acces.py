@@ -122,6 +122,7 @@ INTERDITES_A_TOUS = {f"admin:axes_{modele}_add" for modele in ("accessattempt", 
     # Un appareil de double authentification s'active à la connexion, par son titulaire ; l'administration le retire.
     "admin:otp_totp_totpdevice_add",
     "admin:otp_static_staticdevice_add",
+    "admin:territoires_contour_add",  # un contour se charge par commande (territoires/admin.py)
 }
 
 # Paramètres sans lesquels une vue refuse la requête comme malformée.

@@ -4,6 +4,7 @@ puis, à la date limite, passage en instruction et relance des brouillons non d�
 Lire la lettre n'écrit rien : la candidature naît au premier envoi (brouillon, pièce ou dépôt).
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -123,9 +124,35 @@ def deposer_lettre(*, candidature, donnees, user, cle: str) -> Depot:
         raise hors_delai(candidature.appel)
     if donnees.get("version_brouillon") is not None:
         candidature = enregistrer_brouillon(
-            candidature=candidature, donnees=donnees, version_lue=int(donnees["version_brouillon"])
+            candidature=candidature, donnees=donnees, version_lue=version_lue_de(donnees)
         )
     return deposer(candidature=candidature, user=user, cle=cle)
+
+
+CLE_MAX = Depot._meta.get_field("cle_idempotence").max_length
+# Un champ PositiveIntegerField, que la version suivante (+1) doit encore tenir.
+VERSION_MAX = 2**31 - 2
+
+
+def version_lue_de(donnees, *, absente: int | None = None) -> int:
+    """La version du brouillon que la page a lue (champ caché « version_brouillon ») ; `absente` si elle manque.
+    Un texte qui n'est pas cette version (« abc », « 1.5 », quarante chiffres) est refusé, au lieu d'un 500."""
+    texte = donnees.get("version_brouillon")
+    if texte is None and absente is not None:
+        return absente
+    try:
+        return forms.IntegerField(min_value=0, max_value=VERSION_MAX).clean(texte)
+    except ValidationError:
+        message = "Version du brouillon illisible : rechargez la page avant d'enregistrer."
+        raise ValidationError({"version_brouillon": ValidationError(message, code="version_illisible")}) from None
+
+
+def valider_cle(cle: str) -> str:
+    """La clé d'idempotence d'un envoi (engendrée par la page) : 64 caractères au plus, comme sa colonne."""
+    if len(cle) > CLE_MAX or "\x00" in cle:
+        message = "Ce formulaire de dépôt est altéré : rechargez la page."
+        raise ValidationError({"cle_depot": ValidationError(message, code="cle_invalide")})
+    return cle
 
 
 def deposer(*, candidature, user, cle: str, maintenant=None) -> Depot:
@@ -133,7 +160,7 @@ def deposer(*, candidature, user, cle: str, maintenant=None) -> Depot:
 
     L'heure est celle du serveur à l'instant du dépôt, comparée à la date limite de l'appel.
     """
-    existant = Depot.objects.filter(cle_idempotence=cle).first()
+    existant = Depot.objects.filter(cle_idempotence=valider_cle(cle)).first()
     if existant:
         return _depot_de_la_meme_candidature(existant, candidature)
     try:

@@ -19,6 +19,8 @@ from appels.forms.lettre import formulaires, lignes_lisibles
 from appels.forms.pieces import PieceForm
 from appels.models import Appel, Candidature, Depot, NaturePiece
 from appels.services import candidatures
+from appels.services.candidatures import valider_cle
+from commun.entrees import identifiant_ou_400
 from commun.erreurs import Conflit, code_du_refus, messages_du_refus
 from commun.tableur import reponse_fichier
 from config.policy import Regle, acces, peut_voir_candidature
@@ -33,7 +35,9 @@ def candidature_de(request, appel) -> Candidature:
     nouvelle, pas encore enregistrée, s'il n'en a pas."""
     organismes = request.user.organismes.all()
     choisi = request.POST.get("organisme") or request.GET.get("organisme")
-    organisme = get_object_or_404(organismes, pk=choisi) if choisi else organismes.first()
+    organisme = (
+        get_object_or_404(organismes, pk=identifiant_ou_400(choisi, "organisme")) if choisi else organismes.first()
+    )
     if organisme is None:
         raise Http404("Votre compte n'est rattaché à aucun organisme.")
     return Candidature.objects.pour(appel=appel, organisme=organisme)
@@ -82,7 +86,9 @@ def enregistrer_brouillon(request, reference):
     candidature = candidature_de(request, appel_publie(reference))
     try:
         candidature = candidatures.enregistrer_brouillon(
-            candidature=candidature, donnees=request.POST, version_lue=int(request.POST.get("version_brouillon", -1))
+            candidature=candidature,
+            donnees=request.POST,
+            version_lue=candidatures.version_lue_de(request.POST, absente=-1),
         )
     except (ValidationError, Conflit) as refus:
         if _veut_du_json(request):
@@ -135,9 +141,9 @@ def deposer(request, reference):
     appel = appel_publie(reference)
     candidature = candidature_de(request, appel)
     cle = request.POST.get("cle_depot", "")
-    if candidature.pk and cle and (deja := candidature.depots.filter(cle_idempotence=cle).first()):
-        return redirect("appels:candidatures:depot", numero=deja.numero)
     try:
+        if candidature.pk and cle and (deja := candidature.depots.filter(cle_idempotence=valider_cle(cle)).first()):
+            return redirect("appels:candidatures:depot", numero=deja.numero)
         depot = candidatures.deposer_lettre(candidature=candidature, donnees=request.POST, user=request.user, cle=cle)
     except (ValidationError, Conflit) as refus:
         # La saisie relue : le brouillon a pu être enregistré avant le refus.

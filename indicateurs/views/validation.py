@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from commun.entrees import lire_identifiant
 from commun.erreurs import Conflit
 from commun.mois import derniers_mois, lire_mois
 from config.policy import Regle, acces, declarations_visibles, dispositifs_suivis, regions_visibles
@@ -128,12 +129,12 @@ def comparaison(declaration) -> dict:
 def derogation(request):
     """Rouvre un mois pour un dispositif de la région (?dispositif=<id>&mois=AAAA-MM) jusqu'à une date."""
     parametres = request.POST if request.method == "POST" else request.GET
-    mois = lire_mois(parametres.get("mois", ""))
-    if mois is None or not parametres.get("dispositif", "").isdigit():
+    mois, dispositif_id = lire_mois(parametres.get("mois", "")), lire_identifiant(parametres.get("dispositif"))
+    if mois is None or dispositif_id is None:  # « ² » passait isdigit() puis faisait lever int()
         messages.info(request, "Choisissez dans le suivi le dispositif et le mois à rouvrir.")
         return redirect("indicateurs:suivi")
     dispositif = get_object_or_404(
-        dispositifs_suivis(request.user).select_related("type", "organisme"), pk=parametres["dispositif"]
+        dispositifs_suivis(request.user).select_related("type", "organisme"), pk=dispositif_id
     )
     existante = Derogation.objects.filter(dispositif=dispositif, mois=mois).first()
     declaration = Declaration.objects.filter(dispositif=dispositif, mois=mois).first()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from commun.entrees import identifiant_ou_400
 from commun.erreurs import Conflit
 from commun.nombres import nombre
 from config.policy import Regle, acces, peut_modifier_cible, regions_visibles
@@ -38,7 +39,8 @@ def cibles(request):
 def enregistrer_case(request, filtres, region, horizon, type_):
     """Enregistre la case postée ; un conflit ou une erreur réaffiche la grille avec le message sur la case."""
     territoire = get_object_or_404(
-        Territoire.objects.descendants(region, inclus=True), pk=request.POST.get("territoire")
+        Territoire.objects.descendants(region, inclus=True),
+        pk=identifiant_ou_400(request.POST.get("territoire"), "territoire"),
     )
     form = CibleForm(request.POST, prefix=f"t{territoire.pk}")
     if not form.is_valid():

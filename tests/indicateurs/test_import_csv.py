@@ -1,5 +1,6 @@
-"""L'import CSV : chaque ligne dans sa transaction, les bonnes importées malgré les mauvaises, l'essai à blanc
-qui n'écrit rien, et jamais le dispositif d'un autre organisme."""
+"""L'import CSV : tout ou rien (une ligne refusée et rien n'est écrit, le compte rendu disant chaque ligne
+fautive), les bornes d'une valeur communes à la page, à l'API et à l'import, un contenu qui n'est pas du CSV refusé
+avec un message, l'essai à blanc qui n'écrit rien, et jamais le dispositif d'un autre organisme."""
 
 import datetime
 from decimal import Decimal as D
@@ -57,7 +58,7 @@ class TestLecture:
 
 
 class TestImport:
-    def test_une_mauvaise_ligne_n_empeche_pas_les_bonnes(self, operateur, lhss, lhss_autre, organisme, type_lhss):
+    def test_une_ligne_refusee_et_rien_n_est_enregistre(self, operateur, lhss, lhss_autre, organisme, type_lhss):
         from tests.dispositifs.factories import DispositifFactory
 
         second = DispositifFactory(organisme=organisme, type=type_lhss, finess="990000037")
@@ -85,11 +86,116 @@ class TestImport:
             ),
             (4, [("finess", "Dispositif « 990000029 » inconnu ou d'un autre organisme.")]),
         ]
-        assert set(Declaration.objects.values_list("dispositif__finess", "mois")) == {
-            ("990000011", OCTOBRE),
-            ("990000037", datetime.date(2026, 9, 1)),
+        assert not compte_rendu.enregistre
+        assert [ligne.statut for ligne in compte_rendu.acceptees] == ["correcte, non enregistrée"] * 2
+        assert not Declaration.objects.exists() and not Valeur.objects.exists()
+
+    def test_sans_ligne_refusee_tout_est_enregistre(self, operateur, lhss, organisme, type_lhss):
+        from tests.dispositifs.factories import DispositifFactory
+
+        second = DispositifFactory(organisme=organisme, type=type_lhss, finess="990000037")
+        texte = "finess;mois;file_active\n990000011;2026-10;20\n990000037;2026-10;10\n990000011;2026-09;8\n"
+
+        compte_rendu = importer(operateur, texte)
+
+        assert compte_rendu.enregistre
+        assert [ligne.statut for ligne in compte_rendu.lignes] == ["est enregistrée en brouillon"] * 3
+        assert set(Declaration.objects.values_list("dispositif", "mois")) == {
+            (lhss.pk, OCTOBRE),
+            (second.pk, OCTOBRE),
+            (lhss.pk, datetime.date(2026, 9, 1)),
         }
-        assert not Declaration.objects.filter(dispositif=lhss_autre).exists()
+
+    @pytest.mark.parametrize("hors_bornes", ["1e30", "1e20", "10000000000", "-1e15", "2,555"])
+    def test_une_bonne_ligne_puis_une_valeur_hors_bornes_n_enregistre_rien(self, operateur, lhss, hors_bornes):
+        texte = f"finess;mois;file_active\n990000011;2026-10;20\n990000011;2026-09;{hors_bornes}\n"
+
+        compte_rendu = importer(operateur, texte)
+
+        assert [ligne.numero for ligne in compte_rendu.refusees] == [3]
+        assert compte_rendu.refusees[0].erreurs[0][0] == "file_active"
+        assert not Declaration.objects.exists() and not Valeur.objects.exists()
+
+    def test_les_memes_bornes_pour_la_page_l_api_et_l_import(self, client, operateur, lhss):
+        """Une seule définition (indicateurs.regles) : la plus grande valeur passe, une unité de plus est refusée
+        partout, sans rien écrire."""
+        from rest_framework.test import APIClient
+
+        from indicateurs.regles import VALEUR_MAX
+
+        plus_grand = VALEUR_MAX // 1  # la file active est un entier
+        trop = plus_grand + 1
+        client.force_login(operateur)
+        api = APIClient()
+        api.force_authenticate(operateur)
+        url_page = reverse("indicateurs:saisie", args=[lhss.pk, "2026-10"])
+        donnees_api = {"dispositif": lhss.pk, "mois": "2026-10", "valeurs": {"file_active": str(trop)}}
+
+        page = client.post(url_page, {"version": 0, "file_active": str(trop), "action": "enregistrer"})
+        reponse_api = api.post("/api/v1/declarations/", donnees_api, format="json")
+        compte_rendu = importer(operateur, f"finess;mois;file_active\n990000011;2026-10;{trop}\n")
+
+        assert page.status_code == 400 and "file_active" in page.context["form"].errors
+        assert reponse_api.status_code == 400 and "file_active" in str(reponse_api.json())
+        assert compte_rendu.refusees[0].erreurs[0][0] == "file_active"
+        assert not Valeur.objects.exists()
+        assert importer(operateur, f"finess;mois;file_active\n990000011;2026-10;{plus_grand}\n").enregistre
+        assert Valeur.objects.get().valeur == plus_grand
+
+    def test_le_service_refuse_une_valeur_hors_bornes_pour_tout_appelant(self, lhss):
+        from django.core.exceptions import ValidationError
+
+        from indicateurs.services import enregistrer_declaration
+
+        with pytest.raises(ValidationError) as refus:
+            enregistrer_declaration(
+                dispositif=lhss,
+                mois=OCTOBRE,
+                valeurs={"file_active": D("1e20")},
+                aujourd_hui=datetime.date(2026, 11, 3),
+            )
+
+        assert refus.value.message_dict == {
+            "file_active": ["Valeur trop grande : 10 chiffres au plus avant la virgule."]
+        }
+        assert not Declaration.objects.exists()
+
+    def test_un_commentaire_trop_long_est_refuse_et_non_tronque(self, operateur, lhss):
+        texte = f"finess;mois;file_active;commentaire_file_active\n990000011;2026-10;20;{'é' * 301}\n"
+
+        compte_rendu = importer(operateur, texte)
+
+        assert compte_rendu.refusees[0].erreurs == [
+            (
+                "commentaire_file_active",
+                "Cellule trop longue : 300 caractères au plus (la plus longue, un commentaire).",
+            )
+        ]
+        assert not Valeur.objects.exists()
+
+    @pytest.mark.parametrize(
+        "contenu, nature",
+        [
+            (b"PK\x03\x04\x14\x00\x06\x00", "un classeur Excel ou OpenDocument (.xlsx, .ods)"),
+            (b"%PDF-1.7\n%\xe2\xe3\n", "un PDF"),
+            (b"finess;mois\n\x00\x01\x02;2026-10\n", "il contient des données binaires"),
+        ],
+    )
+    def test_un_contenu_qui_n_est_pas_du_csv_est_refuse_avec_un_message(self, operateur, lhss, contenu, nature):
+        compte_rendu = import_csv.importer(contenu=contenu, dispositifs=dispositifs_declarants(operateur), essai=False)
+
+        assert compte_rendu.erreurs_fichier == [
+            f"Ce fichier n'est pas un CSV : {nature}. Depuis votre tableur, « Enregistrer sous » au format CSV."
+        ]
+        assert not Declaration.objects.exists()
+
+    def test_une_cellule_geante_refuse_le_fichier_sans_planter(self, operateur, lhss):
+        texte = 'finess;mois;file_active\n990000011;2026-10;"' + "1" * 200_000 + "\n"
+
+        compte_rendu = importer(operateur, texte)
+
+        assert compte_rendu.erreurs_fichier == ["Fichier illisible en CSV à la ligne 2 : guillemet non refermé ?"]
+        assert not Declaration.objects.exists()
 
     def test_l_essai_a_blanc_n_ecrit_rien_et_dit_ce_qui_serait_fait(self, operateur, lhss):
         compte_rendu = importer(
@@ -97,7 +203,7 @@ class TestImport:
         )
 
         assert not Declaration.objects.exists()
-        assert compte_rendu.lignes[0].statut == "serait enregistrée en brouillon"
+        assert compte_rendu.lignes[0].statut == "correcte, non enregistrée"  # l'autre ligne est refusée
         assert "verrouillé" in compte_rendu.lignes[1].erreurs[0][1]  # le calendrier s'applique aussi à l'essai
 
     def test_l_import_peut_transmettre_directement(self, operateur, lhss):
@@ -116,7 +222,7 @@ class TestImport:
         compte_rendu = importer(operateur, "finess;mois;file_active\n990000011;2026-10;20\n990000011;2026-10;21\n")
 
         assert compte_rendu.refusees[0].erreurs == [("mois", "Ce dispositif et ce mois figurent déjà ligne 2.")]
-        assert Valeur.objects.get().valeur == 20
+        assert not Valeur.objects.exists()
 
 
 class TestPageImport:
@@ -133,18 +239,40 @@ class TestPageImport:
 
         page = texte(reponse)
         assert "Essai à blanc : rien n'a été enregistré" in page
-        assert "1 ligne serait importée, 1 refusée" in page
+        assert "1 ligne correcte, 1 refusée." in page
         assert "Ligne 3, colonne finess : Dispositif « 999999999 » inconnu ou d'un autre organisme." in page
         assert not Declaration.objects.exists()
 
-    def test_l_import_reel_enregistre_les_bonnes_lignes(self, client, operateur, lhss):
+    def test_l_import_reel_refuse_tout_et_dit_chaque_ligne_fautive(self, client, operateur, lhss):
         client.force_login(operateur)
 
-        reponse = self.envoyer(client, "finess;mois;file_active\n990000011;2026-10;20\n990000011;2026-13;3\n")
+        reponse = self.envoyer(
+            client, "finess;mois;file_active\n990000011;2026-10;20\n990000011;2026-13;3\n990000011;2026-09;1e30\n"
+        )
+
+        page = texte(reponse)
+        assert "Import refusé : rien n'a été enregistré" in page
+        assert "1 ligne correcte, 2 refusées." in page
+        assert "Ligne 3, colonne mois : « 2026-13 » : mois attendu sous la forme AAAA-MM." in page
+        assert "Ligne 4, colonne file_active : Valeur trop grande : 10 chiffres au plus avant la virgule." in page
+        assert not Declaration.objects.exists()
+
+    def test_l_import_reel_sans_erreur_enregistre_tout(self, client, operateur, lhss):
+        client.force_login(operateur)
+
+        reponse = self.envoyer(client, "finess;mois;file_active\n990000011;2026-10;20\n990000011;2026-09;3\n")
 
         assert "Compte rendu de l'import" in texte(reponse)
-        assert "Ligne 3, colonne mois : « 2026-13 » : mois attendu sous la forme AAAA-MM." in texte(reponse)
-        assert Declaration.objects.get().mois == OCTOBRE
+        assert "2 lignes importées, 0 refusées." in texte(reponse)
+        assert set(Declaration.objects.values_list("mois", flat=True)) == {OCTOBRE, datetime.date(2026, 9, 1)}
+
+    def test_un_classeur_excel_est_refuse_avec_un_message(self, client, operateur, lhss):
+        client.force_login(operateur)
+        fichier = SimpleUploadedFile("declarations.xlsx", b"PK\x03\x04" + bytes(100), content_type="text/csv")
+
+        reponse = client.post(reverse("indicateurs:import"), {"fichier": fichier})
+
+        assert "Ce fichier n'est pas un CSV : un classeur Excel ou OpenDocument (.xlsx, .ods)." in texte(reponse)
 
     def test_le_modele_liste_les_dispositifs_de_l_operateur_seulement(self, client, operateur, lhss, lhss_autre):
         client.force_login(operateur)
@@ -161,3 +289,11 @@ class TestPageImport:
         # Session, utilisateur, indicateurs, leurs types.
         with django_assert_num_queries(4):
             assert client.get(reverse("indicateurs:import")).status_code == 200
+
+
+def test_un_grand_nombre_s_ecrit_en_chiffres_sans_planter():
+    """Le filtre des pages arrondissait dans le contexte par défaut (28 chiffres) : 1E+30 levait InvalidOperation."""
+    from commun.nombres import nombre
+
+    assert nombre(D("1e30")).replace("\xa0", " ") == "1" + " 000" * 10
+    assert nombre(D("2.345")) == "2,35"
