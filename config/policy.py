@@ -31,6 +31,9 @@ class Regle(StrEnum):
     DECLARER = "declarer"
     VALIDER_DECLARATIONS = "valider_declarations"
     CONSULTER_JOURNAL = "consulter_journal"
+    CONSULTER_OFFRE = "consulter_offre"
+    GERER_OFFRE = "gerer_offre"
+    CONSULTER_FINANCEMENTS = "consulter_financements"
     ADMINISTRATION = "administration"
 
 
@@ -52,6 +55,13 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.VALIDER_DECLARATIONS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),
     # Le journal de la région (issue 11) : ses planificateurs ; tout le journal pour un administrateur.
     Regle.CONSULTER_JOURNAL: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    # Financer et autoriser (issue 12) : organismes, dispositifs, arrêtés, crédits. Tous les rôles connectés lisent
+    # (l'opérateur, ses organismes seulement : `dispositifs_visibles`) ; le planificateur écrit dans sa région.
+    Regle.CONSULTER_OFFRE: frozenset(
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.OPERATEUR, Role.ADMINISTRATEUR}
+    ),
+    Regle.GERER_OFFRE: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.CONSULTER_FINANCEMENTS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -160,6 +170,54 @@ def candidatures_visibles(user, candidatures):
     if user.role == Role.OPERATEUR:
         return candidatures.pour_operateur(user)
     return candidatures.filter(appel__in=appels_instruits(user))
+
+
+def dispositifs_visibles(user):
+    """Les dispositifs dont un utilisateur ouvre la fiche (/dispositifs/) : ceux de ses organismes pour un opérateur,
+    de sa région pour un agent, tous pour un administrateur ; aucun pour l'anonyme."""
+    from dispositifs.models import Dispositif
+
+    if user.is_authenticated and user.role == Role.OPERATEUR:
+        return Dispositif.objects.filter(organisme__in=user.organismes.all())
+    return dispositifs_suivis(user)
+
+
+def dispositifs_geres(user):
+    """Les dispositifs qu'un utilisateur modifie (identité, arrêtés, crédits) : ceux de sa région pour un
+    planificateur, tous pour un administrateur, aucun pour les autres rôles."""
+    from dispositifs.models import Dispositif
+
+    if not autorise(user, Regle.GERER_OFFRE):
+        return Dispositif.objects.none()
+    return dispositifs_suivis(user)
+
+
+def organismes_visibles(user):
+    """Les organismes dont un utilisateur ouvre la fiche : les siens pour un opérateur ; tous pour un agent (l'identité
+    d'une personne morale est publique dans FINESS et SIRENE ; sa fiche ne montre que ce qui est dans sa région)."""
+    from dispositifs.models import Organisme
+
+    if not autorise(user, Regle.CONSULTER_OFFRE):
+        return Organisme.objects.none()
+    if user.role == Role.OPERATEUR:
+        return user.organismes.all()
+    return Organisme.objects.all()
+
+
+def organismes_geres(user):
+    """Les organismes qu'un utilisateur modifie : pour un planificateur, ceux qui ont un dispositif dans sa région ou
+    n'en ont encore aucun (il vient de le créer) ; tous pour un administrateur."""
+    from dispositifs.models import Organisme
+
+    if not autorise(user, Regle.GERER_OFFRE):
+        return Organisme.objects.none()
+    if user.role == Role.ADMINISTRATEUR:
+        return Organisme.objects.all()
+    if not user.region_id:
+        return Organisme.objects.none()
+    return Organisme.objects.filter(
+        Q(dispositifs__territoire__chemin__startswith=user.region.chemin) | Q(dispositifs=None)
+    ).distinct()
 
 
 def dispositifs_declarants(user):

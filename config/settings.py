@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "planification",
     "appels",
     "indicateurs",
+    "financements",
     "journal",
 ]
 
@@ -133,8 +134,11 @@ if REDIS_URL:
 # Les changements d'état passent par save() (commun/transitions.py) : un QuerySet.update() n'y entrerait pas.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "planification.Cible",
+    "dispositifs.Organisme",
     "dispositifs.Dispositif",
     "dispositifs.EvenementCapacite",
+    "financements.Credit",
+    "financements.Enveloppe",
     "appels.Appel",
     "appels.Critere",
     {

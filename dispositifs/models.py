@@ -123,6 +123,7 @@ class Nature(models.TextChoices):
     REDUCTION = "reduction", "Réduction"
     INSTALLATION = "installation", "Installation"
     FINANCEMENT = "financement", "Financement"
+    TRANSFERT = "transfert", "Transfert"
     FERMETURE = "fermeture", "Fermeture"
 
 
@@ -133,6 +134,7 @@ EFFETS = {
     Nature.REDUCTION: {"autorisee": -1},
     Nature.INSTALLATION: {"installee": 1},
     Nature.FINANCEMENT: {"financee": 1},
+    Nature.TRANSFERT: {},  # l'autorisation change de titulaire (vers_organisme) : les capacités ne bougent pas
     Nature.FERMETURE: {"autorisee": -1, "installee": -1, "financee": -1},
 }
 CAPACITES = ("autorisee", "installee", "financee")
@@ -284,6 +286,9 @@ class Dispositif(models.Model):
     fictif = models.BooleanField(
         "fictif", default=False, help_text="Dispositif ou FINESS inventé pour la démonstration."
     )
+    version = models.PositiveIntegerField(
+        "version", default=1, help_text="Incrémentée à chaque modification : deux saisies ne s'écrasent pas."
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -367,6 +372,32 @@ class EvenementCapacite(models.Model):
     )
     reference = models.CharField("référence de la décision", max_length=150, blank=True, help_text="Arrêté n°…")
     commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    duree_annees = models.PositiveSmallIntegerField(
+        "durée de l'autorisation (années)",
+        null=True,
+        blank=True,
+        help_text="Pour une autorisation : 15 ans pour un établissement social ou médico-social.",
+    )
+    visite_conformite = models.DateField(
+        "date de la visite de conformité", null=True, blank=True, help_text="Pour une installation."
+    )
+    vers_organisme = models.ForeignKey(
+        Organisme,
+        verbose_name="nouveau titulaire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferts_recus",
+        help_text="Pour un transfert : l'organisme qui reprend l'autorisation.",
+    )
+    saisi_par = models.ForeignKey(
+        "comptes.Utilisateur",
+        verbose_name="saisi par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evenements_saisis",
+    )
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
 
     objects = EvenementCapaciteQuerySet.as_manager()

@@ -55,8 +55,11 @@ class ObjetJournalise:
 # que les deux listes sont les mêmes : un modèle journalisé sans région serait invisible des agents).
 OBJETS = (
     ObjetJournalise("planification.Cible", "territoire"),
+    ObjetJournalise("dispositifs.Organisme", "dispositifs__territoire"),  # visible des régions de ses dispositifs
     ObjetJournalise("dispositifs.Dispositif", "territoire"),
     ObjetJournalise("dispositifs.EvenementCapacite", "dispositif__territoire"),
+    ObjetJournalise("financements.Credit", "dispositif__territoire"),
+    ObjetJournalise("financements.Enveloppe", "region"),
     ObjetJournalise("appels.Appel", "region"),
     ObjetJournalise("appels.Critere", "appel__region"),
     ObjetJournalise("appels.Candidature", "appel__region"),
