@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from journal.objets import OBJETS as OBJETS_JOURNALISES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -129,39 +131,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # Journal d'audit unique (django-auditlog) : chaque étape de la boucle, datée et attribuée (/journal/ et
-# /api/v1/journal/ le lisent par région : journal/models.py range chaque modèle d'ici dans sa région).
-# Le brouillon enregistré à chaque frappe n'y entre pas : seuls comptent les actes (dépôt, décision…).
+# /api/v1/journal/ le lisent par région). Les modèles suivis, leurs champs exclus et leur chemin vers une région
+# sont écrits une fois, dans journal/objets.py.
 # Les changements d'état passent par save() (commun/transitions.py) : un QuerySet.update() n'y entrerait pas.
-AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    "planification.Cible",
-    "dispositifs.Organisme",
-    "dispositifs.Dispositif",
-    "dispositifs.EvenementCapacite",
-    "financements.Credit",
-    "financements.Enveloppe",
-    "appels.Appel",
-    "appels.Critere",
-    {
-        "model": "appels.Candidature",
-        "exclude_fields": [
-            "brouillon",
-            "version_brouillon",
-            "brouillon_enregistre_le",
-            "brouillon_modifie_depuis_depot",
-        ],
-    },
-    "appels.Depot",
-    "appels.PieceJointe",
-    {"model": "appels.Avis", "exclude_fields": ["annotation_privee"]},  # privée, même pour l'administration
-    "appels.Decision",
-    "appels.DemandeComplement",
-    "indicateurs.Declaration",
-    "indicateurs.Valeur",
-    "indicateurs.Derogation",
-    # L'étape en cours change plusieurs fois par génération : seuls les changements de statut comptent.
-    {"model": "indicateurs.Rapport", "exclude_fields": ["etape"]},
-    "indicateurs.VersionRapport",
-)
+AUDITLOG_INCLUDE_TRACKING_MODELS = [objet.reglage for objet in OBJETS_JOURNALISES]
 
 # Comptes et connexion
 AUTH_USER_MODEL = "comptes.Utilisateur"

@@ -4,76 +4,17 @@ mandataire sans table) rangées par région, avec leur auteur, leur action et le
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.apps import apps
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from commun.nombres import nombre
+from journal.objets import OBJETS
 
 SYSTEME = "système"  # l'auteur d'une écriture que personne n'a demandée : tâche planifiée, import, démonstration
-
-
-@dataclass(frozen=True)
-class ObjetJournalise:
-    """Un modèle suivi par le journal et le chemin de ses lignes vers leur territoire (ou leur région)."""
-
-    modele: str  # « app.Modele », comme dans AUDITLOG_INCLUDE_TRACKING_MODELS
-    territoire: str
-
-    @property
-    def classe(self):
-        return apps.get_model(self.modele)
-
-    @property
-    def code(self) -> str:
-        """Le nom du modèle en minuscules (« cible », « demandecomplement ») : la valeur du filtre et de l'API."""
-        return self.classe._meta.model_name
-
-    @property
-    def libelle(self) -> str:
-        return str(self.classe._meta.verbose_name)
-
-    def entrees(self) -> Q:
-        """Les entrées de ce modèle (par le nom de son type, joint : aucune requête sur les types de contenu)."""
-        app_label, _, _ = self.modele.partition(".")
-        return Q(content_type__app_label=app_label, content_type__model=self.code)
-
-    def dans(self, chemins: list[str]) -> Q:
-        """Les entrées de ce modèle dont l'objet est (encore) dans l'une des régions de `chemins`."""
-        dans_les_regions = Q()
-        for chemin in chemins:
-            dans_les_regions |= Q(**{f"{self.territoire}__chemin__startswith": chemin})
-        return self.entrees() & Q(object_id__in=self.classe.objects.filter(dans_les_regions).values("pk"))
-
-
-# Chaque modèle de AUDITLOG_INCLUDE_TRACKING_MODELS, et le chemin qui le range dans une région (un test vérifie
-# que les deux listes sont les mêmes : un modèle journalisé sans région serait invisible des agents).
-OBJETS = (
-    ObjetJournalise("planification.Cible", "territoire"),
-    ObjetJournalise("dispositifs.Organisme", "dispositifs__territoire"),  # visible des régions de ses dispositifs
-    ObjetJournalise("dispositifs.Dispositif", "territoire"),
-    ObjetJournalise("dispositifs.EvenementCapacite", "dispositif__territoire"),
-    ObjetJournalise("financements.Credit", "dispositif__territoire"),
-    ObjetJournalise("financements.Enveloppe", "region"),
-    ObjetJournalise("appels.Appel", "region"),
-    ObjetJournalise("appels.Critere", "appel__region"),
-    ObjetJournalise("appels.Candidature", "appel__region"),
-    ObjetJournalise("appels.Depot", "candidature__appel__region"),
-    ObjetJournalise("appels.PieceJointe", "candidature__appel__region"),
-    ObjetJournalise("appels.Avis", "candidature__appel__region"),
-    ObjetJournalise("appels.Decision", "candidature__appel__region"),
-    ObjetJournalise("appels.DemandeComplement", "candidature__appel__region"),
-    ObjetJournalise("indicateurs.Declaration", "dispositif__territoire"),
-    ObjetJournalise("indicateurs.Valeur", "declaration__dispositif__territoire"),
-    ObjetJournalise("indicateurs.Derogation", "dispositif__territoire"),
-    ObjetJournalise("indicateurs.Rapport", "territoire"),
-    ObjetJournalise("indicateurs.VersionRapport", "rapport__territoire"),
-)
 
 
 def choix_des_objets() -> list[tuple[str, str]]:

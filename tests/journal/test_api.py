@@ -89,9 +89,12 @@ def test_nombre_de_requetes_constant(planificateur, region_hdf, horizon, nombre,
     assert len(reponse.json()["results"]) == nombre
 
 
-def test_chaque_modele_journalise_est_range_dans_une_region():
-    """Un modèle ajouté à AUDITLOG_INCLUDE_TRACKING_MODELS sans son chemin vers une région serait invisible des
-    agents : les deux listes doivent rester les mêmes."""
+def test_les_reglages_d_auditlog_se_deduisent_des_objets_du_journal():
+    """Un seul endroit dit quels modèles sont journalisés et dans quelle région ils se rangent ; les champs exclus
+    (brouillon, annotation privée) suivent."""
     suivis = {m if isinstance(m, str) else m["model"] for m in settings.AUDITLOG_INCLUDE_TRACKING_MODELS}
-
     assert suivis == {objet.modele for objet in OBJETS}
+    avis = next(
+        m for m in settings.AUDITLOG_INCLUDE_TRACKING_MODELS if isinstance(m, dict) and m["model"] == "appels.Avis"
+    )
+    assert avis["exclude_fields"] == ["annotation_privee"]
