@@ -30,6 +30,8 @@ class OrganismeAdmin(admin.ModelAdmin):
 class EvenementCapaciteInline(admin.TabularInline):
     model = EvenementCapacite
     extra = 0
+    autocomplete_fields = ["vers_organisme"]
+    readonly_fields = ["saisi_par"]
 
 
 @admin.register(Dispositif)
@@ -39,6 +41,7 @@ class DispositifAdmin(admin.ModelAdmin):
     search_fields = ["nom", "finess", "organisme__nom", "commune"]
     list_select_related = ["type", "organisme", "territoire", "horizon"]
     autocomplete_fields = ["organisme", "territoire", "parent"]
+    readonly_fields = ["version"]  # la version protège les saisies des pages ; l'administration ne la touche pas
     inlines = [EvenementCapaciteInline]
 
 
@@ -49,4 +52,5 @@ class EvenementCapaciteAdmin(admin.ModelAdmin):
     search_fields = ["dispositif__nom", "reference"]
     list_select_related = ["dispositif__type"]
     date_hierarchy = "date"
-    autocomplete_fields = ["dispositif"]
+    autocomplete_fields = ["dispositif", "vers_organisme"]
+    readonly_fields = ["saisi_par"]

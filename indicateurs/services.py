@@ -23,6 +23,7 @@ from django.utils import timezone
 from commun.erreurs import Conflit
 from commun.mois import decaler, mois_de, mois_precedent
 from commun.notifications import envoyer, membres_actifs
+from commun.transitions import champs_automatiques, passer
 from dispositifs.models import Dispositif, TypeDispositif
 from indicateurs import agregation, calendrier, publication, rapports, suivi, tasks
 from indicateurs.catalogue import CATALOGUE
@@ -155,21 +156,17 @@ def enregistrer_et_transmettre(**arguments) -> Declaration:
     return transmettre(declaration=enregistrer_declaration(**arguments), aujourd_hui=arguments.get("aujourd_hui"))
 
 
-@transaction.atomic
 def changer_statut(declaration, depuis, vers, **champs) -> Declaration:
-    """Relit l'état sous verrou (SELECT … FOR UPDATE) avant d'écrire : si la déclaration a changé entre-temps, rien
-    n'est écrit, et deux clics ne valident jamais deux fois. L'écriture passe par save(), que le journal d'audit
-    voit."""
-    declaration.statut = (
-        Declaration.objects.select_for_update().values_list("statut", flat=True).get(pk=declaration.pk)
-    )
-    if declaration.statut not in depuis:
+    """Passe la déclaration de l'un des états `depuis` à `vers` par `commun.transitions.passer` (état relu sous
+    verrou, écrit par save() que le journal voit) : si elle a changé entre-temps, rien n'est écrit, et deux clics ne
+    valident jamais deux fois. L'objet reçu (avec ce qu'il a déjà chargé) reçoit les valeurs écrites."""
+    passee = passer(Declaration.objects.filter(pk=declaration.pk, statut__in=depuis), statut=vers, **champs)
+    if passee is None:
+        declaration.refresh_from_db(fields=["statut"])
         message = f"Déclaration déjà « {declaration.get_statut_display().lower()} »."
         raise ValidationError(message, code="statut_change")
-    declaration.statut = vers
-    for nom, valeur in champs.items():
-        setattr(declaration, nom, valeur)
-    declaration.save(update_fields=["statut", *champs])
+    for nom in ("statut", *champs, *champs_automatiques(passee)):
+        setattr(declaration, nom, getattr(passee, nom))
     return declaration
 
 
