@@ -1,11 +1,12 @@
-"""Les formulaires des pages publiques des dispositifs : comparaison du catalogue, filtres de la carte."""
+"""Les formulaires des dispositifs : comparaison du catalogue, filtres de la carte (pages publiques) ; organismes
+gestionnaires et import FINESS (pages des agents)."""
 
 from django import forms
 from dsfr.forms import DsfrBaseForm
 from dsfr.widgets import InlineCheckboxSelectMultiple
 
 from commun.tri import cle_alphabetique
-from dispositifs.models import Statut
+from dispositifs.models import Organisme, Statut
 from territoires.models import Niveau
 
 
@@ -46,3 +47,76 @@ class FiltreCarteForm(DsfrBaseForm):
         ]
         self.fields["departement"].choices = [("", "Tous les départements"), *((d.code, str(d)) for d in departements)]
         self.fields["type"].choices = [(t.code, t.sigle) for t in types]
+
+
+class RechercheOrganismesForm(DsfrBaseForm):
+    q = forms.CharField(
+        label="Rechercher un organisme",
+        required=False,
+        max_length=200,
+        help_text="Une partie du nom, ou le SIREN, ou le FINESS juridique.",
+    )
+
+
+class OrganismeForm(forms.ModelForm, DsfrBaseForm):
+    """L'identité et les contacts d'un organisme ; `version_lue` porte la version affichée (verrou optimiste)."""
+
+    version_lue = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    class Meta:
+        model = Organisme
+        fields = [
+            "nom",
+            "statut_juridique",
+            "siren",
+            "finess_juridique",
+            "adresse",
+            "code_postal",
+            "commune",
+            "contact_nom",
+            "contact_fonction",
+            "telephone",
+            "courriel",
+            "site_web",
+        ]
+        help_texts = {
+            "statut_juridique": "Ex. association loi 1901, établissement public de santé, fondation.",
+            "siren": "9 chiffres, sur l'avis de situation Insee.",
+            "finess_juridique": "9 caractères : le numéro de l'entité juridique dans le répertoire FINESS.",
+            "site_web": "Adresse complète, ex. https://www.exemple.fr.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version_lue"].required = self.instance.pk is not None
+
+    def validate_unique(self):
+        """Le service refuse les doublons, avec le nom et l'adresse de l'organisme existant : pas ici, sans eux."""
+
+    def valeurs(self) -> dict:
+        """Les champs de l'organisme, sans la version lue : ce que reçoivent les services."""
+        return {champ: self.cleaned_data[champ] for champ in self._meta.fields}
+
+
+TAILLE_MAX_FINESS = 100 * 1024 * 1024
+
+
+class ImportFinessForm(DsfrBaseForm):
+    fichier = forms.FileField(
+        label="Extraction FINESS des établissements",
+        help_text="Le fichier etalab-cs1100507-stock-….csv de data.gouv.fr, 100 Mo au plus.",
+    )
+
+    def clean_fichier(self):
+        """Un fichier texte .csv d'une taille raisonnable ; son format (1re ligne, champs) est vérifié par l'import."""
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > TAILLE_MAX_FINESS:
+            taille = f"{fichier.size / 1024 / 1024:.1f}".replace(".", ",")
+            raise forms.ValidationError(f"Le fichier dépasse 100 Mo ({taille} Mo).", code="trop_lourd")
+        if not fichier.name.lower().endswith(".csv") or any(b"\x00" in morceau for morceau in fichier.chunks()):
+            raise forms.ValidationError(
+                "Ce fichier n'est pas un fichier CSV : déposez l'extraction FINESS telle que data.gouv.fr la "
+                "publie (etalab-cs1100507-stock-….csv, texte séparé par des « ; »).",
+                code="pas_csv",
+            )
+        return fichier
