@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -119,7 +120,11 @@ class Organisme(models.Model):
     courriel = models.EmailField("courriel de contact", blank=True)
     contact_nom = models.CharField("personne à contacter", max_length=150, blank=True)
     contact_fonction = models.CharField("fonction de la personne à contacter", max_length=150, blank=True)
-    site_web = models.URLField("site web", blank=True)
+    # Un texte validé comme adresse web plutôt qu'un URLField : son champ de formulaire avertit (Django 6 y change
+    # le protocole supposé), et on veut une adresse complète, protocole compris.
+    site_web = models.CharField(
+        "site web", max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     fictif = models.BooleanField(
         "fictif", default=False, help_text="Organisme inventé pour la démonstration ou les tests."
     )
