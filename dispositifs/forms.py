@@ -112,7 +112,8 @@ class ImportFinessForm(DsfrBaseForm):
         fichier = self.cleaned_data["fichier"]
         if fichier.size > TAILLE_MAX_FINESS:
             taille = f"{fichier.size / 1024 / 1024:.1f}".replace(".", ",")
-            raise forms.ValidationError(f"Le fichier dépasse 100 Mo ({taille} Mo).", code="trop_lourd")
+            plafond = TAILLE_MAX_FINESS // 1024 // 1024
+            raise forms.ValidationError(f"Le fichier dépasse {plafond} Mo ({taille} Mo).", code="trop_lourd")
         if not fichier.name.lower().endswith(".csv") or any(b"\x00" in morceau for morceau in fichier.chunks()):
             raise forms.ValidationError(
                 "Ce fichier n'est pas un fichier CSV : déposez l'extraction FINESS telle que data.gouv.fr la "
