@@ -2,11 +2,13 @@
 gestionnaires et import FINESS (pages des agents)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 from dsfr.widgets import InlineCheckboxSelectMultiple
 
 from commun.tri import cle_alphabetique
 from dispositifs.models import Organisme, Statut
+from dispositifs.organismes import compacter, verifier_doublons
 from territoires.models import Niveau
 
 
@@ -90,8 +92,24 @@ class OrganismeForm(forms.ModelForm, DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["version_lue"].required = self.instance.pk is not None
 
+    def clean_siren(self):
+        return compacter(self.cleaned_data["siren"])
+
+    def clean_finess_juridique(self):
+        return compacter(self.cleaned_data["finess_juridique"])
+
     def validate_unique(self):
-        """Le service refuse les doublons, avec le nom et l'adresse de l'organisme existant : pas ici, sans eux."""
+        """Les doublons sont refusés par `verifier_doublons`, qui nomme l'organisme existant et donne son adresse."""
+
+    def _post_clean(self):
+        """Les doublons dès la saisie, avec les autres erreurs (le service les vérifie encore en écrivant)."""
+        super()._post_clean()
+        try:
+            verifier_doublons(self.instance)
+        except ValidationError as refus:
+            self._update_errors(
+                ValidationError({champ: e for champ, e in refus.error_dict.items() if champ not in self.errors})
+            )
 
     def valeurs(self) -> dict:
         """Les champs de l'organisme, sans la version lue : ce que reçoivent les services."""

@@ -36,8 +36,8 @@ def modifier_organisme(*, organisme: Organisme, valeurs: dict, version_lue: int)
 def _enregistrer(organisme: Organisme, valeurs: dict) -> Organisme:
     for champ, valeur in valeurs.items():
         setattr(organisme, champ, valeur)
-    for champ in IDENTIFIANTS:  # vide : aucun numéro (NULL), pour que l'unicité ignore les organismes sans numéro
-        setattr(organisme, champ, "".join((getattr(organisme, champ) or "").split()) or None)
+    for champ in IDENTIFIANTS:
+        setattr(organisme, champ, compacter(getattr(organisme, champ)))
     organisme.full_clean(validate_unique=False)
     verifier_doublons(organisme)
     try:
@@ -47,6 +47,11 @@ def _enregistrer(organisme: Organisme, valeurs: dict) -> Organisme:
         verifier_doublons(organisme)
         raise
     return organisme
+
+
+def compacter(numero: str | None) -> str | None:
+    """« 732 829 320 » → « 732829320 » ; vide : aucun numéro (NULL), que l'unicité ignore."""
+    return "".join((numero or "").split()) or None
 
 
 def verifier_doublons(organisme: Organisme) -> None:
