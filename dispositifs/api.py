@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from commun.filtres import CodesFilter, FiltresAPI, IdentifiantFilter
 from config.policy import Regle, dispositifs_visibles, organismes_geres, organismes_visibles
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
-from dispositifs.organismes import creer_organisme, modifier_organisme
+from dispositifs.organismes import CHAMPS_SAISIS, creer_organisme, modifier_organisme
 from dispositifs.validators import valider_finess, valider_siren
 from territoires.models import Territoire
 
@@ -41,24 +41,7 @@ class OrganismeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisme
-        fields = [
-            "id",
-            "nom",
-            "statut_juridique",
-            "siren",
-            "finess_juridique",
-            "adresse",
-            "code_postal",
-            "commune",
-            "contact_nom",
-            "contact_fonction",
-            "telephone",
-            "courriel",
-            "site_web",
-            "fictif",
-            "nb_dispositifs",
-            "version",
-        ]
+        fields = ["id", *CHAMPS_SAISIS, "fictif", "nb_dispositifs", "version"]
         read_only_fields = ["fictif"]
         # Le service refuse les doublons en nommant l'organisme existant : pas de validateur d'unicité muet ici.
         extra_kwargs = {"siren": {"validators": [valider_siren]}, "finess_juridique": {"validators": [valider_finess]}}

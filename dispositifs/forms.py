@@ -8,7 +8,7 @@ from dsfr.widgets import InlineCheckboxSelectMultiple
 
 from commun.tri import cle_alphabetique
 from dispositifs.models import Organisme, Statut
-from dispositifs.organismes import compacter, verifier_doublons
+from dispositifs.organismes import CHAMPS_SAISIS, compacter, verifier_doublons
 from territoires.models import Niveau
 
 
@@ -67,20 +67,7 @@ class OrganismeForm(forms.ModelForm, DsfrBaseForm):
 
     class Meta:
         model = Organisme
-        fields = [
-            "nom",
-            "statut_juridique",
-            "siren",
-            "finess_juridique",
-            "adresse",
-            "code_postal",
-            "commune",
-            "contact_nom",
-            "contact_fonction",
-            "telephone",
-            "courriel",
-            "site_web",
-        ]
+        fields = CHAMPS_SAISIS
         help_texts = {
             "statut_juridique": "Ex. association loi 1901, établissement public de santé, fondation.",
             "siren": "9 chiffres, sur l'avis de situation Insee.",

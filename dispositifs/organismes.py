@@ -13,6 +13,21 @@ from commun.erreurs import Conflit
 from dispositifs.models import Organisme
 
 IDENTIFIANTS = {"siren": "SIREN", "finess_juridique": "FINESS juridique"}
+# Ce que la page et l'API saisissent d'un organisme (« fictif » reste réservé à la démonstration et aux imports).
+CHAMPS_SAISIS = [
+    "nom",
+    "statut_juridique",
+    "siren",
+    "finess_juridique",
+    "adresse",
+    "code_postal",
+    "commune",
+    "contact_nom",
+    "contact_fonction",
+    "telephone",
+    "courriel",
+    "site_web",
+]
 
 
 @transaction.atomic
