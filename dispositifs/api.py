@@ -1,4 +1,5 @@
 import django_filters
+from django.db import models
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -29,9 +30,19 @@ class TypeDispositifViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None  # une douzaine de types
 
 
+class Texte(serializers.CharField):
+    """Un texte, et seulement un texte : DRF convertirait en silence un nombre (0 → « 0 ») que le schéma refuse."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class OrganismeSerializer(serializers.ModelSerializer):
     """Identité, adresse et contacts ; `version` est la version lue, exigée pour modifier (verrou optimiste)."""
 
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.CharField: Texte}
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="Version lue ; obligatoire pour modifier (verrou optimiste)."
     )

@@ -144,3 +144,12 @@ def test_le_schema_documente_creation_et_modification(client):
     assert set(operations) >= {"get", "patch"} and "put" not in operations and "delete" not in operations
     assert {"400", "403", "409"} <= set(operations["patch"]["responses"])
     assert "post" in schema["paths"]["/api/v1/organismes/"]
+
+
+def test_un_nombre_a_la_place_d_un_texte_est_refuse(client, planificateur):
+    client.force_login(planificateur)
+
+    reponse = client.post(URL, {"nom": "X", "telephone": 0}, content_type="application/json")
+
+    assert reponse.status_code == 400
+    assert list(reponse.json()) == ["telephone"]
