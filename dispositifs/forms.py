@@ -63,6 +63,14 @@ class RechercheOrganismesForm(DsfrBaseForm):
 class OrganismeForm(forms.ModelForm, DsfrBaseForm):
     """L'identité et les contacts d'un organisme ; `version_lue` porte la version affichée (verrou optimiste)."""
 
+    # Plus long que les 9 caractères du modèle : « 732 829 320 » est admis, puis compacté (clean_siren).
+    siren = forms.CharField(label="SIREN", required=False, max_length=20, help_text="9 chiffres, sur l'avis Insee.")
+    finess_juridique = forms.CharField(
+        label="FINESS juridique",
+        required=False,
+        max_length=20,
+        help_text="9 caractères : le numéro de l'entité juridique dans le répertoire FINESS.",
+    )
     version_lue = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     class Meta:
@@ -70,8 +78,6 @@ class OrganismeForm(forms.ModelForm, DsfrBaseForm):
         fields = CHAMPS_SAISIS
         help_texts = {
             "statut_juridique": "Ex. association loi 1901, établissement public de santé, fondation.",
-            "siren": "9 chiffres, sur l'avis de situation Insee.",
-            "finess_juridique": "9 caractères : le numéro de l'entité juridique dans le répertoire FINESS.",
             "site_web": "Adresse complète, ex. https://www.exemple.fr.",
         }
 

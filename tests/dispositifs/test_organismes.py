@@ -234,6 +234,22 @@ class TestCreation:
         assert f'<a href="{detail(existant)}">Association du Phare (fictive)</a>' in reponse.content.decode()
         assert Organisme.objects.count() == 1
 
+    def test_un_numero_saisi_avec_des_espaces_est_enregistre_sans(self, client, planificateur):
+        client.force_login(planificateur)
+
+        client.post(CREER, saisie(siren="732 829 320"))
+
+        assert Organisme.objects.get().siren == SIREN_VALIDE
+
+    def test_doublon_et_mauvaise_cle_sont_signales_ensemble(self, client, planificateur):
+        OrganismeFactory(finess_juridique=FINESS_VALIDE)
+        client.force_login(planificateur)
+
+        erreurs = client.post(CREER, saisie(siren=SIREN_FAUX, finess_juridique=FINESS_VALIDE)).context["form"].errors
+
+        assert erreurs.as_data()["siren"][0].code == "siren_invalide"
+        assert erreurs.as_data()["finess_juridique"][0].code == "doublon"
+
     def test_un_instructeur_ne_cree_pas(self, client, instructeur):
         client.force_login(instructeur)
 
