@@ -24,7 +24,7 @@ from config.policy import (
     organismes_visibles,
 )
 from dispositifs.forms import OrganismeForm, RechercheOrganismesForm
-from dispositifs.organismes import creer_organisme, modifier_organisme
+from dispositifs.organismes import compacter, creer_organisme, modifier_organisme
 from financements.models import Credit
 
 PAR_PAGE = 50
@@ -33,11 +33,11 @@ PAR_PAGE = 50
 @acces(Regle.CONSULTER_OFFRE)
 def liste(request):
     """Les organismes visibles, cherchés par nom, SIREN ou FINESS juridique, avec le nombre de leurs dispositifs
-    que l'utilisateur voit : le compte, puis la page (deux requêtes après la session, quel que soit le volume)."""
+    que l'utilisateur voit (sous-requête) : le compte, puis la page, quel que soit le volume."""
     recherche = RechercheOrganismesForm(request.GET)
     organismes = organismes_visibles(request.user).with_nb_dispositifs(dispositifs_visibles(request.user))
     if recherche.is_valid() and (texte := recherche.cleaned_data["q"].strip()):
-        numero = "".join(texte.split())
+        numero = compacter(texte)
         organismes = organismes.filter(Q(nom__icontains=texte) | Q(siren=numero) | Q(finess_juridique=numero))
     page = Paginator(organismes.order_by("nom", "pk"), PAR_PAGE).get_page(request.GET.get("page"))
     if page.has_other_pages():
