@@ -1,9 +1,14 @@
 import django_filters
-from rest_framework import serializers, viewsets
+from django.db import models
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
 from commun.filtres import CodesFilter, FiltresAPI, IdentifiantFilter
-from config.policy import Regle
+from config.policy import Regle, dispositifs_visibles, organismes_geres, organismes_visibles
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
+from dispositifs.organismes import CHAMPS_SAISIS, creer_organisme, modifier_organisme
+from dispositifs.validators import valider_finess, valider_siren
 from territoires.models import Territoire
 
 
@@ -25,10 +30,32 @@ class TypeDispositifViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None  # une douzaine de types
 
 
+class Texte(serializers.CharField):
+    """Un texte, et seulement un texte : DRF convertirait en silence un nombre (0 → « 0 ») que le schéma refuse."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class OrganismeSerializer(serializers.ModelSerializer):
+    """Identité, adresse et contacts ; `version` est la version lue, exigée pour modifier (verrou optimiste)."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.CharField: Texte}
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="Version lue ; obligatoire pour modifier (verrou optimiste)."
+    )
+    nb_dispositifs = serializers.IntegerField(
+        read_only=True, help_text="Nombre de ses dispositifs que vous voyez (votre région, vos organismes)."
+    )
+
     class Meta:
         model = Organisme
-        fields = ["id", "nom", "statut_juridique", "siren", "finess_juridique", "code_postal", "commune", "fictif"]
+        fields = ["id", *CHAMPS_SAISIS, "fictif", "nb_dispositifs", "version"]
+        read_only_fields = ["fictif"]
+        # Le service refuse les doublons en nommant l'organisme existant : pas de validateur d'unicité muet ici.
+        extra_kwargs = {"siren": {"validators": [valider_siren]}, "finess_juridique": {"validators": [valider_finess]}}
 
 
 class OrganismeFilter(FiltresAPI):
@@ -37,13 +64,48 @@ class OrganismeFilter(FiltresAPI):
         fields = ["siren", "finess_juridique", "fictif"]
 
 
-class OrganismeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Les organismes gestionnaires (sans leurs contacts, visibles dans l'administration)."""
+class OrganismeViewSet(viewsets.ModelViewSet):
+    """Les organismes gestionnaires : un opérateur lit les siens, un agent tous (avec le nombre de leurs dispositifs
+    dans sa région) ; le planificateur crée, et modifie ceux de sa région, avec les mêmes services que la page
+    /organismes/. Une modification envoie la `version` lue : si l'organisme a changé depuis, 409 avec ses valeurs
+    actuelles, rien n'est écrasé. Un SIREN ou un FINESS juridique déjà pris : 400 qui nomme l'organisme existant."""
 
-    regle_acces = Regle.CONNECTE
-    queryset = Organisme.objects.all()
+    regle_acces = Regle.CONSULTER_OFFRE
+    regle_ecriture = Regle.GERER_OFFRE
+    queryset = Organisme.objects.all()  # le nom des routes (organisme-list) ; get_queryset restreint
     serializer_class = OrganismeSerializer
     filterset_class = OrganismeFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        return organismes_visibles(user).with_nb_dispositifs(dispositifs_visibles(user)).order_by("nom", "pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        valeurs = {k: v for k, v in serializer.validated_data.items() if k != "version"}
+        organisme = creer_organisme(valeurs=valeurs)
+        return Response(self.relu(organisme), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        organisme = self.get_object()
+        if not organismes_geres(request.user).filter(pk=organisme.pk).exists():
+            raise PermissionDenied(
+                "Cet organisme n'a de dispositif que dans d'autres régions : vous ne le modifiez pas."
+            )
+        serializer = self.get_serializer(organisme, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        valeurs = dict(serializer.validated_data)
+        if "version" not in valeurs:
+            raise ValidationError({"version": ["Indiquez la version lue de l'organisme (verrou optimiste)."]})
+        version_lue = valeurs.pop("version")
+        organisme = modifier_organisme(organisme=organisme, valeurs=valeurs, version_lue=version_lue)
+        return Response(self.relu(organisme))
+
+    def relu(self, organisme) -> dict:
+        """L'organisme tel que la liste le rend, avec le nombre de ses dispositifs."""
+        return self.get_serializer(self.get_queryset().get(pk=organisme.pk)).data
 
 
 class DispositifSerializer(serializers.ModelSerializer):

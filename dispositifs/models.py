@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dispositifs.signals import perimetre_modifie
@@ -88,6 +90,20 @@ class TypeDispositif(models.Model):
         return self.sigle
 
 
+class OrganismeQuerySet(models.QuerySet):
+    def with_nb_dispositifs(self, dispositifs):
+        """Annote nb_dispositifs : combien des `dispositifs` donnés (ceux que l'utilisateur voit) chaque organisme
+        porte, par une sous-requête corrélée (la liste des organismes et l'API)."""
+        compte = (
+            dispositifs.filter(organisme=OuterRef("pk"))
+            .order_by()
+            .values("organisme")
+            .annotate(nombre=Count("pk"))
+            .values("nombre")
+        )
+        return self.annotate(nb_dispositifs=Coalesce(Subquery(compte), 0))
+
+
 class Organisme(models.Model):
     """Organisme gestionnaire (association, établissement de santé…) qui porte des dispositifs."""
 
@@ -102,11 +118,23 @@ class Organisme(models.Model):
     commune = models.CharField("commune", max_length=100, blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
     courriel = models.EmailField("courriel de contact", blank=True)
+    contact_nom = models.CharField("personne à contacter", max_length=150, blank=True)
+    contact_fonction = models.CharField("fonction de la personne à contacter", max_length=150, blank=True)
+    # Un texte validé comme adresse web plutôt qu'un URLField : son champ de formulaire avertit (Django 6 y change
+    # le protocole supposé), et on veut une adresse complète, protocole compris.
+    site_web = models.CharField(
+        "site web", max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     fictif = models.BooleanField(
         "fictif", default=False, help_text="Organisme inventé pour la démonstration ou les tests."
     )
+    version = models.PositiveIntegerField(
+        "version", default=1, help_text="Incrémentée à chaque modification : deux saisies ne s'écrasent pas."
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = OrganismeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisme gestionnaire"

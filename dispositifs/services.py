@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -51,6 +51,25 @@ def charger_catalogue(*, modele: type[TypeDispositif] = TypeDispositif) -> tuple
     return crees, modifies
 
 
+class Issue(models.TextChoices):
+    CREEE = "creee", "Créée"
+    MODIFIEE = "modifiee", "Mise à jour"
+    INCHANGEE = "inchangee", "Inchangée"
+    REJETEE = "rejetee", "Rejetée"
+
+
+@dataclass(frozen=True)
+class ResultatLigne:
+    """Ce que l'import fait d'une ligne : le dispositif créé, mis à jour (et quels champs) ou laissé tel quel, ou la
+    ligne rejetée et pourquoi."""
+
+    ligne: int
+    issue: Issue
+    finess: str = ""
+    nom: str = ""
+    detail: str = ""
+
+
 @dataclass
 class RapportFiness:
     categories: list[str] = field(default_factory=list)
@@ -61,6 +80,12 @@ class RapportFiness:
     organismes_crees: int = 0
     organismes_completes: int = 0
     rejets: list[Rejet] = field(default_factory=list)
+    resultats: list[ResultatLigne] = field(default_factory=list)
+
+    def par_ligne(self) -> list[ResultatLigne]:
+        """Chaque ligne retenue ou rejetée, dans l'ordre du fichier : ce que montre la simulation."""
+        rejets = [ResultatLigne(rejet.ligne, Issue.REJETEE, detail=rejet.raison) for rejet in self.rejets]
+        return sorted([*self.resultats, *rejets], key=lambda resultat: resultat.ligne)
 
     def lignes(self) -> list[str]:
         return [
@@ -91,6 +116,16 @@ def importer_finess(*, fichier: Path) -> RapportFiness:
     return rapport
 
 
+def simuler_import_finess(*, fichier: Path) -> RapportFiness:
+    """Le rapport qu'importer_finess rendrait, sans rien écrire : le même import, dans une transaction annulée (les
+    tâches prévues après commit partent avec elle). Ce que l'import écrirait ne peut donc pas différer de ce que la
+    simulation annonce, le fichier et la base étant les mêmes."""
+    with transaction.atomic():
+        rapport = importer_finess(fichier=fichier)
+        transaction.set_rollback(True)
+    return rapport
+
+
 def types_par_categorie() -> dict[str, list[int]]:
     """Catégorie FINESS → types du catalogue qui la retiennent, un type sans parent en premier."""
     types = {}
@@ -114,16 +149,26 @@ def _enregistrer(etablissements: list[Etablissement], *, types: dict, departemen
         valeurs = _valeurs(etablissement, dispositif, types=types, departements=departements, organismes=organismes)
         if dispositif is None:
             nouveaux.append(Dispositif(finess=etablissement.finess, **valeurs))
+            rapport.resultats.append(_resultat(etablissement, Issue.CREEE))
         elif changes := _reporter(dispositif, valeurs):
             dispositif.updated_at = timezone.now()  # bulk_update ne remplit pas updated_at
             modifies.append(dispositif)
             champs_modifies.update(changes)
+            rapport.resultats.append(_resultat(etablissement, Issue.MODIFIEE, changes))
         else:
             rapport.inchanges += 1
+            rapport.resultats.append(_resultat(etablissement, Issue.INCHANGEE))
     Dispositif.objects.bulk_create(nouveaux, batch_size=TAILLE_LOT)
     # Seuls les champs qui ont changé quelque part : chacun coûte un CASE par ligne dans l'UPDATE groupé.
     Dispositif.objects.bulk_update(modifies, [*sorted(champs_modifies), "updated_at"], batch_size=TAILLE_LOT)
     rapport.crees, rapport.modifies = len(nouveaux), len(modifies)
+
+
+def _resultat(etablissement: Etablissement, issue: Issue, changes=()) -> ResultatLigne:
+    """Le résultat d'une ligne retenue ; pour une mise à jour, les libellés des champs changés."""
+    libelles = [str(Dispositif._meta.get_field(nom.removesuffix("_id")).verbose_name) for nom in changes]
+    detail = f"Change : {', '.join(libelles)}." if libelles else ""
+    return ResultatLigne(etablissement.ligne, issue, etablissement.finess, etablissement.nom, detail)
 
 
 def _organismes(etablissements: list[Etablissement], existants: dict, rapport: RapportFiness) -> dict[str, int]:

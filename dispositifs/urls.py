@@ -1,8 +1,9 @@
-"""Les pages publiques des dispositifs : le catalogue des types (/catalogue/) et la cartographie (/cartographie/)."""
+"""Les pages des dispositifs : catalogue des types (/catalogue/) et cartographie (/cartographie/), publics ;
+organismes gestionnaires (/organismes/) et import FINESS (/dispositifs/import-finess/), pour les agents."""
 
 from django.urls import include, path
 
-from dispositifs.views import cartographie, catalogue
+from dispositifs.views import cartographie, catalogue, finess, organismes
 
 app_name = "dispositifs"
 
@@ -12,6 +13,20 @@ catalogue_urls = [
     path("cartographie/", cartographie.carte, name="carte"),
 ]
 
+organismes_urls = [
+    path("", organismes.liste, name="liste"),
+    path("nouveau/", organismes.creer, name="creer"),
+    path("<int:pk>/", organismes.detail, name="detail"),
+    path("<int:pk>/modifier/", organismes.modifier, name="modifier"),
+]
+
+finess_urls = [
+    path("", finess.depot, name="depot"),
+    path("appliquer/", finess.appliquer, name="appliquer"),
+]
+
 urlpatterns = [
     path("", include((catalogue_urls, "catalogue"))),
+    path("organismes/", include((organismes_urls, "organismes"))),
+    path("dispositifs/import-finess/", include((finess_urls, "finess"))),
 ]

@@ -50,6 +50,7 @@ POST_SEULEMENT = {
     "indicateurs:rapports:demander",
     "declaration-valider",
     "declaration-renvoyer",
+    "dispositifs:finess:appliquer",
 }
 
 
@@ -147,6 +148,8 @@ def toutes_les_urls(resolver=None, prefixe="", espaces=()):
 MODELES_PAR_URL = {
     "territoire-detail": "territoires.Territoire",
     "organisme-detail": "dispositifs.Organisme",
+    "dispositifs:organismes:detail": "dispositifs.Organisme",
+    "dispositifs:organismes:modifier": "dispositifs.Organisme",
     "dispositif-detail": "dispositifs.Dispositif",
     "cible-detail": "planification.Cible",
     "planification:historique": "planification.Cible",

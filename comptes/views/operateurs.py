@@ -56,7 +56,8 @@ def traiter_la_demande(request, pk, action):
 
 @acces(Regle.GERER_OPERATEURS)
 def inviter(request):
-    form = InvitationForm(request.POST or None)
+    # ?organisme=<pk> : le bouton « Inviter un membre » de la fiche d'un organisme le préremplit.
+    form = InvitationForm(request.POST or None, initial={"organisme": request.GET.get("organisme")})
     if request.method == "POST" and form.is_valid():
         try:
             donnees = form.cleaned_data
