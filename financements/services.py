@@ -124,7 +124,7 @@ def enregistrer_credit(
         }
     )
     if credit is not None:
-        credit = Credit.objects.select_for_update().get(pk=credit.pk)
+        credit = Credit.objects.select_for_update(of=("self",)).get(pk=credit.pk)
         verifier_version(credit, version, decrire_credit)
         credit.version += 1
     else:
@@ -156,7 +156,7 @@ def engage_couvrant(region, annee, source, type_id, *, verrouiller=False) -> tup
     sont lues verrouillées, pour que deux engagements simultanés ne passent pas chacun sous le plafond."""
     enveloppes = Enveloppe.objects.filter(region=region, annee=annee, source=source)
     if verrouiller:
-        list(enveloppes.select_for_update())
+        list(enveloppes.order_by("pk").select_for_update(of=("self",)))
     enveloppe = enveloppe_pour(list(enveloppes.with_engage().select_related("type")), source, type_id)
     if enveloppe is not None:
         return enveloppe, enveloppe.engage
@@ -223,7 +223,7 @@ def enregistrer_enveloppe(
         }
     )
     if enveloppe is not None:
-        enveloppe = Enveloppe.objects.select_for_update().get(pk=enveloppe.pk)
+        enveloppe = Enveloppe.objects.select_for_update(of=("self",)).get(pk=enveloppe.pk)
         verifier_version(enveloppe, version, decrire_enveloppe)
         enveloppe.version += 1
     else:
