@@ -12,6 +12,7 @@ from appels.models import Candidature, Decision, NatureDecision
 from commun.nombres import nombre
 from commun.tri import cle_alphabetique
 from dispositifs.models import TypeDispositif
+from financements.budget import unites_financables
 from planification.calcul import calculer_planification
 
 
@@ -160,8 +161,7 @@ def calculer_budget(appel, liste: list[Dossier], noms_territoires: dict) -> Budg
                 ligne.ajouter_retenu(dossier.decision)
     budget.par_type = sorted(par_type.values(), key=lambda ligne: cle_alphabetique(ligne.libelle))
     for ligne in budget.par_type:
-        if ligne.cout_unitaire and budget.reste is not None and budget.reste > 0:
-            ligne.financable = int(budget.reste // ligne.cout_unitaire)
+        ligne.financable = unites_financables(budget.reste, ligne.cout_unitaire)
     # Les territoires dans l'ordre des noms, « Plusieurs territoires » et « non précisé » à la fin.
     ordre = sorted(
         par_territoire, key=lambda cle: (cle.startswith("~"), cle_alphabetique(par_territoire[cle].libelle))

@@ -10,6 +10,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from appels.api import AppelViewSet, AvisViewSet, CandidatureViewSet, DecisionViewSet, DemandeComplementViewSet
 from config.policy import Regle
 from dispositifs import api as dispositifs_api
+from financements import api as financements_api
 from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
 from journal.api import JournalViewSet
 from planification import api as planification_api
@@ -29,6 +30,8 @@ router.register("territoires", TerritoireViewSet)
 router.register("types-dispositifs", dispositifs_api.TypeDispositifViewSet)
 router.register("organismes", dispositifs_api.OrganismeViewSet)
 router.register("dispositifs", dispositifs_api.DispositifViewSet)
+router.register("credits", financements_api.CreditViewSet, basename="credit")
+router.register("enveloppes", financements_api.EnveloppeViewSet, basename="enveloppe")
 router.register("horizons", planification_api.HorizonViewSet)
 router.register("cibles", planification_api.CibleViewSet, basename="cible")
 router.register("appels", AppelViewSet, basename="appel")

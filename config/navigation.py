@@ -35,6 +35,7 @@ MENU = [
         ),
     ),
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
+    Entree("Financements", "financements:budget", Regle.CONSULTER_FINANCEMENTS),
     Groupe(
         "Appels",
         (

@@ -23,6 +23,7 @@ urlpatterns = [
     path("territoires/", include("territoires.urls")),
     path("", include("dispositifs.urls")),
     path("planification/", include("planification.urls")),
+    path("financements/", include("financements.urls")),
     path("", include("appels.urls")),
     path("", include("indicateurs.urls")),
     path("journal/", include("journal.urls")),

@@ -64,6 +64,7 @@ def donnees_exemple(casting, settings, tmp_path):
     from indicateurs.models import StatutDeclaration
     from tests.appels.factories import AppelFactory
     from tests.dispositifs.factories import DispositifFactory
+    from tests.financements.factories import CreditFactory, EnveloppeFactory
     from tests.indicateurs.factories import DeclarationFactory, RapportFactory
     from tests.planification.factories import CibleFactory
 
@@ -103,6 +104,9 @@ def donnees_exemple(casting, settings, tmp_path):
     # Un dispositif de l'opérateur du casting, dans la région des agents, avec une déclaration transmise.
     dispositif = DispositifFactory(organisme=operateur.organismes.get())
     DeclarationFactory(dispositif=dispositif, statut=StatutDeclaration.TRANSMISE)
+    # Un crédit de ce dispositif et une enveloppe de la région des agents.
+    CreditFactory(dispositif=dispositif)
+    EnveloppeFactory(region=casting[Role.PLANIFICATEUR].region)
     # Un rapport public déjà généré de la région des agents : téléchargeable par tous, suivi par les agents.
     RapportFactory(territoire=casting[Role.PLANIFICATEUR].region, public=True)
     return CibleFactory(), dispositif, depot
@@ -172,6 +176,10 @@ MODELES_PAR_URL = {
     "indicateurs:rapports:telecharger": "indicateurs.Rapport",
     "indicateurs:rapports:telecharger_version": "indicateurs.Rapport",
     "rapport-detail": "indicateurs.Rapport",
+    "financements:modifier_credit": "financements.Credit",
+    "financements:modifier_enveloppe": "financements.Enveloppe",
+    "credit-detail": "financements.Credit",
+    "enveloppe-detail": "financements.Enveloppe",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",

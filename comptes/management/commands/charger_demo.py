@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from appels.demo import creer_appels_demo
 from comptes.demo import creer_comptes_demo
+from financements.demo import creer_financements_demo, effacer_financements_demo
 from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
 from planification.demo import creer_planification_demo
 from territoires.services import importer_territoires
@@ -21,7 +22,13 @@ class Command(BaseCommand):
             self.stdout.write(ligne)
         comptes = creer_comptes_demo()
         effacer_indicateurs_demo()
+        effacer_financements_demo()
         self.charger_planification()
+        self.stdout.write(
+            "Financements des Hauts-de-France : {enveloppes} enveloppes, {credits} crédits.".format(
+                **creer_financements_demo()
+            )
+        )
         for appel in creer_appels_demo():
             self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
         # Les agrégats en dernier, quand tous les dispositifs existent : les places d'Occitanie, autorisées au
