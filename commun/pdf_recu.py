@@ -122,6 +122,13 @@ def controler(recu: bytes) -> PdfControle:
     return PdfControle(copie=copie, pages=verdict["pages"], empreinte=hashlib.sha256(recu).hexdigest())
 
 
+def controler_fichier(fichier) -> PdfControle:
+    """Un fichier envoyé (UploadedFile) : sa taille vérifiée avant de le lire en mémoire, puis `controler`."""
+    verifier_taille(fichier.size)
+    fichier.seek(0)
+    return controler(fichier.read())
+
+
 def _analyser_a_part(recu: bytes) -> tuple[dict, bytes]:
     """Lance ce module comme programme, borné (voir `_borner`), et lit son verdict : une ligne JSON, puis la copie.
     Un processus tué (mémoire, calcul, durée) ou une sortie illisible est un refus."""

@@ -1,9 +1,25 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
 from config.policy import Regle, autorise
+
+
+class ListeBornee:
+    """Les listes de l'administration : un paramètre de filtre qu'on ne peut pas lire est un paramètre invalide.
+
+    Django lit lui-même les paramètres de sa hiérarchie de dates (`cloture__day=…` → `datetime(…)`) et de ses
+    filtres, et laisse passer OverflowError (quarante chiffres : hors de ce que datetime ou SQLite rangent) et
+    la ValueError des filtres de tiers (« abc » pour l'identifiant du type de ressource du journal) : un 500.
+    Ici, comme pour tout paramètre invalide, Django renvoie à la liste sans filtre (`?e=1`)."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (OverflowError, ValueError) as erreur:
+            raise IncorrectLookupParameters(erreur) from erreur
 
 
 class SiteAdministration(admin.AdminSite):
@@ -13,6 +29,16 @@ class SiteAdministration(admin.AdminSite):
 
     def has_permission(self, request):
         return autorise(request.user, Regle.ADMINISTRATION)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Chaque modèle enregistré, le nôtre comme celui d'une application de tiers (journal, axes, django-otp),
+        a une liste bornée : la classe d'administration reçue, dérivée de ListeBornee si elle ne l'est pas."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, ListeBornee):
+            admin_class = type(
+                admin_class.__name__, (ListeBornee, admin_class), {"__module__": admin_class.__module__}
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     @login_not_required
     def login(self, request, extra_context=None):

@@ -9,7 +9,7 @@ from dsfr.forms import DsfrBaseForm
 from commun.mois import HORS_CALENDRIER, dans_le_calendrier, mois_de, nombre_de_mois
 from config.policy import perimetres_demandables
 from dispositifs.models import TypeDispositif
-from indicateurs import calendrier
+from indicateurs import calendrier, import_csv
 from indicateurs.models import MOTIF_PUBLIC_REGIONAL, Granularite
 from indicateurs.regles import COMMENTAIRE_MAX, VALEUR_CHIFFRES, VALEUR_DECIMALES
 from indicateurs.tableau_de_bord import Mesure
@@ -86,19 +86,17 @@ class DeclarationForm(DsfrBaseForm):
 class ImportForm(DsfrBaseForm):
     fichier = forms.FileField(
         label="Fichier CSV",
-        help_text="Séparateur « ; » ou « , », encodage UTF-8 ou Latin-1 (Windows) ; 5 Mo au plus.",
+        help_text="Séparateur « ; » ou « , », encodage UTF-8 ou Latin-1 (Windows) ; 5 Mo et 1 000 lignes au plus.",
     )
     essai = forms.BooleanField(
         label="Essai à blanc : montrer ce qui serait importé, sans rien enregistrer", required=False, initial=True
     )
     transmettre = forms.BooleanField(label="Transmettre à l'ARS les lignes importées sans erreur", required=False)
 
-    TAILLE_MAX = 5 * 1024 * 1024
-
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
-        if fichier.size > self.TAILLE_MAX:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le en plusieurs imports.")
+        if fichier.size > import_csv.TAILLE_MAX:
+            raise forms.ValidationError(import_csv.TROP_VOLUMINEUX)
         return fichier
 
 

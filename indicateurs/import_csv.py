@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from commun.mois import lire_mois
+from commun.nombres import nombre
 from indicateurs.models import Indicateur
 from indicateurs.regles import COMMENTAIRE_MAX
 from indicateurs.services import enregistrer_declaration, enregistrer_et_transmettre
@@ -23,6 +24,16 @@ COLONNES_DISPOSITIF = ("finess", "dispositif")
 PREFIXE_COMMENTAIRE = "commentaire_"
 ESPACES = (" ", "\xa0", "\u202f")
 CELLULE_MAX = COMMENTAIRE_MAX
+# Bornes techniques d'un import, pas des règles métier : chaque ligne passe par le service de la saisie (une
+# dizaine de requêtes) dans une seule requête HTTP, qui doit finir avant d'être coupée. Mille lignes, c'est
+# quatre-vingts dispositifs sur douze mois ; au-delà, on découpe le fichier.
+TAILLE_MAX = 5 * 1024 * 1024
+LIGNES_MAX = 1000
+TROP_VOLUMINEUX = "Le fichier dépasse 5 Mo : découpez-le en plusieurs imports."
+TROP_DE_LIGNES = (
+    "Le fichier a plus de {maximum} lignes de données (la ligne {ligne} dépasse) : {maximum} au plus par import, "
+    "découpez-le en plusieurs imports."
+)
 
 
 @dataclass
@@ -88,14 +99,30 @@ def decoder(contenu: bytes) -> str:
 
 
 def lire(texte: str) -> list[list[str]]:
-    """Les lignes du fichier ; le séparateur est celui, de « ; » ou « , », le plus présent dans l'en-tête."""
+    """Les lignes du fichier ; le séparateur est celui, de « ; » ou « , », le plus présent dans l'en-tête. Au-delà
+    de LIGNES_MAX lignes de données (lignes vides non comptées), la lecture s'arrête : ValueError."""
     premiere = texte.split("\n", 1)[0]
     separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
     lecteur = csv.reader(io.StringIO(texte), delimiter=separateur)
+    rangees, remplies = [], 0
     try:
-        return list(lecteur)
+        for rangee in lecteur:
+            remplies += bool(rangees) and any(cellule.strip() for cellule in rangee)
+            if remplies > LIGNES_MAX:
+                raise ValueError(TROP_DE_LIGNES.format(maximum=nombre(LIGNES_MAX), ligne=lecteur.line_num))
+            rangees.append(rangee)
     except csv.Error:  # cellule de plus de 128 Ko (guillemet jamais refermé…)
         raise ValueError(f"Fichier illisible en CSV à la ligne {lecteur.line_num} : guillemet non refermé ?") from None
+    return rangees
+
+
+def corps_trop_volumineux(content_length: str | None) -> bool:
+    """La requête annonce plus que le fichier permis et les autres champs du formulaire (séparateurs, cases à
+    cocher, jeton) : refusée sur son en-tête, avant que Django n'en lise le corps."""
+    try:
+        return int(content_length or 0) > TAILLE_MAX + 64 * 1024
+    except ValueError:
+        return False
 
 
 def erreurs_d_entete(entetes: list[str], codes: set[str]) -> list[str]:

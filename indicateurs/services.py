@@ -546,15 +546,30 @@ def publier_mois_clos(*, aujourd_hui: datetime.date | None = None, rapports: boo
     INDICATEURS_RECALCUL_MOIS derniers mois (ceux que la nuit recalcule), dans chaque région ; avec `rapports`, la
     version publique du rapport du mois suit chaque édition. Renvoie le nombre d'éditions créées."""
     aujourd_hui = aujourd_hui or calendrier.aujourd_hui()
+    publiees = publier_editions(
+        regions=Territoire.objects.regions(),
+        mois=mois_publiables(aujourd_hui),
+        aujourd_hui=aujourd_hui,
+        rapports=rapports,
+    )
+    return sum(edition is not None for *_, edition in publiees)
+
+
+def mois_publiables(aujourd_hui: datetime.date) -> list[datetime.date]:
+    """Les INDICATEURS_RECALCUL_MOIS derniers mois déjà verrouillés, du plus récent au plus ancien."""
     mois = [decaler(mois_de(aujourd_hui), -n) for n in range(1, settings.INDICATEURS_RECALCUL_MOIS + 1)]
-    editions = [
-        publier_mois(region=region, mois=m, aujourd_hui=aujourd_hui)
-        for region in Territoire.objects.regions()
-        for m in mois
-        if calendrier.verrouille_sans_derogation(m, aujourd_hui)
+    return [m for m in mois if calendrier.verrouille_sans_derogation(m, aujourd_hui)]
+
+
+def publier_editions(*, regions, mois: list[datetime.date], aujourd_hui: datetime.date, rapports: bool = True):
+    """Publie ou révise chacun des `mois` dans chacune des `regions` (publier_mois) : la tâche de nuit et la
+    commande publier_editions. Renvoie (région, mois, édition créée ou None) pour chaque couple ; avec `rapports`,
+    la version publique du rapport du mois suit chaque édition."""
+    publiees = [
+        (region, m, publier_mois(region=region, mois=m, aujourd_hui=aujourd_hui)) for region in regions for m in mois
     ]
-    editions = [e for e in editions if e is not None]
-    for edition in editions if rapports else []:
-        motif = f"Édition {edition.numero} des chiffres publics du mois."
-        demander_rapport(territoire=edition.region, mois=edition.mois, public=True, motif=motif)
-    return len(editions)
+    for _, _, edition in publiees:
+        if edition is not None and rapports:
+            motif = f"Édition {edition.numero} des chiffres publics du mois."
+            demander_rapport(territoire=edition.region, mois=edition.mois, public=True, motif=motif)
+    return publiees

@@ -2,9 +2,11 @@
 et ses valeurs initiales quand il part du tableau de planification."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from dsfr.forms import DsfrBaseForm
 
 from appels.models import Appel, Critere, Nature
+from appels.services.appels import cahier_des_charges_controle
 from appels.validators import valider_pdf
 from commun.tri import cle_alphabetique
 from comptes.models import Role
@@ -120,7 +122,7 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
         required=False,
         validators=[valider_pdf],
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf", "class": "fr-upload"}),
-        help_text="Un fichier PDF de 10 Mo au plus.",
+        help_text="Un document PDF simple de 10 Mo au plus (sans JavaScript, fichier incorporé ni mot de passe).",
     )
 
     class Meta:
@@ -188,6 +190,11 @@ class AppelForm(forms.ModelForm, DsfrBaseForm):
         if reference in REFERENCES_RESERVEES:
             raise forms.ValidationError(f"« {reference} » désigne déjà une page du site : choisissez-en une autre.")
         return reference
+
+    def clean_cahier_des_charges(self):
+        """Un fichier envoyé est contrôlé et réécrit ; le cahier déjà enregistré (ou son effacement) passe tel quel."""
+        fichier = self.cleaned_data["cahier_des_charges"]
+        return cahier_des_charges_controle(fichier) if isinstance(fichier, UploadedFile) else fichier
 
     def clean_enveloppe(self):
         enveloppe = self.cleaned_data["enveloppe"]

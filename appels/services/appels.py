@@ -1,9 +1,11 @@
 """Publication et saisie d'un appel : chaque changement d'état vérifie l'état de départ dans l'UPDATE."""
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from appels.models import Appel, Critere, Nature, StatutAppel
+from commun import pdf_recu
 from commun.transitions import passer
 
 
@@ -42,3 +44,11 @@ def _numeroter_criteres(criteres: list[Critere]) -> None:
     for ordre, critere in enumerate(criteres):
         critere.ordre = ordre
     Critere.objects.bulk_update(criteres, ["ordre"])
+
+
+def cahier_des_charges_controle(fichier) -> ContentFile:
+    """Le cahier des charges que dépose l'ARS passe le contrôle des pièces des opérateurs (commun.pdf_recu) : les
+    candidats l'ouvrent, il ne doit rien contenir d'actif. On garde sa copie réécrite, nommée par l'empreinte
+    SHA-256 du fichier reçu (preuve de ce qui a été déposé, sans colonne de plus dans Appel)."""
+    controle = pdf_recu.controler_fichier(fichier)
+    return ContentFile(controle.copie, name=f"cahier-{controle.empreinte}.pdf")

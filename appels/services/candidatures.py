@@ -108,11 +108,9 @@ def valider_nature_et_nom(*, nature, nom: str):
 
 
 def _controle(fichier) -> pdf_recu.PdfControle:
-    """Le fichier reçu, contrôlé : la taille est vérifiée avant de le lire en mémoire."""
+    """Le fichier reçu, contrôlé ; un refus vise le champ du fichier."""
     try:
-        pdf_recu.verifier_taille(fichier.size)
-        fichier.seek(0)
-        return pdf_recu.controler(fichier.read())
+        return pdf_recu.controler_fichier(fichier)
     except ValidationError as refus:
         raise ValidationError({"fichier": refus}) from refus
 

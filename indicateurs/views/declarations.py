@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from commun.erreurs import Conflit
 from commun.mois import derniers_mois, lire_mois, mois_precedent
@@ -115,7 +116,17 @@ def page_saisie(request, dispositif, mois, declaration, form, aujourd_hui, *, st
 
 
 @acces(Regle.DECLARER)
+@csrf_exempt  # le contrôle CSRF lirait le corps entier : il vient juste après celui de la taille annoncée
 def importer(request):
+    """Un envoi de plus de 5 Mo est refusé sur sa taille annoncée, avant d'être lu (413, en français)."""
+    if request.method == "POST" and import_csv.corps_trop_volumineux(request.META.get("CONTENT_LENGTH")):
+        refus = import_csv.CompteRendu(essai=False, erreurs_fichier=[import_csv.TROP_VOLUMINEUX])
+        return page_import(request, ImportForm(), refus, status=413)
+    return importer_csv(request)
+
+
+@csrf_protect
+def importer_csv(request):
     """Le formulaire d'import, puis le compte rendu ligne par ligne (essai à blanc ou import réel)."""
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     compte_rendu = None
@@ -126,8 +137,12 @@ def importer(request):
             essai=form.cleaned_data["essai"],
             transmettre=form.cleaned_data["transmettre"],
         )
+    return page_import(request, form, compte_rendu, status=400 if form.errors else 200)
+
+
+def page_import(request, form, compte_rendu, *, status):
     contexte = {"form": form, "compte_rendu": compte_rendu, "indicateurs": indicateurs_importables()}
-    return render(request, "indicateurs/declarations/import.html", contexte, status=400 if form.errors else 200)
+    return render(request, "indicateurs/declarations/import.html", contexte, status=status)
 
 
 def indicateurs_importables():

@@ -1,6 +1,7 @@
 """Les pages des appels : liste et détail publics, cahier des charges, saisie et publication par les planificateurs."""
 
 import datetime
+import hashlib
 import html
 import re
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from appels.models import Appel, Nature, StatutAppel
 from dispositifs.models import TypeDispositif
+from tests.appels import pdf_hostiles
 from tests.appels.factories import AppelFactory, CritereFactory
 from tests.comptes.factories import UtilisateurFactory
 from tests.territoires.factories import TerritoireFactory
@@ -258,7 +260,8 @@ class TestBrouillons:
 class TestSaisie:
     def test_un_planificateur_cree_un_brouillon_avec_deux_criteres_puis_le_publie(self, client, planificateur):
         client.force_login(planificateur)
-        cahier = SimpleUploadedFile("cahier.pdf", pdf_minimal(), content_type="application/pdf")
+        recu = pdf_hostiles.ordinaire()
+        cahier = SimpleUploadedFile("cahier.pdf", recu, content_type="application/pdf")
 
         response = client.post(reverse("appels:creer"), donnees_appel(cahier_des_charges=cahier))
 
@@ -274,7 +277,9 @@ class TestSaisie:
             ("Réponse aux besoins du territoire", 60, 0),
             ("Qualité du projet de soins", 40, 1),
         ]
-        assert appel.cahier_des_charges.read() == pdf_minimal()
+        # La copie contrôlée et réécrite, nommée par l'empreinte du fichier reçu (commun.pdf_recu).
+        assert appel.cahier_des_charges.name == f"appels/cahiers/cahier-{hashlib.sha256(recu).hexdigest()}.pdf"
+        assert appel.cahier_des_charges.read().startswith(b"%PDF-")
         appel.cahier_des_charges.close()
 
         response = client.post(reverse("appels:publier", args=["hdf-2027-lhss"]), follow=True)
@@ -284,6 +289,27 @@ class TestSaisie:
         assert "Appel publié" in texte(response)
         client.logout()
         assert client.get(reverse("appels:detail", args=["hdf-2027-lhss"])).status_code == 200
+
+    @pytest.mark.parametrize(
+        "fabrique, message",
+        [
+            (pdf_hostiles.open_action_javascript, "Ce PDF contient du JavaScript"),
+            (pdf_hostiles.polyglotte, "Des données suivent la fin de ce PDF"),
+            (pdf_hostiles.fichier_incorpore, "Ce PDF contient des fichiers incorporés"),
+            (pdf_hostiles.chiffre, "Ce PDF est protégé"),
+        ],
+    )
+    def test_un_cahier_des_charges_piege_est_refuse_comme_une_piece_d_operateur(
+        self, client, planificateur, fabrique, message
+    ):
+        client.force_login(planificateur)
+        cahier = SimpleUploadedFile("cahier.pdf", fabrique(), content_type="application/pdf")
+
+        response = client.post(reverse("appels:creer"), donnees_appel(cahier_des_charges=cahier))
+
+        assert response.status_code == 200
+        assert message in response.context["form"].errors["cahier_des_charges"][0]
+        assert not Appel.objects.exists()
 
     def test_la_publication_en_get_est_refusee(self, client, planificateur):
         AppelFactory(reference="brouillon", brouillon=True, types_cibles=types("LHSS"))

@@ -197,6 +197,29 @@ class TestImport:
         assert compte_rendu.erreurs_fichier == ["Fichier illisible en CSV à la ligne 2 : guillemet non refermé ?"]
         assert not Declaration.objects.exists()
 
+    def test_au_dela_du_nombre_maximal_de_lignes_le_fichier_est_refuse_avec_le_maximum_et_la_ligne(
+        self, operateur, lhss, monkeypatch
+    ):
+        monkeypatch.setattr(import_csv, "LIGNES_MAX", 3)
+        texte = "finess;mois;file_active\n" + "990000011;2026-10;20\n\n" * 4  # lignes vides non comptées
+
+        compte_rendu = importer(operateur, texte)
+
+        assert compte_rendu.erreurs_fichier == [
+            "Le fichier a plus de 3 lignes de données (la ligne 8 dépasse) : 3 au plus par import, découpez-le en "
+            "plusieurs imports."
+        ]
+        assert not Declaration.objects.exists()
+
+    def test_le_nombre_maximal_de_lignes_est_accepte(self, monkeypatch):
+        monkeypatch.setattr(import_csv, "LIGNES_MAX", 2)
+
+        assert len(import_csv.lire("finess;mois\n1;2026-10\n2;2026-10\n\n")) == 4
+
+    def test_le_maximum_s_ecrit_en_francais(self):
+        with pytest.raises(ValueError, match="plus de 1\xa0000 lignes de données \\(la ligne 1002 dépasse\\)"):
+            import_csv.lire("finess;mois\n" + "1;2026-10\n" * 1001)
+
     def test_l_essai_a_blanc_n_ecrit_rien_et_dit_ce_qui_serait_fait(self, operateur, lhss):
         compte_rendu = importer(
             operateur, "finess;mois;file_active\n990000011;2026-10;20\n990000011;2026-08;20\n", essai=True
@@ -273,6 +296,38 @@ class TestPageImport:
         reponse = client.post(reverse("indicateurs:import"), {"fichier": fichier})
 
         assert "Ce fichier n'est pas un CSV : un classeur Excel ou OpenDocument (.xlsx, .ods)." in texte(reponse)
+
+    def test_un_envoi_de_plus_de_5_mo_est_refuse_avant_d_etre_lu(self, client, operateur, lhss):
+        """Le corps annonce 6 Mo mais n'en contient que quelques octets : lire au-delà ferait échouer le client de
+        test (FakePayload). Le refus vient donc de la taille annoncée, sans rien lire."""
+        client.force_login(operateur)
+
+        reponse = client.post(reverse("indicateurs:import"), {"essai": "on"}, CONTENT_LENGTH=str(6 * 1024 * 1024))
+
+        assert reponse.status_code == 413
+        assert "Le fichier dépasse 5 Mo : découpez-le en plusieurs imports." in texte(reponse)
+        assert "Import refusé : rien n'a été enregistré" in texte(reponse)
+
+    def test_un_fichier_de_plus_de_5_mo_est_refuse(self, client, operateur, lhss):
+        client.force_login(operateur)
+        gros = "finess;mois;file_active\n" + "990000011;2026-10;20\n" * 260_000  # 5,2 Mo
+
+        reponse = self.envoyer(client, gros)
+
+        assert reponse.status_code == 413
+        assert "Le fichier dépasse 5 Mo" in texte(reponse)
+        assert not Declaration.objects.exists()
+
+    def test_l_import_reste_protege_contre_la_falsification_de_requete(self, operateur, lhss):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(operateur)
+
+        reponse = self.envoyer(client, "finess;mois;file_active\n990000011;2026-10;20\n")
+
+        assert reponse.status_code == 403
+        assert not Declaration.objects.exists()
 
     def test_le_modele_liste_les_dispositifs_de_l_operateur_seulement(self, client, operateur, lhss, lhss_autre):
         client.force_login(operateur)
