@@ -148,6 +148,8 @@ MODELES_PAR_URL = {
     "territoire-detail": "territoires.Territoire",
     "organisme-detail": "dispositifs.Organisme",
     "dispositif-detail": "dispositifs.Dispositif",
+    "dispositifs:detail": "dispositifs.Dispositif",
+    "dispositifs:modifier": "dispositifs.Dispositif",
     "cible-detail": "planification.Cible",
     "planification:historique": "planification.Cible",
     "appels:instruction:candidature": "appels.Candidature",
