@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from appels.models import Decision
@@ -44,9 +44,10 @@ HISTORIQUE_MAX = 30  # les derniers changements ; le journal de la région donne
 @transaction.atomic
 def creer_dispositif(*, valeurs: dict, user) -> Dispositif:
     """Crée un dispositif (un projet tant qu'aucun arrêté ne l'autorise) dans le périmètre de `user`."""
-    dispositif = Dispositif(**{champ: valeurs.get(champ) for champ in CHAMPS_SAISIS if champ in valeurs})
+    dispositif = Dispositif()
+    reporter(dispositif, valeurs)
     verifier(dispositif, user)
-    dispositif.save()
+    enregistrer(dispositif)
     return dispositif
 
 
@@ -57,13 +58,30 @@ def modifier_dispositif(*, dispositif: Dispositif, valeurs: dict, version_lue: i
     actuel = Dispositif.objects.select_for_update().filter(pk=dispositif.pk).first()
     if actuel is None or actuel.version != version_lue:
         raise conflit_sur(actuel, valeurs)
-    for champ in CHAMPS_SAISIS:
-        if champ in valeurs:
-            setattr(actuel, champ, valeurs[champ])
+    reporter(actuel, valeurs)
     verifier(actuel, user)
     actuel.version += 1
-    actuel.save()
+    enregistrer(actuel)
     return actuel
+
+
+def reporter(dispositif: Dispositif, valeurs: dict) -> None:
+    """Reporte les champs saisis ; un FINESS vide est nul (unique : plusieurs projets n'en ont pas encore)."""
+    for champ in CHAMPS_SAISIS:
+        if champ in valeurs:
+            setattr(dispositif, champ, valeurs[champ])
+    dispositif.finess = dispositif.finess or None
+
+
+def enregistrer(dispositif: Dispositif) -> None:
+    """save(), pour le journal ; un FINESS pris par une autre saisie au même instant (après `verifier`) est un refus
+    sur ce champ, pas une erreur 500."""
+    try:
+        with transaction.atomic():
+            dispositif.save()
+    except IntegrityError:
+        message = f"Le FINESS {dispositif.finess} vient d'être enregistré pour un autre dispositif."
+        raise ValidationError({"finess": ValidationError(message, code="unique")}) from None
 
 
 def verifier(dispositif: Dispositif, user) -> None:

@@ -155,3 +155,16 @@ class TestEcriture:
 
         entree = LogEntry.objects.get_for_object(dispositif).order_by("-pk").first()
         assert (entree.actor, entree.changes_dict["commune"]) == (planificateur, ["", "Lens"])
+
+
+def test_plusieurs_projets_sans_finess_coexistent(client, planificateur, organisme):
+    client.force_login(planificateur)
+    territoire = TerritoireFactory()
+
+    reponses = [
+        client.post(URL, corps_de_creation(organisme, territoire, nom=nom, finess=""), content_type="application/json")
+        for nom in ("Projet A", "Projet B")
+    ]
+
+    assert [r.status_code for r in reponses] == [201, 201]
+    assert [r.json()["finess"] for r in reponses] == [None, None]
