@@ -1,4 +1,5 @@
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -52,6 +53,8 @@ class OrganismeViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OrganismeFilter
 
 
+# Une date entre 1900 et 2999 (DateBorneeField) : le motif le dit au schéma, que « format: date » seul ne borne pas.
+@extend_schema_field({"type": "string", "format": "date", "pattern": r"^(19\d\d|2\d\d\d)-\d\d-\d\d$"})
 class DateBorneeFilter(django_filters.DateFilter):
     field_class = DateBorneeField
 
