@@ -31,6 +31,7 @@ MENU = [
             Entree("Territoires", "territoires:liste", Regle.PUBLIC),
             Entree("Catalogue des dispositifs", "dispositifs:catalogue:liste", Regle.PUBLIC),
             Entree("Cartographie", "dispositifs:catalogue:carte", Regle.PUBLIC),
+            Entree("Dispositifs", "dispositifs:liste", Regle.CONSULTER_OFFRE),
             Entree("Organismes", "dispositifs:organismes:liste", Regle.CONSULTER_OFFRE),
         ),
     ),

@@ -1,14 +1,19 @@
 import django_filters
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from commun.erreurs import Conflit
 from commun.filtres import CodesFilter, FiltresAPI, IdentifiantFilter
-from config.policy import Regle, dispositifs_visibles, organismes_geres, organismes_visibles
+from config.policy import Regle, dispositifs_geres, dispositifs_visibles, organismes_geres, organismes_visibles
+from dispositifs.fiches import creer_dispositif, modifier_dispositif
+from dispositifs.forms import DateBorneeField
 from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
 from dispositifs.organismes import CHAMPS_SAISIS, creer_organisme, modifier_organisme
 from dispositifs.validators import valider_finess, valider_siren
+from planification.models import Horizon
 from territoires.models import Territoire
 
 
@@ -108,9 +113,17 @@ class OrganismeViewSet(viewsets.ModelViewSet):
         return self.get_serializer(self.get_queryset().get(pk=organisme.pk)).data
 
 
+# Une date entre 1900 et 2999 (DateBorneeField) : le motif le dit au schéma, que « format: date » seul ne borne pas.
+@extend_schema_field({"type": "string", "format": "date", "pattern": r"^(19\d\d|2\d\d\d)-\d\d-\d\d$"})
+class DateBorneeFilter(django_filters.DateFilter):
+    field_class = DateBorneeField
+
+
 class DispositifSerializer(serializers.ModelSerializer):
-    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    horizon = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    type = serializers.SlugRelatedField(slug_field="code", queryset=TypeDispositif.objects.all())
+    horizon = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Horizon.objects.all(), required=False, allow_null=True
+    )
     territoire_code = serializers.CharField(source="territoire.code", read_only=True)
     organisme_nom = serializers.CharField(source="organisme.nom", read_only=True)
     capacite_autorisee = serializers.DecimalField(
@@ -121,6 +134,9 @@ class DispositifSerializer(serializers.ModelSerializer):
     )
     capacite_financee = serializers.DecimalField(
         max_digits=10, decimal_places=2, read_only=True, coerce_to_string=False
+    )
+    version = serializers.IntegerField(
+        min_value=0, required=False, help_text="Version lue ; obligatoire pour modifier (verrou optimiste)."
     )
 
     class Meta:
@@ -135,6 +151,7 @@ class DispositifSerializer(serializers.ModelSerializer):
             "territoire",
             "territoire_code",
             "parent",
+            "finess_porteur",
             "statut",
             "horizon",
             "capacite_prevue",
@@ -143,7 +160,12 @@ class DispositifSerializer(serializers.ModelSerializer):
             "capacite_financee",
             "commune",
             "fictif",
+            "version",
         ]
+        # Le statut suit le registre des arrêtés ; les numéros, leur clé et leur unicité sont vérifiés par le
+        # service (dispositifs/fiches.py), le même que pour la page.
+        read_only_fields = ["statut", "fictif"]
+        extra_kwargs = {"finess": {"validators": []}, "finess_porteur": {"validators": []}}
 
 
 class DispositifFilter(FiltresAPI):
@@ -158,21 +180,74 @@ class DispositifFilter(FiltresAPI):
     horizon = django_filters.CharFilter(
         field_name="horizon__slug", help_text="Identifiant de l'horizon auquel un projet est inscrit."
     )
+    date = DateBorneeFilter(
+        method="capacites_a_la_date",
+        help_text="Date des capacités (AAAA-MM-JJ, entre 1900 et 2999) ; aujourd'hui par défaut.",
+    )
 
     class Meta:
         model = Dispositif
-        fields = ["type", "territoire", "statut", "organisme", "finess", "horizon"]
+        fields = ["type", "territoire", "statut", "organisme", "finess", "horizon", "date"]
 
     def filtrer_territoire(self, queryset, name, identifiant):
         territoire = Territoire.objects.filter(pk=identifiant).first()
         return queryset.dans(territoire) if territoire else queryset.none()
 
+    def capacites_a_la_date(self, queryset, name, date):
+        return queryset  # ce n'est pas un filtre : filter_queryset calcule les capacités à cette date
 
-class DispositifViewSet(viewsets.ReadOnlyModelViewSet):
-    """Les dispositifs et projets, avec leurs capacités du jour calculées depuis le registre ; public."""
+    def filter_queryset(self, queryset):
+        """Les dispositifs filtrés, avec leurs capacités à la date demandée (aujourd'hui sans date)."""
+        return super().filter_queryset(queryset).with_capacites(self.form.cleaned_data.get("date"))
+
+
+class DispositifViewSet(viewsets.ModelViewSet):
+    """Les dispositifs et projets, avec leurs capacités calculées depuis le registre, à la date `date` (aujourd'hui
+    par défaut) ; lecture publique (la cartographie publique la lit).
+
+    Les planificateurs créent (POST) et modifient (PATCH) ceux de leur région : le statut n'y est pas, il suit le
+    registre des arrêtés. Une modification envoie la `version` lue ; si le dispositif a changé depuis, la réponse
+    est 409 avec le nom de qui l'a modifié et ses valeurs, et rien n'est écrasé. Un dispositif d'une autre région :
+    403.
+    """
 
     regle_acces = Regle.PUBLIC
+    regle_ecriture = Regle.GERER_OFFRE
     # with_capacites agrège (GROUP BY) : l'ordre du modèle n'y vaut plus, on le redonne explicitement.
-    queryset = Dispositif.objects.for_liste().order_by("type__ordre", "nom", "pk")
+    queryset = Dispositif.objects.select_related("type", "organisme", "territoire", "horizon").order_by(
+        "type__ordre", "nom", "pk"
+    )
     serializer_class = DispositifSerializer
     filterset_class = DispositifFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        valeurs = {nom: valeur for nom, valeur in serializer.validated_data.items() if nom != "version"}
+        dispositif = creer_dispositif(valeurs=valeurs, user=request.user)
+        return Response(self.relire(dispositif), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        dispositif = self.get_object()
+        if not dispositifs_geres(request.user).filter(pk=dispositif.pk).exists():
+            raise PermissionDenied("Ce dispositif n'est pas dans votre région : vous ne pouvez pas le modifier.")
+        serializer = self.get_serializer(dispositif, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        valeurs = dict(serializer.validated_data)
+        if "version" not in valeurs:
+            raise ValidationError({"version": ["Indiquez la version lue du dispositif (verrou optimiste)."]})
+        version_lue = valeurs.pop("version")
+        try:
+            dispositif = modifier_dispositif(
+                dispositif=dispositif, valeurs=valeurs, version_lue=version_lue, user=request.user
+            )
+        except Conflit as conflit:
+            if conflit.actuel is not None:  # la réponse 409 le donne avec ses capacités, comme la lecture
+                conflit.actuel = Dispositif.objects.for_liste().get(pk=conflit.actuel.pk)
+            raise
+        return Response(self.relire(dispositif))
+
+    def relire(self, dispositif) -> dict:
+        """Le dispositif écrit, tel que la lecture le donne (capacités du jour comprises)."""
+        return self.get_serializer(Dispositif.objects.for_liste().get(pk=dispositif.pk)).data

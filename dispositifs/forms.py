@@ -1,15 +1,22 @@
-"""Les formulaires des dispositifs : comparaison du catalogue, filtres de la carte (pages publiques) ; organismes
-gestionnaires et import FINESS (pages des agents)."""
+"""Les formulaires des dispositifs : comparaison du catalogue, filtres de la carte (pages publiques) ; filtres de la
+liste des dispositifs et fiche d'identité d'un dispositif (/dispositifs/) ; organismes gestionnaires et import FINESS
+(pages des agents)."""
+
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.forms.models import construct_instance
 from dsfr.forms import DsfrBaseForm
 from dsfr.widgets import InlineCheckboxSelectMultiple
 
 from commun.tri import cle_alphabetique
-from dispositifs.models import Organisme, Statut
+from comptes.models import Role
+from config.policy import Regle, autorise, dispositifs_geres, organismes_visibles
+from dispositifs.models import Dispositif, Organisme, Statut, TypeDispositif
 from dispositifs.organismes import CHAMPS_SAISIS, compacter, verifier_doublons
-from territoires.models import Niveau
+from territoires.models import Niveau, Territoire
 
 
 class ComparaisonForm(DsfrBaseForm):
@@ -132,3 +139,120 @@ class ImportFinessForm(DsfrBaseForm):
                 code="pas_csv",
             )
         return fichier
+
+
+# Les dispositifs (/dispositifs/) ---------------------------------------------------------------------------------
+
+# Borne technique, comme celle des mois (commun/mois.py) : datetime s'arrête aux années 1 et 9999.
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2999, 12, 31)
+
+
+class DateBorneeField(forms.DateField):
+    """Une date AAAA-MM-JJ entre 1900 et 2999 ; toute autre valeur est un refus en français."""
+
+    default_error_messages = {"invalid": "Date illisible : écrivez-la AAAA-MM-JJ (ex. 2026-01-31)."}
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise forms.ValidationError("Date hors du calendrier : entre 1900 et 2999.", code="hors_calendrier")
+
+
+class FiltreDispositifsForm(DsfrBaseForm):
+    """Les filtres de la liste des dispositifs ; les choix sont ceux du périmètre de l'utilisateur."""
+
+    type = forms.ModelChoiceField(
+        label="Type", queryset=TypeDispositif.objects.all(), to_field_name="code", required=False, empty_label="Tous"
+    )
+    territoire = forms.ModelChoiceField(
+        label="Territoire", queryset=Territoire.objects.none(), required=False, empty_label="Tous"
+    )
+    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *Statut.choices])
+    organisme = forms.ModelChoiceField(
+        label="Organisme", queryset=Organisme.objects.none(), required=False, empty_label="Tous"
+    )
+    finess = forms.CharField(label="FINESS établissement", required=False, max_length=9)
+    date = DateBorneeField(
+        label="Capacités au",
+        required=False,
+        help_text="AAAA-MM-JJ ; vide : aujourd'hui.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, dispositifs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].queryset = territoires_de(dispositifs)
+        self.fields["organisme"].queryset = Organisme.objects.filter(pk__in=dispositifs.values("organisme"))
+
+    def filtrer(self, dispositifs):
+        """Les dispositifs que demandent les filtres valides ; un filtre en erreur est ignoré (et signalé)."""
+        filtres = self.cleaned_data
+        if filtres.get("territoire"):
+            dispositifs = dispositifs.dans(filtres["territoire"])
+        for champ in ("type", "statut", "organisme", "finess"):
+            if filtres.get(champ):
+                dispositifs = dispositifs.filter(**{champ: filtres[champ]})
+        return dispositifs
+
+
+def territoires_de(dispositifs):
+    """Les territoires où l'on peut filtrer : ceux des dispositifs et tout ce qui les contient (région,
+    département), en une requête."""
+    chemins = Territoire.objects.filter(pk__in=dispositifs.values("territoire")).values("chemin")
+    contient = Exists(chemins.filter(chemin__startswith=OuterRef("chemin")))
+    return Territoire.objects.filter(contient).exclude(niveau=Niveau.PAYS).order_by("chemin")
+
+
+class DispositifForm(forms.ModelForm, DsfrBaseForm):
+    """L'identité d'un dispositif ou d'un projet. Le statut n'y est pas : il suit le registre des arrêtés."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    class Meta:
+        model = Dispositif
+        fields = [
+            "nom",
+            "type",
+            "finess",
+            "organisme",
+            "territoire",
+            "parent",
+            "finess_porteur",
+            "commune",
+            "horizon",
+            "capacite_prevue",
+            "note",
+        ]
+        localized_fields = ["capacite_prevue"]  # « 2,5 » comme on l'écrit en français
+        error_messages = {"capacite_prevue": {"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."}}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisme"].queryset = organismes_visibles(user)
+        self.fields["territoire"].queryset = territoires_geres(user)
+        parents = TypeDispositif.objects.filter(sous_types__isnull=False)
+        self.fields["parent"].queryset = dispositifs_geres(user).filter(type__in=parents).select_related("type")
+        self.fields["parent"].help_text = "Pour un LHSS mobile, un ACT hors les murs, une PASS mobile."
+        self.fields["finess"].help_text = "9 caractères dont une clé de contrôle ; vide pour un projet."
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        """Les règles sont celles du service (dispositifs/fiches.py), appelé par la vue : pas de seconde
+        validation du modèle ici."""
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+def territoires_geres(user):
+    """Les territoires où l'utilisateur place un dispositif : ceux de sa région pour un planificateur, tous (sauf la
+    France entière) pour un administrateur."""
+    if not autorise(user, Regle.GERER_OFFRE) or not (user.role == Role.ADMINISTRATEUR or user.region_id):
+        return Territoire.objects.none()
+    if user.role == Role.ADMINISTRATEUR:
+        return Territoire.objects.exclude(niveau=Niveau.PAYS).order_by("chemin")
+    return Territoire.objects.descendants(user.region, inclus=True).order_by("chemin")

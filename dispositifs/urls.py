@@ -1,9 +1,10 @@
 """Les pages des dispositifs : catalogue des types (/catalogue/) et cartographie (/cartographie/), publics ;
-organismes gestionnaires (/organismes/) et import FINESS (/dispositifs/import-finess/), pour les agents."""
+pour les agents et les opérateurs, les dispositifs de leur périmètre, leur fiche et leur saisie (/dispositifs/), les
+organismes gestionnaires (/organismes/) et l'import FINESS (/dispositifs/import-finess/)."""
 
 from django.urls import include, path
 
-from dispositifs.views import cartographie, catalogue, finess, organismes
+from dispositifs.views import cartographie, catalogue, fiches, finess, organismes
 
 app_name = "dispositifs"
 
@@ -29,4 +30,8 @@ urlpatterns = [
     path("", include((catalogue_urls, "catalogue"))),
     path("organismes/", include((organismes_urls, "organismes"))),
     path("dispositifs/import-finess/", include((finess_urls, "finess"))),
+    path("dispositifs/", fiches.liste, name="liste"),
+    path("dispositifs/nouveau/", fiches.creer, name="creer"),
+    path("dispositifs/<int:pk>/", fiches.detail, name="detail"),
+    path("dispositifs/<int:pk>/modifier/", fiches.modifier, name="modifier"),
 ]

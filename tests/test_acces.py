@@ -155,6 +155,8 @@ MODELES_PAR_URL = {
     "dispositifs:organismes:detail": "dispositifs.Organisme",
     "dispositifs:organismes:modifier": "dispositifs.Organisme",
     "dispositif-detail": "dispositifs.Dispositif",
+    "dispositifs:detail": "dispositifs.Dispositif",
+    "dispositifs:modifier": "dispositifs.Dispositif",
     "cible-detail": "planification.Cible",
     "planification:historique": "planification.Cible",
     "appels:instruction:candidature": "appels.Candidature",
