@@ -69,6 +69,7 @@ def test_l_api_donne_les_memes_chiffres_que_la_page(client, planificateur, demo)
             "types": ["LHSS", "LAM", "ACT"],
             "autorises": 34,
             "installes": 34,
+            "finances": 34,
             "perspectives": 49,
             "cible": 134,
             "ecart": 51,
@@ -188,12 +189,13 @@ def test_export_csv_aux_entetes_francais(client, planificateur, demo):
 
     lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:6] == ["Type", "Territoire", "Code", "Niveau", "Unité", "Autorisés"]
-    assert lignes[-1][:10] == [
+    assert lignes[-1][:11] == [
         "Total (LHSS, LAM, ACT)",
         "Hauts-de-France",
         "32",
         "Total",
         "places",
+        "34",
         "34",
         "34",
         "49",
@@ -212,7 +214,7 @@ def test_export_xlsx(client, planificateur, demo):
     lignes = list(feuille.iter_rows(values_only=True))
     assert lignes[0][0] == "Type"
     region = next(ligne for ligne in lignes if ligne[2] == "32" and ligne[3] == "Région")
-    assert (region[5], region[7], region[9]) == (7, 13, 62)
+    assert (region[5], region[8], region[10]) == (7, 13, 62)
 
 
 @pytest.mark.parametrize("url", ["/planification/", "/api/v1/planification/"])
