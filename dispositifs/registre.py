@@ -208,7 +208,7 @@ def enregistrer_evenement(
     *,
     nature: str,
     date: datetime.date,
-    capacite: Decimal | None,
+    capacite: Decimal | None = None,
     reference: str = "",
     commentaire: str = "",
     duree_annees: int | None = None,

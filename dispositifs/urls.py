@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from dispositifs.views import cartographie, catalogue
+from dispositifs.views import cartographie, catalogue, registre
 
 app_name = "dispositifs"
 
@@ -14,4 +14,5 @@ catalogue_urls = [
 
 urlpatterns = [
     path("", include((catalogue_urls, "catalogue"))),
+    path("dispositifs/<int:pk>/evenements/nouveau/", registre.nouvel_evenement, name="nouvel_evenement"),
 ]
