@@ -169,6 +169,8 @@ MODELES_PAR_URL = {
     "indicateurs:rapports:telecharger": "indicateurs.Rapport",
     "indicateurs:rapports:telecharger_version": "indicateurs.Rapport",
     "rapport-detail": "indicateurs.Rapport",
+    "dispositifs:nouvel_evenement": "dispositifs.Dispositif",
+    "api-evenements": "dispositifs.Dispositif",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
