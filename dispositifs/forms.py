@@ -97,6 +97,7 @@ class EvenementForm(DsfrBaseForm):
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["capacite"].label = f"Capacité ({dispositif.type.get_unite_display()})"
+        self._bound_fields_cache.pop("capacite", None)  # DsfrBaseForm a déjà lu le champ : relu avec son unité
 
     def ajouter_refus(self, refus: ValidationError) -> None:
         """Le refus du registre sous le champ qu'il nomme (en tête du formulaire s'il n'en nomme pas)."""
