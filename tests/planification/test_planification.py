@@ -20,7 +20,9 @@ from tests.territoires.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
 
-URL_DEMO = "/planification/?region=32&horizon=cibles-2019-2023"
+# Le tableau de la source ne porte que sur les LHSS, LAM et ACT (les SSIAD précarité ont aussi des places).
+TYPES_DE_LA_SOURCE = ["LHSS", "LAM", "ACT"]
+URL_DEMO = "/planification/?region=32&horizon=cibles-2019-2023&type=LHSS&type=LAM&type=ACT"
 
 
 @pytest.fixture
@@ -40,7 +42,10 @@ def lignes_region(donnees):
 def test_la_demo_reproduit_le_tableau_du_praps_des_hauts_de_france(demo):
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     tableau = calculer_planification(
-        region=region, horizon=Horizon.objects.get(slug="cibles-2019-2023"), date=timezone.localdate()
+        region=region,
+        horizon=Horizon.objects.get(slug="cibles-2019-2023"),
+        date=timezone.localdate(),
+        types=TYPES_DE_LA_SOURCE,
     )
 
     par_region = {ligne.type.code: ligne for ligne in tableau.lignes if ligne.territoire == region}
@@ -241,7 +246,10 @@ def test_charger_la_demo_deux_fois_donne_les_memes_chiffres(demo):
 
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     tableau = calculer_planification(
-        region=region, horizon=Horizon.objects.get(slug="cibles-2019-2023"), date=timezone.localdate()
+        region=region,
+        horizon=Horizon.objects.get(slug="cibles-2019-2023"),
+        date=timezone.localdate(),
+        types=TYPES_DE_LA_SOURCE,
     )
     assert [(t.autorises, t.perspectives, t.cible) for t in tableau.totaux] == [
         (Decimal(34), Decimal(49), Decimal(134))
