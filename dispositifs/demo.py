@@ -5,15 +5,33 @@ perspectives 2020/21 LHSS 13 (Hainaut), LAM 18 (« Hainaut et Aisne », sans ré
 (Lille-Armentières) ; cibles 2019-2023 LHSS 62, LAM 32, ACT 40. Et le plan de déploiement du PRAPS
 2018-2022 : 6 SSIAD précarité de plus (8 en tout, 2,4 M€ par an), 3 équipes EMPP, 8 places d'ACT
 pédiatriques. Les organismes, les noms des dispositifs et leurs FINESS sont fictifs et marqués comme tels.
+
+Le registre : chaque dispositif autorisé reçoit ses arrêtés par le service du registre (dispositifs/registre.py),
+datés, aux références fictives marquées comme telles ; autorisation de 15 ans pour ces établissements
+médico-sociaux (code de l'action sociale et des familles, art. L313-1). Les SSIAD précarité existants reçoivent
+une capacité FICTIVE de 10 places : la source n'en donne aucune (c'est aussi l'hypothèse des indicateurs de
+démonstration, indicateurs.demo.PLACES_PAR_DEFAUT). Un projet retenu à un appel de démonstration est autorisé à
+la date de sa décision puis à moitié installé (`autoriser_projet_retenu_demo`).
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum import luhn
 
-from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Rattachement, Statut, TypeDispositif
+from dispositifs.models import (
+    Dispositif,
+    EvenementCapacite,
+    Nature,
+    Organisme,
+    Rattachement,
+    Statut,
+    TypeDispositif,
+    Unite,
+)
+from dispositifs.registre import enregistrer_evenement
 from dispositifs.services import charger_catalogue
 from territoires.models import Niveau, Territoire
 
@@ -75,6 +93,13 @@ NOTE_SSIAD = (
     "Plan de déploiement : 6 SSIAD précarité de plus, soit 8 en Hauts-de-France, pour 2,4 M€ pérennes par an. "
     "La source ne donne pas leur capacité en places."
 )
+# La source ne donne pas la capacité des SSIAD précarité : 10 places FICTIVES, l'hypothèse des indicateurs de
+# démonstration (indicateurs.demo.PLACES_PAR_DEFAUT), pour que leurs journées déclarées aient une capacité en face.
+PLACES_FICTIVES_SSIAD = 10
+NOTE_SSIAD_EXISTANT = (
+    "Existant avant le plan de déploiement. Capacité fictive de 10 places (la source ne donne pas la capacité des "
+    "SSIAD précarité), arrêtés fictifs."
+)
 # Les 6 SSIAD du plan (2020 : Oise, Pas-de-Calais, Somme, Nord ; puis Aisne et Nord) et les 2 existants.
 SSIAD_PROJETS = ["60", "62", "80", "59", "02", "59"]
 SSIAD_EXISTANTS = ["59", "62"]
@@ -135,34 +160,41 @@ def creer_projets(types, organismes, territoires, horizons, compteur):
         )
 
 
-def enregistrer_capacite(dispositif, places):
-    """Autorisation, installation et financement des places, datés et rattachés à un arrêté fictif."""
-    for nature, date in [
-        (Nature.AUTORISATION, datetime.date(2019, 3, 1)),
-        (Nature.FINANCEMENT, datetime.date(2019, 3, 1)),
-        (Nature.INSTALLATION, datetime.date(2019, 9, 1)),
-    ]:
+def enregistrer_capacite(dispositif, places, *, annee=2019, financement=True):
+    """Autorisation (15 ans, par défaut du registre) et installation totale par le service du registre, arrêtés
+    datés aux références fictives ; le financement des places, que le registre ne saisit pas, écrit à part."""
+    reference = f"Arrêté ARS HDF n° {annee}-{dispositif.pk:03d} (référence fictive)"
+    autorisation = datetime.date(annee, 3, 1)
+    enregistrer_evenement(
+        dispositif, nature=Nature.AUTORISATION, date=autorisation, capacite=Decimal(places), reference=reference
+    )
+    if financement:
         EvenementCapacite.objects.create(
-            dispositif=dispositif,
-            date=date,
-            nature=nature,
-            quantite=Decimal(places),
-            reference=f"Arrêté fictif ARS HDF n° 2019-{dispositif.pk:03d}",
+            dispositif=dispositif, date=autorisation, nature=Nature.FINANCEMENT, quantite=places, reference=reference
         )
+    enregistrer_evenement(
+        dispositif,
+        nature=Nature.INSTALLATION,
+        date=datetime.date(annee, 9, 1),
+        capacite=Decimal(places),
+        visite_conformite=datetime.date(annee, 8, 20),
+        reference=f"Procès-verbal de visite de conformité ARS HDF n° {annee}-{dispositif.pk:03d} (référence fictive)",
+    )
 
 
 def creer_ssiad(type_ssiad, organisme, territoires, horizon, compteur):
     for code in SSIAD_EXISTANTS:
-        Dispositif.objects.create(
+        dispositif = Dispositif.objects.create(
             finess=finess_fictif(next(compteur)),
             nom=f"SSIAD précarité fictif ({territoires[code].nom})",
             type=type_ssiad,
             organisme=organisme,
             territoire=territoires[code],
             statut=Statut.INSTALLE,
-            note="Existant avant le plan de déploiement ; capacité non donnée par la source.",
+            note=NOTE_SSIAD_EXISTANT,
             fictif=True,
         )
+        enregistrer_capacite(dispositif, PLACES_FICTIVES_SSIAD, annee=2017, financement=False)
     for code in SSIAD_PROJETS:
         Dispositif.objects.create(
             nom=f"Projet SSIAD précarité ({territoires[code].nom}, fictif)",
@@ -174,3 +206,42 @@ def creer_ssiad(type_ssiad, organisme, territoires, horizon, compteur):
             note=NOTE_SSIAD,
             fictif=True,
         )
+
+
+def autoriser_projet_retenu_demo():
+    """Le premier projet retenu à un appel de démonstration, encore « projet » : autorisé à la date de sa décision
+    pour la capacité retenue, puis à moitié installé deux mois plus tard (au plus tard aujourd'hui), par le service
+    du registre ; arrêtés fictifs. None s'il n'y en a pas."""
+    from appels.models import Decision  # les appels dépendent des dispositifs, pas l'inverse
+
+    decision = (
+        Decision.objects.filter(candidature__appel__fictif=True, dispositif__statut=Statut.PROJET)
+        .select_related("dispositif__type")
+        .order_by("decide_le", "pk")
+        .first()
+    )
+    if decision is None:
+        return None
+    projet, autorisation = decision.dispositif, timezone.localtime(decision.decide_le).date()
+    capacite = decision.capacite_retenue or projet.capacite_prevue or Decimal(2)
+    reference = f"Arrêté ARS n° {autorisation:%Y}-P{projet.pk:03d} (référence fictive)"
+    enregistrer_evenement(
+        projet, nature=Nature.AUTORISATION, date=autorisation, capacite=capacite, reference=reference
+    )
+    installation = min(autorisation + datetime.timedelta(days=60), timezone.localdate())
+    enregistrer_evenement(
+        projet,
+        nature=Nature.INSTALLATION,
+        date=installation,
+        capacite=moitie(capacite, projet.type.unite),
+        visite_conformite=installation,
+        commentaire="Installation partielle (démonstration).",
+    )
+    projet.refresh_from_db()
+    return projet
+
+
+def moitie(capacite: Decimal, unite: str) -> Decimal:
+    """La moitié, entière sauf en ETP, et au moins une unité."""
+    pas = Decimal("0.01") if unite == Unite.ETP else Decimal(1)
+    return max((capacite / 2).quantize(pas, rounding=ROUND_DOWN), pas)

@@ -4,7 +4,7 @@ organismes gestionnaires (/organismes/) et l'import FINESS (/dispositifs/import-
 
 from django.urls import include, path
 
-from dispositifs.views import cartographie, catalogue, fiches, finess, organismes
+from dispositifs.views import cartographie, catalogue, fiches, finess, organismes, registre
 
 app_name = "dispositifs"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("dispositifs/nouveau/", fiches.creer, name="creer"),
     path("dispositifs/<int:pk>/", fiches.detail, name="detail"),
     path("dispositifs/<int:pk>/modifier/", fiches.modifier, name="modifier"),
+    path("dispositifs/<int:pk>/evenements/nouveau/", registre.nouvel_evenement, name="nouvel_evenement"),
 ]

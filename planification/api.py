@@ -1,4 +1,5 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -121,6 +122,7 @@ CHAMPS_LIGNE_PLANIFICATION = {
     "unite": serializers.CharField(),
     "autorises": serializers.FloatField(),
     "installes": serializers.FloatField(),
+    "finances": serializers.FloatField(),
     "perspectives": serializers.FloatField(),
     "projets": serializers.IntegerField(),
     "cible": serializers.FloatField(allow_null=True),
@@ -154,6 +156,12 @@ class SchemaPlanification(SchemaAPI):
             ),
             OpenApiParameter("type", str, many=True, enum=types, description="Codes de types (répétable)."),
             OpenApiParameter("territoire", str, description="Code d'un territoire de la région."),
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                description="Date des capacités (AAAA-MM-JJ) ; par défaut aujourd'hui. Un projet de l'horizon compte "
+                "en perspectives tant qu'il n'a pas d'autorisation datée au plus tard à cette date.",
+            ),
         ]
 
 
@@ -178,6 +186,7 @@ class PlanificationView(APIView):
                         "types": serializers.ListField(child=serializers.CharField()),
                         "autorises": serializers.FloatField(),
                         "installes": serializers.FloatField(),
+                        "finances": serializers.FloatField(),
                         "perspectives": serializers.FloatField(),
                         "cible": serializers.FloatField(),
                         "ecart": serializers.FloatField(),
@@ -225,6 +234,7 @@ def ligne_json(ligne: Ligne) -> dict:
         "unite": ligne.unite,
         "autorises": nombre(ligne.autorises),
         "installes": nombre(ligne.installes),
+        "finances": nombre(ligne.finances),
         "perspectives": nombre(ligne.perspectives),
         "projets": ligne.projets,
         "cible": nombre(ligne.cible),
@@ -239,6 +249,7 @@ def total_json(total: Total) -> dict:
         "types": list(total.types),
         "autorises": nombre(total.autorises),
         "installes": nombre(total.installes),
+        "finances": nombre(total.finances),
         "perspectives": nombre(total.perspectives),
         "cible": nombre(total.cible),
         "ecart": nombre(total.ecart),

@@ -1,7 +1,11 @@
 """Le tableau de planification (Planification) : où en est-on des cibles du PRAPS, territoire par territoire ?
 
 Cinq requêtes quel que soit le volume : les territoires de la région, les types, les capacités
-autorisées et installées (agrégées en SQL depuis le registre), les projets de l'horizon et les cibles.
+autorisées, installées et financées (agrégées en SQL depuis le registre), les projets de l'horizon et les cibles.
+
+Tout se lit dans le registre, à `date` : un projet inscrit à l'horizon compte en perspectives (sa capacité prévue)
+tant qu'il n'a pas d'autorisation datée au plus tard à `date` ; ensuite il compte en autorisés, pour la capacité
+que dit le registre. Le statut enregistré du dispositif n'y entre pas : le tableau d'une date passée reste juste.
 Le cumul le long de l'arbre (territoire de santé → département → région) se fait ensuite en Python sur
 ces lignes déjà agrégées, dont le nombre ne dépend que du nombre de territoires et de types.
 
@@ -14,9 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 
-from dispositifs.models import Dispositif, Statut, TypeDispositif, somme_capacite
+from dispositifs.models import Dispositif, EvenementCapacite, Nature, TypeDispositif, somme_capacite
 from planification.models import Cible, Horizon
 from territoires.models import Niveau, Territoire
 
@@ -29,6 +33,7 @@ class Ligne:
     territoire: Territoire
     autorises: Decimal = ZERO
     installes: Decimal = ZERO
+    finances: Decimal = ZERO
     perspectives: Decimal = ZERO
     projets: int = 0
     cible: Decimal | None = None
@@ -52,7 +57,8 @@ class Ligne:
 
     @property
     def est_vide(self) -> bool:
-        return not (self.autorises or self.installes or self.perspectives or self.projets) and self.cible is None
+        capacites = (self.autorises, self.installes, self.finances, self.perspectives, self.projets)
+        return not any(capacites) and self.cible is None
 
 
 @dataclass
@@ -60,6 +66,7 @@ class Total:
     unite: str
     autorises: Decimal = ZERO
     installes: Decimal = ZERO
+    finances: Decimal = ZERO
     perspectives: Decimal = ZERO
     cible: Decimal = ZERO
     ecart: Decimal = ZERO
@@ -126,17 +133,21 @@ def _valeurs_par_case(region, horizon, date, catalogue) -> dict:
     """{(type_id, chemin du territoire): {mesure: valeur}} pour les dispositifs, projets et cibles."""
     valeurs = defaultdict(dict)
     dispositifs = Dispositif.objects.dans(region).filter(type__in=catalogue)
-    capacites = (
-        dispositifs.exclude(statut=Statut.PROJET)
-        .values("type_id", "territoire__chemin")
-        .annotate(autorises=somme_capacite("autorisee", date=date), installes=somme_capacite("installee", date=date))
+    capacites = dispositifs.values("type_id", "territoire__chemin").annotate(
+        autorises=somme_capacite("autorisee", date=date),
+        installes=somme_capacite("installee", date=date),
+        finances=somme_capacite("financee", date=date),
     )
     for ligne in capacites:
         valeurs[ligne["type_id"], ligne["territoire__chemin"]].update(
-            autorises=ligne["autorises"], installes=ligne["installes"]
+            autorises=ligne["autorises"], installes=ligne["installes"], finances=ligne["finances"]
         )
+    autorisation = EvenementCapacite.objects.filter(
+        dispositif=OuterRef("pk"), nature=Nature.AUTORISATION, date__lte=date
+    )
     projets = (
-        dispositifs.filter(statut=Statut.PROJET, horizon=horizon)
+        dispositifs.filter(horizon=horizon)
+        .exclude(Exists(autorisation))
         .values("type_id", "territoire__chemin")
         .annotate(perspectives=Sum("capacite_prevue", default=ZERO), projets=Count("pk"))
     )
@@ -155,7 +166,7 @@ def _cumuler(ligne: Ligne, valeurs: dict, type_id: int, chemin: str) -> Ligne:
     for (type_valeur, chemin_valeur), mesures in valeurs.items():
         if type_valeur != type_id or not chemin_valeur.startswith(chemin):
             continue
-        for mesure in ("autorises", "installes", "perspectives", "projets"):
+        for mesure in ("autorises", "installes", "finances", "perspectives", "projets"):
             setattr(ligne, mesure, getattr(ligne, mesure) + mesures.get(mesure, 0))
         if chemin_valeur == chemin and "cible" in mesures:
             ligne.cible, ligne.cible_id = mesures["cible"], mesures["cible_id"]
@@ -169,6 +180,7 @@ def _totaux(lignes_region: list[Ligne]) -> list[Total]:
         total = par_unite.setdefault(ligne.unite, Total(unite=ligne.unite))
         total.autorises += ligne.autorises
         total.installes += ligne.installes
+        total.finances += ligne.finances
         total.perspectives += ligne.perspectives
         total.cible += ligne.cible or ZERO
         total.ecart += ligne.ecart or ZERO

@@ -30,6 +30,13 @@ class FiltrePlanificationForm(DsfrBaseForm):
     territoire = forms.CharField(
         label="Territoire (code)", required=False, help_text="Ex. 62, ou 32-nord-hainaut. Vide : toute la région."
     )
+    date = forms.DateField(
+        label="Capacités au",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Date au format AAAA-MM-JJ ; vide : aujourd'hui.",
+        error_messages={"invalid": "Saisissez une date valide, au format AAAA-MM-JJ (ex. 2024-12-31)."},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,13 +57,13 @@ class FiltrePlanificationForm(DsfrBaseForm):
         return donnees
 
     def calculer(self) -> Planification:
-        """Le tableau que ces filtres (valides) demandent, à la date du jour : le même pour la page, les exports
-        et l'API."""
+        """Le tableau que ces filtres (valides) demandent, à la date demandée (aujourd'hui par défaut) : le même pour
+        la page, les exports et l'API."""
         filtres = self.cleaned_data
         return calculer_planification(
             region=filtres["region"],
             horizon=filtres["horizon"],
-            date=timezone.localdate(),
+            date=filtres["date"] or timezone.localdate(),
             types=[t.code for t in filtres["type"]],
             territoire=filtres["territoire"],
         )

@@ -182,6 +182,8 @@ MODELES_PAR_URL = {
     "financements:modifier_enveloppe": "financements.Enveloppe",
     "credit-detail": "financements.Credit",
     "enveloppe-detail": "financements.Enveloppe",
+    "dispositifs:nouvel_evenement": "dispositifs.Dispositif",
+    "api-evenements": "dispositifs.Dispositif",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",

@@ -22,7 +22,7 @@ from appels.models import Appel, Candidature, Decision, DemandeComplement
 from appels.services import instruction
 from commun.erreurs import Conflit, messages_du_refus
 from commun.tableur import reponse_fichier
-from config.policy import Regle, acces, appels_instruits, autorise, peut_voir_candidature
+from config.policy import Regle, acces, appels_instruits, autorise, dispositifs_geres, peut_voir_candidature
 
 
 def appel_instruit(request, reference):
@@ -114,6 +114,7 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
         "autres_avis": autres_avis(avis, criteres, request.user),
         "form_avis": forms.get("avis") or AvisForm(initial=AvisForm.initial_de(mon_avis), criteres=criteres),
         "decision": dossier.decision,
+        "projet": projet_a_autoriser(request.user, dossier.decision),
         "peut_decider": autorise(request.user, Regle.DECIDER),
         "message_decision_ars": instruction.MESSAGE_DECISION_ARS,
         "form_decision": form_decision(forms.get("decision"), dossier),
@@ -123,6 +124,14 @@ def page_dossier(request, candidature, *, forms=None, conflits=None, status=200)
         "instruction_ouverte": not appel.est_ouvert,
     }
     return render(request, "appels/instruction/candidature.html", contexte, status=status)
+
+
+def projet_a_autoriser(user, decision):
+    """Le dispositif projet né de la décision, pour qui enregistre ses arrêtés (planificateur de la région de
+    l'appel, administrateur) : la page y mène en une étape (« Autoriser le projet »)."""
+    if decision is None or decision.dispositif_id is None or not autorise(user, Regle.GERER_OFFRE):
+        return None
+    return dispositifs_geres(user).filter(pk=decision.dispositif_id).first()
 
 
 def autres_avis(avis, criteres, user) -> list:

@@ -20,7 +20,9 @@ from tests.territoires.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
 
-URL_DEMO = "/planification/?region=32&horizon=cibles-2019-2023"
+# Le tableau de la source ne porte que sur les LHSS, LAM et ACT (les SSIAD précarité ont aussi des places).
+TYPES_DE_LA_SOURCE = ["LHSS", "LAM", "ACT"]
+URL_DEMO = "/planification/?region=32&horizon=cibles-2019-2023&type=LHSS&type=LAM&type=ACT"
 
 
 @pytest.fixture
@@ -40,7 +42,10 @@ def lignes_region(donnees):
 def test_la_demo_reproduit_le_tableau_du_praps_des_hauts_de_france(demo):
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     tableau = calculer_planification(
-        region=region, horizon=Horizon.objects.get(slug="cibles-2019-2023"), date=timezone.localdate()
+        region=region,
+        horizon=Horizon.objects.get(slug="cibles-2019-2023"),
+        date=timezone.localdate(),
+        types=TYPES_DE_LA_SOURCE,
     )
 
     par_region = {ligne.type.code: ligne for ligne in tableau.lignes if ligne.territoire == region}
@@ -69,6 +74,7 @@ def test_l_api_donne_les_memes_chiffres_que_la_page(client, planificateur, demo)
             "types": ["LHSS", "LAM", "ACT"],
             "autorises": 34,
             "installes": 34,
+            "finances": 34,
             "perspectives": 49,
             "cible": 134,
             "ecart": 51,
@@ -188,12 +194,13 @@ def test_export_csv_aux_entetes_francais(client, planificateur, demo):
 
     lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:6] == ["Type", "Territoire", "Code", "Niveau", "Unité", "Autorisés"]
-    assert lignes[-1][:10] == [
+    assert lignes[-1][:11] == [
         "Total (LHSS, LAM, ACT)",
         "Hauts-de-France",
         "32",
         "Total",
         "places",
+        "34",
         "34",
         "34",
         "49",
@@ -212,7 +219,7 @@ def test_export_xlsx(client, planificateur, demo):
     lignes = list(feuille.iter_rows(values_only=True))
     assert lignes[0][0] == "Type"
     region = next(ligne for ligne in lignes if ligne[2] == "32" and ligne[3] == "Région")
-    assert (region[5], region[7], region[9]) == (7, 13, 62)
+    assert (region[5], region[8], region[10]) == (7, 13, 62)
 
 
 @pytest.mark.parametrize("url", ["/planification/", "/api/v1/planification/"])
@@ -239,7 +246,10 @@ def test_charger_la_demo_deux_fois_donne_les_memes_chiffres(demo):
 
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     tableau = calculer_planification(
-        region=region, horizon=Horizon.objects.get(slug="cibles-2019-2023"), date=timezone.localdate()
+        region=region,
+        horizon=Horizon.objects.get(slug="cibles-2019-2023"),
+        date=timezone.localdate(),
+        types=TYPES_DE_LA_SOURCE,
     )
     assert [(t.autorises, t.perspectives, t.cible) for t in tableau.totaux] == [
         (Decimal(34), Decimal(49), Decimal(134))
