@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -198,6 +199,9 @@ class PlanificationView(APIView):
     )
     def get(self, request):
         form = filtres_planification(request.query_params, request.user)
+        if request.query_params.get("date") == "":
+            # La page envoie « date= » pour « aujourd'hui » ; l'API, comme son schéma, veut une date ou rien.
+            form.add_error("date", forms.ValidationError(form.fields["date"].error_messages["invalid"], "invalid"))
         if not form.is_valid():
             return refus_des_filtres(form)
         planification = form.calculer()

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from dispositifs.models import Nature
 from dispositifs.registre import enregistrer_evenement
@@ -85,6 +86,8 @@ def test_une_date_illisible_est_refusee_en_francais(client, planificateur, proje
         "message": "Saisissez une date valide, au format AAAA-MM-JJ (ex. 2024-12-31).",
         "code": "invalid",
     }
+    assert client.get("/api/v1/planification/", {"date": ""}).status_code == 400  # le schéma veut une date
+    assert client.get("/planification/", {"date": ""}).context["planification"].date == timezone.localdate()
     page = client.get("/planification/", {"date": "hier"})
     assert page.context["planification"] is None
     assert "Saisissez une date valide" in page.content.decode()
