@@ -17,7 +17,7 @@ from commun.mois import mois_suivant
 from commun.nombres import nombre
 from config.policy import dispositifs_geres
 from dispositifs.forms import territoires_geres
-from dispositifs.models import CAPACITES, EFFETS, Dispositif, Unite
+from dispositifs.models import CAPACITES, Dispositif, Unite, apres_evenement
 from indicateurs.models import Declaration, StatutDeclaration
 from journal.models import EntreeJournal
 
@@ -165,8 +165,7 @@ def frise(dispositif: Dispositif) -> list[Etape]:
     cumul = dict.fromkeys(CAPACITES, Decimal(0))
     etapes = []
     for evenement in evenements:
-        for capacite, signe in EFFETS[evenement.nature].items():
-            cumul[capacite] += signe * evenement.quantite
+        cumul = apres_evenement(cumul, evenement)
         etapes.append(Etape(evenement, **cumul))
     return etapes
 

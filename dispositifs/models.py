@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -155,7 +155,9 @@ class Nature(models.TextChoices):
     FERMETURE = "fermeture", "Fermeture"
 
 
-# Effet de chaque nature d'événement sur les trois capacités (autorisée, installée, financée).
+# Effet de chaque nature d'événement sur les trois capacités (autorisée, installée, financée). La fermeture n'y
+# ajoute ni n'y retranche rien : elle remet les trois à zéro (`apres_evenement`, `somme_capacite`) — retrancher sa
+# quantité (l'autorisé restant) rendrait négatif un installé ou un financé partiel.
 EFFETS = {
     Nature.AUTORISATION: {"autorisee": 1},
     Nature.EXTENSION: {"autorisee": 1},
@@ -163,21 +165,39 @@ EFFETS = {
     Nature.INSTALLATION: {"installee": 1},
     Nature.FINANCEMENT: {"financee": 1},
     Nature.TRANSFERT: {},  # l'autorisation change de titulaire (vers_organisme) : les capacités ne bougent pas
-    Nature.FERMETURE: {"autorisee": -1, "installee": -1, "financee": -1},
+    Nature.FERMETURE: {},
 }
 CAPACITES = ("autorisee", "installee", "financee")
 
 
+def apres_evenement(capacites: dict, evenement) -> dict:
+    """Les capacités ({nom: valeur}) après `evenement` : ses effets, ou zéro partout après une fermeture. Le registre
+    rejoué en Python (règles, frise de la fiche) ; `somme_capacite` dit la même chose en SQL."""
+    if evenement.nature == Nature.FERMETURE:
+        return dict.fromkeys(capacites, Decimal(0))
+    effets = EFFETS[evenement.nature]
+    return {nom: valeur + effets.get(nom, 0) * evenement.quantite for nom, valeur in capacites.items()}
+
+
 def somme_capacite(capacite: str, *, date=None, prefixe: str = "evenements__") -> Sum:
-    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements."""
+    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements ; les événements
+    d'un dispositif fermé à `date` ne comptent plus (sa capacité est nulle)."""
     date = date or timezone.localdate()
+    ferme = Exists(
+        EvenementCapacite.objects.filter(
+            dispositif=OuterRef(f"{prefixe}dispositif"), nature=Nature.FERMETURE, date__lte=date
+        )
+    )
     cas = [
         When(**{f"{prefixe}nature": nature, f"{prefixe}date__lte": date}, then=F(f"{prefixe}quantite") * signe)
         for nature, effets in EFFETS.items()
         if (signe := effets.get(capacite))
     ]
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
-    return Sum(Case(*cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2)), default=zero)
+    return Sum(
+        Case(When(ferme, then=zero), *cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2)),
+        default=zero,
+    )
 
 
 class Statut(models.TextChoices):

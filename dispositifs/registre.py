@@ -4,7 +4,7 @@ Le registre est un livre : un événement ne s'efface pas (une erreur se corrige
 l'administration). Avant d'écrire, `enregistrer_evenement` relit tout le registre du dispositif, verrouillé, et le
 rejoue dans l'ordre des dates avec le nouvel événement à sa place : un arrêté daté dans le passé est vérifié contre
 ce qui le précède et ce qui le suit (une installation antidatée ne doit pas faire dépasser l'autorisé à une date
-déjà enregistrée). Les capacités se déduisent du registre (`dispositifs.models.EFFETS`) ; le statut aussi.
+déjà enregistrée). Les capacités se déduisent du registre (`dispositifs.models.apres_evenement`) ; le statut aussi.
 """
 
 import datetime
@@ -16,7 +16,6 @@ from django.db import transaction
 
 from commun.nombres import nombre
 from dispositifs.models import (
-    EFFETS,
     Dispositif,
     EvenementCapacite,
     Nature,
@@ -25,6 +24,7 @@ from dispositifs.models import (
     Statut,
     TypeDispositif,
     Unite,
+    apres_evenement,
 )
 
 # Les natures qu'un agent enregistre (le financement se suit par les crédits de l'application financements).
@@ -63,9 +63,8 @@ class Etat:
     titulaire_id: int | None = None
 
     def appliquer(self, evenement):
-        effets = EFFETS.get(evenement.nature, {})
-        self.autorisee += effets.get("autorisee", 0) * evenement.quantite
-        self.installee += effets.get("installee", 0) * evenement.quantite
+        capacites = apres_evenement({"autorisee": self.autorisee, "installee": self.installee}, evenement)
+        self.autorisee, self.installee = capacites["autorisee"], capacites["installee"]
         if evenement.nature == Nature.AUTORISATION:
             self.autorise_le = evenement.date
         elif evenement.nature == Nature.FERMETURE:

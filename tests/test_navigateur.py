@@ -396,3 +396,87 @@ def test_un_operateur_reprend_sa_lettre_et_l_etat_dit_qu_elle_est_deposee(live_s
     expect(etat).to_contain_text(f"n° {depot.numero}")
     expect(etat).not_to_contain_text("non déposée :")
     assert page.erreurs_csp == []
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_le_planificateur_finance_et_autorise_sans_l_administration(live_server, page, planificateur):
+    """Financer et autoriser (issue 12), en cliquant depuis l'accueil : le planificateur crée un organisme et son
+    dispositif, enregistre l'autorisation puis l'installation, voit le tableau de planification changer aux dates des
+    arrêtés, enregistre un crédit et voit le disponible de l'enveloppe baisser — sans /admin/."""
+    from dispositifs.models import Dispositif, Statut
+    from financements.models import Source
+    from tests.dispositifs.factories import TypeDispositifFactory
+    from tests.financements.factories import EnveloppeFactory
+    from tests.planification.factories import HorizonFactory
+    from tests.territoires.factories import TerritoireFactory
+
+    TypeDispositifFactory(code="LHSS")  # les tests transactionnels ne comptent pas sur le catalogue semé
+    HorizonFactory()
+    pas_de_calais = TerritoireFactory(code="62", nom="Pas-de-Calais", parent=planificateur.region)
+    EnveloppeFactory(region=planificateur.region, annee=2026, source=Source.ONDAM_MS, montant=1_000_000)
+    se_connecter(page, live_server, planificateur)
+
+    # Un organisme, depuis la tuile de l'accueil.
+    page.get_by_role("main").get_by_role("link", name="Organismes gestionnaires").click()
+    page.get_by_role("link", name="Nouvel organisme").click()
+    page.locator("#id_nom").fill("Association Abri Santé (fictive)")
+    page.get_by_label("SIREN").fill("732 829 320")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Association Abri Santé (fictive)")
+
+    # Son dispositif, depuis le menu.
+    page.get_by_role("link", name="Accueil", exact=True).first.click()
+    page.get_by_role("main").get_by_role("link", name="Dispositifs", exact=True).click()
+    page.get_by_role("link", name="Nouveau dispositif").click()
+    page.locator("#id_nom").fill("LHSS fictif de Lens")
+    page.locator("#id_type").select_option(label="LHSS")
+    page.locator("#id_organisme").select_option(label="Association Abri Santé (fictive)")
+    page.locator("#id_territoire").select_option(label=str(pas_de_calais))
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("LHSS fictif de Lens")
+
+    # Les arrêtés : autorisation de 12 places au 15 janvier 2026, installation de 8 au 1er mars.
+    for nature, date, capacite in (("Autorisation", "2026-01-15", "12"), ("Installation", "2026-03-01", "8")):
+        page.get_by_role("link", name="Enregistrer un arrêté").click()
+        page.get_by_label("Nature de l'arrêté").select_option(label=nature)
+        page.get_by_label("Date d'effet").fill(date)
+        page.get_by_label("Capacité (places)").fill(capacite)
+        page.get_by_label("Référence de l'arrêté").fill(f"Arrêté fictif {nature.lower()}")
+        page.get_by_role("button", name="Enregistrer l'arrêté").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("LHSS fictif de Lens")
+    dispositif = Dispositif.objects.get(nom="LHSS fictif de Lens")
+    assert dispositif.statut == Statut.INSTALLE
+
+    # Le tableau de planification, à trois dates : avant l'autorisation, entre les deux arrêtés, après.
+    page.get_by_role("link", name="Planification", exact=True).click()
+    ligne = page.locator("#tableau-planification tr", has_text="Pas-de-Calais")
+    for date, autorises, installes in (
+        ("2026-01-14", None, None),
+        ("2026-02-01", "12", "0"),
+        ("2026-03-02", "12", "8"),
+    ):
+        page.get_by_label("Capacités au").fill(date)
+        page.get_by_role("button", name="Afficher").click()
+        if autorises is None:
+            expect(ligne).to_have_count(0)  # rien d'autorisé ni d'installé : la ligne n'existe pas encore
+            continue
+        cellules = ligne.locator("td.nombre")
+        expect(cellules.nth(0)).to_have_text(autorises)
+        expect(cellules.nth(1)).to_have_text(installes)
+
+    # Un crédit, depuis la fiche du dispositif : le disponible de l'enveloppe ONDAM baisse d'autant.
+    page.get_by_role("link", name="Accueil", exact=True).first.click()
+    page.get_by_role("main").get_by_role("link", name="Dispositifs", exact=True).click()
+    page.get_by_role("link", name="LHSS fictif de Lens").click()
+    page.get_by_role("link", name="Enregistrer un crédit").click()
+    page.get_by_label("Année").fill("2026")
+    page.get_by_label("Source des crédits").select_option(Source.ONDAM_MS)
+    page.get_by_label("Montant (€)").fill("250000")
+    page.get_by_label("Référence de la notification").fill("Notification fictive 2026-01")
+    page.get_by_role("button", name="Enregistrer le crédit").click()
+    enveloppe = page.locator("#enveloppes tbody tr:not(.total)", has_text="ONDAM")
+    expect(enveloppe.locator("td.nombre").nth(1)).to_have_text("250\xa0000\xa0€")  # engagé
+    expect(enveloppe.locator("td.nombre").nth(2)).to_contain_text("750\xa0000\xa0€")  # disponible
+    assert "/admin/" not in page.url
+    assert page.erreurs_csp == []

@@ -192,3 +192,32 @@ def test_le_registre_est_un_livre_chaque_saisie_au_journal(autorise):
     evenement = autorise.evenements.get()
     assert LogEntry.objects.get_for_object(evenement).count() == 1
     assert any("statut" in entree.changes_dict for entree in LogEntry.objects.get_for_object(autorise))
+
+
+def test_une_fermeture_remet_a_zero_un_dispositif_installe_en_partie_en_sql_comme_dans_la_frise(autorise):
+    """Fermer 10 places autorisées dont 4 installées : ni l'installé ni le financé ne deviennent négatifs, et la
+    frise de la fiche (Python) dit la même chose que les capacités calculées en SQL, avant et après la fermeture."""
+    from dispositifs.fiches import frise
+    from tests.dispositifs.factories import EvenementCapaciteFactory
+
+    EvenementCapaciteFactory(dispositif=autorise, nature=Nature.FINANCEMENT, date=MARS_2020, quantite=6)
+    enregistrer(autorise, Nature.INSTALLATION, SEPTEMBRE_2020, 4)
+    fermeture = datetime.date(2024, 1, 1)
+    enregistrer(autorise, Nature.FERMETURE, fermeture, 10)
+
+    def en_sql(jour):
+        d = Dispositif.objects.with_capacites(jour).get(pk=autorise.pk)
+        return (d.capacite_autorisee, d.capacite_installee, d.capacite_financee)
+
+    etapes = frise(autorise)
+    avant, apres = etapes[-2], etapes[-1]
+    assert (
+        en_sql(fermeture - datetime.timedelta(days=1))
+        == (10, 4, 6)
+        == (
+            avant.autorisee,
+            avant.installee,
+            avant.financee,
+        )
+    )
+    assert en_sql(fermeture) == (0, 0, 0) == (apres.autorisee, apres.installee, apres.financee)
