@@ -1,6 +1,7 @@
 """Démonstration : l'AMI « aller-vers » d'Île-de-France et l'appel à projets 2023 d'Occitanie."""
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -71,7 +72,56 @@ def creer_appels_demo() -> list[Appel]:
     idf.types_exclus.set([types["PASS-MOBILE"], types["EMPP"]])
     creer_lettres_idf(idf)
     occitanie = creer_appel_occitanie(regions["76"], types)
-    return [idf, occitanie]
+    return [idf, occitanie, creer_appel_hdf(types)]
+
+
+def creer_appel_hdf(types) -> Appel:
+    """Un appel fictif des Hauts-de-France, clos, dont une lettre est retenue par le planificateur de démonstration :
+    le projet qui en naît est ensuite autorisé puis à moitié installé (dispositifs.demo.autoriser_projet_retenu_demo),
+    pour montrer la boucle jusqu'à l'arrêté. La lettre est déposée pendant que l'appel est ouvert, puis l'appel clôt,
+    par les services eux-mêmes ; rejouable (une décision prise n'est pas reprise)."""
+    from appels.models import NatureDecision
+    from appels.services.instruction import decider
+
+    maintenant = timezone.now()
+    appel, _ = Appel.objects.update_or_create(
+        reference="hdf-aap-lhss-demo",
+        defaults={
+            "nature": Nature.AAP,
+            "titre": "Places de LHSS dans le Hainaut (appel fictif de démonstration)",
+            "region": Territoire.objects.regions().get(code="32"),
+            "horizon": Horizon.objects.filter(slug="cibles-2019-2023").first(),
+            "description": "Appel fictif : la source 000 annonce 13 places de LHSS en cours dans le Hainaut.",
+            "ouverture": maintenant - datetime.timedelta(days=90),
+            "cloture": maintenant + datetime.timedelta(days=1),
+            "statut": StatutAppel.PUBLIE,
+            "fictif": True,
+        },
+    )
+    appel.types_cibles.set([types["LHSS"]])
+    organisme = Organisme.objects.get(nom="Association Solidarité Santé Nord (fictive)")
+    candidature = Candidature.objects.pour(appel=appel, organisme=organisme)
+    if not (candidature.pk and candidature.depots.exists()):
+        donnees = en_querydict(lettre_demo("LHSS", "390000", "59"))
+        candidature = candidatures.enregistrer_brouillon(
+            candidature=candidature, donnees=donnees, version_lue=candidature.version_brouillon
+        )
+        candidatures.deposer(candidature=candidature, user=deposant_de(organisme), cle=f"demo-hdf-{organisme.pk}")
+    appel.cloture = maintenant - datetime.timedelta(days=30)
+    appel.statut = StatutAppel.TERMINE
+    appel.save(update_fields=["cloture", "statut"])
+    candidature.refresh_from_db()
+    if not hasattr(candidature, "decision"):
+        decider(
+            candidature=candidature,
+            user=Utilisateur.objects.get(email="planificateur@demo.example"),
+            nature=NatureDecision.RETENUE,
+            version_lue=0,
+            motif="Projet retenu (démonstration).",
+            montant_retenu=Decimal(390000),
+            capacite_retenue=Decimal(13),
+        )
+    return appel
 
 
 def creer_appel_occitanie(region, types) -> Appel:

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from appels.demo import creer_appels_demo
 from comptes.demo import creer_comptes_demo
+from dispositifs.demo import autoriser_projet_retenu_demo
 from financements.demo import creer_financements_demo, effacer_financements_demo
 from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
 from planification.demo import creer_planification_demo
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         )
         for appel in creer_appels_demo():
             self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
+        if projet := autoriser_projet_retenu_demo():
+            self.stdout.write(f"Projet retenu autorisé puis à moitié installé : {projet}")
         # Les agrégats en dernier, quand tous les dispositifs existent : les places d'Occitanie, autorisées au
         # niveau de la région par l'appel de démonstration, comptent parmi les déclarations attendues du pays
         # (sinon les lignes France des ACT et LAM n'étaient pas celles d'un recalcul : verifier_agregats).
