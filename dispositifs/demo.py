@@ -23,7 +23,6 @@ from stdnum import luhn
 
 from dispositifs.models import (
     Dispositif,
-    EvenementCapacite,
     Nature,
     Organisme,
     Rattachement,
@@ -160,18 +159,14 @@ def creer_projets(types, organismes, territoires, horizons, compteur):
         )
 
 
-def enregistrer_capacite(dispositif, places, *, annee=2019, financement=True):
+def enregistrer_capacite(dispositif, places, *, annee=2019):
     """Autorisation (15 ans, par défaut du registre) et installation totale par le service du registre, arrêtés
-    datés aux références fictives ; le financement des places, que le registre ne saisit pas, écrit à part."""
+    datés aux références fictives (les places financées se lisent dans les crédits de la démonstration)."""
     reference = f"Arrêté ARS HDF n° {annee}-{dispositif.pk:03d} (référence fictive)"
     autorisation = datetime.date(annee, 3, 1)
     enregistrer_evenement(
         dispositif, nature=Nature.AUTORISATION, date=autorisation, capacite=Decimal(places), reference=reference
     )
-    if financement:
-        EvenementCapacite.objects.create(
-            dispositif=dispositif, date=autorisation, nature=Nature.FINANCEMENT, quantite=places, reference=reference
-        )
     enregistrer_evenement(
         dispositif,
         nature=Nature.INSTALLATION,
@@ -194,7 +189,7 @@ def creer_ssiad(type_ssiad, organisme, territoires, horizon, compteur):
             note=NOTE_SSIAD_EXISTANT,
             fictif=True,
         )
-        enregistrer_capacite(dispositif, PLACES_FICTIVES_SSIAD, annee=2017, financement=False)
+        enregistrer_capacite(dispositif, PLACES_FICTIVES_SSIAD, annee=2017)
     for code in SSIAD_PROJETS:
         Dispositif.objects.create(
             nom=f"Projet SSIAD précarité ({territoires[code].nom}, fictif)",

@@ -17,7 +17,7 @@ from commun.mois import mois_suivant
 from commun.nombres import nombre
 from config.policy import dispositifs_geres
 from dispositifs.forms import territoires_geres
-from dispositifs.models import CAPACITES, Dispositif, Unite, apres_evenement
+from dispositifs.models import Dispositif, Unite, apres_evenement
 from indicateurs.models import Declaration, StatutDeclaration
 from journal.models import EntreeJournal
 
@@ -151,7 +151,8 @@ def _lisible(valeur) -> str:
 
 @dataclass
 class Etape:
-    """Un événement du registre et les capacités autorisée et installée qui en résultent."""
+    """Un événement du registre et les capacités qui en résultent ; financée : l'autorisée, si un crédit est notifié
+    pour l'année de l'événement (la règle de `somme_capacite`)."""
 
     evenement: object
     autorisee: Decimal
@@ -159,14 +160,16 @@ class Etape:
     financee: Decimal
 
 
-def frise(dispositif: Dispositif) -> list[Etape]:
-    """Le registre dans l'ordre des dates, chaque événement avec les capacités qui en résultent (une requête)."""
+def frise(dispositif: Dispositif, annees_financees: set[int]) -> list[Etape]:
+    """Le registre dans l'ordre des dates, chaque événement avec les capacités qui en résultent (une requête) ;
+    `annees_financees` : les années où un crédit est notifié au dispositif."""
     evenements = dispositif.evenements.select_related("vers_organisme", "saisi_par").order_by("date", "pk")
-    cumul = dict.fromkeys(CAPACITES, Decimal(0))
+    cumul = {"autorisee": Decimal(0), "installee": Decimal(0)}
     etapes = []
     for evenement in evenements:
         cumul = apres_evenement(cumul, evenement)
-        etapes.append(Etape(evenement, **cumul))
+        financee = cumul["autorisee"] if evenement.date.year in annees_financees else Decimal(0)
+        etapes.append(Etape(evenement, financee=financee, **cumul))
     return etapes
 
 

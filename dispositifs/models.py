@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -155,15 +156,17 @@ class Nature(models.TextChoices):
     FERMETURE = "fermeture", "Fermeture"
 
 
-# Effet de chaque nature d'événement sur les trois capacités (autorisée, installée, financée). La fermeture n'y
-# ajoute ni n'y retranche rien : elle remet les trois à zéro (`apres_evenement`, `somme_capacite`) — retrancher sa
-# quantité (l'autorisé restant) rendrait négatif un installé ou un financé partiel.
+# Effet de chaque nature d'événement sur les capacités autorisée et installée. La fermeture n'y ajoute ni n'y
+# retranche rien : elle remet tout à zéro (`apres_evenement`, `somme_capacite`) — retrancher sa quantité (l'autorisé
+# restant) rendrait négatif un installé partiel. La capacité financée ne s'y lit pas : c'est l'autorisée d'un
+# dispositif qui a un crédit notifié pour l'année (financements.Credit) ; la nature « financement » des premières
+# saisies n'a plus d'effet.
 EFFETS = {
     Nature.AUTORISATION: {"autorisee": 1},
     Nature.EXTENSION: {"autorisee": 1},
     Nature.REDUCTION: {"autorisee": -1},
     Nature.INSTALLATION: {"installee": 1},
-    Nature.FINANCEMENT: {"financee": 1},
+    Nature.FINANCEMENT: {},
     Nature.TRANSFERT: {},  # l'autorisation change de titulaire (vers_organisme) : les capacités ne bougent pas
     Nature.FERMETURE: {},
 }
@@ -171,8 +174,8 @@ CAPACITES = ("autorisee", "installee", "financee")
 
 
 def apres_evenement(capacites: dict, evenement) -> dict:
-    """Les capacités ({nom: valeur}) après `evenement` : ses effets, ou zéro partout après une fermeture. Le registre
-    rejoué en Python (règles, frise de la fiche) ; `somme_capacite` dit la même chose en SQL."""
+    """Les capacités autorisée et installée ({nom: valeur}) après `evenement` : ses effets, ou zéro partout après une
+    fermeture. Le registre rejoué en Python (règles, frise de la fiche) ; `somme_capacite` dit la même chose en SQL."""
     if evenement.nature == Nature.FERMETURE:
         return dict.fromkeys(capacites, Decimal(0))
     effets = EFFETS[evenement.nature]
@@ -180,24 +183,25 @@ def apres_evenement(capacites: dict, evenement) -> dict:
 
 
 def somme_capacite(capacite: str, *, date=None, prefixe: str = "evenements__") -> Sum:
-    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements ; les événements
-    d'un dispositif fermé à `date` ne comptent plus (sa capacité est nulle)."""
+    """Expression SQL de la capacité `capacite` à `date`, sommée sur le registre des événements. Un dispositif fermé à
+    `date` n'a plus de capacité ; la capacité financée est l'autorisée des dispositifs qui ont un crédit notifié pour
+    l'année de `date`."""
     date = date or timezone.localdate()
-    ferme = Exists(
-        EvenementCapacite.objects.filter(
-            dispositif=OuterRef(f"{prefixe}dispositif"), nature=Nature.FERMETURE, date__lte=date
-        )
-    )
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
+    dispositif = OuterRef(f"{prefixe}dispositif")
+    ferme = Exists(EvenementCapacite.objects.filter(dispositif=dispositif, nature=Nature.FERMETURE, date__lte=date))
+    nuls = [When(ferme, then=zero)]
+    if capacite == "financee":
+        credits = apps.get_model("financements", "Credit").objects  # financements dépend des dispositifs
+        nuls.append(When(~Exists(credits.filter(dispositif=dispositif, annee=date.year)), then=zero))
+        capacite = "autorisee"
     cas = [
         When(**{f"{prefixe}nature": nature, f"{prefixe}date__lte": date}, then=F(f"{prefixe}quantite") * signe)
         for nature, effets in EFFETS.items()
         if (signe := effets.get(capacite))
     ]
-    zero = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
-    return Sum(
-        Case(When(ferme, then=zero), *cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2)),
-        default=zero,
-    )
+    montants = Case(*nuls, *cas, default=zero, output_field=DecimalField(max_digits=10, decimal_places=2))
+    return Sum(montants, default=zero)
 
 
 class Statut(models.TextChoices):

@@ -65,12 +65,13 @@ def detail(request, pk):
     dispositif = get_object_or_404(
         dispositifs_visibles(request.user).select_related(*DE_LA_FICHE).with_capacites(), pk=pk
     )
-    decision, etapes = origine(dispositif), frise(dispositif)
+    annees = credits_par_annee(dispositif)
+    decision, etapes = origine(dispositif), frise(dispositif, {annee.annee for annee in annees})
     contexte = {
         "dispositif": dispositif,
         "aujourd_hui": timezone.localdate(),
         "etapes": etapes,
-        "annees": credits_par_annee(dispositif),
+        "annees": annees,
         "indicateurs": derniers_indicateurs(dispositif, etapes),
         "rattaches": list(dispositif.rattaches.select_related("type").order_by("nom")),
         "historique": historique(dispositif) if autorise(request.user, Regle.CONSULTER_JOURNAL) else None,

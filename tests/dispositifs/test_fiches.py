@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from dispositifs.fiches import _capacite_refusee
 from dispositifs.models import Dispositif, Nature, Statut, TypeDispositif, Unite
 from financements.models import Credit, Source
 from indicateurs.models import Indicateur
 from tests.dispositifs.factories import DispositifFactory, EvenementCapaciteFactory, OrganismeFactory
+from tests.financements.factories import CreditFactory
 from tests.indicateurs.factories import DeclarationFactory, ValeurFactory
 from tests.territoires.factories import TerritoireFactory
 
@@ -48,8 +50,8 @@ class TestListe:
         dispositif = DispositifFactory()
         EvenementCapaciteFactory(dispositif=dispositif, date=datetime.date(2020, 1, 1), quantite=10)
         EvenementCapaciteFactory(dispositif=dispositif, date=datetime.date(2021, 1, 1), nature=Nature.INSTALLATION)
-        EvenementCapaciteFactory(dispositif=dispositif, date=datetime.date(2022, 1, 1), nature=Nature.FINANCEMENT)
         EvenementCapaciteFactory(dispositif=dispositif, date=datetime.date(2024, 6, 1), nature=Nature.EXTENSION)
+        CreditFactory(dispositif=dispositif, annee=timezone.localdate().year)  # financé cette année, pas en 2021
         client.force_login(planificateur)
 
         (en_2021,) = client.get(LISTE, {"date": "2021-06-30"}).context["page_obj"]
@@ -57,7 +59,7 @@ class TestListe:
 
         capacites = ("capacite_autorisee", "capacite_installee", "capacite_financee")
         assert [getattr(en_2021, c) for c in capacites] == [10, 10, 0]  # l'extension de 2024 n'y est pas
-        assert [getattr(aujourd_hui, c) for c in capacites] == [20, 10, 10]
+        assert [getattr(aujourd_hui, c) for c in capacites] == [20, 10, 20]
 
     @pytest.mark.parametrize("date", ["abc", "2026-13-01", "0001-01-01", "3000-01-01", "1" * 40])
     def test_une_date_illisible_ou_hors_calendrier_est_refusee_en_francais(self, client, planificateur, date):

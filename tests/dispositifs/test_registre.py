@@ -195,12 +195,13 @@ def test_le_registre_est_un_livre_chaque_saisie_au_journal(autorise):
 
 
 def test_une_fermeture_remet_a_zero_un_dispositif_installe_en_partie_en_sql_comme_dans_la_frise(autorise):
-    """Fermer 10 places autorisées dont 4 installées : ni l'installé ni le financé ne deviennent négatifs, et la
-    frise de la fiche (Python) dit la même chose que les capacités calculées en SQL, avant et après la fermeture."""
+    """Fermer 10 places autorisées dont 4 installées, financées (un crédit chaque année) : rien ne devient négatif,
+    et la frise de la fiche (Python) dit la même chose que les capacités calculées en SQL, avant et après."""
     from dispositifs.fiches import frise
-    from tests.dispositifs.factories import EvenementCapaciteFactory
+    from tests.financements.factories import CreditFactory
 
-    EvenementCapaciteFactory(dispositif=autorise, nature=Nature.FINANCEMENT, date=MARS_2020, quantite=6)
+    for annee in (2020, 2023, 2024):
+        CreditFactory(dispositif=autorise, annee=annee)
     enregistrer(autorise, Nature.INSTALLATION, SEPTEMBRE_2020, 4)
     fermeture = datetime.date(2024, 1, 1)
     enregistrer(autorise, Nature.FERMETURE, fermeture, 10)
@@ -209,11 +210,10 @@ def test_une_fermeture_remet_a_zero_un_dispositif_installe_en_partie_en_sql_comm
         d = Dispositif.objects.with_capacites(jour).get(pk=autorise.pk)
         return (d.capacite_autorisee, d.capacite_installee, d.capacite_financee)
 
-    etapes = frise(autorise)
-    avant, apres = etapes[-2], etapes[-1]
+    *_, avant, apres = frise(autorise, {2020, 2023, 2024})
     assert (
         en_sql(fermeture - datetime.timedelta(days=1))
-        == (10, 4, 6)
+        == (10, 4, 10)
         == (
             avant.autorisee,
             avant.installee,
@@ -221,3 +221,15 @@ def test_une_fermeture_remet_a_zero_un_dispositif_installe_en_partie_en_sql_comm
         )
     )
     assert en_sql(fermeture) == (0, 0, 0) == (apres.autorisee, apres.installee, apres.financee)
+
+
+def test_les_places_financees_sont_les_autorisees_d_une_annee_qui_a_un_credit(autorise):
+    """Sans crédit notifié pour l'année, rien n'est financé ; avec, toute la capacité autorisée l'est."""
+    from tests.financements.factories import CreditFactory
+
+    CreditFactory(dispositif=autorise, annee=2021)
+
+    def financee(jour):
+        return Dispositif.objects.with_capacites(jour).get(pk=autorise.pk).capacite_financee
+
+    assert (financee(datetime.date(2020, 12, 31)), financee(datetime.date(2021, 6, 1))) == (0, 10)

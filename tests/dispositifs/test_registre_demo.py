@@ -49,7 +49,8 @@ def test_recharger_la_demo_ne_double_pas_le_registre(demo):
     creer_planification_demo()
 
     arras = Dispositif.objects.with_capacites().get(nom="LHSS fictif d'Arras")
-    assert (arras.capacite_autorisee, arras.capacite_installee, arras.capacite_financee) == (7, 7, 7)
+    # Financées : lues dans les crédits (financements.demo), que cette démonstration seule ne crée pas.
+    assert (arras.capacite_autorisee, arras.capacite_installee, arras.capacite_financee) == (7, 7, 0)
 
 
 def test_un_projet_retenu_est_autorise_puis_a_moitie_installe(planificateur, organisme):

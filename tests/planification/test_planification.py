@@ -27,8 +27,14 @@ URL_DEMO = "/planification/?region=32&horizon=cibles-2019-2023&type=LHSS&type=LA
 
 @pytest.fixture
 def demo():
+    """La démonstration des Hauts-de-France, crédits compris : les places financées se lisent dans les crédits."""
+    from comptes.demo import creer_comptes_demo
+    from financements.demo import creer_financements_demo
+
     importer_territoires()
+    creer_comptes_demo()
     creer_planification_demo()
+    creer_financements_demo()
 
 
 def lignes_region(donnees):
@@ -242,6 +248,9 @@ def test_nombre_de_requetes_constant(client, planificateur, django_assert_num_qu
 
 @override_settings(DEBUG=True)
 def test_charger_la_demo_deux_fois_donne_les_memes_chiffres(demo):
+    from financements.demo import effacer_financements_demo
+
+    effacer_financements_demo()  # comme charger_demo : les crédits protègent les dispositifs qu'on recrée
     creer_planification_demo()
 
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")

@@ -49,18 +49,19 @@ def test_a_la_date_de_l_arrete_ses_places_passent_en_autorises(region_hdf, proje
     assert (ligne.autorises, ligne.perspectives, ligne.projets, ligne.ecart) == (10, 0, 0, 30)
 
 
-def test_la_colonne_finances_suit_le_registre(region_hdf):
+def test_la_colonne_finances_suit_les_credits(region_hdf):
+    """Financés : les places autorisées d'un dispositif qui a un crédit notifié pour l'année de la date."""
+    from tests.financements.factories import CreditFactory
+
     dispositif = DispositifFactory(territoire=region_hdf)
-    EvenementCapaciteFactory(dispositif=dispositif, quantite=10)
-    EvenementCapaciteFactory(
-        dispositif=dispositif, nature=Nature.FINANCEMENT, quantite=6, date=datetime.date(2021, 1, 1)
-    )
+    EvenementCapaciteFactory(dispositif=dispositif, quantite=10, date=datetime.date(2019, 1, 1))
+    CreditFactory(dispositif=dispositif, annee=2021)
 
     avant = ligne_region(region_hdf, HorizonFactory(), datetime.date(2020, 6, 1))
     apres = calculer_planification(region=region_hdf, horizon=HorizonFactory(), date=datetime.date(2021, 6, 1))
 
     assert avant.finances == 0
-    assert (apres.lignes[0].finances, apres.totaux[0].finances) == (6, 6)
+    assert (apres.lignes[0].finances, apres.totaux[0].finances) == (10, 10)
 
 
 def test_l_api_prend_la_date_et_la_rend(client, planificateur, projet_autorise):
