@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import DataError, router, transaction
 from django.urls import reverse
 
 from config.policy import Regle, autorise
@@ -12,13 +13,15 @@ class ListeBornee:
 
     Django lit lui-même les paramètres de sa hiérarchie de dates (`cloture__day=…` → `datetime(…)`) et de ses
     filtres, et laisse passer OverflowError (quarante chiffres : hors de ce que datetime ou SQLite rangent) et
-    la ValueError des filtres de tiers (« abc » pour l'identifiant du type de ressource du journal) : un 500.
+    la ValueError des filtres de tiers (« abc » pour l'identifiant du type de ressource du journal), ou sur
+    PostgreSQL la DataError d'un identifiant hors de sa colonne dans ces filtres : un 500.
     Ici, comme pour tout paramètre invalide, Django renvoie à la liste sans filtre (`?e=1`)."""
 
     def get_changelist_instance(self, request):
         try:
-            return super().get_changelist_instance(request)
-        except (OverflowError, ValueError) as erreur:
+            with transaction.atomic(using=router.db_for_read(self.model)):  # PostgreSQL : DataError, puis rien
+                return super().get_changelist_instance(request)
+        except (OverflowError, ValueError, DataError) as erreur:
             raise IncorrectLookupParameters(erreur) from erreur
 
 

@@ -26,7 +26,6 @@ def test_chaque_modele_de_l_administration_a_une_liste_bornee_y_compris_ceux_des
         ("/admin/indicateurs/declaration/", {"mois__year": QUARANTE_CHIFFRES}),
         ("/admin/auditlog/logentry/", {"timestamp__year": "111111111111"}),
         ("/admin/auditlog/logentry/", {"resource_type": "abc"}),
-        ("/admin/auditlog/logentry/", {"resource_type": QUARANTE_CHIFFRES}),
         ("/admin/axes/accesslog/", {"attempt_time__year": QUARANTE_CHIFFRES}),
     ],
 )
@@ -39,6 +38,23 @@ def test_un_filtre_illisible_renvoie_a_la_liste_sans_filtre(client, administrate
     reponse = client.get(adresse, parametres)
 
     assert (reponse.status_code, reponse["Location"]) == (302, f"{adresse}?e=1")
+
+
+@pytest.mark.django_db
+def test_un_identifiant_hors_de_sa_colonne_dans_un_filtre_de_tiers_ne_donne_pas_de_500(client, administrateur):
+    """SQLite lève OverflowError (renvoi à la liste sans filtre) ; sur PostgreSQL, Django sait qu'un tel identifiant
+    ne désigne rien : la liste est vide."""
+    from tests.dispositifs.factories import OrganismeFactory
+
+    OrganismeFactory()
+    client.force_login(administrateur)
+
+    reponse = client.get("/admin/auditlog/logentry/", {"resource_type": QUARANTE_CHIFFRES})
+
+    if reponse.status_code == 200:
+        assert list(reponse.context["cl"].result_list) == []
+    else:
+        assert (reponse.status_code, reponse["Location"]) == (302, "/admin/auditlog/logentry/?e=1")
 
 
 @pytest.mark.django_db
