@@ -130,6 +130,15 @@ def dispositif_complet(organisme, planificateur):
 
 
 class TestFiche:
+    def test_les_liens_a_parametre_portent_l_identifiant_sans_separateur_de_milliers(self, client, planificateur):
+        """USE_THOUSAND_SEPARATOR écrirait « 12 345 » dans l'adresse : le lien vers la saisie d'un crédit (et
+        l'invitation depuis l'organisme) serait refusé dès le 1 000e dispositif."""
+        dispositif = DispositifFactory(id=12345, organisme=OrganismeFactory(id=23456))
+        client.force_login(planificateur)
+
+        assert "?dispositif=12345" in client.get(f"/dispositifs/{dispositif.pk}/").content.decode()
+        assert "?organisme=23456" in client.get(f"/organismes/{dispositif.organisme_id}/").content.decode()
+
     def test_la_fiche_montre_le_registre_avec_les_capacites_apres_chaque_evenement(
         self, client, instructeur, dispositif_complet
     ):
