@@ -16,25 +16,11 @@ from commun.erreurs import Conflit
 from commun.mois import mois_suivant
 from commun.nombres import nombre
 from config.policy import dispositifs_geres
-from dispositifs.forms import territoires_geres
+from dispositifs.forms import CHAMPS_DU_DISPOSITIF, territoires_geres
 from dispositifs.models import Dispositif, Unite, apres_evenement
 from indicateurs.models import Declaration, StatutDeclaration
 from journal.models import EntreeJournal
 
-# Ce que la fiche d'identité saisit ; le statut n'y est pas : il suit le registre des arrêtés.
-CHAMPS_SAISIS = (
-    "nom",
-    "type",
-    "finess",
-    "organisme",
-    "territoire",
-    "parent",
-    "finess_porteur",
-    "commune",
-    "horizon",
-    "capacite_prevue",
-    "note",
-)
 HISTORIQUE_MAX = 30  # les derniers changements ; le journal de la région donne le reste
 
 
@@ -67,7 +53,7 @@ def modifier_dispositif(*, dispositif: Dispositif, valeurs: dict, version_lue: i
 
 def reporter(dispositif: Dispositif, valeurs: dict) -> None:
     """Reporte les champs saisis ; un FINESS vide est nul (unique : plusieurs projets n'en ont pas encore)."""
-    for champ in CHAMPS_SAISIS:
+    for champ in CHAMPS_DU_DISPOSITIF:
         if champ in valeurs:
             setattr(dispositif, champ, valeurs[champ])
     dispositif.finess = dispositif.finess or None
@@ -129,7 +115,7 @@ def conflit_sur(actuel: Dispositif | None, valeurs: dict) -> Conflit:
     par = f" par {derniere.actor.get_full_name() or derniere.actor.email}" if derniere and derniere.actor else ""
     ecarts = [
         f"{Dispositif._meta.get_field(champ).verbose_name} : {_lisible(getattr(actuel, champ))}"
-        for champ in CHAMPS_SAISIS
+        for champ in CHAMPS_DU_DISPOSITIF
         if champ in valeurs and getattr(actuel, champ) != valeurs[champ]
     ]
     valeurs_autres = f" Il vaut maintenant — {' ; '.join(ecarts)}." if ecarts else ""

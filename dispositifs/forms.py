@@ -208,6 +208,23 @@ def territoires_de(dispositifs):
     return Territoire.objects.filter(contient).exclude(niveau=Niveau.PAYS).order_by("chemin")
 
 
+# Ce que la fiche d'identité saisit, à la page comme dans le service (dispositifs/fiches.py) ; le statut n'y est
+# pas : il suit le registre des arrêtés.
+CHAMPS_DU_DISPOSITIF = [
+    "nom",
+    "type",
+    "finess",
+    "organisme",
+    "territoire",
+    "parent",
+    "finess_porteur",
+    "commune",
+    "horizon",
+    "capacite_prevue",
+    "note",
+]
+
+
 class DispositifForm(forms.ModelForm, DsfrBaseForm):
     """L'identité d'un dispositif ou d'un projet. Le statut n'y est pas : il suit le registre des arrêtés."""
 
@@ -215,19 +232,7 @@ class DispositifForm(forms.ModelForm, DsfrBaseForm):
 
     class Meta:
         model = Dispositif
-        fields = [
-            "nom",
-            "type",
-            "finess",
-            "organisme",
-            "territoire",
-            "parent",
-            "finess_porteur",
-            "commune",
-            "horizon",
-            "capacite_prevue",
-            "note",
-        ]
+        fields = CHAMPS_DU_DISPOSITIF
         localized_fields = ["capacite_prevue"]  # « 2,5 » comme on l'écrit en français
         error_messages = {"capacite_prevue": {"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."}}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
