@@ -23,6 +23,8 @@ COMPTES_DEMO = [
     # L'appel d'Île-de-France s'instruit par l'ARS et la DREETS de la région.
     ("instructeur-idf@demo.example", "Ilan", "Instructeur", Role.INSTRUCTEUR, "11", None),
     ("dreets-idf@demo.example", "Diane", "Agente DREETS", Role.DREETS, "11", None),
+    # Le ministère (issue 14) : toutes les régions en lecture, les cibles nationales en écriture.
+    ("national@demo.example", "Nadia", "Agente nationale", Role.NATIONAL, None, None),
     ("operateur@demo.example", "Omar", "Opérateur", Role.OPERATEUR, None, 0),
     ("operateur2@demo.example", "Odile", "Opératrice", Role.OPERATEUR, None, 1),
 ]

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     DREETS = "dreets", "Agent DREETS"
     OPERATEUR = "operateur", "Opérateur"
     ADMINISTRATEUR = "administrateur", "Administrateur"
+    # Le ministère (DGCS, DGS, délégation interministérielle à la lutte contre la pauvreté) : lit toutes les régions,
+    # écrit les cibles et horizons nationaux, jamais les données d'une région (issue 14).
+    NATIONAL = "national", "Agent national"
 
 
 # Rôles d'agents de l'État : leur périmètre est une région.
@@ -96,6 +99,8 @@ class Utilisateur(AbstractUser):
             return f"DREETS {self.region.nom}"
         if self.role in ROLES_REGIONAUX:
             return f"ARS {self.region.nom}"
+        if self.role == Role.NATIONAL:
+            return "Administration centrale"
         return self.get_role_display()
 
 

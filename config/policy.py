@@ -41,8 +41,12 @@ class Regle(StrEnum):
 ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.PUBLIC: None,
     Regle.CONNECTE: frozenset(Role),
-    Regle.CONSULTER_PLANIFICATION: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
-    Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    # Le niveau national lit la planification, l'offre et les financements de toutes les régions (`regions_visibles`) ;
+    # il planifie, mais seulement au niveau du pays (`peut_modifier_cible`).
+    Regle.CONSULTER_PLANIFICATION: frozenset(
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
+    ),
+    Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.NATIONAL, Role.ADMINISTRATEUR}),
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
@@ -58,10 +62,12 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     # Financer et autoriser (issue 12) : organismes, dispositifs, arrêtés, crédits. Tous les rôles connectés lisent
     # (l'opérateur, ses organismes seulement : `dispositifs_visibles`) ; le planificateur écrit dans sa région.
     Regle.CONSULTER_OFFRE: frozenset(
-        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.OPERATEUR, Role.ADMINISTRATEUR}
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.OPERATEUR, Role.NATIONAL, Role.ADMINISTRATEUR}
     ),
     Regle.GERER_OFFRE: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
-    Regle.CONSULTER_FINANCEMENTS: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
+    Regle.CONSULTER_FINANCEMENTS: frozenset(
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
+    ),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -71,11 +77,11 @@ REGLES_PAR_NOM = {"admin:login": Regle.PUBLIC}
 
 
 # Comment on se connecte (issue 15). Hors démonstration, le mot de passe seul n'ouvre pas une session qui décide :
-# un code TOTP le complète (« national » n'existe pas encore ; il s'ajoutera ici).
-ROLES_DOUBLE_AUTHENTIFICATION = frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR})
-# ProConnect est la fédération d'identité des agents publics : les agents ARS et DREETS s'y connectent ; les
-# opérateurs (organismes gestionnaires) et l'administration technique gardent leur compte à mot de passe.
-ROLES_PROCONNECT = frozenset(ROLES_REGIONAUX)
+# un code TOTP le complète.
+ROLES_DOUBLE_AUTHENTIFICATION = frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.NATIONAL, Role.ADMINISTRATEUR})
+# ProConnect est la fédération d'identité des agents publics : les agents ARS, DREETS et des administrations centrales
+# s'y connectent ; les opérateurs (organismes gestionnaires) et l'administration technique gardent leur mot de passe.
+ROLES_PROCONNECT = frozenset({*ROLES_REGIONAUX, Role.NATIONAL})
 
 
 def exige_double_authentification(user) -> bool:
@@ -127,14 +133,25 @@ def regle_de_la_vue(vue, espace: str = "", nom: str | None = None) -> Regle | No
 
 
 def regions_visibles(user):
-    """Les régions dont l'utilisateur voit la planification : toutes pour un administrateur, sinon la
-    sienne (aucune pour un compte sans région)."""
+    """Les régions dont l'utilisateur voit la planification : toutes pour un administrateur ou un agent national,
+    sinon la sienne (aucune pour un compte sans région)."""
     from territoires.models import Territoire
 
     regions = Territoire.objects.regions()
-    if user.is_authenticated and user.role == Role.ADMINISTRATEUR:
+    if user.is_authenticated and user.role in (Role.ADMINISTRATEUR, Role.NATIONAL):
         return regions
     return regions.filter(pk=getattr(user, "region_id", None)) if getattr(user, "region_id", None) else regions.none()
+
+
+def perimetres_de_planification(user):
+    """Les territoires dont l'utilisateur ouvre le tableau de planification et les cibles : ses régions visibles, et
+    le pays (le niveau des cibles nationales) pour un agent national ou un administrateur."""
+    from territoires.models import Territoire
+
+    perimetres = Q(pk__in=regions_visibles(user))
+    if user.is_authenticated and user.role in (Role.NATIONAL, Role.ADMINISTRATEUR):
+        perimetres |= Q(pk__in=Territoire.objects.pays())
+    return Territoire.objects.filter(perimetres)
 
 
 def appels_geres(user):
@@ -237,7 +254,7 @@ def dispositifs_suivis(user):
 
     if not autorise(user, Regle.CONSULTER_PLANIFICATION):
         return Dispositif.objects.none()
-    if user.role == Role.ADMINISTRATEUR:
+    if user.role in (Role.ADMINISTRATEUR, Role.NATIONAL):
         return Dispositif.objects.all()
     return Dispositif.objects.dans(user.region) if user.region_id else Dispositif.objects.none()
 
@@ -292,10 +309,17 @@ def perimetres_demandables(user):
 
 
 def peut_modifier_cible(user, territoire) -> bool:
-    """Un planificateur modifie les cibles des territoires de sa région ; un administrateur, toutes."""
+    """Un planificateur modifie les cibles des territoires de sa région ; un agent national, celles du pays (les
+    cibles nationales), jamais celles d'une région ; un administrateur, toutes."""
+    from territoires.models import Niveau
+
     if not autorise(user, Regle.PLANIFIER):
         return False
-    return user.role == Role.ADMINISTRATEUR or territoire.code_region == user.region.code
+    if user.role == Role.ADMINISTRATEUR:
+        return True
+    if user.role == Role.NATIONAL:
+        return territoire.niveau == Niveau.PAYS
+    return territoire.niveau != Niveau.PAYS and territoire.code_region == user.region.code
 
 
 def peut_voir_candidature(user, candidature) -> bool:

@@ -12,6 +12,7 @@ PAGES_ACCUEIL = {
     Role.INSTRUCTEUR: "accueil/instructeur.html",
     Role.DREETS: "accueil/dreets.html",
     Role.OPERATEUR: "accueil/operateur.html",
+    Role.NATIONAL: "accueil/national.html",
     Role.ADMINISTRATEUR: "accueil/administrateur.html",
 }
 

@@ -3,11 +3,12 @@ from django.conf import settings
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from config.policy import regions_visibles
+from comptes.models import Role
+from config.policy import perimetres_de_planification
 from dispositifs.models import TypeDispositif
 from planification.calcul import Planification, calculer_planification, horizon_des_ecarts
 from planification.models import Cible, Horizon, valider_valeur_de_cible
-from territoires.models import Territoire
+from territoires.models import Niveau, Territoire
 
 
 class FiltrePlanificationForm(DsfrBaseForm):
@@ -40,7 +41,7 @@ class FiltrePlanificationForm(DsfrBaseForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_visibles(user)
+        self.fields["region"].queryset = perimetres_de_planification(user)
 
     def clean(self):
         donnees = super().clean()
@@ -77,15 +78,17 @@ def filtres_planification(donnees, user) -> FiltrePlanificationForm:
         region = _region_par_defaut(user)
         donnees["region"] = region.code if region else ""
     if not donnees.get("horizon"):
-        region = region or Territoire.objects.regions().filter(code=donnees["region"]).first()
+        region = region or Territoire.objects.pays_et_regions().filter(code=donnees["region"]).first()
         horizon = _horizon_par_defaut(region)
         donnees["horizon"] = horizon.slug if horizon else ""
     return FiltrePlanificationForm(donnees, user=user)
 
 
 def _region_par_defaut(user):
-    regions = regions_visibles(user)
-    return regions.filter(code=settings.REGION_PAR_DEFAUT).first() or regions.first()
+    """La France pour un agent national, sinon sa région (REGION_PAR_DEFAUT pour un administrateur)."""
+    perimetres = perimetres_de_planification(user)
+    defaut = "FR" if user.role == Role.NATIONAL else settings.REGION_PAR_DEFAUT
+    return perimetres.filter(code=defaut).first() or perimetres.filter(niveau=Niveau.REGION).first()
 
 
 def _horizon_par_defaut(region):

@@ -116,12 +116,17 @@ def operateur_autre(organisme_autre):
 
 
 @pytest.fixture
+def national(db):
+    return UtilisateurFactory(national=True, email="national@exemple.test")
+
+
+@pytest.fixture
 def administrateur(db):
     return UtilisateurFactory(administrateur=True, email="admin@exemple.test")
 
 
 @pytest.fixture
-def casting(planificateur, instructeur, dreets, operateur, administrateur):
+def casting(planificateur, instructeur, dreets, operateur, national, administrateur):
     """Un utilisateur par rôle ; la clé None représente le visiteur anonyme."""
     return {
         None: None,
@@ -129,6 +134,7 @@ def casting(planificateur, instructeur, dreets, operateur, administrateur):
         Role.INSTRUCTEUR: instructeur,
         Role.DREETS: dreets,
         Role.OPERATEUR: operateur,
+        Role.NATIONAL: national,
         Role.ADMINISTRATEUR: administrateur,
     }
 

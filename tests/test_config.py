@@ -113,6 +113,7 @@ def test_charger_la_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
         "admin@demo.example": "administrateur",
         "planificateur@demo.example": "planificateur",
         "instructeur@demo.example": "instructeur",
+        "national@demo.example": "national",
         "planificateur-idf@demo.example": "planificateur",
         "dreets@demo.example": "dreets",
         "instructeur-idf@demo.example": "instructeur",

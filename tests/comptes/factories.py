@@ -23,6 +23,7 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
         instructeur = factory.Trait(role=Role.INSTRUCTEUR, region=factory.SelfAttribute("region_hdf"))
         dreets = factory.Trait(role=Role.DREETS, region=factory.SelfAttribute("region_hdf"))
         operateur = factory.Trait(role=Role.OPERATEUR)
+        national = factory.Trait(role=Role.NATIONAL)
         administrateur = factory.Trait(role=Role.ADMINISTRATEUR, is_staff=True, is_superuser=True)
 
     @factory.post_generation

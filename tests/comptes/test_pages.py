@@ -14,6 +14,7 @@ TEXTE_PAR_ROLE = {
     Role.DREETS: "co-instruisez les appels",
     Role.OPERATEUR: "Vos organismes",
     Role.ADMINISTRATEUR: "Vous gérez les comptes",
+    Role.NATIONAL: "Votre périmètre : la France",
 }
 
 
@@ -100,6 +101,7 @@ REQUETES_ACCUEIL = {
     Role.DREETS: ["session", "utilisateur", "sa région"],
     Role.OPERATEUR: ["session", "utilisateur", "ses organismes", "les appels ouverts"],
     Role.ADMINISTRATEUR: ["session", "utilisateur"],
+    Role.NATIONAL: ["session", "utilisateur"],
 }
 
 
