@@ -62,11 +62,11 @@ bench-finess: install ## Mesure l'import FINESS de 100 000 lignes
 	$(PY) -m bench.finess $(BENCH_ARGS)
 
 .PHONY: load-depot
-# Base jetable « <nom>_charge_depots » et gunicorn sur 127.0.0.1, créés et détruits par la mesure (bench/depots,
+# Base jetable « <nom>_charge_depots », gunicorn et un worker Celery sur 127.0.0.1, créés et détruits par la mesure (bench/depots,
 # voir son --help).
 load-depot: export DEBUG ?= 1
 load-depot: export DJANGO_SETTINGS_MODULE ?= config.settings
-load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL requis)
+load-depot: install ## Charge simulée au moment de la date limite (PostgreSQL et Redis requis)
 	$(PY) -m bench.depots $(BENCH_ARGS)
 
 .PHONY: bench

@@ -1,5 +1,5 @@
-"""gunicorn sur 127.0.0.1 : son environnement (la production, sans Redis ni SMTP), son démarrage, son arrêt et les
-erreurs de son journal."""
+"""gunicorn et un worker Celery sur 127.0.0.1 : leur environnement (la production, sans SMTP), leur démarrage, leur
+arrêt et les erreurs de leurs journaux."""
 
 import http.client
 import json
@@ -12,6 +12,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
@@ -19,14 +20,34 @@ from django.contrib.staticfiles.finders import get_finders
 from bench.commun import Arret, url_de_la_base
 from bench.depots.navigateur import Navigateur
 
+# La base Redis de la mesure (file Celery et cache), vidée au début : pas celle des tests ni du développeur.
+BASE_REDIS = 14
 
-def environnement(dossier: Path, nom: str) -> dict:
-    """L'environnement de gunicorn : la production (DEBUG=0), mais en HTTP sur 127.0.0.1 et sans Redis, donc avec
-    l'accusé PDF produit pendant la requête de dépôt ; courriels jetés (aucun SMTP ici)."""
-    variables = {cle: valeur for cle, valeur in os.environ.items() if cle != "REDIS_URL"}
-    return variables | {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+
+def redis_de_la_mesure() -> str:
+    """L'adresse Redis de REDIS_URL, vers la base BASE_REDIS vidée ; Arret si REDIS_URL manque ou ne répond pas."""
+    import redis
+
+    if not os.environ.get("REDIS_URL"):
+        raise Arret(
+            "Redis requis : définissez REDIS_URL=redis://127.0.0.1:6379 (les accusés sont produits par un worker)."
+        )
+    url = urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{BASE_REDIS}").geturl()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError as erreur:
+        raise Arret(f"Redis ne répond pas à REDIS_URL : {erreur}") from erreur
+    return url
+
+
+def environnement(dossier: Path, nom: str, redis_url: str) -> dict:
+    """L'environnement de gunicorn et du worker : la production (DEBUG=0, Redis, accusés produits par le worker après
+    la réponse), en HTTP sur 127.0.0.1, avec l'URL de référence (bench.depots.reglages) ; courriels jetés (aucun SMTP
+    ici)."""
+    return dict(os.environ) | {
+        "DJANGO_SETTINGS_MODULE": "bench.depots.reglages",
         "DATABASE_URL": url_de_la_base(os.environ["DATABASE_URL"], nom),
+        "REDIS_URL": redis_url,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -72,14 +93,29 @@ def serveur(variables: dict, dossier: Path, gunicorn: tuple[int, int], dire):
             dire("gunicorn arrêté.")
 
 
-def arreter(gunicorn: subprocess.Popen):
+@contextmanager
+def worker(variables: dict, dossier: Path, processus: int, dire):
+    """Un worker Celery de `processus` processus, arrêté en sortant ; son journal va dans `dossier/celery.log`."""
+    commande = [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--loglevel", "WARNING"]
+    commande += ["--concurrency", str(processus), "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with (dossier / "celery.log").open("w") as journal:
+        celery = subprocess.Popen(commande, cwd=settings.BASE_DIR, env=variables, stdout=journal, stderr=journal)
+        try:
+            dire(f"Worker Celery démarré : {processus} processus.")
+            yield
+        finally:
+            arreter(celery)
+            dire("Worker Celery arrêté.")
+
+
+def arreter(processus: subprocess.Popen):
     """SIGTERM, puis SIGKILL s'il n'a pas fini au bout de 15 s."""
-    gunicorn.terminate()
+    processus.terminate()
     try:
-        gunicorn.wait(timeout=15)
+        processus.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        gunicorn.kill()
-        gunicorn.wait()
+        processus.kill()
+        processus.wait()
 
 
 def attendre_sante(port: int, serveur: subprocess.Popen, journal: Path, delai: float = 30):
@@ -97,10 +133,12 @@ def attendre_sante(port: int, serveur: subprocess.Popen, journal: Path, delai: f
 
 
 def compter_erreurs_serveur(journal: Path, dire) -> int:
-    """Les erreurs 500 journalisées par Django (LOG_LEVEL=ERROR) et les processus tués ; la première est montrée."""
+    """Les erreurs 500 journalisées par Django (LOG_LEVEL=ERROR), les tâches en échec et les processus tués ; la
+    première est montrée."""
     texte = journal.read_text()
-    erreurs = [m.start() for m in re.finditer(r"Traceback \(most recent call last\)|WORKER TIMEOUT", texte)]
+    motif = r"Traceback \(most recent call last\)|WORKER TIMEOUT|raised unexpected"
+    erreurs = [m.start() for m in re.finditer(motif, texte)]
     if erreurs:
         premiere = texte[erreurs[0] : erreurs[0] + 3000]
-        dire(f"{len(erreurs)} erreurs dans le journal de gunicorn ; la première :\n{premiere}")
+        dire(f"{len(erreurs)} erreurs dans le journal {journal.name} ; la première :\n{premiere}")
     return len(erreurs)

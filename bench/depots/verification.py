@@ -12,6 +12,16 @@ from bench.commun import centile
 
 REFUS_HORS_DELAI = {"date_limite", "appel_ferme"}
 
+# Les objectifs de l'issue 16 : (sens, seuil) par chiffre du bilan. Les garanties (rien de perdu, chaque accusé
+# produit) font aussi échouer la mesure (`problemes`) ; un objectif de vitesse manqué est seulement signalé.
+OBJECTIFS = {
+    "ratio_au_minimal": (">=", 0.5),
+    "p95_ms": ("<=", 300),
+    "perdues": ("==", 0),
+    "accuses_manquants": ("==", 0),
+    "accuses_delai_s": ("<=", 60),
+}
+
 
 @dataclass
 class Requete:
@@ -158,6 +168,17 @@ def avancement(requetes: list[Requete], cloture: float, maintenant: float) -> st
     )
 
 
+def objectifs(bilan: dict) -> list[dict]:
+    """Une ligne par objectif : le chiffre mesuré, l'objectif et s'il est atteint (un chiffre absent ne l'est pas)."""
+    comparer = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "==": lambda a, b: a == b}
+    lignes = []
+    for cle, (sens, seuil) in OBJECTIFS.items():
+        valeur = bilan.get(cle)
+        atteint = valeur is not None and comparer[sens](valeur, seuil)
+        lignes.append({"mesure": cle, "valeur": valeur, "objectif": f"{sens} {seuil}", "atteint": atteint})
+    return lignes
+
+
 def problemes(bilan: dict) -> list[str]:
     """Ce qui fait échouer la mesure, en français ; vide si tout est conforme."""
     regles = [
@@ -172,5 +193,7 @@ def problemes(bilan: dict) -> list[str]:
         (bilan["conflits_version"] + bilan["refus_autres"], "refus inattendus"),
         (bilan["acceptees"] == 0, "aucun dépôt accepté"),
         (bilan["refusees_hors_delai"] == 0, "aucun envoi tardif refusé"),
+        (bilan.get("accuses_manquants", 0), "dépôts sans accusé à la fin de l'attente"),
+        (bilan.get("minimal_echecs", 0), "envois de la référence sans réponse ou refusés"),
     ]
     return [f"{libelle} : {int(nombre)}" for nombre, libelle in regles if nombre]

@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 
 from appels.models import Depot
+from bench.depots.donnees import depots_en_base
 from bench.depots.navigateur import champ_cache, classer_refus, numero_de
 from bench.depots.operateurs import Plan, doit_continuer, lettre, sorte_du_tour, version_suivante
-from bench.depots.verification import DepotEnBase, Requete, avancement, problemes, verifier
+from bench.depots.reference import CHEMIN, TABLE, creer_table
+from bench.depots.verification import DepotEnBase, Requete, avancement, objectifs, problemes, verifier
 from tests.appels.factories import AppelFactory
 
 CLOTURE = 1_000.0
@@ -239,3 +241,55 @@ def test_chacun_envoie_au_moins_une_fois_apres_la_date_limite_puis_s_arrete():
     assert not doit_continuer(plan, tardif=True, maintenant=CLOTURE + 3)
     assert doit_continuer(plan, tardif=False, maintenant=CLOTURE + 10)  # réponse tardive : un dernier envoi
     assert not doit_continuer(plan, tardif=False, maintenant=CLOTURE + 15)
+
+
+# Les objectifs et la référence --------------------------------------------------------------------------------
+
+
+def test_chaque_objectif_a_sa_ligne_et_un_chiffre_absent_ne_l_atteint_pas():
+    bilan = {"ratio_au_minimal": 0.8, "p95_ms": 450, "perdues": 0, "accuses_manquants": 0, "accuses_delai_s": None}
+
+    lignes = {ligne["mesure"]: ligne for ligne in objectifs(bilan)}
+
+    assert lignes["ratio_au_minimal"] == {
+        "mesure": "ratio_au_minimal",
+        "valeur": 0.8,
+        "objectif": ">= 0.5",
+        "atteint": True,
+    }
+    assert lignes["p95_ms"]["atteint"] is False
+    assert lignes["accuses_delai_s"]["atteint"] is False  # des accusés manquaient encore à la fin de l'attente
+    assert set(lignes) == {"ratio_au_minimal", "p95_ms", "perdues", "accuses_manquants", "accuses_delai_s"}
+
+
+def test_un_accuse_manquant_fait_echouer_la_mesure(client, operateur, organisme, appel):
+    client.force_login(operateur)
+    deposer(client, appel, organisme)
+    requetes = [accepte("cle-1", Depot.objects.get().numero)]
+    bilan = verifier(requetes, depots_en_base(appel), CLOTURE) | SANS_INCIDENT
+
+    assert "dépôts sans accusé à la fin de l'attente : 1" in problemes(bilan | {"accuses_manquants": 1})
+    assert not [p for p in problemes(bilan | {"accuses_manquants": 0}) if "accusé" in p]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls("bench.depots.reference")
+def test_la_reference_exige_la_connexion_et_le_csrf_puis_insere_une_ligne(operateur):
+    from django.db import connection
+    from django.test import Client
+
+    creer_table()
+    try:
+        navigateur = Client(enforce_csrf_checks=True)
+        navigateur.get("/connexion/")  # pose le cookie du jeton, comme pour les opérateurs simulés
+        envoi = {"valeur": "x", "csrfmiddlewaretoken": navigateur.cookies["csrftoken"].value}
+        assert navigateur.post(CHEMIN, envoi).status_code == 302  # anonyme : vers la connexion
+        navigateur.force_login(operateur)
+        assert navigateur.post(CHEMIN, {"valeur": "x"}).status_code == 403  # sans jeton CSRF
+        assert navigateur.post(CHEMIN, envoi).status_code == 200
+        with connection.cursor() as curseur:
+            curseur.execute(f"SELECT utilisateur_id, valeur FROM {TABLE}")
+            assert curseur.fetchall() == [(operateur.pk, "x")]
+    finally:
+        with connection.cursor() as curseur:
+            curseur.execute(f"DROP TABLE {TABLE}")
