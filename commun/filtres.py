@@ -117,7 +117,10 @@ class FiltresAPI(django_filters.FilterSet):
 
 class PaginationAPI(PageNumberPagination):
     """La pagination de l'API (REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]) : `?page=` vide est une page invalide
-    (404, comme `?page=abc`), et non la première."""
+    (404, comme `?page=abc`), et non la première ; `?page_size=` choisit la taille d'une page, 500 au plus."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
 
     def get_page_number(self, request, paginator):
         return request.query_params.get(self.page_query_param, 1)

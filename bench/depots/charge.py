@@ -18,7 +18,8 @@ from bench.depots.donnees import accuses_manquants, creer_operateurs, depots_en_
 from bench.depots.navigateur import DELAI_REQUETE
 from bench.depots.operateurs import DERNIER_ENVOI_TARDIF, Operateur, Plan, operateur, preparer_operateur
 from bench.depots.reference import creer_table, mesurer_reference
-from bench.depots.serveur import (
+from bench.depots.verification import OBJECTIFS, Requete, avancement, objectifs, problemes, verifier
+from bench.serveur import (
     compter_erreurs_serveur,
     ecrire_manifeste,
     environnement,
@@ -26,7 +27,6 @@ from bench.depots.serveur import (
     serveur,
     worker,
 )
-from bench.depots.verification import OBJECTIFS, Requete, avancement, objectifs, problemes, verifier
 from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires
 

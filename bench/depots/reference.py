@@ -13,12 +13,10 @@ import time
 
 from django.db import connection
 from django.http import HttpResponse
-from django.urls import include, path
 from django.views.decorators.http import require_POST
 
 from bench.commun import centile
 from bench.depots.operateurs import PAUSE, Operateur
-from config.urls import handler400, handler404  # noqa: F401 — les pages d'erreur de l'application, inchangées
 
 TABLE = "mesure_reference"
 CHEMIN = "/mesure/reference/"
@@ -42,10 +40,6 @@ def reference(request):
             [request.user.pk, request.POST.get("valeur", "")[:100]],
         )
     return HttpResponse("ok", content_type="text/plain")
-
-
-# L'URLconf que gunicorn sert pendant la mesure (bench.depots.reglages) : la référence, puis toute l'application.
-urlpatterns = [path(CHEMIN.strip("/") + "/", reference), path("", include("config.urls"))]
 
 
 def mesurer_reference(prets: list[Operateur], duree: float = DUREE) -> dict:

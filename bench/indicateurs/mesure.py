@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import tempfile
+from pathlib import Path
 
 from django.test.utils import override_settings
 
@@ -17,8 +18,9 @@ from bench.indicateurs.agregats import (
     mesurer_incremental,
     mesurer_mois_france,
 )
+from bench.indicateurs.debit import mesurer_api_debit
 from bench.indicateurs.donnees_nationales import Jeu, generer
-from bench.indicateurs.pages import creer_agent, mesurer_api, mesurer_tableau
+from bench.indicateurs.pages import creer_agent, creer_agent_avec_mot_de_passe, mesurer_api, mesurer_tableau
 from bench.indicateurs.rapport import mesurer_rapport
 from commun.mois import decaler
 from comptes.models import Role
@@ -35,12 +37,12 @@ def mesurer(**options):
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # une ligne par page sinon
     # Un arrêt par SIGTERM (docker, CI) défait la pile comme un Ctrl-C : la base est supprimée.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with base_jetable(journal.dire, SUFFIXE, garder=options["garder"]):
-        derouler(journal.dire, options)
+    with base_jetable(journal.dire, SUFFIXE, garder=options["garder"]) as nom:
+        derouler(journal.dire, options, nom)
     journal.dire("Terminé.")
 
 
-def derouler(dire, options: dict):
+def derouler(dire, options: dict, nom: str):
     jeu = generer(nb_dispositifs=options["dispositifs"], nb_mois=options["mois"], graine=options["graine"], dire=dire)
     figure_generation(jeu)
     agreger_les_derniers_mois(dire, jeu)
@@ -55,6 +57,9 @@ def derouler(dire, options: dict):
         planificateur = creer_agent(Role.PLANIFICATEUR, region)
         mesurer_tableau(dire, planificateur, region, options["requetes"])
         mesurer_api(dire, planificateur, region, mois, options["requetes"])
+        # Sous gunicorn : un agent DREETS (DEBUG=0 le laisse entrer sans second facteur) lit les agrégats de sa région.
+        agent, mot_de_passe = creer_agent_avec_mot_de_passe(Role.DREETS, region)
+        mesurer_api_debit(dire, nom, Path(dossier), agent, mot_de_passe, region, mois)
         with override_settings(MEDIA_ROOT=dossier):
             mesurer_rapport(dire, region, mois, repetitions, options["tracemalloc"])
 

@@ -1,6 +1,7 @@
 """Le tableau de bord régional et l'API des agrégats, servis par le client de test de Django dans le processus :
 p50 et p95 des temps de réponse, et le nombre de requêtes SQL."""
 
+import secrets
 import time
 
 from django.db import connection
@@ -119,6 +120,15 @@ def existe(url: str) -> bool:
 
 def creer_agent(role: str, region) -> Utilisateur:
     return Utilisateur.objects.create(email=f"{role}-{region.code}@bench.example", role=role, region=region)
+
+
+def creer_agent_avec_mot_de_passe(role: str, region) -> tuple[Utilisateur, str]:
+    """Un agent qui se connecte par la page de connexion (mesures sous gunicorn)."""
+    mot_de_passe = secrets.token_urlsafe(16)
+    agent = creer_agent(role, region)
+    agent.set_password(mot_de_passe)
+    agent.save(update_fields=["password"])
+    return agent, mot_de_passe
 
 
 def connecter(agent) -> Client:

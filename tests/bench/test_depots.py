@@ -273,7 +273,7 @@ def test_un_accuse_manquant_fait_echouer_la_mesure(client, operateur, organisme,
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.urls("bench.depots.reference")
+@pytest.mark.urls("bench.urls")
 def test_la_reference_exige_la_connexion_et_le_csrf_puis_insere_une_ligne(operateur):
     from django.db import connection
     from django.test import Client

@@ -87,3 +87,12 @@ def test_la_page_des_territoires_en_nombre_de_requetes_constant(client, territoi
     # 1 France, 1 territoires avec leur parent ; session anonyme : aucune requête
     with django_assert_num_queries(2):
         client.get("/territoires/")
+
+
+def test_page_size_choisit_la_taille_de_la_page_dans_la_limite_de_500(client, territoires):
+    deux = client.get("/api/v1/territoires/", {"niveau": "departement", "page_size": 2}).json()
+    trop = client.get("/api/v1/territoires/", {"page_size": 100_000}).json()
+
+    assert (deux["count"], len(deux["results"])) == (101, 2)
+    assert deux["next"].endswith("page=2&page_size=2")
+    assert len(trop["results"]) == trop["count"]  # 126 territoires, sous la limite de 500

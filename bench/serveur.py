@@ -40,25 +40,29 @@ def redis_de_la_mesure() -> str:
     return url
 
 
-def environnement(dossier: Path, nom: str, redis_url: str) -> dict:
-    """L'environnement de gunicorn et du worker : la production (DEBUG=0, Redis, accusés produits par le worker après
-    la réponse), en HTTP sur 127.0.0.1, avec l'URL de référence (bench.depots.reglages) ; courriels jetés (aucun SMTP
-    ici)."""
-    return dict(os.environ) | {
-        "DJANGO_SETTINGS_MODULE": "bench.depots.reglages",
-        "DATABASE_URL": url_de_la_base(os.environ["DATABASE_URL"], nom),
-        "REDIS_URL": redis_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "STATIC_ROOT": str(dossier),
-        "MEDIA_ROOT": str(dossier / "media"),
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "ERROR",
-    }
+def environnement(dossier: Path, nom: str, redis_url: str | None = None) -> dict:
+    """L'environnement de gunicorn et du worker : la production (DEBUG=0, connexions persistantes), en HTTP sur
+    127.0.0.1, avec les références des mesures (bench.reglages) ; Redis seulement si `redis_url` est donné (sinon
+    les tâches s'exécutent sur place) ; courriels jetés (aucun SMTP ici)."""
+    variables = {cle: valeur for cle, valeur in os.environ.items() if cle != "REDIS_URL"}
+    return (
+        variables
+        | ({"REDIS_URL": redis_url} if redis_url else {})
+        | {
+            "DJANGO_SETTINGS_MODULE": "bench.reglages",
+            "DATABASE_URL": url_de_la_base(os.environ["DATABASE_URL"], nom),
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_ROOT": str(dossier),
+            "MEDIA_ROOT": str(dossier / "media"),
+            "EMAIL_URL": "dummymail://",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
 
 
 def ecrire_manifeste(dossier: Path):
