@@ -116,6 +116,15 @@ def url_de_la_base(url: str, nom: str) -> str:
     return urlsplit(url)._replace(path=f"/{nom}").geturl()
 
 
+def hacher_comme_en_production(mot_de_passe: str) -> str:
+    """Le hachage que gunicorn (config.settings) sait vérifier, quels que soient les réglages de ce processus : les
+    tests des mesures les lancent avec les réglages des tests, qui hachent en MD5 pour aller vite."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hacheur = PBKDF2PasswordHasher()
+    return hacheur.encode(mot_de_passe, hacheur.salt())
+
+
 def centile(valeurs: list[float], rang: float) -> float:
     """Centile au rang le plus proche (le p95 de 20 valeurs est la 19e) ; 0 sans valeur."""
     if not valeurs:

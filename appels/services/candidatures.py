@@ -181,15 +181,19 @@ def _depot_de_la_meme_candidature(depot, candidature):
 
 @transaction.atomic
 def _deposer(*, candidature, user, cle, maintenant) -> Depot:
-    # Le verrou sur l'appel sérialise les dépôts d'un même appel : numéros sans trou ni doublon.
+    # La candidature d'abord : son verrou n'arrête que les envois de son organisme ; son contenu est validé et figé
+    # avant le verrou de l'appel, que tous les dépôts de l'appel attendent (make load-depot : la moitié du temps
+    # passé sous ce verrou l'était à valider la lettre). Même ordre que le passage en instruction : candidature, appel.
+    verrou = Candidature.objects.select_for_update(of=("self",)).select_related("appel")  # pas la ligne de l'appel
+    candidature = verrou.get(pk=_enregistree(candidature).pk)
+    contenu = {"lettre": contenu_valide(candidature.brouillon, candidature.appel), "pieces": _pieces(candidature)}
+    # Le verrou sur l'appel sérialise les dépôts d'un même appel : numéros sans trou ni doublon, heure lue sous lui.
     appel = Appel.objects.select_for_update().get(pk=candidature.appel_id)
     maintenant = maintenant or timezone.now()
     if (existant := Depot.objects.filter(cle_idempotence=cle).first()) is not None:
         return existant
     if not appel.est_ouvert_le(maintenant):
         raise hors_delai(appel)
-    candidature = Candidature.objects.select_for_update().get(pk=_enregistree(candidature).pk)
-    contenu = {"lettre": contenu_valide(candidature.brouillon, appel), "pieces": _pieces(candidature)}
     sequence = Depot.objects.filter(candidature__appel=appel).count() + 1
     depot = Depot.objects.create(
         candidature=candidature,

@@ -4,10 +4,10 @@ date limite est fixée au dernier moment ; et les dépôts qu'on y relit ensuite
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from appels.models import Appel, Depot, Nature, StatutAppel
+from bench.commun import hacher_comme_en_production
 from bench.depots.verification import DepotEnBase
 from comptes.models import Role, Utilisateur
 from dispositifs.models import Organisme
@@ -16,7 +16,7 @@ from dispositifs.models import Organisme
 def creer_operateurs(nombre: int) -> tuple[list[str], str]:
     """`nombre` opérateurs, chacun membre de son propre organisme ; un seul hachage (coûteux) pour tous."""
     mot_de_passe = secrets.token_urlsafe(16)
-    hachage = make_password(mot_de_passe)
+    hachage = hacher_comme_en_production(mot_de_passe)
     organismes = Organisme.objects.bulk_create(
         Organisme(nom=f"Association de la mesure de charge n° {i} (fictive)", fictif=True) for i in range(nombre)
     )

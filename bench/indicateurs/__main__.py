@@ -11,7 +11,8 @@ AIDE = (
     "réels, ~5 000 dispositifs installés répartis au prorata de la population, 120 mois de déclarations "
     "validées et leurs valeurs ; agrège les 24 derniers mois comme le recalcul de nuit ; puis mesure "
     "l'agrégation d'un mois pour la France et d'une année pour une région face au GROUP BY brut, le recalcul "
-    "après une validation, le tableau de bord régional, l'API des agrégats et le rapport PDF régional face à "
+    "après une validation, le tableau de bord régional, l'API des agrégats, le débit de trois adresses de l'API sous "
+    "gunicorn face à une vue Django nue qui rend les mêmes lignes, et le rapport PDF régional face à "
     "WeasyPrint seul. Une ligne JSON par mesure. Exige DATABASE_URL=postgres://…"
 )
 
@@ -22,6 +23,9 @@ def analyseur() -> argparse.ArgumentParser:
     parser.add_argument("--mois", type=int, default=120, help="Mois de déclarations validées (120).")
     parser.add_argument("--repetitions", type=int, default=5, help="Exécutions par mesure (3 au moins).")
     parser.add_argument("--requetes", type=int, default=30, help="Requêtes HTTP par page mesurée (p50, p95).")
+    parser.add_argument(
+        "--duree-debit", type=float, default=8, help="Secondes de débit par adresse, API et vue nue (8)."
+    )
     parser.add_argument("--region", default="32", help="Code de la région mesurée (32 : Hauts-de-France).")
     parser.add_argument("--graine", type=int, default=2026, help="Graine du hasard, pour un jeu reproductible.")
     parser.add_argument("--garder", action="store_true", help="Garde la base pour l'examiner.")

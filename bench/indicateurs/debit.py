@@ -23,7 +23,6 @@ from territoires.models import Territoire
 
 OBJECTIF = "ratio ≥ 0,5 (au moins la moitié du débit de Django nu)"
 CLIENTS = 8  # connexions simultanées, chacune persistante (keep-alive)
-DUREE = 8  # secondes par adresse mesurée
 PAGE = 50  # la page de l'API des dispositifs
 
 CHAMPS_TERRITOIRE = ["id", "niveau", "code", "nom", "parent", "chemin", "population", "millesime_population"]
@@ -84,24 +83,25 @@ def paires(region, mois) -> list[tuple[str, str, str]]:
     ]
 
 
-def mesurer_api_debit(dire, nom: str, dossier: Path, agent, mot_de_passe: str, region, mois):
+def mesurer_api_debit(dire, nom: str, dossier: Path, compte: tuple, region, mois, duree: float):
     """gunicorn sur la base de la mesure (2 processus × 4 fils, comme `make load-depot`), un agent connecté par la
-    page de connexion, puis les trois paires."""
+    page de connexion (`compte` : l'agent et son mot de passe), puis les trois paires, `duree` secondes chacune."""
     ecrire_manifeste(dossier)
+    agent, mot_de_passe = compte
     with serveur(environnement(dossier, nom), dossier, (2, 4), dire) as port:
         cookies = connecter(port, agent.email, mot_de_passe).cookies
-        mesurer_debit(dire, port, cookies, region, mois)
+        mesurer_debit(dire, port, cookies, region, mois, duree)
 
 
-def mesurer_debit(dire, port: int, cookies: dict, region, mois):
-    """Une ligne `api_debit` par adresse : l'API puis la vue nue, chacune DUREE secondes par CLIENTS connexions."""
+def mesurer_debit(dire, port: int, cookies: dict, region, mois, duree: float):
+    """Une ligne `api_debit` par adresse : l'API puis la vue nue, chacune `duree` secondes par CLIENTS connexions."""
     for nom, api, nue in paires(region, mois):
         lignes_api, lignes_nues = compter_lignes(port, cookies, api), compter_lignes(port, cookies, nue)
         if lignes_api != lignes_nues:
             raise Arret(f"{api} rend {lignes_api} lignes, {nue} en rend {lignes_nues} : la comparaison ne vaut rien.")
         dire(f"Débit {api} ({lignes_api} lignes) face à {nue} ({lignes_nues} lignes)…")
-        notre = marteler(port, cookies, api)
-        nu = marteler(port, cookies, nue)
+        notre = marteler(port, cookies, api, duree)
+        nu = marteler(port, cookies, nue, duree)
         figure(
             "api_debit",
             mesure=nom,
@@ -125,9 +125,9 @@ def compter_lignes(port: int, cookies: dict, chemin: str) -> int:
     return len(json.loads(corps)["results"])
 
 
-def marteler(port: int, cookies: dict, chemin: str) -> dict:
-    """CLIENTS fils, chacun sur sa connexion persistante, envoient `chemin` en boucle pendant DUREE secondes."""
-    durees, echecs, fin = [], [], time.monotonic() + DUREE
+def marteler(port: int, cookies: dict, chemin: str, duree: float) -> dict:
+    """CLIENTS fils, chacun sur sa connexion persistante, envoient `chemin` en boucle pendant `duree` secondes."""
+    durees, echecs, fin = [], [], time.monotonic() + duree
 
     def boucle():
         lien = connexion(port)
@@ -146,7 +146,7 @@ def marteler(port: int, cookies: dict, chemin: str) -> dict:
         fil.join()
     if echecs:
         raise RuntimeError(f"{chemin} : {len(echecs)} requêtes en échec pendant la mesure du débit")
-    return {"par_s": round(len(durees) / DUREE, 1), "p95_ms": round(centile(durees, 95), 1)}
+    return {"par_s": round(len(durees) / duree, 1), "p95_ms": round(centile(durees, 95), 1)}
 
 
 def connexion(port: int) -> http.client.HTTPConnection:

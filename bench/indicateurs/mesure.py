@@ -59,7 +59,7 @@ def derouler(dire, options: dict, nom: str):
         mesurer_api(dire, planificateur, region, mois, options["requetes"])
         # Sous gunicorn : un agent DREETS (DEBUG=0 le laisse entrer sans second facteur) lit les agrégats de sa région.
         agent, mot_de_passe = creer_agent_avec_mot_de_passe(Role.DREETS, region)
-        mesurer_api_debit(dire, nom, Path(dossier), agent, mot_de_passe, region, mois)
+        mesurer_api_debit(dire, nom, Path(dossier), (agent, mot_de_passe), region, mois, options["duree_debit"])
         with override_settings(MEDIA_ROOT=dossier):
             mesurer_rapport(dire, region, mois, repetitions, options["tracemalloc"])
 

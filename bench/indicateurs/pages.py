@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
-from bench.commun import Arret, centile, figure
+from bench.commun import Arret, centile, figure, hacher_comme_en_production
 from bench.indicateurs import OBJECTIFS
 from commun.mois import decaler
 from comptes.models import Role, Utilisateur
@@ -126,7 +126,7 @@ def creer_agent_avec_mot_de_passe(role: str, region) -> tuple[Utilisateur, str]:
     """Un agent qui se connecte par la page de connexion (mesures sous gunicorn)."""
     mot_de_passe = secrets.token_urlsafe(16)
     agent = creer_agent(role, region)
-    agent.set_password(mot_de_passe)
+    agent.password = hacher_comme_en_production(mot_de_passe)
     agent.save(update_fields=["password"])
     return agent, mot_de_passe
 

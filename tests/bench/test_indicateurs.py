@@ -29,6 +29,7 @@ FIGURES = [
     "tableau_de_bord_region",
     "tableau_de_bord_region_sans_cache",
     "api_agregats",
+    "api_debit",
     "rapport_pdf_region",
 ]
 
@@ -100,12 +101,19 @@ def test_sans_postgresql_la_mesure_s_arrete_avec_un_message_clair(tmp_path):
 
 def test_la_mesure_ecrit_une_ligne_json_par_figure_et_agrege_juste(url_de_mesure):
     resultat = lancer(
-        url_de_mesure, "--dispositifs", "30", "--mois", "3", "--repetitions", "3", "--requetes", "3", "--garder"
+        url_de_mesure,
+        *("--dispositifs", "30", "--mois", "3", "--repetitions", "3", "--requetes", "3", "--duree-debit", "1"),
+        "--garder",
     )
 
     assert resultat.returncode == 0, resultat.stderr[-3000:]
     figures = {ligne["figure"]: ligne for ligne in map(json.loads, resultat.stdout.splitlines())}
     assert list(figures) == FIGURES
+    debits = [ligne for ligne in map(json.loads, resultat.stdout.splitlines()) if ligne["figure"] == "api_debit"]
+    assert [d["mesure"] for d in debits] == ["territoires", "dispositifs", "agregats"]
+    for debit in debits:  # les mêmes lignes des deux côtés, sinon la comparaison s'arrête
+        assert debit["lignes"] == debit["lignes_nues"] and debit["requetes_par_s"] > 0 and debit["ratio"] > 0
+    assert debits[0]["lignes"] == 101
     assert figures["generation"]["dispositifs"] == 30 and figures["generation"]["declarations"] == 90
     for nom in ("agregation_mois_france", "agregation_annee_region"):
         assert {"secondes", "sql_brut_secondes", "ratio", "lignes", "objectif"} <= set(figures[nom])
