@@ -29,6 +29,7 @@ def cibles(request):
     """La grille d'un horizon ; un POST l'enregistre (« enregistrer ») ou y recopie un bloc collé (« coller »)."""
     filtres = filtres_planification(request.GET, request.user)
     filtres.fields["region"].queryset = perimetres_de_saisie(request.user)
+    filtres["region"].label = "Périmètre"  # une région, ou la France pour les cibles nationales
     if not filtres.is_valid():
         statut = 400 if request.method == "POST" else 200
         return render(request, GABARIT, {"form": filtres, "grille": None}, status=statut)
