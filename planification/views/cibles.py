@@ -92,8 +92,10 @@ def enregistrer(request, filtres, grille):
         grille.marquer_conflits(conflits.conflits)
         details = [f"{case.libelle} : {case.conflit.message}" for case in grille.cases if case.conflit]
         return afficher(request, filtres, grille, status=409, erreurs=[conflits.message, *details])
-    pluriel = "s" if nombre_ecrit > 1 else ""
-    messages.success(request, f"{nombre_ecrit} case{pluriel} enregistrée{pluriel}, chacune dans l'historique.")
+    if nombre_ecrit == 1:
+        messages.success(request, "1 case enregistrée, avec sa ligne d'historique.")
+    else:
+        messages.success(request, f"{nombre_ecrit} cases enregistrées, chacune avec sa ligne d'historique.")
     return redirect(adresse_de_la_grille(grille))
 
 

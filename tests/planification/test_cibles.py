@@ -4,7 +4,7 @@ import pytest
 
 from commun.erreurs import Conflit
 from planification.models import Cible
-from planification.services import modifier_cible
+from planification.services import modifier_cible, supprimer_cible
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import TypeDispositifFactory
 from tests.planification.factories import CibleFactory, HorizonFactory
@@ -124,3 +124,26 @@ def test_la_liste_des_cibles_de_l_api_tient_en_cinq_requetes_quel_que_soit_leur_
         CibleFactory(territoire=TerritoireFactory(code=f"T{numero}"))
     with django_assert_num_queries(5):
         assert client.get("/api/v1/cibles/").json()["count"] == 21
+
+
+def test_supprimer_une_cible_la_garde_au_journal_avec_son_motif(case):
+    cible = modifier_cible(**case, valeur=Decimal(10), version_lue=0)
+
+    supprimer_cible(**case, version_lue=1, motif="Besoin couvert ailleurs")
+
+    assert not Cible.objects.exists()
+    suppression = cible.history.latest("timestamp")
+    assert (suppression.action, suppression.additional_data) == (
+        suppression.Action.DELETE,
+        {"motif": "Besoin couvert ailleurs"},
+    )
+
+
+def test_supprimer_une_cible_modifiee_entre_temps_leve_un_conflit(case):
+    modifier_cible(**case, valeur=Decimal(10), version_lue=0)
+    modifier_cible(**case, valeur=Decimal(15), version_lue=1)
+
+    with pytest.raises(Conflit):
+        supprimer_cible(**case, version_lue=1)
+
+    assert Cible.objects.get().valeur == 15

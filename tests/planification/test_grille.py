@@ -77,7 +77,7 @@ def test_un_envoi_enregistre_toutes_les_cases_modifiees_avec_une_ligne_d_histori
     )
     reponse = client.post(url(carte), donnees, follow=True)
 
-    assert "3 cases enregistrées, chacune dans l&#x27;historique." in reponse.content.decode()
+    assert "3 cases enregistrées, chacune avec sa ligne d&#x27;historique." in reponse.content.decode()
     valeurs = {(c.type.code, c.territoire.code): c.valeur for c in Cible.objects.all()}
     assert valeurs == {("LHSS", "32"): 1200, ("LHSS", "59"): Decimal("2.5"), ("LAM", "59"): 4, ("LAM", "62"): 8}
     for cible in Cible.objects.exclude(territoire=carte["pdc"]):
