@@ -154,6 +154,16 @@ def perimetres_de_planification(user):
     return Territoire.objects.filter(perimetres)
 
 
+def perimetres_de_saisie(user):
+    """Les périmètres dont l'utilisateur saisit la grille des cibles (`peut_modifier_cible`) : le pays pour un
+    agent national, sa région pour un planificateur, tous pour un administrateur."""
+    from territoires.models import Territoire
+
+    if user.is_authenticated and user.role == Role.NATIONAL:
+        return Territoire.objects.pays()
+    return perimetres_de_planification(user)
+
+
 def appels_geres(user):
     """Les appels qu'un agent gère, brouillons compris : ceux de sa région, tous pour un administrateur."""
     from appels.models import Appel

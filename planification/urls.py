@@ -8,4 +8,9 @@ urlpatterns = [
     re_path(r"^export\.(?P<format>csv|xlsx)$", tableau.export, name="export"),
     path("cibles/", cibles.cibles, name="cibles"),
     path("cibles/<int:pk>/historique/", cibles.historique, name="historique"),
+    path(
+        "cibles/historique/<slug:horizon>/<slug:type>/<int:territoire>/",
+        cibles.historique_case,
+        name="historique_case",
+    ),
 ]

@@ -213,13 +213,20 @@ VALEURS_PAR_URL = {
     ("indicateurs:saisie", "mois"): "2026-10",
     ("indicateurs:rapports:telecharger_version", "numero"): "1",
     ("horizon-detail", "slug"): "cibles-2019-2023",
+    # La case de la cible d'exemple (donnees_exemple) : son horizon, son type, son territoire.
+    ("planification:historique_case", "horizon"): "cibles-2019-2023",
+    ("planification:historique_case", "type"): lambda: apps.get_model("planification.Cible").objects.get().type.code,
+    ("planification:historique_case", "territoire"): lambda: str(
+        apps.get_model("planification.Cible").objects.get().territoire_id
+    ),
 }
 
 
 def valeur_exemple(nom_url, argument):
     """Une valeur plausible pour chaque argument d'URL ; un argument inconnu fait échouer le test."""
     if (nom_url, argument) in VALEURS_PAR_URL:
-        return VALEURS_PAR_URL[nom_url, argument]
+        valeur = VALEURS_PAR_URL[nom_url, argument]
+        return valeur() if callable(valeur) else valeur
     if argument == "object_id" and (modele := modele_admin(nom_url)):
         objet = modele._default_manager.first()
         return str(objet.pk) if objet else "0"

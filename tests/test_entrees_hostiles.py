@@ -316,22 +316,25 @@ def test_le_suivi_et_les_tableaux_de_bord_refusent_un_mois_hors_du_calendrier(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("territoire", ["abc", "1.5", "1" * 40, "²"])
-def test_un_identifiant_illisible_dans_la_grille_des_cibles_recoit_400_qui_le_nomme(client, planificateur, territoire):
+@pytest.mark.parametrize("illisible", ["abc", "1.5", "1" * 40, "²", "\x00"])
+def test_un_identifiant_ou_une_valeur_illisible_dans_la_grille_des_cibles_recoit_400_en_francais(
+    client, planificateur, illisible
+):
+    from dispositifs.models import TypeDispositif
     from tests.planification.factories import HorizonFactory
 
-    horizon = HorizonFactory()
+    adresse = f"/planification/cibles/?region=32&horizon={HorizonFactory().slug}"
+    case = f"{TypeDispositif.objects.get(code='LHSS').pk}-{planificateur.region.pk}"
     client.force_login(planificateur)
 
-    reponse = client.post(
-        f"/planification/cibles/?region=32&horizon={horizon.slug}&type=LHSS", {"territoire": territoire}
-    )
+    collage = client.post(adresse, {"action": "coller", "bloc": "1", "depart_territoire": illisible})
+    valeur = client.post(adresse, {f"c-{case}": f"{illisible}!", f"l-{case}": illisible})
 
-    assert reponse.status_code == 400  # quarante chiffres aussi : au-delà de bigint, comme les filtres de l'API
-    assert "« territoire » : un identifiant est attendu (un nombre entier positif)." in reponse.content.decode()
+    assert collage.status_code == valeur.status_code == 400  # quarante chiffres aussi
+    assert "Choisissez la case où commence le bloc" in collage.content.decode()
+    assert "Rien n&#x27;a été enregistré." in valeur.content.decode()
 
 
-@pytest.mark.django_db
 def test_une_version_de_brouillon_illisible_ou_une_cle_trop_longue_est_refusee(client, operateur, region_hdf):
     from appels.models import Candidature, Depot
     from tests.appels.factories import AppelFactory

@@ -91,12 +91,9 @@ class TestCibles:
     def test_par_la_page(self, client, planificateur):
         horizon = HorizonFactory()
         client.force_login(planificateur)
-        prefixe = f"t{planificateur.region.pk}"
+        case = f"{TypeDispositif.objects.get(code='LHSS').pk}-{planificateur.region.pk}"
 
-        client.post(
-            f"/planification/cibles/?region=32&horizon={horizon.slug}&type=LHSS",
-            {"territoire": planificateur.region.pk, f"{prefixe}-valeur": "62", f"{prefixe}-version_lue": "0"},
-        )
+        client.post(f"/planification/cibles/?region=32&horizon={horizon.slug}", {f"c-{case}": "62", f"l-{case}": "0:"})
 
         (entree,) = entrees(Cible)
         assert (entree.actor, entree.action, entree.changes_dict["valeur"][1]) == (

@@ -142,28 +142,56 @@ def test_un_planificateur_active_sa_double_authentification(live_server, page, p
 @pytest.mark.navigateur
 # serialized_rollback : le catalogue semé par migration survit au vidage de la base après le test.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_un_planificateur_modifie_une_cible_et_la_retrouve_dans_l_historique(live_server, page, planificateur):
-    from tests.dispositifs.factories import TypeDispositifFactory
-    from tests.planification.factories import CibleFactory
+def test_un_planificateur_colle_un_bloc_dans_la_grille_des_cibles_et_le_retrouve_dans_l_historique(
+    live_server, page, planificateur
+):
+    """Accueil → « Saisir les cibles » → la grille de l'horizon ; un bloc de 3 territoires × 2 types collé dans une
+    case (comme depuis un tableur) → « Enregistrer la grille » → l'avertissement (départements > région) →
+    l'historique d'une case."""
+    from planification.models import Cible
+    from tests.planification.factories import HorizonFactory
+    from tests.territoires.factories import TerritoireFactory
 
-    cible = CibleFactory(type=TypeDispositifFactory(code="LHSS"), territoire=planificateur.region, valeur=62)
+    HorizonFactory()
+    TerritoireFactory(code="59", nom="Nord")
+    TerritoireFactory(code="62", nom="Pas-de-Calais")
     se_connecter(page, live_server, planificateur)
 
-    page.get_by_role("link", name="Planification", exact=True).click()
-    expect(page.locator("#tableau-planification")).to_contain_text("62")
-    page.get_by_role("link", name="Modifier les cibles").click()
-    ligne = page.locator(f"#case-{planificateur.region.code}")
-    ligne.get_by_label("Cible").fill("70")
-    ligne.get_by_label("Motif").fill("Ségur : 8 places de plus")
-    ligne.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("main").get_by_role("link", name="Saisir les cibles", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cibles — Cibles 2019-2023, Hauts-de-France")
+    depart = page.get_by_label("LHSS · Hauts-de-France, en places")
+    coller(depart, "70\t10\r\n40\t6\r\n35\t4\r\n")  # ce que copie un tableur
+    expect(page.get_by_label("LHSS · Pas-de-Calais, en places")).to_have_value("35")
+    expect(page.locator("#collage-etat")).to_contain_text("Bloc recopié dans la grille")
+    page.get_by_label("Motif").fill("Diagnostic territorial 2024")
+    page.get_by_role("button", name="Enregistrer la grille").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Cible LHSS · Hauts-de-France enregistrée : 70 places.")
-    page.locator(f"#case-{planificateur.region.code}").get_by_role("link", name="historique").click()
-    historique = page.locator("table")
-    expect(historique).to_contain_text("Ségur : 8 places de plus")
+    expect(page.locator(".fr-alert--success")).to_contain_text("6 cases enregistrées")
+    expect(page.locator("#avertissements-grille")).to_contain_text(
+        "LHSS : la somme des cibles des départements (75 places) dépasse la cible de la région Hauts-de-France "
+        "(70 places)."
+    )
+    assert Cible.objects.count() == 6
+    page.get_by_role("link", name="Historique LHSS · Nord").click()
+    historique = page.locator("table").first
+    expect(historique).to_contain_text("Diagnostic territorial 2024")
     expect(historique).to_contain_text(str(planificateur))
-    assert cible.history.count() == 2
+    expect(historique).to_contain_text("40")
     assert page.erreurs_csp == []
+
+
+def coller(champ, texte):
+    """Un collage dans `champ`, comme Ctrl+V après une copie dans un tableur (le presse-papiers du navigateur sans
+    tête n'est pas partagé : l'événement porte le texte)."""
+    champ.evaluate(
+        """(champ, texte) => {
+            const donnees = new DataTransfer();
+            donnees.setData("text/plain", texte);
+            const collage = {clipboardData: donnees, bubbles: true, cancelable: true};
+            champ.dispatchEvent(new ClipboardEvent("paste", collage));
+        }""",
+        texte,
+    )
 
 
 @pytest.mark.navigateur

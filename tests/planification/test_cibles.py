@@ -4,7 +4,7 @@ import pytest
 
 from commun.erreurs import Conflit
 from planification.models import Cible
-from planification.services import modifier_cible
+from planification.services import modifier_cible, supprimer_cible
 from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import TypeDispositifFactory
 from tests.planification.factories import CibleFactory, HorizonFactory
@@ -20,20 +20,6 @@ def case(region_hdf):
         "type": TypeDispositifFactory(code="LHSS"),
         "territoire": TerritoireFactory(code="62", nom="Pas-de-Calais"),
         "horizon": HorizonFactory(),
-    }
-
-
-def url_grille(case):
-    return f"/planification/cibles/?region=32&horizon={case['horizon'].slug}&type={case['type'].code}"
-
-
-def saisie(case, valeur, version, motif=""):
-    prefixe = f"t{case['territoire'].pk}"
-    return {
-        "territoire": case["territoire"].pk,
-        f"{prefixe}-valeur": valeur,
-        f"{prefixe}-version_lue": version,
-        f"{prefixe}-motif": motif,
     }
 
 
@@ -61,55 +47,6 @@ def test_une_version_perimee_leve_un_conflit_sans_rien_ecraser(case):
     assert "elle vaut maintenant 15" in conflit.value.message
 
 
-def test_deux_planificateurs_sur_la_meme_case_le_second_voit_la_valeur_de_l_autre(client, case):
-    premiere = UtilisateurFactory(planificateur=True, first_name="Paul", last_name="Premier")
-    seconde = UtilisateurFactory(planificateur=True)
-    CibleFactory(**case, valeur=50)  # version 1, affichée aux deux
-
-    client.force_login(premiere)
-    assert client.post(url_grille(case), saisie(case, "55", 1)).status_code == 302
-    client.force_login(seconde)
-    reponse = client.post(url_grille(case), saisie(case, "60", 1))
-
-    assert reponse.status_code == 409
-    contenu = reponse.content.decode()
-    assert "modifiée par Paul Premier pendant votre saisie : elle vaut maintenant 55" in contenu
-    assert "Rien n&#x27;a été écrasé" in contenu
-    assert Cible.objects.get().valeur == 55
-
-
-def test_apres_un_conflit_renvoyer_le_formulaire_affiche_enregistre_la_saisie(client, case):
-    """Le formulaire réaffiché après un 409 porte la version qui vient d'être lue (et garde la saisie) : le renvoyer
-    tel quel, après vérification, enregistre au lieu de relancer le même conflit indéfiniment."""
-    premiere, seconde = UtilisateurFactory(planificateur=True), UtilisateurFactory(planificateur=True)
-    CibleFactory(**case, valeur=50)
-    client.force_login(premiere)
-    client.post(url_grille(case), saisie(case, "55", 1))
-    client.force_login(seconde)
-
-    conflit = client.post(url_grille(case), saisie(case, "60", 1, "Diagnostic"))
-
-    form = conflit.context["cases"][-1]["form"]
-    assert form.prefix == f"t{case['territoire'].pk}"
-    renvoi = {"territoire": case["territoire"].pk, **{form.add_prefix(n): form[n].value() for n in form.fields}}
-    assert renvoi[form.add_prefix("valeur")] == "60"  # la saisie n'est pas perdue
-    assert client.post(url_grille(case), renvoi).status_code == 302
-    cible = Cible.objects.get()
-    assert (cible.valeur, cible.version) == (60, 3)
-
-
-def test_la_grille_enregistre_une_case_et_l_historique_l_affiche(client, planificateur, case):
-    client.force_login(planificateur)
-
-    reponse = client.post(url_grille(case), saisie(case, "62", 0, "Cible du PRAPS"), follow=True)
-
-    assert "Cible LHSS · Pas-de-Calais enregistrée : 62 places." in reponse.content.decode()
-    cible = Cible.objects.get()
-    historique = client.get(f"/planification/cibles/{cible.pk}/historique/").content.decode()
-    assert "Cible du PRAPS" in historique
-    assert str(planificateur) in historique
-
-
 def test_l_historique_garde_chaque_enregistrement_meme_sans_changement_de_valeur(client, planificateur, case):
     modifier_cible(**case, valeur=Decimal(10), version_lue=0, motif="Diagnostic territorial")
     cible = modifier_cible(**case, valeur=Decimal(10), version_lue=1, motif="Confirmée en comité")
@@ -119,36 +56,6 @@ def test_l_historique_garde_chaque_enregistrement_meme_sans_changement_de_valeur
 
     lignes = [(c["avant"], c["apres"], c["motif"]) for c in reponse.context["changements"]]
     assert lignes == [(10, 10, "Confirmée en comité"), (None, 10, "Diagnostic territorial")]
-
-
-def test_une_valeur_invalide_est_refusee_en_francais(client, planificateur, case):
-    client.force_login(planificateur)
-
-    negative = client.post(url_grille(case), saisie(case, "-3", 0))
-    texte = client.post(url_grille(case), saisie(case, "beaucoup", 0))
-
-    assert negative.status_code == texte.status_code == 400
-    assert "Une cible ne peut pas être négative." in negative.content.decode()
-    assert "Saisissez un nombre" in texte.content.decode()
-    assert not Cible.objects.exists()
-
-
-def test_un_planificateur_ne_modifie_pas_les_cibles_d_une_autre_region(client, case):
-    idf = RegionFactory(code="11", nom="Île-de-France")
-    client.force_login(UtilisateurFactory(planificateur=True, region=idf))
-
-    reponse = client.post(url_grille(case), saisie(case, "10", 0))
-
-    assert reponse.status_code == 200  # la région 32 n'est pas proposée : le formulaire la refuse
-    assert "region" in reponse.context["form"].errors
-    assert not Cible.objects.exists()
-
-
-def test_un_agent_dreets_consulte_mais_ne_saisit_pas(client, dreets, case):
-    client.force_login(dreets)
-
-    assert client.get("/planification/").status_code == 200
-    assert client.post(url_grille(case), saisie(case, "10", 0)).status_code == 403
 
 
 def test_l_api_cree_et_modifie_une_cible_avec_verrou_optimiste(client, planificateur, case):
@@ -219,13 +126,24 @@ def test_la_liste_des_cibles_de_l_api_tient_en_cinq_requetes_quel_que_soit_leur_
         assert client.get("/api/v1/cibles/").json()["count"] == 21
 
 
-def test_les_identifiants_ne_sont_pas_formates_a_la_francaise_dans_les_formulaires(client, planificateur):
-    # USE_THOUSAND_SEPARATOR : sans |unlocalize, l'identifiant 12345 deviendrait « 12 345 » et le POST échouerait.
-    grand = TerritoireFactory(pk=12345, code="12345")
-    client.force_login(planificateur)
+def test_supprimer_une_cible_la_garde_au_journal_avec_son_motif(case):
+    cible = modifier_cible(**case, valeur=Decimal(10), version_lue=0)
 
-    contenu = client.get(
-        f"/planification/cibles/?region=32&horizon={HorizonFactory().slug}&type=LHSS"
-    ).content.decode()
+    supprimer_cible(**case, version_lue=1, motif="Besoin couvert ailleurs")
 
-    assert f'name="territoire" value="{grand.pk}"' in contenu
+    assert not Cible.objects.exists()
+    suppression = cible.history.latest("timestamp")
+    assert (suppression.action, suppression.additional_data) == (
+        suppression.Action.DELETE,
+        {"motif": "Besoin couvert ailleurs"},
+    )
+
+
+def test_supprimer_une_cible_modifiee_entre_temps_leve_un_conflit(case):
+    modifier_cible(**case, valeur=Decimal(10), version_lue=0)
+    modifier_cible(**case, valeur=Decimal(15), version_lue=1)
+
+    with pytest.raises(Conflit):
+        supprimer_cible(**case, version_lue=1)
+
+    assert Cible.objects.get().valeur == 15
