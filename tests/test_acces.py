@@ -213,6 +213,10 @@ VALEURS_PAR_URL = {
     ("indicateurs:saisie", "mois"): "2026-10",
     ("indicateurs:rapports:telecharger_version", "numero"): "1",
     ("horizon-detail", "slug"): "cibles-2019-2023",
+    ("donnees:fiche", "slug"): "capacites",
+    ("donnees:csv", "slug"): "capacites",
+    ("donnees:json", "slug"): "capacites",
+    ("donnees:schema", "slug"): "capacites",
 }
 
 
