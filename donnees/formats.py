@@ -46,19 +46,21 @@ def lignes_json(jeu: Jeu, lignes: list[dict]) -> list[dict]:
     return [{nom: valeur_json(ligne[nom]) for nom in jeu.entetes} for ligne in lignes]
 
 
-def table_schema(jeu: Jeu, adresse: str = "") -> dict:
+def table_schema(jeu: Jeu, adresses: dict | None = None) -> dict:
     """Le Table Schema du jeu (https://specs.frictionlessdata.io/table-schema/), avec les métadonnées qu'ajoutent
-    les schémas de schema.data.gouv.fr (nom, titre, description, licence, chemin)."""
+    les schémas de schema.data.gouv.fr (nom, titre, description, version, licence, adresse du schéma et de sa
+    page)."""
     schema = {
         "name": jeu.slug,
         "title": jeu.titre,
         "description": jeu.description,
+        "version": jeu.version,
         "licenses": [LICENCE],
         "fields": [champ_schema(champ) for champ in jeu.champs],
         "missingValues": [""],
     }
-    if adresse:
-        schema["path"] = adresse
+    if adresses:
+        schema |= {"path": adresses["schema"], "homepage": adresses["page"]}
     if jeu.cle_primaire:
         schema["primaryKey"] = list(jeu.cle_primaire)
     return schema

@@ -10,6 +10,7 @@ taux recalculé Σ numérateur / Σ dénominateur), et ne se publient que si le 
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -38,9 +39,9 @@ CHAMPS = (
     Champ(
         "secret",
         "boolean",
-        "Vrai quand la valeur est masquée : moins de 11 personnes ou moins de 3 dispositifs (secret primaire), "
-        "masque complémentaire qui empêche de la recalculer par différence (secret secondaire), ou, pour un "
-        "trimestre ou une année, l'un de ses mois masqué.",
+        f"Vrai quand la valeur est masquée : moins de {settings.SECRET_SEUIL_PERSONNES} personnes ou moins de "
+        f"{settings.SECRET_SEUIL_DISPOSITIFS} dispositifs (secret primaire), masque complémentaire qui empêche de la "
+        "recalculer par différence (secret secondaire), ou, pour un trimestre ou une année, l'un de ses mois masqué.",
     ),
     Champ(
         "fictif",

@@ -48,6 +48,8 @@ class Jeu:
     lignes: Callable[[], list[dict]]
     mise_a_jour: Callable[[], datetime.date | None]
     cle_primaire: tuple[str, ...] = ()
+    # La version du schéma : les noms de colonnes sont stables ; en changer (renommer, retirer) change la version.
+    version: str = "1.0.0"
 
     @property
     def entetes(self) -> list[str]:

@@ -76,5 +76,5 @@ def telecharger_json(request, slug: str):
 @acces(Regle.PUBLIC)
 def schema(request, slug: str):
     jeu = jeu_demande(slug)
-    contenu = table_schema(jeu, adresses(request, jeu)["csv"])
+    contenu = table_schema(jeu, adresses(request, jeu))
     return JsonResponse(contenu, json_dumps_params={"ensure_ascii": False})

@@ -82,7 +82,8 @@ def test_le_schema_est_un_table_schema_valide_avec_la_licence(client, db, slug):
     schema = telecharger(client, "schema", slug).json()
     assert frictionless.Schema.from_descriptor(schema).field_names == JEUX[slug].entetes
     assert schema["licenses"][0]["name"] == "etalab-2.0"
-    assert schema["path"].endswith(f"/donnees/{slug}.csv")
+    assert schema["path"] == f"http://testserver/donnees/{slug}/schema.json"
+    assert schema["homepage"] == f"http://testserver/donnees/{slug}/"
     assert all(champ["description"] for champ in schema["fields"])
 
 
