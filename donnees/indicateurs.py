@@ -59,47 +59,44 @@ def lignes() -> list[dict]:
     carte = Carte.lire()
     fictives = cases_fictives(carte)
     series, publies = series_des_editions(editions, indicateurs, types, carte)
-    resultat = []
+    triees = []
     for (region, indicateur, ligne_, colonne), mois in series.items():
-        cle = (region.pk, ligne_, colonne)
-        fictif = cle in fictives
-        for granularite, periode, valeur, secret in publications(indicateur, mois, publies[region.pk]):
-            resultat.append(
-                {
-                    "region_code": region.code,
-                    "region_nom": region.nom,
-                    "departement_code": None if ligne_ == TOTAL else carte_code(carte, ligne_),
-                    "type_code": None if colonne == TOTAL else types[colonne].code,
-                    "indicateur_code": indicateur.code,
-                    "indicateur_libelle": indicateur.libelle,
-                    "unite": indicateur.unite,
-                    "granularite": str(granularite),
-                    "periode": periode,
-                    "valeur": valeur,
-                    "secret": secret,
-                    "fictif": fictif,
-                    "_ordre": (region.code, indicateur.ordre, indicateur.code, RANG[granularite], periode)
-                    + (ordre_cle(ligne_, carte), ordre_cle(colonne, types)),
-                }
+        departement = None if ligne_ == TOTAL else carte.par_pk[ligne_]
+        type_ = None if colonne == TOTAL else types[colonne]
+        fictif = (region.pk, ligne_, colonne) in fictives
+        for publication in publications(indicateur, mois, publies[region.pk]):
+            granularite, periode, *_ = publication
+            ordre = (region.code, indicateur.ordre, indicateur.code, RANG[granularite], periode)
+            ordre += (
+                departement.code if departement else "",
+                type_.ordre if type_ else -1,
+                type_.code if type_ else "",
             )
-    resultat.sort(key=lambda ligne: ligne.pop("_ordre"))
-    return resultat
+            triees.append((ordre, ligne(region, departement, type_, indicateur, publication, fictif)))
+    return [ligne_ for _, ligne_ in sorted(triees, key=lambda element: element[0])]
 
 
+# Les mois, puis les trimestres, puis les années (chacun dans l'ordre du temps).
 RANG = {Granularite.MOIS: 0, Granularite.TRIMESTRE: 1, Granularite.ANNEE: 2}
 
 
-def carte_code(carte: Carte, departement_id: int) -> str:
-    return carte.par_pk[departement_id].code
-
-
-def ordre_cle(cle, references) -> tuple:
-    """Le total d'abord, puis les départements par code ou les types dans l'ordre du catalogue."""
-    if cle == TOTAL:
-        return (0, 0, "")
-    if isinstance(references, Carte):
-        return (1, 0, references.par_pk[cle].code)
-    return (1, references[cle].ordre, references[cle].code)
+def ligne(region, departement, type_, indicateur, publication, fictif) -> dict:
+    """Une ligne du jeu ; `departement` ou `type_` None : l'ensemble de la région ou des types."""
+    granularite, periode, valeur, secret = publication
+    return {
+        "region_code": region.code,
+        "region_nom": region.nom,
+        "departement_code": departement.code if departement else None,
+        "type_code": type_.code if type_ else None,
+        "indicateur_code": indicateur.code,
+        "indicateur_libelle": indicateur.libelle,
+        "unite": indicateur.unite,
+        "granularite": str(granularite),
+        "periode": periode,
+        "valeur": valeur,
+        "secret": secret,
+        "fictif": fictif,
+    }
 
 
 def series_des_editions(editions, indicateurs, types, carte):
