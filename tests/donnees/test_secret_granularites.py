@@ -5,11 +5,19 @@ trimestre (chaque année) est la somme de ses mois. Les mois masqués sont ses i
 exactement quand le vecteur de cette inconnue est dans l'espace engendré par ses équations (rang).
 """
 
+import datetime
+from decimal import Decimal
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from commun.mois import decaler
+from donnees.indicateurs import publications as publications_du_jeu
 from donnees.secret import Etat, Publication, publication_de_la_periode
+from indicateurs.croisement import Cellule
+from indicateurs.models import Agregation, Granularite, Indicateur
+from indicateurs.periodes import MOIS_PAR_GRANULARITE
 
 TRIMESTRES = [range(0, 3), range(3, 6), range(6, 9), range(9, 12)]
 ANNEE = range(0, 12)
@@ -101,3 +109,64 @@ def test_la_regle_trimestre_par_trimestre():
     assert publication_de_la_periode([publie, publie, absent]) == Publication.AUCUNE
     assert publication_de_la_periode([masque, masque, absent]) == Publication.AUCUNE
     assert publication_de_la_periode([]) == Publication.AUCUNE
+
+
+# Le code du jeu lui-même (donnees.indicateurs.publications), sur des séries aléatoires ------------------------
+
+ANNEE_2025 = [datetime.date(2025, m, 1) for m in range(1, 13)]
+cellules = st.one_of(
+    st.none(),  # pas de donnée ce mois pour la case
+    st.tuples(st.integers(0, 60), st.booleans()),  # (valeur, masquée)
+)
+
+
+def serie(tirage) -> dict:
+    return {
+        m: Cellule(valeur=Decimal(v), nb_dispositifs=5, numerateur=Decimal(v), denominateur=Decimal(60), secret=s)
+        for m, t in zip(ANNEE_2025, tirage, strict=True)
+        if t is not None
+        for v, s in [t]
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tirage=st.lists(cellules, min_size=12, max_size=12),
+    publies=st.sets(st.sampled_from(ANNEE_2025)),
+    agregation=st.sampled_from(list(Agregation)),
+)
+def test_le_jeu_ne_publie_aucune_periode_qui_contient_un_mois_masque(tirage, publies, agregation):
+    mois = serie(tirage)
+    publies = publies | {m for m in mois}  # une case n'a de valeur que dans un mois publié
+    lignes = list(publications_du_jeu(Indicateur(agregation=agregation), mois, publies))
+    for granularite, periode, valeur, secret in lignes:
+        if granularite == Granularite.MOIS:
+            assert (valeur is None) == secret or mois[periode].valeur is None
+            continue
+        contenus = [decaler(periode, i) for i in range(MOIS_PAR_GRANULARITE[granularite])]
+        assert all(m in publies for m in contenus), "une période non close ne paraît pas"
+        masque = any(m in mois and mois[m].secret for m in contenus)
+        assert secret == masque
+        assert secret == (valeur is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tirage=st.lists(cellules, min_size=12, max_size=12), publies=st.sets(st.sampled_from(ANNEE_2025)))
+def test_l_attaquant_ne_retrouve_aucun_mois_masque_dans_le_jeu_publie(tirage, publies):
+    """Un flux (somme) : chaque trimestre et l'année publiés sont des équations sur les mois ; aucun mois masqué
+    ne doit en sortir, ni seul ni en somme avec d'autres."""
+    mois = serie(tirage)
+    publies = publies | set(mois)
+    lignes = list(publications_du_jeu(Indicateur(agregation=Agregation.SOMME), mois, publies))
+    valeurs = [int(mois[m].valeur) if m in mois else 0 for m in ANNEE_2025]
+    masques = {i for i, m in enumerate(ANNEE_2025) if m in mois and mois[m].secret}
+    periodes = [
+        (range(periode.month - 1, periode.month - 1 + MOIS_PAR_GRANULARITE[granularite]), int(valeur))
+        for granularite, periode, valeur, secret in lignes
+        if granularite != Granularite.MOIS and not secret
+    ]
+    indices_publies = {i for i, m in enumerate(ANNEE_2025) if m in publies}
+    assert mois_recalculables(valeurs, masques, indices_publies, periodes) == set()
+    assert somme_connue(valeurs, masques, indices_publies, periodes) == []
+    for periode, valeur in periodes:  # et la valeur publiée est bien la somme de ses mois
+        assert valeur == sum(valeurs[m] for m in periode)
