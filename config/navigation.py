@@ -53,6 +53,7 @@ MENU = [
             Entree("Suivi des déclarations", "indicateurs:suivi", Regle.CONSULTER_PLANIFICATION),
             Entree("Tableau de bord", "indicateurs:tableau:region", Regle.CONSULTER_PLANIFICATION),
             Entree("Données publiques", "indicateurs:tableau:public", Regle.PUBLIC),
+            Entree("Données ouvertes", "donnees:liste", Regle.PUBLIC),
             Entree("Rapports mensuels", "indicateurs:rapports:liste", Regle.PUBLIC),
         ),
     ),

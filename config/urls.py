@@ -11,6 +11,7 @@ from commun.entrees import requete_invalide
 from comptes.api import JetonView
 from config import api, views
 from dispositifs import api_registre
+from donnees.api import DonneesView
 from planification import api as planification_api
 
 handler400 = requete_invalide
@@ -28,11 +29,13 @@ urlpatterns = [
     path("", include("appels.urls")),
     path("", include("indicateurs.urls")),
     path("journal/", include("journal.urls")),
+    path("donnees/", include("donnees.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/auth/token/", JetonView.as_view(), name="api-jeton"),
     path("api/v1/planification/", planification_api.PlanificationView.as_view(), name="api-planification"),
     path("api/v1/dispositifs/<int:pk>/evenements/", api_registre.EvenementsView.as_view(), name="api-evenements"),
+    path("api/v1/donnees/", DonneesView.as_view(), name="api-donnees"),
     path("api/schema/", api.SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api.DocumentationView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -219,6 +219,10 @@ VALEURS_PAR_URL = {
     ("planification:historique_case", "territoire"): lambda: str(
         apps.get_model("planification.Cible").objects.get().territoire_id
     ),
+    ("donnees:fiche", "slug"): "capacites",
+    ("donnees:csv", "slug"): "capacites",
+    ("donnees:json", "slug"): "capacites",
+    ("donnees:schema", "slug"): "capacites",
 }
 
 

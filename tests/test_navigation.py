@@ -22,7 +22,7 @@ def test_l_anonyme_voit_les_groupes_publics_et_un_groupe_d_une_entree_devient_un
         "Accueil",
         ("L'offre", ["Territoires", "Catalogue des dispositifs", "Cartographie"]),
         "Appels publiés",
-        ("Indicateurs", ["Données publiques", "Rapports mensuels"]),
+        ("Indicateurs", ["Données publiques", "Données ouvertes", "Rapports mensuels"]),
         "API",
     ]
 
@@ -30,7 +30,7 @@ def test_l_anonyme_voit_les_groupes_publics_et_un_groupe_d_une_entree_devient_un
 def test_l_operateur_trouve_ses_declarations_sous_indicateurs(operateur):
     groupes = {e["libelle"]: libelles(e["entrees"]) for e in menu(operateur) if "entrees" in e}
 
-    assert groupes["Indicateurs"] == ["Mes déclarations", "Données publiques", "Rapports mensuels"]
+    assert groupes["Indicateurs"] == ["Mes déclarations", "Données publiques", "Données ouvertes", "Rapports mensuels"]
     assert groupes["Appels"] == ["Appels publiés", "Mes candidatures"]
 
 
