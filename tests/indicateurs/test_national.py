@@ -273,3 +273,20 @@ def test_un_planificateur_d_une_region_voit_toujours_ses_departements(client):
 
     assert response.context["tableau"].libelle_ligne == "département"
     assert [ligne.territoire.parent_id for ligne in response.context["tableau"].croisement.lignes] == [region.pk]
+
+
+@pytest.mark.parametrize("nombre", [2, 18])
+def test_la_liste_des_rapports_du_national_a_un_nombre_de_requetes_constant(
+    client, national, nombre, django_assert_num_queries
+):
+    from tests.indicateurs.factories import RapportFactory
+
+    for code, nom in REGIONS[:nombre]:
+        RapportFactory(territoire=RegionFactory(code=code, nom=nom))
+    RapportFactory(territoire=RegionFactory().parent)  # la France
+    client.force_login(national)
+    # session, utilisateur, compte de la liste, page des rapports avec leur périmètre, leurs versions, régions du
+    # filtre, périmètres demandables (lus deux fois par le gabarit DSFR)
+    with django_assert_num_queries(8):
+        reponse = client.get(reverse("indicateurs:rapports:liste"))
+    assert len(reponse.context["page_obj"]) == nombre + 1
