@@ -281,8 +281,9 @@ def declarations_visibles(user):
 
 def rapports_visibles(user):
     """Les rapports qu'un utilisateur voit et télécharge : les versions publiques qui ont un fichier, pour tous ;
-    en plus, pour les agents ARS et DREETS, toutes les versions de leur région et de ses départements ; tout pour
-    un administrateur. Une seule requête, sans lire le compte."""
+    en plus, pour les agents ARS et DREETS, toutes les versions de leur région et de ses départements ; pour un agent
+    national, celles de la France, de toutes les régions et de leurs départements ; tout pour un administrateur.
+    Une seule requête, sans lire le compte."""
     from indicateurs.models import Rapport
 
     rapports = Rapport.objects.all()
@@ -292,7 +293,9 @@ def rapports_visibles(user):
     if not autorise(user, Regle.CONSULTER_PLANIFICATION):
         return rapports.filter(publics)
     regions = regions_visibles(user)
-    return rapports.filter(publics | Q(territoire__in=regions) | Q(territoire__parent__in=regions))
+    return rapports.filter(
+        publics | Q(territoire__in=perimetres_de_planification(user)) | Q(territoire__parent__in=regions)
+    )
 
 
 def journal_visible(user):
@@ -310,12 +313,14 @@ def journal_visible(user):
 
 
 def perimetres_demandables(user):
-    """Les périmètres dont un agent peut demander le rapport : sa région et ses départements (toutes les régions
-    et tous les départements pour un administrateur)."""
+    """Les périmètres dont un agent peut demander le rapport : sa région et ses départements (la France, toutes les
+    régions et tous les départements pour un agent national ou un administrateur)."""
     from territoires.models import Niveau, Territoire
 
     regions = regions_visibles(user)
-    return Territoire.objects.filter(Q(pk__in=regions) | Q(parent__in=regions, niveau=Niveau.DEPARTEMENT))
+    return Territoire.objects.filter(
+        Q(pk__in=perimetres_de_planification(user)) | Q(parent__in=regions, niveau=Niveau.DEPARTEMENT)
+    )
 
 
 def peut_modifier_cible(user, territoire) -> bool:

@@ -43,6 +43,11 @@ class Zone:
     geometrie: dict
     nombre: int
     selection: bool = False
+    outre_mer: bool | None = None  # None : selon le code du département (97x) ; une région le dit elle-même
+
+
+def en_encart(zone: Zone) -> bool:
+    return est_outre_mer(zone.code) if zone.outre_mer is None else zone.outre_mer
 
 
 @dataclass(frozen=True)
@@ -166,8 +171,8 @@ def tracer(zone: Zone, projection: Projection) -> Trace:
 def dessiner_carte(zones: list[Zone], *, encarts_outre_mer: bool = False) -> Carte:
     """La carte des zones ; avec `encarts_outre_mer`, les départements d'outre-mer vont dans des encarts
     alignés sous la métropole, chacun à sa propre échelle."""
-    a_part = [z for z in zones if encarts_outre_mer and est_outre_mer(z.code)]
-    principales = [z for z in zones if not (encarts_outre_mer and est_outre_mer(z.code))]
+    a_part = [z for z in zones if encarts_outre_mer and en_encart(z)]
+    principales = [z for z in zones if not (encarts_outre_mer and en_encart(z))]
     traces, hauteur = [], MARGE
     if principales:
         projection = Projection([z.geometrie for z in principales], MARGE, MARGE, LARGEUR - 2 * MARGE, HAUTEUR_MAX)

@@ -46,13 +46,14 @@ def completude(
     aujourd_hui: datetime.date,
     types=None,
 ) -> list[LigneCompletude]:
-    """Une ligne par territoire de `lignes` (sous `perimetre`), une pour les dispositifs rattachés plus haut que
-    toutes (à la région elle-même : ils ne sont dans aucun département) s'il y en a, puis le total du
+    """Une ligne par territoire de `lignes` (sous `perimetre` : ses départements, ou les régions de la France), une
+    pour les dispositifs rattachés plus haut que toutes (à la région elle-même : ils ne sont dans aucun
+    département ; au pays, pour les lignes régionales) s'il y en a, puis le total du
     périmètre. `types` : identifiants des types gardés (tous sinon). Une requête."""
     nombre_de_mois = mois_finis(granularite, periode, aujourd_hui)
     comptes = comptes_par_territoire(perimetre, periode, decaler(periode, nombre_de_mois), types)
     resultat = [LigneCompletude(str(t), t) for t in lignes]
-    hors_lignes = LigneCompletude(libelle_hors_lignes(perimetre), None)
+    hors_lignes = LigneCompletude(libelle_hors_lignes(perimetre, lignes), None)
     total = LigneCompletude("Total", None, est_total=True)
     for chemin, dispositifs, validees in comptes:
         dedans = [ligne for ligne in resultat if chemin.startswith(ligne.territoire.chemin)] or [hors_lignes]
@@ -80,7 +81,10 @@ def comptes_par_territoire(perimetre, debut, fin, types) -> list[tuple[str, int,
     )
 
 
-def libelle_hors_lignes(perimetre: Territoire) -> str:
+def libelle_hors_lignes(perimetre: Territoire, lignes=()) -> str:
+    """Le libellé des dispositifs qu'aucune ligne ne contient ; les lignes du tableau national sont les régions."""
+    if any(ligne.niveau == Niveau.REGION for ligne in lignes):
+        return "Sans région (rattachés au pays)"
     if perimetre.niveau == Niveau.PAYS:
         return "Sans département (rattachés à une région ou au pays)"
     return "Sans département (rattachés à la région)"

@@ -55,18 +55,21 @@ def effacer_indicateurs_demo():
 
 def creer_rapports_demo(dernier_mois) -> list[Rapport]:
     """Les rapports des Hauts-de-France des deux mois entièrement validés : l'interne, et le public quand le mois
-    est publié (verrouillé)."""
+    est publié (verrouillé) ; et le rapport interne de la France du dernier d'entre eux (ses régions en lignes)."""
     region = Territoire.objects.get(niveau=Niveau.REGION, code="32")
     rapports = []
     for mois in (decaler(dernier_mois, -1), decaler(dernier_mois, -2)):
         publie = EditionPublique.objects.filter(region=region, mois=mois).exists()
         for public in (False, True) if publie else (False,):
-            rapport = demander_rapport(
-                territoire=region, mois=mois, public=public, motif="Rapport de la démonstration."
-            )
-            rapport.refresh_from_db()  # sans Redis, la tâche l'a déjà produit sur place : rien à refaire
-            rapports.append(generer_rapport(rapport=rapport))
+            rapports.append(produire_rapport(region, mois, public))
+    rapports.append(produire_rapport(Territoire.objects.pays().get(), decaler(dernier_mois, -1), public=False))
     return rapports
+
+
+def produire_rapport(territoire, mois, public: bool) -> Rapport:
+    rapport = demander_rapport(territoire=territoire, mois=mois, public=public, motif="Rapport de la démonstration.")
+    rapport.refresh_from_db()  # sans Redis, la tâche l'a déjà produit sur place : rien à refaire
+    return generer_rapport(rapport=rapport)
 
 
 @transaction.atomic

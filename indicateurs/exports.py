@@ -16,7 +16,7 @@ def valeur(cellule):
 
 def table_departements(tableau):
     croisement = tableau.croisement
-    entetes = ["Département", "Code", *(t.sigle for t in tableau.types), "Tous types"]
+    entetes = [tableau.libelle_ligne.capitalize(), "Code", *(t.sigle for t in tableau.types), "Tous types"]
     lignes = [
         [ligne.territoire.nom, ligne.territoire.code, *map(valeur, ligne.cellules), valeur(ligne.total)]
         for ligne in (croisement.lignes if croisement else [])
@@ -51,7 +51,7 @@ def table_chiffres_cles(tableau):
 
 
 def table_carte(tableau):
-    entetes = ["Département", "Code", "Population", "Valeur", "Pour 100 000 habitants"]
+    entetes = [tableau.libelle_ligne.capitalize(), "Code", "Population", "Valeur", "Pour 100 000 habitants"]
     lignes = [
         [v.departement.nom, v.departement.code, v.departement.population, valeur(v.cellule)]
         + [LIBELLE_SECRET if v.cellule.secret else v.pour_100k]
@@ -61,7 +61,8 @@ def table_carte(tableau):
 
 
 def table_completude(tableau):
-    entetes = ["Département", "Code", "Déclarations validées", "Déclarations attendues", "Complétude (%)"]
+    entetes = [tableau.libelle_ligne.capitalize(), "Code", "Déclarations validées", "Déclarations attendues"]
+    entetes.append("Complétude (%)")
     lignes = [
         [
             ligne.territoire.nom if ligne.territoire else ligne.libelle,

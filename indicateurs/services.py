@@ -370,9 +370,12 @@ def demander_rapport(*, territoire, mois: datetime.date, public: bool, user=None
 def demander_rapports_du_mois(*, mois: datetime.date | None = None) -> int:
     """Beat, le 1er du mois : les rapports internes du mois écoulé pour chaque périmètre actif. Renvoie le nombre
     de rapports demandés. Produits avant l'échéance des déclarations, ils sont provisoires ; finaliser_rapports
-    produit les définitifs. La version publique d'une région attend la publication du mois (publier_mois)."""
+    produit les définitifs. La version publique d'une région attend la publication du mois (publier_mois).
+    Idempotent : un périmètre qui a déjà son rapport interne du mois est passé."""
     mois = mois or mois_precedent(calendrier.aujourd_hui())
-    territoires = list(perimetres_du_mois())
+    # Rejoué (beat relancé, worker redémarré) : un rapport déjà demandé pour le mois ne l'est pas une seconde fois.
+    deja_demandes = Rapport.objects.filter(mois=mois, public=False).values("territoire")
+    territoires = list(perimetres_du_mois().exclude(pk__in=deja_demandes))
     for territoire in territoires:
         demander_rapport(territoire=territoire, mois=mois, public=False, motif="Rapport mensuel du 1er du mois.")
     return len(territoires)
@@ -404,9 +407,11 @@ def finaliser_rapports(*, aujourd_hui: datetime.date | None = None) -> int:
 
 
 def perimetres_du_mois():
-    """Les régions et départements qui ont au moins un dispositif autorisé ou installé."""
+    """La France, les régions et les départements qui ont au moins un dispositif autorisé ou installé : le rapport
+    national (les régions en lignes) suit le même rythme que ceux des régions."""
     actifs = Dispositif.objects.en_service().filter(territoire__chemin__startswith=OuterRef("chemin"))
-    return Territoire.objects.filter(niveau__in=[Niveau.REGION, Niveau.DEPARTEMENT]).filter(Exists(actifs))
+    niveaux = [Niveau.PAYS, Niveau.REGION, Niveau.DEPARTEMENT]
+    return Territoire.objects.filter(niveau__in=niveaux).filter(Exists(actifs))
 
 
 def generer_rapport(*, rapport: Rapport) -> Rapport:

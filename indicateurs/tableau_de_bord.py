@@ -1,11 +1,11 @@
 """Le tableau de bord des indicateurs : ce que montrent la page régionale, la page publique et le rapport PDF.
 
-Tout part des agrégats des départements du périmètre (une requête) : chaque bloc — chiffres clés, évolution,
-croisement type × département, carte — se déduit du même croisement (indicateurs/croisement.py) de
-chaque indicateur et de chaque période. Le secret statistique, appliqué une fois par croisement, vaut donc
-partout : une valeur masquée dans le croisement l'est aussi dans la courbe, la carte, les chiffres clés et
-l'export. En public, les cellules et leurs cases masquées ne viennent pas des agrégats vivants mais des éditions
-figées de chaque mois (indicateurs/publication.py) : une région entière, mois par mois.
+Tout part des agrégats des départements du périmètre, ou des régions pour la France (une requête) : chaque bloc
+— chiffres clés, évolution, croisement type × département (ou région), carte — se déduit du même croisement
+(indicateurs/croisement.py) de chaque indicateur et de chaque période. Le secret statistique, appliqué une fois
+par croisement, vaut donc partout : une valeur masquée dans le croisement l'est aussi dans la courbe, la carte, les
+chiffres clés et l'export. En public, les cellules et leurs cases masquées ne viennent pas des agrégats vivants mais
+des éditions figées de chaque mois (indicateurs/publication.py) : une région entière, mois par mois.
 
 Requêtes : types, indicateurs, départements (avec leurs contours), agrégats, complétude (comptée sur les
 dispositifs et leurs déclarations validées : indicateurs/completude.py), puis l'horizon et la planification
@@ -100,7 +100,7 @@ class TableauDeBord:
     seuils: Seuils
     indicateurs: list[Indicateur]
     indicateur: Indicateur | None
-    departements: list[Territoire]
+    departements: list[Territoire]  # les lignes : les départements, ou les régions pour la France
     mesure: str = Mesure.VALEUR
     chiffres_cles: list[ChiffreCle] = field(default_factory=list)
     series: list[Serie] = field(default_factory=list)
@@ -134,6 +134,11 @@ class TableauDeBord:
             return ""
         debut, fin = (libelle_periode(p, self.granularite) for p in (self.periodes[0], self.periodes[-1]))
         return fin if debut == fin else f"{debut} – {fin}"
+
+    @property
+    def libelle_ligne(self) -> str:
+        """Ce que sont les lignes : « région » pour la France, « département » sinon."""
+        return "région" if self.territoire.niveau == Niveau.PAYS else "département"
 
     @property
     def types(self) -> list[TypeDispositif]:
@@ -172,7 +177,7 @@ def construire_tableau_de_bord(
     catalogue = [t for t in catalogue if t.code in types] if types else catalogue
     indicateurs = list(Indicateur.objects.actifs())  # 2 : indicateurs
     choisi = next((i for i in indicateurs if i.code == indicateur), indicateurs[0] if indicateurs else None)
-    departements = list(departements_du_perimetre(territoire).select_related("contour").order_by("code"))  # 3
+    departements = lignes_du_perimetre(territoire)  # 3 : départements (régions pour la France) et leurs contours
     vierge = partial(
         TableauDeBord,
         territoire=territoire,
@@ -261,11 +266,17 @@ def mesure_possible(mesure: str, indicateur: Indicateur | None) -> str:
     return mesure
 
 
-def departements_du_perimetre(territoire: Territoire):
-    """Les départements d'une région ou de la France ; un département seul pour lui-même."""
+def lignes_du_perimetre(territoire: Territoire) -> list[Territoire]:
+    """Les lignes des croisements, de la carte et de la complétude, avec leurs contours : les départements d'une
+    région ; les régions de la France (leurs agrégats sont déjà calculés, indicateurs/agregation.py) ; un département
+    seul pour lui-même. L'outre-mer après la métropole. Une requête."""
     if territoire.niveau == Niveau.DEPARTEMENT:
-        return Territoire.objects.filter(pk=territoire.pk)
-    return Territoire.objects.descendants(territoire).departements()
+        lignes = Territoire.objects.filter(pk=territoire.pk)
+    elif territoire.niveau == Niveau.PAYS:
+        lignes = Territoire.objects.regions()
+    else:
+        lignes = Territoire.objects.descendants(territoire).departements()
+    return sorted(lignes.select_related("contour"), key=lambda t: (t.est_outre_mer, t.code))
 
 
 def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, series: bool = True, masques=None):
@@ -317,8 +328,8 @@ def pour_100k(cellule: Cellule, territoire: Territoire) -> Decimal | None:
 
 
 def completude_du_tableau(tableau: TableauDeBord, catalogue) -> list[LigneCompletude]:
-    """La complétude de la dernière période, par département du périmètre (indicateurs/completude.py, la même que
-    celle du suivi des déclarations) ; vide quand rien n'était attendu."""
+    """La complétude de la dernière période, par ligne du périmètre : département, ou région pour la France
+    (indicateurs/completude.py, la même que celle du suivi des déclarations) ; vide quand rien n'était attendu."""
     if not tableau.periode:
         return []
     lignes = completude(

@@ -77,9 +77,17 @@ class Territoire(models.Model):
         segments = self.chemin.split("/")
         return segments[1] if self.niveau != Niveau.PAYS and len(segments) > 2 else None
 
+    @property
+    def est_outre_mer(self) -> bool:
+        """Un département ou une région d'outre-mer : codes 971 à 976, et 01 à 06 pour les régions (INSEE, COG)."""
+        if self.niveau == Niveau.REGION:
+            return self.code < "10"
+        return self.niveau == Niveau.DEPARTEMENT and self.code.startswith("97")
+
 
 class Contour(models.Model):
-    """Contour GeoJSON d'un département, à part pour ne jamais alourdir les listes de territoires."""
+    """Contour GeoJSON d'un département, ou d'une région (construit depuis ses départements : territoires/contours.py),
+    à part pour ne jamais alourdir les listes de territoires."""
 
     territoire = models.OneToOneField(Territoire, on_delete=models.CASCADE, related_name="contour")
     geometrie = models.JSONField("géométrie GeoJSON (WGS84)")

@@ -2,12 +2,13 @@
 
 import csv
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from territoires.contours import fusionner
 from territoires.models import Contour, Niveau, Territoire
 
 DONNEES = Path(__file__).resolve().parent / "donnees"
@@ -52,7 +53,7 @@ def importer_territoires() -> RapportImport:
         arbre.enregistrer(
             Niveau.TERRITOIRE_SANTE, ligne["code"], parent=parent, nom=ligne["nom"], **_population_ts(ligne, parent)
         )
-    _importer_contours(departements)
+    _importer_contours(departements, regions)
     return arbre.rapport
 
 
@@ -146,18 +147,23 @@ def _population_de_la_france(departements) -> dict:
     }
 
 
-def _importer_contours(departements: dict[str, Territoire]):
-    """Contours des départements, pour les cartes ; réécrits seulement s'ils ont changé."""
+def _importer_contours(departements: dict[str, Territoire], regions: dict[str, Territoire]):
+    """Contours des départements, pour les cartes, et ceux des régions, construits depuis leurs départements
+    (territoires/contours.py) pour la carte nationale ; réécrits seulement s'ils ont changé."""
     with open(DONNEES / "departements.geojson", encoding="utf-8") as fichier:
         entites = json.load(fichier)["features"]
-    existants = {c.territoire_id: c for c in Contour.objects.filter(territoire__in=departements.values())}
-    for entite in entites:
-        territoire = departements[entite["properties"]["code"]]
+    geometries = {departements[e["properties"]["code"]]: e["geometry"] for e in entites}
+    par_region = defaultdict(list)
+    for departement, geometrie in geometries.items():
+        par_region[departement.parent_id].append(geometrie)
+    geometries |= {region: fusionner(par_region[region.pk]) for region in regions.values() if par_region[region.pk]}
+    existants = {c.territoire_id: c for c in Contour.objects.filter(territoire__in=geometries)}
+    for territoire, geometrie in geometries.items():
         contour = existants.get(territoire.pk)
         if contour is None:
-            Contour.objects.create(territoire=territoire, geometrie=entite["geometry"])
-        elif contour.geometrie != entite["geometry"]:
-            contour.geometrie = entite["geometry"]
+            Contour.objects.create(territoire=territoire, geometrie=geometrie)
+        elif contour.geometrie != geometrie:
+            contour.geometrie = geometrie
             contour.save(update_fields=["geometrie"])
 
 

@@ -1,4 +1,5 @@
-"""La carte du tableau de bord : les départements du périmètre colorés par classe de valeur.
+"""La carte du tableau de bord : les départements du périmètre (les régions pour la France) colorés par classe de
+valeur. Les contours des régions sont construits depuis ceux de leurs départements (territoires/contours.py).
 
 Elle reprend le dessin des départements de la cartographie (dispositifs.cartographie) et ne colore qu'avec des
 attributs `fill`, sans style en ligne ; le gabarit indicateurs/tableau/_carte_svg.html l'écrit en SVG. Une valeur
@@ -13,6 +14,7 @@ from dispositifs.cartographie import Zone, dessiner_carte
 from indicateurs.graphiques.nombres import nombre
 from indicateurs.secret import LIBELLE_SECRET
 from indicateurs.tableau_de_bord import TableauDeBord
+from territoires.models import Niveau
 
 # Classes du plus clair au plus foncé, puis les cas sans couleur de valeur.
 TEINTES = ("#e3e3fd", "#b1b1f9", "#6a6af4", "#000091")
@@ -78,14 +80,16 @@ def classe(valeur: Decimal, limites: list[Decimal]) -> int:
 
 
 def colorer(tableau: TableauDeBord) -> CarteIndicateur | None:
-    """Les départements du périmètre colorés par la mesure choisie ; None sans contours chargés."""
+    """Les départements du périmètre (les régions pour la France) colorés par la mesure choisie ; None sans
+    contours chargés."""
     valeurs = {v.departement.pk: v for v in tableau.carte}
+    regions = tableau.territoire.niveau == Niveau.PAYS  # les lignes de la France sont ses régions
     departements = [d for d in tableau.departements if hasattr(d, "contour")]
     if not departements:
         return None
     dessin = dessiner_carte(
-        [Zone(d.code, d.nom, d.contour.geometrie, 0) for d in departements],
-        encarts_outre_mer=len(departements) > 20,
+        [Zone(d.code, d.nom, d.contour.geometrie, 0, outre_mer=d.est_outre_mer) for d in departements],
+        encarts_outre_mer=regions,
     )
     par_code = {d.code: valeurs.get(d.pk) for d in departements}
     mesures = [v.mesure(tableau.mesure) for v in par_code.values() if v is not None]
@@ -102,8 +106,8 @@ def colorer(tableau: TableauDeBord) -> CarteIndicateur | None:
         etiquettes=dessin.etiquettes,
         legende=legende,
         titre=f"Carte : {tableau.libelle_mesure}, {tableau.libelle_periode}",
-        description="Chaque département est coloré selon sa classe de valeur ; les mêmes chiffres figurent dans le "
-        "tableau « Voir les données » de la carte.",
+        description=f"{'Chaque région est colorée' if regions else 'Chaque département est coloré'} selon sa classe "
+        "de valeur ; les mêmes chiffres figurent dans le tableau « Voir les données » de la carte.",
     )
 
 

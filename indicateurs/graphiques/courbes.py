@@ -178,7 +178,7 @@ def departements(tableau: TableauDeBord, *, nonce: str | None = None) -> SafeStr
     # pygal dessine la première barre en bas : à l'envers, le premier département est en haut.
     lignes = list(reversed(tableau.croisement.lignes)) if tableau.croisement else []
     indicateur = tableau.indicateur
-    titre = f"{indicateur.libelle if indicateur else ''} par département, {tableau.libelle_periode}"
+    titre = f"{indicateur.libelle if indicateur else ''} par {tableau.libelle_ligne}, {tableau.libelle_periode}"
     etiquettes = [f"{ligne.territoire}" + (f" : {LIBELLE_SECRET}" if ligne.total.secret else "") for ligne in lignes]
     serie = (indicateur.libelle if indicateur else "", [pour_graphique(ligne.total.affichee) for ligne in lignes])
     svg = _en_cache(

@@ -11,7 +11,8 @@ from django.urls import reverse
 from commun.mois import decaler, mois_precedent
 from commun.tableur import filtres_invalides, reponse_csv
 from commun.tri import cle_alphabetique
-from config.policy import Regle, acces, autorise, regions_visibles
+from comptes.models import Role
+from config.policy import Regle, acces, perimetres_de_planification
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier, graphiques
 from indicateurs.exports import TABLES, TABLES_PUBLIQUES
@@ -28,13 +29,8 @@ AVEC_NONCE = csp_update({"style-src": [NONCE]})
 
 def perimetres_de(user, public: bool) -> list[Territoire]:
     """Ce qu'on peut choisir : toutes les régions en public ; la sienne pour un agent ; la France et toutes
-    les régions pour un administrateur."""
-    if public:
-        regions = Territoire.objects.regions()
-    elif autorise(user, Regle.ADMINISTRATION):
-        regions = Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION])
-    else:
-        regions = regions_visibles(user)
+    les régions pour un agent national ou un administrateur (config/policy.py)."""
+    regions = Territoire.objects.regions() if public else perimetres_de_planification(user)
     return sorted(regions, key=lambda t: (t.niveau != Niveau.PAYS, cle_alphabetique(t.nom)))
 
 
@@ -61,13 +57,14 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
 
 
 def region_choisie(request, perimetres) -> Territoire:
-    """La région demandée ; sans demande, REGION_PAR_DEFAUT si elle est proposée, sinon la première. Une région
-    hors de portée : 404."""
+    """La région demandée ; sans demande, la France pour un agent national (son périmètre), sinon
+    REGION_PAR_DEFAUT si elle est proposée, sinon la première. Une région hors de portée : 404."""
     par_code = {t.code: t for t in perimetres}
     if demandee := request.GET.get("region"):
         region = par_code.get(demandee)
     else:
-        region = par_code.get(settings.REGION_PAR_DEFAUT) or next(iter(perimetres), None)
+        defaut = "FR" if request.user.is_authenticated and request.user.role == Role.NATIONAL else None
+        region = par_code.get(defaut) or par_code.get(settings.REGION_PAR_DEFAUT) or next(iter(perimetres), None)
     if region is None:
         raise Http404("Cette région n'existe pas ou ne fait pas partie de votre périmètre.")
     return region

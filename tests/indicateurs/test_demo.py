@@ -51,10 +51,11 @@ def test_les_deux_mois_valides_ont_leur_rapport_pdf(demo, tmp_path, settings):
     rapports = creer_rapports_demo(demo["dernier_mois"])
 
     # Août est verrouillé (depuis le 31/10/2026) et publié : sa version publique existe ; septembre pas encore.
-    assert {(r.mois, r.public, r.statut) for r in rapports} == {
-        (datetime.date(2026, 9, 1), False, StatutRapport.PRET),
-        (datetime.date(2026, 8, 1), False, StatutRapport.PRET),
-        (datetime.date(2026, 8, 1), True, StatutRapport.PRET),
+    assert {(r.territoire.code, r.mois, r.public, r.statut) for r in rapports} == {
+        ("FR", datetime.date(2026, 9, 1), False, StatutRapport.PRET),  # le rapport national, régions en lignes
+        ("32", datetime.date(2026, 9, 1), False, StatutRapport.PRET),
+        ("32", datetime.date(2026, 8, 1), False, StatutRapport.PRET),
+        ("32", datetime.date(2026, 8, 1), True, StatutRapport.PRET),
     }
     for rapport in rapports:
         with rapport.fichier.open("rb") as pdf:

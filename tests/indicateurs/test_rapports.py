@@ -167,7 +167,7 @@ class TestTaches:
         etapes = [etape for sql in ecritures if "en_cours" in sql for etape in ETAPES if f"'{etape}'" in sql]
         assert etapes == ETAPES
 
-    def test_le_beat_du_mois_demande_le_mois_ecoule_de_chaque_region_et_departement_qui_a_un_dispositif(
+    def test_le_beat_du_mois_demande_le_mois_ecoule_de_la_france_et_de_chaque_region_et_departement_actif(
         self, region_hdf, region_idf, nord, django_capture_on_commit_callbacks
     ):
         # Le calendrier des tests est figé au 23 novembre 2026 (tests/indicateurs/conftest.py) : octobre est écoulé.
@@ -176,15 +176,16 @@ class TestTaches:
         DispositifFactory(territoire=TerritoireFactory(code="75", parent=region_idf), projet=True)  # projet : non
 
         with django_capture_on_commit_callbacks() as mises_en_file:
-            assert generer_rapports_du_mois.apply().get() == 2
+            assert generer_rapports_du_mois.apply().get() == 3
 
         # Pas de version publique : octobre n'est pas publié (il le sera une fois verrouillé, publier_mois_clos).
         demandes = set(Rapport.objects.values_list("territoire__code", "mois", "public", "statut"))
         assert demandes == {
+            ("FR", OCTOBRE, False, StatutRapport.EN_ATTENTE),  # le rapport national, par le même beat
             ("32", OCTOBRE, False, StatutRapport.EN_ATTENTE),
             ("59", OCTOBRE, False, StatutRapport.EN_ATTENTE),
         }
-        assert len(mises_en_file) == 2
+        assert len(mises_en_file) == 3
 
     def test_chaque_tache_du_calendrier_des_indicateurs_existe(self, settings):
         taches = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("indicateurs.")]

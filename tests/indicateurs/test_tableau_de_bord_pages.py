@@ -52,6 +52,10 @@ def donnees(departements, region_hdf, publier):
     return cases
 
 
+def nord_file_active():
+    return Indicateur.objects.get(code="file_active")
+
+
 class TestTableauRegional:
     def test_un_planificateur_voit_les_chiffres_des_agregats(self, client, planificateur, donnees):
         client.force_login(planificateur)
@@ -73,11 +77,18 @@ class TestTableauRegional:
         client.force_login(operateur)
         assert client.get(reverse("indicateurs:tableau:region")).status_code == 403
 
-    def test_un_administrateur_peut_choisir_la_france(self, client, administrateur, donnees):
+    def test_un_administrateur_peut_choisir_la_france_ou_les_regions_sont_les_lignes(
+        self, client, administrateur, donnees, region_hdf
+    ):
+        nord, lhss, *_ = donnees[0]
+        # L'agrégat de la région, que le calcul écrit à côté de ceux de ses départements (indicateurs/agregation.py).
+        AgregatFactory(indicateur=nord_file_active(), territoire=region_hdf, type=lhss, periode=OCTOBRE, valeur=7531)
         client.force_login(administrateur)
         response = client.get(reverse("indicateurs:tableau:region"), {"region": "FR", **FILTRES})
         assert response.status_code == 200
-        assert "4\xa0321" in response.content.decode()
+        html = response.content.decode()
+        assert "7\xa0531" in html and "Hauts-de-France" in html
+        assert "4\xa0321" not in html  # les départements ne sont plus des lignes
 
     def test_etat_vide_sans_donnees(self, client, planificateur, departements):
         client.force_login(planificateur)

@@ -19,7 +19,7 @@ def test_l_import_charge_18_regions_101_departements_et_6_territoires_de_sante()
         Niveau.DEPARTEMENT: 101,
         Niveau.TERRITOIRE_SANTE: 6,
     }
-    assert Contour.objects.count() == 101
+    assert Contour.objects.count() == 101 + 18  # les départements, puis les régions construites depuis eux
 
 
 def test_l_import_garde_populations_et_millesimes_officiels():
