@@ -37,6 +37,7 @@ ROLES_ATTENDUS = {
     Regle.CONSULTER_FINANCEMENTS: frozenset(
         {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
     ),
+    Regle.PILOTER_PROGRAMME: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),  # pas le national
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
