@@ -4,6 +4,7 @@ la région de la feuille de route."""
 
 from django import forms
 from dsfr.forms import DsfrBaseForm
+from dsfr.widgets import InlineCheckboxSelectMultiple
 
 from appels.models import Appel
 from dispositifs.models import Dispositif, TypeDispositif
@@ -14,9 +15,22 @@ from territoires.models import Territoire
 ATTEINT = [("", "Non renseigné"), ("oui", "Atteint"), ("non", "Non atteint")]
 
 
+PLUSIEURS = "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+
+
 class ChoixType(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.sigle} — {obj.libelle}"
+        return obj.sigle
+
+
+def nom_et_niveau(territoire) -> str:
+    """« Aisne (département) » et « Aisne (territoire de santé) » se distinguent."""
+    return f"{territoire.nom} ({territoire.get_niveau_display().lower()})"
+
+
+class ChoixTerritoires(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return nom_et_niveau(obj)
 
 
 class FiltresProgrammeForm(DsfrBaseForm):
@@ -34,7 +48,7 @@ class FiltresProgrammeForm(DsfrBaseForm):
         self.fields["region"].choices = [(r.code, r.nom) for r in regions]
         self.fields["feuille"].choices = [("", "Toutes")] + [(f.slug, f.titre) for f in feuilles]
         self.fields["type"].choices = [("", "Tous")] + [(t.code, t.sigle) for t in types]
-        self.fields["territoire"].choices = [("", "Tous")] + [(t.code, t.nom) for t in territoires]
+        self.fields["territoire"].choices = [("", "Tous")] + [(t.code, nom_et_niveau(t)) for t in territoires]
 
 
 class ActionForm(DsfrBaseForm):
@@ -43,17 +57,21 @@ class ActionForm(DsfrBaseForm):
     objectif = forms.CharField(label="Objectif", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     porteur = forms.CharField(label="Porteur", max_length=200, required=False, help_text="Vide : non précisé.")
     statut = forms.ChoiceField(label="Statut", choices=Statut.choices)
-    territoires = forms.ModelMultipleChoiceField(label="Territoires", queryset=None, required=False)
-    types = ChoixType(label="Types de dispositifs", queryset=None, required=False)
+    territoires = ChoixTerritoires(
+        label="Territoires", queryset=None, required=False, widget=InlineCheckboxSelectMultiple
+    )
+    types = ChoixType(label="Types de dispositifs", queryset=None, required=False, widget=InlineCheckboxSelectMultiple)
     cibles = forms.ModelMultipleChoiceField(
         label="Cibles du tableau de planification",
         queryset=None,
         required=False,
-        help_text="Quand l'objectif en est une.",
+        help_text=f"Quand l'objectif en est une. {PLUSIEURS}",
     )
-    appels = forms.ModelMultipleChoiceField(label="Appels qui portent l'action", queryset=None, required=False)
+    appels = forms.ModelMultipleChoiceField(
+        label="Appels qui portent l'action", queryset=None, required=False, help_text=PLUSIEURS
+    )
     dispositifs = forms.ModelMultipleChoiceField(
-        label="Dispositifs qui portent l'action", queryset=None, required=False
+        label="Dispositifs qui portent l'action", queryset=None, required=False, help_text=PLUSIEURS
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
