@@ -119,10 +119,10 @@ class RevueForm(DsfrBaseForm):
         self.actions = list(actions)
         for action in self.actions:
             self.fields[f"avancement_{action.pk}"] = forms.CharField(
-                label=f"Avancement — {action.intitule}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label="Avancement", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
             self.fields[f"pourcentage_{action.pk}"] = forms.IntegerField(
-                label="Avancement (%)", required=False, min_value=0, max_value=100
+                label="Pourcentage", required=False, min_value=0, max_value=100
             )
 
     def lignes(self):
