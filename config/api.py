@@ -14,6 +14,7 @@ from financements import api as financements_api
 from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
 from journal.api import JournalViewSet
 from planification import api as planification_api
+from programme import api as programme_api
 from territoires.api import TerritoireViewSet
 
 
@@ -44,6 +45,8 @@ router.register("agregats", AgregatViewSet, basename="agregat")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("rapports", RapportViewSet, basename="rapport")
 router.register("journal", JournalViewSet, basename="journal")
+router.register("actions", programme_api.ActionViewSet, basename="action")
+router.register("feuilles-de-route", programme_api.FeuilleDeRouteViewSet, basename="feuille-de-route")
 
 
 class SchemaView(SpectacularAPIView):

@@ -36,6 +36,7 @@ MENU = [
         ),
     ),
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
+    Entree("Programme", "programme:programme", Regle.CONSULTER_PLANIFICATION),
     Entree("Financements", "financements:budget", Regle.CONSULTER_FINANCEMENTS),
     Groupe(
         "Appels",

@@ -34,6 +34,7 @@ class Regle(StrEnum):
     CONSULTER_OFFRE = "consulter_offre"
     GERER_OFFRE = "gerer_offre"
     CONSULTER_FINANCEMENTS = "consulter_financements"
+    PILOTER_PROGRAMME = "piloter_programme"
     ADMINISTRATION = "administration"
 
 
@@ -68,6 +69,9 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     Regle.CONSULTER_FINANCEMENTS: frozenset(
         {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
     ),
+    # Le programme (issue 13, point 3) : ceux qui lisent la planification lisent les feuilles de route ; les
+    # planificateurs de la région écrivent ses actions, jalons et revues annuelles (`feuilles_de_route_pilotees`).
+    Regle.PILOTER_PROGRAMME: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -310,6 +314,25 @@ def journal_visible(user):
     if not autorise(user, Regle.CONSULTER_JOURNAL):
         return entrees.none()
     return entrees.dans_les_regions(regions_visibles(user).values_list("chemin", flat=True))
+
+
+def feuilles_de_route_visibles(user):
+    """Les feuilles de route qu'un utilisateur lit : celles de ses régions visibles, pour qui lit la planification."""
+    from programme.models import FeuilleDeRoute
+
+    if not autorise(user, Regle.CONSULTER_PLANIFICATION):
+        return FeuilleDeRoute.objects.none()
+    return FeuilleDeRoute.objects.dans_les_regions(regions_visibles(user))
+
+
+def feuilles_de_route_pilotees(user):
+    """Les feuilles de route dont un utilisateur écrit les actions, jalons et revues : celles de sa région pour un
+    planificateur, toutes pour un administrateur ; aucune pour le niveau national, qui lit seulement."""
+    from programme.models import FeuilleDeRoute
+
+    if not autorise(user, Regle.PILOTER_PROGRAMME):
+        return FeuilleDeRoute.objects.none()
+    return FeuilleDeRoute.objects.dans_les_regions(regions_visibles(user))
 
 
 def perimetres_demandables(user):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("dispositifs.urls")),
     path("planification/", include("planification.urls")),
     path("financements/", include("financements.urls")),
+    path("programme/", include("programme.urls")),
     path("", include("appels.urls")),
     path("", include("indicateurs.urls")),
     path("journal/", include("journal.urls")),

@@ -76,4 +76,7 @@ OBJETS = (
     # L'étape en cours change plusieurs fois par génération : seuls les changements de statut comptent.
     ObjetJournalise("indicateurs.Rapport", "territoire", exclus=("etape",)),
     ObjetJournalise("indicateurs.VersionRapport", "rapport__territoire"),
+    ObjetJournalise("programme.Action", "feuille_de_route__region"),
+    ObjetJournalise("programme.Jalon", "action__feuille_de_route__region"),
+    ObjetJournalise("programme.RevueAnnuelle", "feuille_de_route__region"),
 )

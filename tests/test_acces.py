@@ -37,6 +37,7 @@ ROLES_ATTENDUS = {
     Regle.CONSULTER_FINANCEMENTS: frozenset(
         {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
     ),
+    Regle.PILOTER_PROGRAMME: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),  # pas le national
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -113,6 +114,11 @@ def donnees_exemple(casting, settings, tmp_path):
     EnveloppeFactory(region=casting[Role.PLANIFICATEUR].region)
     # Un rapport public déjà généré de la région des agents : téléchargeable par tous, suivi par les agents.
     RapportFactory(territoire=casting[Role.PLANIFICATEUR].region, public=True)
+    # Une action du programme de la région des agents, avec un jalon, et la revue annuelle de sa feuille de route.
+    from tests.programme.factories import JalonFactory, RevueAnnuelleFactory
+
+    jalon = JalonFactory(action__axe__feuille_de_route__region=casting[Role.PLANIFICATEUR].region)
+    RevueAnnuelleFactory(feuille_de_route=jalon.action.feuille_de_route)
     return CibleFactory(), dispositif, depot
 
 
@@ -188,6 +194,18 @@ MODELES_PAR_URL = {
     "enveloppe-detail": "financements.Enveloppe",
     "dispositifs:nouvel_evenement": "dispositifs.Dispositif",
     "api-evenements": "dispositifs.Dispositif",
+    "programme:feuille_de_route": "programme.FeuilleDeRoute",
+    "programme:nouvelle_action": "programme.FeuilleDeRoute",
+    "programme:nouvelle_revue": "programme.FeuilleDeRoute",
+    "programme:action": "programme.Action",
+    "programme:modifier_action": "programme.Action",
+    "programme:nouveau_jalon": "programme.Action",
+    "programme:modifier_jalon": "programme.Jalon",
+    "programme:revue": "programme.RevueAnnuelle",
+    "programme:modifier_revue": "programme.RevueAnnuelle",
+    "programme:revue_pdf": "programme.RevueAnnuelle",
+    "action-detail": "programme.Action",
+    "feuille-de-route-detail": "programme.FeuilleDeRoute",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",
