@@ -2,11 +2,12 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commun.erreurs import Conflit
 from commun.nombres import nombre
-from planification.models import Cible
+from planification.models import Cible, Horizon
 
 
 def _conflit_sur(cible: Cible | None) -> Conflit:
@@ -45,7 +46,33 @@ def modifier_cible(*, type, territoire, horizon, valeur: Decimal, version_lue: i
             raise _conflit_sur(Cible.objects.get(type=type, territoire=territoire, horizon=horizon)) from None
         return cible
     cible.valeur = valeur
+    cible.fictif = False  # une valeur saisie n'est plus celle, inventée, de la démonstration
     cible.version += 1
     cible.motif = motif
     cible.save()
     return cible
+
+
+@transaction.atomic
+def enregistrer_horizon(*, horizon: Horizon | None, version_lue: int | None, **champs) -> Horizon:
+    """Crée un horizon (`horizon` None) ou le modifie si personne ne l'a fait depuis la lecture de `version_lue` ;
+    sinon Conflit, et rien n'est écrit."""
+    if horizon is None:
+        try:
+            with transaction.atomic():
+                return Horizon.objects.create(**champs)
+        except IntegrityError:  # le même identifiant créé au même instant par une autre personne
+            raise ValidationError({"slug": "Un horizon porte déjà cet identifiant."}, code="unique") from None
+    actuel = Horizon.objects.select_for_update().filter(pk=horizon.pk).first()
+    if actuel is None or actuel.version != version_lue:
+        raise Conflit(
+            "Cet horizon a été modifié (ou supprimé) pendant votre saisie : rien n'a été écrasé ; vérifiez les "
+            "valeurs actuelles puis enregistrez à nouveau.",
+            actuel=actuel,
+            modele=Horizon,
+        )
+    for champ, valeur in champs.items():
+        setattr(actuel, champ, valeur)
+    actuel.version += 1
+    actuel.save()
+    return actuel

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from commun.entrees import identifiant_ou_400
@@ -94,9 +93,8 @@ def cases_de_saisie(filtres, region, horizon, type_, *, refus=None):
 def historique(request, pk):
     """Qui a changé la cible, quand, de quelle valeur à quelle valeur, et pourquoi ; puis sa trace : les appels
     lancés sur son écart, leurs décisions, les dispositifs créés et leurs derniers indicateurs."""
-    cible = get_object_or_404(Cible.objects.with_type_territoire_horizon(), pk=pk)
-    if not regions_visibles(request.user).filter(code=cible.territoire.code_region).exists():
-        raise Http404("Cible introuvable.")
+    lisibles = Cible.objects.lisibles(regions_visibles(request.user))  # les siennes et les cibles nationales
+    cible = get_object_or_404(lisibles.with_type_territoire_horizon(), pk=pk)
     entrees = cible.history.select_related("actor").order_by("timestamp", "pk")
     contexte = {
         "cible": cible,
