@@ -248,7 +248,9 @@ def refus_des_filtres(form) -> Response:
     pas ; 404 pour un territoire qui n'est pas dans la région."""
     erreurs = form.errors.as_data()
     code = form.data.get("region")
-    if "region" in erreurs and Territoire.objects.regions().filter(code=code).exists():
+    if "region" in erreurs and Territoire.objects.pays_et_regions().filter(code=code).exists():
+        if code == "FR":
+            raise PermissionDenied("Le tableau national (FR) est réservé au niveau national.")
         raise PermissionDenied(f"Vous ne voyez pas la planification de la région {code}.")
     if set(erreurs) == {"territoire"} and erreurs["territoire"][0].code == "hors_region":
         raise NotFound(erreurs["territoire"][0].message)

@@ -173,11 +173,11 @@ class ComparaisonRegionsForm(DsfrBaseForm):
     )
 
 
-def filtres_comparaison(donnees, user) -> ComparaisonRegionsForm:
+def filtres_comparaison(donnees, pays) -> ComparaisonRegionsForm:
     """Par défaut, le cadre commun des régions : l'horizon le plus récent qui porte une cible nationale (sinon le plus
     récent qui porte une cible)."""
     donnees = donnees.copy()
     if not donnees.get("horizon"):
-        horizon = _horizon_par_defaut(Territoire.objects.pays().first())
+        horizon = _horizon_par_defaut(pays)
         donnees["horizon"] = horizon.slug if horizon else ""
     return ComparaisonRegionsForm(donnees)

@@ -13,8 +13,8 @@ from territoires.models import Territoire
 
 @acces(Regle.CONSULTER_PLANIFICATION)
 def regions(request):
-    form = filtres_comparaison(request.GET, request.user)
     pays = Territoire.objects.pays().first()
+    form = filtres_comparaison(request.GET, pays)
     planification = None
     if form.is_valid() and pays is not None:
         planification = calculer_planification_nationale(
