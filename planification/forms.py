@@ -137,7 +137,7 @@ class HorizonForm(forms.ModelForm, DsfrBaseForm):
         widgets = {
             "debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "description": forms.Textarea(attrs={"rows": 5}),
+            "description": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
             "slug": "Lettres minuscules, chiffres et tirets, ex. segur-2020-2022 ; il figure dans les adresses.",
