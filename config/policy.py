@@ -24,6 +24,7 @@ class Regle(StrEnum):
     CONSULTER_PLANIFICATION = "consulter_planification"
     PLANIFIER = "planifier"
     GERER_APPELS = "gerer_appels"
+    GERER_HORIZONS = "gerer_horizons"
     DEPOSER = "deposer"
     INSTRUIRE = "instruire"
     DECIDER = "decider"
@@ -49,6 +50,8 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     ),
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.NATIONAL, Role.ADMINISTRATEUR}),
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    # Les horizons de programmation (PRAPS, Ségur…) sont communs à toutes les régions : le niveau national les crée.
+    Regle.GERER_HORIZONS: frozenset({Role.NATIONAL, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     # La décision de financement est celle de l'ARS : la DREETS, associée à l'appel, co-instruit (avis) sans

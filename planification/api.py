@@ -9,14 +9,16 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from commun.filtres import FiltresAPI, IdentifiantFilter
+from comptes.models import Role
 from config.policy import Regle, peut_modifier_cible, regions_visibles
 from config.schema import CORPS_DETAIL, SchemaAPI
 from dispositifs.models import TypeDispositif
 from planification.calcul import Ligne, Total, nombre
 from planification.forms import filtres_planification
 from planification.models import Cible, Horizon, valider_valeur_de_cible
+from planification.nationale import LigneNationale
 from planification.services import modifier_cible
-from territoires.models import Territoire
+from territoires.models import Niveau, Territoire
 
 
 class CibleSerializer(serializers.ModelSerializer):
@@ -42,7 +44,7 @@ class CibleSerializer(serializers.ModelSerializer):
 class HorizonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Horizon
-        fields = ["slug", "libelle", "debut", "fin"]
+        fields = ["slug", "libelle", "debut", "fin", "description"]
 
 
 class HorizonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -59,14 +61,23 @@ class CibleFilter(FiltresAPI):
     horizon = django_filters.CharFilter(field_name="horizon__slug", help_text="Identifiant de l'horizon.")
     type = django_filters.CharFilter(field_name="type__code", help_text="Code du type.")
     territoire = IdentifiantFilter(field_name="territoire", help_text="Identifiant du territoire.")
+    territoire_code = django_filters.CharFilter(
+        field_name="territoire__code",
+        help_text="Code du territoire, à tout niveau : FR (cibles nationales), 32, 59, 32-nord-hainaut… Une région et "
+        "un département peuvent partager un code (32 : Hauts-de-France et Gers) : précisez alors territoire_niveau.",
+    )
+    territoire_niveau = django_filters.ChoiceFilter(
+        field_name="territoire__niveau", choices=Niveau.choices, help_text="Niveau du territoire."
+    )
 
     class Meta:
         model = Cible
-        fields = ["horizon", "type", "territoire"]
+        fields = ["horizon", "type", "territoire", "territoire_code", "territoire_niveau"]
 
 
 class CibleViewSet(viewsets.ModelViewSet):
-    """Les cibles : lecture pour les agents ARS et DREETS de la région, écriture pour ses planificateurs.
+    """Les cibles : lecture pour les agents ARS et DREETS de la région (et les cibles nationales, cadre commun),
+    écriture pour ses planificateurs ; le niveau national lit tout et n'écrit que les cibles du pays (code FR).
 
     Une modification envoie la `version` lue ; si la cible a changé depuis, la réponse est 409 avec la
     valeur actuelle et rien n'est écrasé.
@@ -79,9 +90,10 @@ class CibleViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        """Les cibles des régions que l'utilisateur peut voir (toutes pour un administrateur)."""
+        """Les cibles des régions que l'utilisateur peut voir (toutes pour un administrateur ou un agent national) et
+        les cibles nationales ; écrire une cible nationale sans en avoir le droit répond donc 403, pas 404."""
         regions = regions_visibles(self.request.user)
-        return Cible.objects.with_type_territoire_horizon().dans_les_territoires(regions)
+        return Cible.objects.lisibles(regions).with_type_territoire_horizon()
 
     def create(self, request, *args, **kwargs):
         return self.enregistrer(request, version_par_defaut=0, statut=status.HTTP_201_CREATED)
@@ -103,7 +115,7 @@ class CibleViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         valeurs = serializer.validated_data
         if not peut_modifier_cible(request.user, valeurs["territoire"]):
-            raise PermissionDenied("Vous ne pouvez modifier que les cibles des territoires de votre région.")
+            raise PermissionDenied(refus_de_cible(request.user))
         cible = modifier_cible(
             type=valeurs["type"],
             territoire=valeurs["territoire"],
@@ -113,6 +125,14 @@ class CibleViewSet(viewsets.ModelViewSet):
             motif=valeurs.get("motif", ""),
         )
         return Response(self.get_serializer(cible).data, status=statut)
+
+
+def refus_de_cible(user) -> str:
+    if user.role == Role.NATIONAL:
+        return "Le niveau national ne modifie que les cibles nationales (territoire FR), jamais celles d'une région."
+    if user.role == Role.PLANIFICATEUR:
+        return "Vous ne pouvez modifier que les cibles des territoires de votre région, pas les cibles nationales."
+    return "Vous ne pouvez pas modifier cette cible."
 
 
 CHAMPS_LIGNE_PLANIFICATION = {
@@ -129,6 +149,12 @@ CHAMPS_LIGNE_PLANIFICATION = {
     "cible": serializers.FloatField(allow_null=True),
     "ecart": serializers.FloatField(allow_null=True),
     "taux_pour_100k": serializers.FloatField(allow_null=True),
+    "cible_pour_100k": serializers.FloatField(allow_null=True),
+    # Tableau national (region=FR) seulement : parts en pourcentage ; la part de population est une référence.
+    "part_population": serializers.FloatField(allow_null=True, required=False),
+    "part_cibles_regionales": serializers.FloatField(allow_null=True, required=False),
+    "part_cible_nationale": serializers.FloatField(allow_null=True, required=False),
+    "cibles_regionales": serializers.FloatField(allow_null=True, required=False),
 }
 
 
@@ -191,6 +217,7 @@ class PlanificationView(APIView):
                         "perspectives": serializers.FloatField(),
                         "cible": serializers.FloatField(),
                         "ecart": serializers.FloatField(),
+                        "cibles_regionales": serializers.FloatField(required=False),
                     },
                     many=True,
                 ),
@@ -221,7 +248,9 @@ def refus_des_filtres(form) -> Response:
     pas ; 404 pour un territoire qui n'est pas dans la région."""
     erreurs = form.errors.as_data()
     code = form.data.get("region")
-    if "region" in erreurs and Territoire.objects.regions().filter(code=code).exists():
+    if "region" in erreurs and Territoire.objects.pays_et_regions().filter(code=code).exists():
+        if code == "FR":
+            raise PermissionDenied("Le tableau national (FR) est réservé au niveau national.")
         raise PermissionDenied(f"Vous ne voyez pas la planification de la région {code}.")
     if set(erreurs) == {"territoire"} and erreurs["territoire"][0].code == "hors_region":
         raise NotFound(erreurs["territoire"][0].message)
@@ -244,6 +273,16 @@ def ligne_json(ligne: Ligne) -> dict:
         "cible": nombre(ligne.cible),
         "ecart": nombre(ligne.ecart),
         "taux_pour_100k": nombre(ligne.taux_pour_100k),
+        "cible_pour_100k": nombre(ligne.cible_pour_100k),
+    } | (parts_json(ligne) if isinstance(ligne, LigneNationale) else {})
+
+
+def parts_json(ligne: LigneNationale) -> dict:
+    return {
+        "part_population": nombre(ligne.part_population),
+        "part_cibles_regionales": nombre(ligne.part_cibles_regionales),
+        "part_cible_nationale": nombre(ligne.part_cible_nationale),
+        "cibles_regionales": nombre(ligne.cibles_regionales),
     }
 
 
@@ -257,4 +296,4 @@ def total_json(total: Total) -> dict:
         "perspectives": nombre(total.perspectives),
         "cible": nombre(total.cible),
         "ecart": nombre(total.ecart),
-    }
+    } | ({} if total.cibles_regionales is None else {"cibles_regionales": nombre(total.cibles_regionales)})

@@ -18,13 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from dispositifs.models import Dispositif, EvenementCapacite, Nature, TypeDispositif, somme_capacite
 from planification.models import Cible, Horizon
 from territoires.models import Niveau, Territoire
 
 ZERO = Decimal(0)
+# Ce qui se cumule le long de l'arbre ; la cible, elle, est celle posée sur le territoire même.
+MESURES = ("autorises", "installes", "finances", "perspectives", "projets", "fictifs")
 
 
 @dataclass
@@ -38,6 +40,8 @@ class Ligne:
     projets: int = 0
     cible: Decimal | None = None
     cible_id: int | None = None
+    cible_fictive: bool = False
+    fictifs: int = 0  # dispositifs fictifs (démonstration) comptés dans les capacités
 
     @property
     def unite(self) -> str:
@@ -51,9 +55,15 @@ class Ligne:
     @property
     def taux_pour_100k(self) -> Decimal | None:
         """Capacité autorisée pour 100 000 habitants ; None quand la population n'est pas connue."""
-        if not self.territoire.population:
-            return None
-        return (self.autorises * 100_000 / self.territoire.population).quantize(Decimal("0.01"))
+        return pour_100k(self.autorises, self.territoire.population)
+
+    @property
+    def installes_pour_100k(self) -> Decimal | None:
+        return pour_100k(self.installes, self.territoire.population)
+
+    @property
+    def cible_pour_100k(self) -> Decimal | None:
+        return pour_100k(self.cible, self.territoire.population)
 
     @property
     def est_vide(self) -> bool:
@@ -71,6 +81,7 @@ class Total:
     cible: Decimal = ZERO
     ecart: Decimal = ZERO
     types: list[str] = field(default_factory=list)
+    cibles_regionales: Decimal | None = None  # tableau national : somme des cibles posées sur les régions
 
 
 @dataclass
@@ -81,17 +92,25 @@ class Planification:
     lignes: list[Ligne]
     totaux: list[Total]
 
+    @property
+    def est_nationale(self) -> bool:
+        return self.region.niveau == Niveau.PAYS
+
 
 def calculer_planification(*, region, horizon, date, types=None, territoire=None) -> Planification:
-    """Une ligne par type × territoire de la région (cumuls à chaque niveau) et un total par unité.
+    """Une ligne par type × territoire de la région (cumuls à chaque niveau) et un total par unité ; pour la France,
+    le tableau national (planification.nationale).
 
     `types` : codes de types à garder (tous sinon) ; `territoire` : ne montrer que ce sous-arbre.
     """
+    if region.niveau == Niveau.PAYS:
+        from planification.nationale import calculer_planification_nationale  # elle s'appuie sur ce module
+
+        return calculer_planification_nationale(
+            pays=region, horizon=horizon, date=date, types=types, territoire=territoire
+        )
     territoires = list(Territoire.objects.descendants(region, inclus=True))
-    catalogue = TypeDispositif.objects.order_by("ordre", "sigle")
-    if types:
-        catalogue = catalogue.filter(code__in=types)
-    catalogue = list(catalogue)
+    catalogue = _catalogue(types)
     valeurs = _valeurs_par_case(region, horizon, date, catalogue)
 
     lignes = []
@@ -104,6 +123,11 @@ def calculer_planification(*, region, horizon, date, types=None, territoire=None
     if territoire is not None:
         lignes = [ligne for ligne in lignes if ligne.territoire.chemin.startswith(territoire.chemin)]
     return Planification(region=region, horizon=horizon, date=date, lignes=lignes, totaux=totaux)
+
+
+def _catalogue(types) -> list[TypeDispositif]:
+    catalogue = TypeDispositif.objects.order_by("ordre", "sigle")
+    return list(catalogue.filter(code__in=types) if types else catalogue)
 
 
 def horizon_des_ecarts(region):
@@ -137,10 +161,14 @@ def _valeurs_par_case(region, horizon, date, catalogue) -> dict:
         autorises=somme_capacite("autorisee", date=date),
         installes=somme_capacite("installee", date=date),
         finances=somme_capacite("financee", date=date),
+        fictifs=Count("pk", filter=Q(fictif=True), distinct=True),
     )
     for ligne in capacites:
         valeurs[ligne["type_id"], ligne["territoire__chemin"]].update(
-            autorises=ligne["autorises"], installes=ligne["installes"], finances=ligne["finances"]
+            autorises=ligne["autorises"],
+            installes=ligne["installes"],
+            finances=ligne["finances"],
+            fictifs=ligne["fictifs"],
         )
     autorisation = EvenementCapacite.objects.filter(
         dispositif=OuterRef("pk"), nature=Nature.AUTORISATION, date__lte=date
@@ -156,8 +184,10 @@ def _valeurs_par_case(region, horizon, date, catalogue) -> dict:
             perspectives=ligne["perspectives"], projets=ligne["projets"]
         )
     cibles = Cible.objects.filter(horizon=horizon, type__in=catalogue, territoire__chemin__startswith=region.chemin)
-    for cible in cibles.values("pk", "type_id", "territoire__chemin", "valeur"):
-        valeurs[cible["type_id"], cible["territoire__chemin"]].update(cible=cible["valeur"], cible_id=cible["pk"])
+    for cible in cibles.values("pk", "type_id", "territoire__chemin", "valeur", "fictif"):
+        valeurs[cible["type_id"], cible["territoire__chemin"]].update(
+            cible=cible["valeur"], cible_id=cible["pk"], cible_fictive=cible["fictif"]
+        )
     return valeurs
 
 
@@ -166,10 +196,12 @@ def _cumuler(ligne: Ligne, valeurs: dict, type_id: int, chemin: str) -> Ligne:
     for (type_valeur, chemin_valeur), mesures in valeurs.items():
         if type_valeur != type_id or not chemin_valeur.startswith(chemin):
             continue
-        for mesure in ("autorises", "installes", "finances", "perspectives", "projets"):
+        for mesure in MESURES:
             setattr(ligne, mesure, getattr(ligne, mesure) + mesures.get(mesure, 0))
         if chemin_valeur == chemin and "cible" in mesures:
-            ligne.cible, ligne.cible_id = mesures["cible"], mesures["cible_id"]
+            ligne.cible, ligne.cible_id, ligne.cible_fictive = (
+                mesures[m] for m in ("cible", "cible_id", "cible_fictive")
+            )
     return ligne
 
 
@@ -186,6 +218,13 @@ def _totaux(lignes_region: list[Ligne]) -> list[Total]:
         total.ecart += ligne.ecart or ZERO
         total.types.append(ligne.type.sigle)
     return list(par_unite.values())
+
+
+def pour_100k(valeur: Decimal | None, population: int | None) -> Decimal | None:
+    """`valeur` pour 100 000 habitants ; None sans valeur ou quand la population n'est pas connue."""
+    if valeur is None or not population:
+        return None
+    return (valeur * 100_000 / population).quantize(Decimal("0.01"))
 
 
 def nombre(valeur: Decimal | None) -> int | float | None:

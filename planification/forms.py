@@ -48,9 +48,13 @@ class FiltrePlanificationForm(DsfrBaseForm):
         code = donnees.get("territoire")
         region = donnees.get("region")
         if code and region:
-            territoire = Territoire.objects.descendants(region, inclus=True).filter(code=code).first()
+            territoires = Territoire.objects.descendants(region, inclus=True)
+            if region.niveau == Niveau.PAYS:  # le tableau national s'arrête aux régions (32 : la région, pas le Gers)
+                territoires = territoires.filter(niveau__in=[Niveau.PAYS, Niveau.REGION])
+            territoire = territoires.filter(code=code).first()
             if territoire is None:
-                message = f"Aucun territoire de code « {code} » dans la région {region.nom}."
+                dans = "parmi les régions" if region.niveau == Niveau.PAYS else f"dans la région {region.nom}"
+                message = f"Aucun territoire de code « {code} » {dans}."
                 self.add_error("territoire", forms.ValidationError(message, code="hors_region"))
             donnees["territoire"] = territoire
         else:
@@ -93,8 +97,12 @@ def _region_par_defaut(user):
 
 def _horizon_par_defaut(region):
     """Celui auquel le tableau de bord et le rapport mesurent les écarts de la région (`horizon_des_ecarts`) ; pour
-    une région sans cible, le plus récent qui en porte ailleurs, sinon le plus récent."""
-    horizon = horizon_des_ecarts(region) if region else None
+    une région sans cible, le plus récent qui en porte ailleurs, sinon le plus récent. Pour la France : le plus récent
+    qui porte une cible nationale."""
+    if region and region.niveau == Niveau.PAYS:
+        horizon = Horizon.objects.filter(cibles__territoire=region).order_by("-fin", "libelle").first()
+    else:
+        horizon = horizon_des_ecarts(region) if region else None
     return horizon or Horizon.objects.filter(cibles__isnull=False).order_by("-fin").first() or Horizon.objects.first()
 
 
@@ -116,3 +124,60 @@ class CibleForm(forms.ModelForm, DsfrBaseForm):
     def clean_valeur(self):
         valider_valeur_de_cible(self.cleaned_data["valeur"])
         return self.cleaned_data["valeur"]
+
+
+class HorizonForm(forms.ModelForm, DsfrBaseForm):
+    """Un horizon de programmation, commun à toutes les régions ; `version` : celle lue (verrou optimiste)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    class Meta:
+        model = Horizon
+        fields = ["libelle", "slug", "debut", "fin", "description"]
+        widgets = {
+            "debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "slug": "Lettres minuscules, chiffres et tirets, ex. segur-2020-2022 ; il figure dans les adresses.",
+            "description": "Ce que comptent les objectifs de l'horizon et leur source (ex. « 2 800 places de LHSS »).",
+        }
+        error_messages = {
+            "slug": {"unique": "Un horizon porte déjà cet identifiant."},
+            "debut": {"invalid": "Saisissez une date valide, au format AAAA-MM-JJ."},
+            "fin": {"invalid": "Saisissez une date valide, au format AAAA-MM-JJ."},
+        }
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and fin < debut:
+            self.add_error("fin", forms.ValidationError("La fin doit suivre le début.", code="fin_avant_debut"))
+        return donnees
+
+
+class ComparaisonRegionsForm(DsfrBaseForm):
+    """Les filtres des régions côte à côte : un horizon, des types ; la comparaison porte toujours sur toutes."""
+
+    horizon = forms.ModelChoiceField(
+        label="Horizon", queryset=Horizon.objects.all(), to_field_name="slug", empty_label=None
+    )
+    type = forms.ModelMultipleChoiceField(
+        label="Types de dispositifs",
+        queryset=TypeDispositif.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les types qui ont une valeur quelque part.",
+    )
+
+
+def filtres_comparaison(donnees, pays) -> ComparaisonRegionsForm:
+    """Par défaut, le cadre commun des régions : l'horizon le plus récent qui porte une cible nationale (sinon le plus
+    récent qui porte une cible)."""
+    donnees = donnees.copy()
+    if not donnees.get("horizon"):
+        horizon = _horizon_par_defaut(pays)
+        donnees["horizon"] = horizon.slug if horizon else ""
+    return ComparaisonRegionsForm(donnees)

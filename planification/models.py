@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from territoires.models import Niveau
+
 
 class Horizon(models.Model):
     """Horizon de programmation : « PRAPS 2018-2022 », « Cibles 2019-2023 », « PRS 2023-2028 »."""
@@ -13,6 +15,12 @@ class Horizon(models.Model):
     libelle = models.CharField("libellé", max_length=100)
     debut = models.DateField("début")
     fin = models.DateField("fin")
+    description = models.TextField(
+        "description",
+        blank=True,
+        help_text="Ce que portent les objectifs de l'horizon et d'où ils viennent (source, ce qu'elle compte).",
+    )
+    version = models.PositiveIntegerField("version", default=1, help_text="Incrémentée à chaque modification.")
 
     class Meta:
         verbose_name = "horizon de programmation"
@@ -41,6 +49,11 @@ class CibleQuerySet(models.QuerySet):
             dans |= Q(territoire__chemin__startswith=territoire.chemin)
         return self.filter(dans)
 
+    def lisibles(self, regions):
+        """Les cibles que lit qui voit `regions` : celles de ces régions et les cibles nationales (posées sur le
+        pays), cadre commun de toutes les régions."""
+        return self.dans_les_territoires(regions) | self.filter(territoire__niveau=Niveau.PAYS)
+
 
 class Cible(models.Model):
     """Objectif de capacité d'un type de dispositif sur un territoire, pour un horizon."""
@@ -54,6 +67,9 @@ class Cible(models.Model):
     horizon = models.ForeignKey(Horizon, verbose_name="horizon", on_delete=models.PROTECT, related_name="cibles")
     valeur = models.DecimalField("cible", max_digits=8, decimal_places=2)
     version = models.PositiveIntegerField("version", default=1, help_text="Incrémentée à chaque modification.")
+    fictif = models.BooleanField(
+        "fictive", default=False, help_text="Cible inventée pour la démonstration ; une saisie la rend réelle."
+    )
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     # Le motif du changement en cours, posé par planification.services.modifier_cible : django-auditlog le range

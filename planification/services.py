@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commun.erreurs import Conflit
 from commun.nombres import nombre
-from planification.models import Cible
+from planification.models import Cible, Horizon
 
 
 def _conflit_sur(cible: Cible | None) -> Conflit:
@@ -33,6 +34,7 @@ def _version(cible: Cible | None) -> int:
 def _ecrire(cible: Cible, valeur: Decimal, motif: str) -> Cible:
     """Modifie une cible existante, version suivante ; django-auditlog en écrit la ligne d'historique."""
     cible.valeur = valeur
+    cible.fictif = False  # une valeur saisie n'est plus celle, inventée, de la démonstration
     cible.version += 1
     cible.motif = motif
     cible.save()
@@ -159,3 +161,28 @@ def _appliquer(saisie: Saisie, cible: Cible | None, horizon, motif: str) -> int:
         return 1
     _ecrire(cible, saisie.valeur, motif)
     return 1
+
+
+@transaction.atomic
+def enregistrer_horizon(*, horizon: Horizon | None, version_lue: int | None, **champs) -> Horizon:
+    """Crée un horizon (`horizon` None) ou le modifie si personne ne l'a fait depuis la lecture de `version_lue` ;
+    sinon Conflit, et rien n'est écrit."""
+    if horizon is None:
+        try:
+            with transaction.atomic():
+                return Horizon.objects.create(**champs)
+        except IntegrityError:  # le même identifiant créé au même instant par une autre personne
+            raise ValidationError({"slug": "Un horizon porte déjà cet identifiant."}, code="unique") from None
+    actuel = Horizon.objects.select_for_update().filter(pk=horizon.pk).first()
+    if actuel is None or actuel.version != version_lue:
+        raise Conflit(
+            "Cet horizon a été modifié (ou supprimé) pendant votre saisie : rien n'a été écrasé ; vérifiez les "
+            "valeurs actuelles puis enregistrez à nouveau.",
+            actuel=actuel,
+            modele=Horizon,
+        )
+    for champ, valeur in champs.items():
+        setattr(actuel, champ, valeur)
+    actuel.version += 1
+    actuel.save()
+    return actuel

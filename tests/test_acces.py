@@ -25,6 +25,7 @@ ROLES_ATTENDUS = {
     ),
     Regle.PLANIFIER: frozenset({Role.PLANIFICATEUR, Role.NATIONAL, Role.ADMINISTRATEUR}),  # national : le pays seul
     Regle.GERER_APPELS: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.GERER_HORIZONS: frozenset({Role.NATIONAL, Role.ADMINISTRATEUR}),
     Regle.DEPOSER: frozenset({Role.OPERATEUR}),
     Regle.INSTRUIRE: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.DECIDER: frozenset({Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.ADMINISTRATEUR}),  # pas la DREETS
@@ -241,6 +242,7 @@ VALEURS_PAR_URL = {
     ("donnees:csv", "slug"): "capacites",
     ("donnees:json", "slug"): "capacites",
     ("donnees:schema", "slug"): "capacites",
+    ("planification:modifier_horizon", "slug"): "cibles-2019-2023",
 }
 
 

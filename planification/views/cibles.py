@@ -18,7 +18,7 @@ from planification.grille import Grille, entrees_de_cibles
 from planification.models import Cible, Horizon
 from planification.services import ConflitsDeGrille, enregistrer_grille
 from planification.trace import trace_de_la_cible
-from territoires.models import Territoire
+from territoires.models import Niveau, Territoire
 
 GABARIT = "planification/cibles.html"
 MOTIF_MAX = 100
@@ -138,8 +138,9 @@ def historique_case(request, horizon, type, territoire):
 def historique_de_la_case(request, type_, territoire, horizon):
     """Qui a changé la case, quand, de quelle valeur à quelle valeur (suppressions comprises), et pourquoi ; puis
     la trace de sa cible actuelle : les appels lancés sur son écart, leurs décisions, les dispositifs créés."""
+    # Les cibles nationales se lisent par tous les agents (chaque région s'y compare) ; les autres, dans son périmètre.
     perimetres = perimetres_de_planification(request.user)
-    if not any(territoire.chemin.startswith(p.chemin) for p in perimetres):
+    if territoire.niveau != Niveau.PAYS and not any(territoire.chemin.startswith(p.chemin) for p in perimetres):
         raise Http404("Cible introuvable.")
     cible = Cible.objects.filter(type=type_, territoire=territoire, horizon=horizon).first()
     contexte = {

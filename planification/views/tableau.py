@@ -8,6 +8,7 @@ from commun.tableur import ecrire_feuille, filtres_invalides, reponse_csv, repon
 from config.policy import Regle, acces, autorise, peut_modifier_cible
 from planification.calcul import nombre
 from planification.forms import filtres_planification
+from planification.nationale import LigneNationale
 
 COLONNES_EXPORT = [
     "Type",
@@ -24,6 +25,18 @@ COLONNES_EXPORT = [
     "Écart",
     "Taux pour 100 000 habitants",
 ]
+# Le tableau national (région FR) ajoute les cibles pour 100 000 habitants et les parts de chaque région.
+COLONNES_NATIONALES = [
+    "Cible pour 100 000 habitants",
+    "Part de la population (%)",
+    "Part des cibles régionales (%)",
+    "Part de la cible nationale (%)",
+    "Somme des cibles régionales",
+]
+
+
+def colonnes_export(planification) -> list[str]:
+    return COLONNES_EXPORT + (COLONNES_NATIONALES if planification.est_nationale else [])
 
 
 @acces(Regle.CONSULTER_PLANIFICATION)
@@ -34,6 +47,7 @@ def tableau(request):
         request.user, form.cleaned_data["region"]
     )
     contexte["peut_lancer_appel"] = contexte["peut_modifier"] and autorise(request.user, Regle.GERER_APPELS)
+    contexte["peut_gerer_horizons"] = autorise(request.user, Regle.GERER_HORIZONS)
     return render(request, "planification/tableau.html", contexte)
 
 
@@ -61,6 +75,16 @@ def ligne_export(ligne) -> list:
         ligne.cible,
         ligne.ecart,
         ligne.taux_pour_100k,
+    ] + (parts_export(ligne) if isinstance(ligne, LigneNationale) else [])
+
+
+def parts_export(ligne) -> list:
+    return [
+        ligne.cible_pour_100k,
+        ligne.part_population,
+        ligne.part_cibles_regionales,
+        ligne.part_cible_nationale,
+        ligne.cibles_regionales,
     ]
 
 
@@ -80,7 +104,7 @@ def total_export(planification, total) -> list:
         total.cible,
         total.ecart,
         None,
-    ]
+    ] + ([None, None, None, None, total.cibles_regionales] if planification.est_nationale else [])
 
 
 def nom_fichier(planification, extension):
@@ -96,7 +120,7 @@ def export(request, format):
     planification = form.calculer()
     if format == "xlsx":
         return export_xlsx(planification)
-    return reponse_csv(nom_fichier(planification, "csv"), COLONNES_EXPORT, lignes_export(planification))
+    return reponse_csv(nom_fichier(planification, "csv"), colonnes_export(planification), lignes_export(planification))
 
 
 def export_xlsx(planification):
@@ -106,7 +130,7 @@ def export_xlsx(planification):
     feuille = classeur.active
     feuille.title = "Planification"
     lignes = ([nombre(v) if isinstance(v, Decimal) else v for v in ligne] for ligne in lignes_export(planification))
-    ecrire_feuille(feuille, [COLONNES_EXPORT, *lignes])
+    ecrire_feuille(feuille, [colonnes_export(planification), *lignes])
     reponse = reponse_fichier(nom_fichier(planification, "xlsx"))
     classeur.save(reponse)
     return reponse

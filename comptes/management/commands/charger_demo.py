@@ -6,7 +6,7 @@ from comptes.demo import creer_comptes_demo
 from dispositifs.demo import autoriser_projet_retenu_demo
 from financements.demo import creer_financements_demo, effacer_financements_demo
 from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
-from planification.demo import creer_planification_demo
+from planification.demo import creer_planification_demo, creer_planification_nationale_demo
 from programme.demo import creer_programme_demo
 from territoires.services import importer_territoires
 
@@ -57,6 +57,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Planification des Hauts-de-France : {planification['dispositifs']} dispositifs et projets fictifs, "
             f"{planification['cibles']} cibles."
+        )
+        nationale = creer_planification_nationale_demo()
+        self.stdout.write(
+            f"Tableau national : horizon du Ségur, cible nationale LHSS 2 800 places (source 002), cibles et "
+            f"capacités fictives pour {nationale['regions']} régions ({nationale['dispositifs']} dispositifs fictifs)."
         )
 
     def charger_indicateurs(self):
