@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from dispositifs.models import Dispositif, EvenementCapacite, Nature, TypeDispositif, somme_capacite
+from dispositifs.models import Dispositif, EvenementCapacite, Nature, TypeDispositif, Unite, somme_capacite
 from planification.models import Cible, Horizon
 from territoires.models import Niveau, Territoire
 
@@ -71,6 +71,11 @@ class Total:
     cible: Decimal = ZERO
     ecart: Decimal = ZERO
     types: list[str] = field(default_factory=list)
+
+    @property
+    def libelle_unite(self) -> str:
+        """« places », « postes (ETP) », « sites de consultation » : l'unité comme la page et l'export l'écrivent."""
+        return Unite(self.unite).label
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from commun.erreurs import Conflit
 from commun.nombres import nombre
-from planification.models import Cible
+from planification.models import Cible, valider_valeur_de_cible
 
 
 def _conflit_sur(cible: Cible | None) -> Conflit:
@@ -31,6 +31,7 @@ def modifier_cible(*, type, territoire, horizon, valeur: Decimal, version_lue: i
     `version_lue` est la version affichée à l'utilisateur (0 quand la case était vide) : si la cible a
     changé depuis, un Conflit est levé et rien n'est écrit. Le motif rejoint l'historique.
     """
+    valider_valeur_de_cible(valeur, type)
     cible = Cible.objects.select_for_update().filter(type=type, territoire=territoire, horizon=horizon).first()
     version_actuelle = cible.version if cible else 0
     if version_actuelle != version_lue:

@@ -55,7 +55,8 @@ def nouvel_evenement(request, pk):
         except ValidationError as refus:
             form.ajouter_refus(refus)
         else:
-            unite = dispositif.type.get_unite_display()
+            renfort = evenement.nature == Nature.RENFORCEMENT
+            unite = "ETP" if renfort else dispositif.type.get_unite_display()
             nature = evenement.get_nature_display().lower()
             messages.success(
                 request, f"Arrêté enregistré au registre : {nature}, {nombre(evenement.quantite)} {unite}."

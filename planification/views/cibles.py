@@ -42,7 +42,7 @@ def enregistrer_case(request, filtres, region, horizon, type_):
         Territoire.objects.descendants(region, inclus=True),
         pk=identifiant_ou_400(request.POST.get("territoire"), "territoire"),
     )
-    form = CibleForm(request.POST, prefix=f"t{territoire.pk}")
+    form = CibleForm(request.POST, prefix=f"t{territoire.pk}", type_=type_)
     if not form.is_valid():
         contexte = cases_de_saisie(filtres, region, horizon, type_, refus={"territoire": territoire, "form": form})
         return render(request, "planification/cibles.html", contexte, status=400)
@@ -60,7 +60,7 @@ def enregistrer_case(request, filtres, region, horizon, type_):
         # nouveau l'enregistre (sinon la version d'avant relancerait le même conflit, indéfiniment).
         donnees = request.POST.copy()
         donnees[form.add_prefix("version_lue")] = conflit.actuel.version if conflit.actuel else 0
-        form = CibleForm(donnees, prefix=form.prefix)
+        form = CibleForm(donnees, prefix=form.prefix, type_=type_)
         refus = {"territoire": territoire, "form": form, "message": conflit.message}
         contexte = cases_de_saisie(filtres, region, horizon, type_, refus=refus)
         return render(request, "planification/cibles.html", contexte, status=409)
