@@ -53,6 +53,20 @@ class TestRenfort:
         assert "+ 0,5 ETP, sans changer le nombre d'équipes" in fiche
         assert "Renfort en ETP" in fiche and "+ 0,5 ETP</td>" in fiche
 
+    def test_le_planificateur_saisit_un_renfort_d_un_demi_poste(self, client, planificateur, equipe):
+        client.force_login(planificateur)
+
+        reponse = client.post(
+            f"/dispositifs/{equipe.pk}/evenements/nouveau/",
+            {"nature": "renforcement", "date": "2021-01-01", "capacite": "0,5"},
+            follow=True,
+        )
+
+        assert [str(message) for message in reponse.context["messages"]] == [
+            "Renfort enregistré au registre : + 0,5 ETP, sans changer le nombre d'équipes."
+        ]
+        assert Dispositif.objects.with_capacites().get(pk=equipe.pk).capacite_autorisee == 1
+
     def test_un_type_qui_ne_se_compte_pas_en_equipes_n_a_pas_de_renfort(self):
         lhss = DispositifFactory(projet=True)
         enregistrer_evenement(lhss, nature=Nature.AUTORISATION, date=MARS_2020, capacite=Decimal(10))
