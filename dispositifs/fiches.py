@@ -17,7 +17,7 @@ from commun.mois import mois_suivant
 from commun.nombres import nombre
 from config.policy import dispositifs_geres
 from dispositifs.forms import CHAMPS_DU_DISPOSITIF, territoires_geres
-from dispositifs.models import Dispositif, Unite, apres_evenement
+from dispositifs.models import Dispositif, Nature, Unite, apres_evenement
 from indicateurs.models import Declaration, StatutDeclaration
 from journal.models import EntreeJournal
 
@@ -93,16 +93,13 @@ def _hors_perimetre(dispositif, user):
 
 
 def _capacite_refusee(dispositif):
-    """Une capacité est positive ; entière quand le type se compte en places, lits ou équipes (seuls les ETP se
-    fractionnent)."""
+    """Une capacité est positive ; entière sauf quand le type se compte en postes (ETP)."""
     capacite = dispositif.capacite_prevue
     if capacite is None or not dispositif.type_id:
         return
     if capacite <= 0:
         yield "capacite_prevue", ValidationError("La capacité prévue doit être positive.", code="negative")
-    elif dispositif.type.unite != Unite.ETP and capacite != capacite.to_integral_value():
-        unite = dispositif.type.get_unite_display()
-        message = f"Un {dispositif.type.sigle} se compte en {unite} : la capacité prévue est un nombre entier."
+    elif message := dispositif.type.refus_de_decimales(capacite, quoi="la capacité prévue"):
         yield "capacite_prevue", ValidationError(message, code="non_entiere")
 
 
@@ -144,24 +141,32 @@ class Etape:
     autorisee: Decimal
     installee: Decimal
     financee: Decimal
+    renfort_etp: Decimal = Decimal(0)  # les ETP de renfort cumulés, en plus des équipes (Nature.RENFORCEMENT)
 
 
 def frise(dispositif: Dispositif, annees_financees: set[int]) -> list[Etape]:
     """Le registre dans l'ordre des dates, chaque événement avec les capacités qui en résultent (une requête) ;
     `annees_financees` : les années où un crédit est notifié au dispositif."""
     evenements = dispositif.evenements.select_related("vers_organisme", "saisi_par").order_by("date", "pk")
-    cumul = {"autorisee": Decimal(0), "installee": Decimal(0)}
+    cumul, renfort = {"autorisee": Decimal(0), "installee": Decimal(0)}, Decimal(0)
     etapes = []
     for evenement in evenements:
         cumul = apres_evenement(cumul, evenement)
+        renfort = Decimal(0) if evenement.nature == Nature.FERMETURE else renfort
+        renfort += evenement.quantite if evenement.nature == Nature.RENFORCEMENT else 0
         financee = cumul["autorisee"] if evenement.date.year in annees_financees else Decimal(0)
-        etapes.append(Etape(evenement, financee=financee, **cumul))
+        etapes.append(Etape(evenement, financee=financee, renfort_etp=renfort, **cumul))
     return etapes
 
 
 def installee_au(etapes: list[Etape], jour) -> Decimal:
     """La capacité installée à `jour`, lue dans la frise déjà chargée."""
     return next((e.installee for e in reversed(etapes) if e.evenement.date <= jour), Decimal(0))
+
+
+def renfort_au(etapes: list[Etape], jour) -> Decimal:
+    """Les ETP de renfort de l'équipe à `jour`, lus dans la frise déjà chargée."""
+    return next((e.renfort_etp for e in reversed(etapes) if e.evenement.date <= jour), Decimal(0))
 
 
 @dataclass

@@ -280,7 +280,8 @@ class EvenementForm(DsfrBaseForm):
         max_digits=8,
         decimal_places=2,
         localize=True,
-        help_text="Ce que l'arrêté ajoute ou retire. Fermeture et transfert : vide, la capacité autorisée restante.",
+        help_text="Ce que l'arrêté ajoute ou retire. Fermeture et transfert : vide, la capacité autorisée restante. "
+        "Renfort en ETP : les postes ajoutés à l'équipe (ex. 0,5), sans changer le nombre d'équipes.",
         error_messages={"invalid": "Saisissez un nombre (ex. 12, ou 2,5 en ETP)."},
     )
     reference = forms.CharField(label="Référence de l'arrêté", required=False, max_length=150)

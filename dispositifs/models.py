@@ -8,6 +8,7 @@ from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from commun.nombres import nombre
 from dispositifs.signals import perimetre_modifie
 from dispositifs.validators import valider_finess, valider_siren
 
@@ -15,13 +16,32 @@ from dispositifs.validators import valider_finess, valider_siren
 class Secteur(models.TextChoices):
     MEDICO_SOCIAL = "medico_social", "Médico-social"
     SANITAIRE = "sanitaire", "Sanitaire"
+    # Les ARMS : « Dispositif politique de la ville, compétence santé » (source 000).
+    POLITIQUE_DE_LA_VILLE = "politique_ville", "Politique de la ville"
+    NON_PRECISE = "non_precise", "Non précisé par les sources"
 
 
 class Unite(models.TextChoices):
+    """L'unité où se comptent capacités, cibles et coûts d'un type (issue 13) ; seuls les postes se fractionnent
+    (`TypeDispositif.refus_de_decimales`)."""
+
     PLACES = "places", "places"
     LITS = "lits", "lits"
     EQUIPES = "equipes", "équipes"
-    ETP = "etp", "ETP"
+    ETP = "etp", "postes (ETP)"
+    SITES = "sites", "sites de consultation"
+    STRUCTURES = "structures", "structures"
+
+
+# « 11 000 € par place et par an », « 1 poste (ETP) » : le catalogue, le budget et les messages.
+UNITE_AU_SINGULIER = {
+    Unite.PLACES: "place",
+    Unite.LITS: "lit",
+    Unite.EQUIPES: "équipe",
+    Unite.ETP: "poste (ETP)",
+    Unite.SITES: "site de consultation",
+    Unite.STRUCTURES: "structure",
+}
 
 
 class Financement(models.TextChoices):
@@ -29,6 +49,7 @@ class Financement(models.TextChoices):
     MIG = "mig", "MIG (mission d'intérêt général)"
     FIR = "fir", "FIR (fonds d'intervention régional)"
     AUTRE = "autre", "Autre"
+    INCONNU = "inconnu", "Non précisé par les sources"
 
 
 class Rattachement(models.TextChoices):
@@ -89,6 +110,16 @@ class TypeDispositif(models.Model):
 
     def __str__(self):
         return self.sigle
+
+    def refus_de_decimales(self, valeur: Decimal, *, quoi: str) -> str | None:
+        """La règle des unités, écrite une fois (issue 13) : une quantité du type (capacité, cible, capacité prévue,
+        quantité d'un coût) est entière, sauf en postes (ETP) ; le message français qui nomme `quoi`, ou None."""
+        if self.unite == Unite.ETP or valeur == valeur.to_integral_value():
+            return None
+        return (
+            f"Un {self.sigle} se compte en {self.get_unite_display()} : {quoi} ({nombre(valeur)}) doit être un "
+            "nombre entier ; seuls les postes (ETP) admettent des décimales."
+        )
 
 
 class OrganismeQuerySet(models.QuerySet):
@@ -154,6 +185,9 @@ class Nature(models.TextChoices):
     FINANCEMENT = "financement", "Financement"
     TRANSFERT = "transfert", "Transfert"
     FERMETURE = "fermeture", "Fermeture"
+    # Une équipe renforcée en postes sans que le nombre d'équipes change (issue 13 ; source 000 : EMPP « + renforcement
+    # en ETP de certaines équipes », coordination régionale des PASS « + 0,5 ETP ») : la quantité est en ETP.
+    RENFORCEMENT = "renforcement", "Renfort en ETP"
 
 
 # Effet de chaque nature d'événement sur les capacités autorisée et installée. La fermeture n'y ajoute ni n'y
@@ -169,6 +203,7 @@ EFFETS = {
     Nature.FINANCEMENT: {},
     Nature.TRANSFERT: {},  # l'autorisation change de titulaire (vers_organisme) : les capacités ne bougent pas
     Nature.FERMETURE: {},
+    Nature.RENFORCEMENT: {},  # des ETP en plus dans l'équipe : le nombre d'équipes ne bouge pas (`renfort_etp`)
 }
 CAPACITES = ("autorisee", "installee", "financee")
 
@@ -420,7 +455,7 @@ class EvenementCapacite(models.Model):
         "quantité",
         max_digits=8,
         decimal_places=2,
-        help_text="Dans l'unité du type (places, lits, équipes, ETP).",
+        help_text="Dans l'unité du type (places, lits, équipes, postes, sites, structures) ; en ETP pour un renfort.",
     )
     reference = models.CharField("référence de la décision", max_length=150, blank=True, help_text="Arrêté n°…")
     commentaire = models.CharField("commentaire", max_length=300, blank=True)

@@ -35,6 +35,7 @@ NATURES_SAISIES = [
     Nature.INSTALLATION,
     Nature.TRANSFERT,
     Nature.FERMETURE,
+    Nature.RENFORCEMENT,
 ]
 # Code de l'action sociale et des familles, art. L313-1 : l'autorisation d'un établissement ou service social ou
 # médico-social « est accordée pour une durée de quinze ans ».
@@ -82,8 +83,8 @@ class Etat:
         return Statut.AUTORISE if self.autorise_le else None
 
 
-def verifier_capacite(capacite: Decimal | None, type_: TypeDispositif) -> None:
-    """Positive, dans les limites du registre, entière sauf pour un type compté en ETP."""
+def verifier_capacite(capacite: Decimal | None, type_: TypeDispositif, *, renfort: bool = False) -> None:
+    """Positive, dans les limites du registre, entière sauf pour un type compté en postes (ETP) ou un renfort."""
     if capacite is None:
         raise refus("capacite", "Indiquez la capacité.", "requise")
     if capacite <= 0:
@@ -92,10 +93,19 @@ def verifier_capacite(capacite: Decimal | None, type_: TypeDispositif) -> None:
         raise refus("capacite", f"La capacité ne dépasse pas {nombre(CAPACITE_MAX)}.", "capacite_trop_grande")
     if capacite.as_tuple().exponent < -2 and capacite != capacite.quantize(Decimal("0.01")):
         raise refus("capacite", "La capacité a au plus deux décimales.", "trop_de_decimales")
-    if type_.unite != Unite.ETP and capacite != capacite.to_integral_value():
-        unite = type_.get_unite_display()
-        message = f"Un {type_.sigle} se compte en {unite} : {nombre(capacite)} n'est pas un nombre entier."
+    if not renfort and (message := type_.refus_de_decimales(capacite, quoi="la capacité")):
         raise refus("capacite", message, "capacite_non_entiere")
+
+
+def verifier_renfort(type_: TypeDispositif) -> None:
+    """Un renfort en ETP s'ajoute à une équipe (source 000 : EMPP, coordination régionale des PASS) ; un type
+    compté en postes s'étend par une extension, un type compté en places n'a pas d'équipe à renforcer."""
+    if type_.unite != Unite.EQUIPES:
+        message = (
+            f"Un renfort en ETP renforce une équipe ; un {type_.sigle} se compte en {type_.get_unite_display()} : "
+            "enregistrez une extension."
+        )
+        raise refus("nature", message, "renfort_hors_equipe")
 
 
 def verifier_champs_propres(evenement) -> None:
@@ -237,8 +247,10 @@ def enregistrer_evenement(
         saisi_par=user,
     )
     verifier_champs_propres(evenement)
+    if nature == Nature.RENFORCEMENT:
+        verifier_renfort(dispositif.type)
     if capacite is not None or nature not in CAPACITE_AUTORISEE_RESTANTE:
-        verifier_capacite(capacite, dispositif.type)
+        verifier_capacite(capacite, dispositif.type, renfort=nature == Nature.RENFORCEMENT)
     etat = rejouer(list(dispositif.evenements.all()), evenement, dispositif.organisme_id)
     evenement.save()
     suivre_le_registre(dispositif, etat)

@@ -10,10 +10,9 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from dispositifs.models import Dispositif, TypeDispositif, somme_capacite
-from dispositifs.views.catalogue import UNITE_AU_SINGULIER
+from dispositifs.models import UNITE_AU_SINGULIER, Dispositif, TypeDispositif, somme_capacite
 from financements.models import SIGLES_SOURCES, Base, CoutReference, Credit, Enveloppe, Source
-from financements.references import UNITES_EN_PLACES
+from financements.references import UNITES_DE_LA_BASE
 from financements.regles import SourcesDuType, sources_du_type
 
 ZERO = Decimal(0)
@@ -102,11 +101,11 @@ class LigneType:
     @property
     def reference(self) -> CoutReference | None:
         """Le coût de référence annuel comparable à la capacité du type : par place (type compté en places ou en
-        lits) ou par structure ; les autres (non annuels, globaux) ne servent qu'à l'affichage."""
+        lits), par poste (type compté en postes) ou par structure ; les autres (non annuels, globaux) ne servent
+        qu'à l'affichage."""
         for cout in self.references:
-            if cout.annuel and (
-                cout.base == Base.STRUCTURE_AN or (cout.base == Base.PLACE_AN and self.type.unite in UNITES_EN_PLACES)
-            ):
+            dans_l_unite = self.type.unite in UNITES_DE_LA_BASE.get(cout.base, ())
+            if cout.annuel and (cout.base == Base.STRUCTURE_AN or dans_l_unite):
                 return cout
         return None
 

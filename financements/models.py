@@ -217,7 +217,7 @@ class CoutReference(models.Model):
         verbose_name="types de dispositifs",
         blank=True,
         related_name="couts_reference",
-        help_text="Vide : un objet hors du catalogue (les ARMS).",
+        help_text="Vide : un objet hors du catalogue.",
     )
     base = models.CharField("base", max_length=15, choices=Base.choices)
     montant_cite = models.DecimalField("montant cité (€)", max_digits=14, decimal_places=2)

@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dispositifs.models import TypeDispositif, Unite
@@ -37,6 +38,21 @@ def par_place_et_par_an(entree: dict) -> Decimal | None:
     return entree["montant_cite"] / (entree["quantite_citee"] or 1)
 
 
+# La base d'un coût qui se compte dans l'unité de capacité de ses types : sa quantité citée suit alors la règle des
+# unités (entière, sauf en postes : `TypeDispositif.refus_de_decimales`).
+UNITES_DE_LA_BASE = {Base.PLACE_AN: UNITES_EN_PLACES, Base.POSTE: {Unite.ETP}, Base.STRUCTURE_AN: {Unite.STRUCTURES}}
+
+
+def verifier_quantite_citee(entree: dict, types) -> None:
+    """Une quantité citée dans l'unité d'un type (60 postes d'ARMS, 6 SSIAD…) est entière sauf en postes (ETP)."""
+    quantite = entree["quantite_citee"]
+    for type_ in types:
+        if quantite is None or type_.unite not in UNITES_DE_LA_BASE.get(entree["base"], ()):
+            continue
+        if message := type_.refus_de_decimales(quantite, quoi=f"la quantité citée du coût « {entree['code']} »"):
+            raise ValidationError({"quantite_citee": ValidationError(message, code="non_entiere")})
+
+
 def couts_annuels_par_unite() -> dict[str, Decimal]:
     """{code du type : coût annuel par unité de capacité} que donnent les sources ; les autres types n'en ont pas."""
     return {
@@ -56,8 +72,10 @@ def charger_couts_reference(*, modele=CoutReference, modele_type=TypeDispositif)
     types = {t.code: t for t in modele_type.objects.all()}
     for entree in entrees:
         valeurs = {cle: valeur for cle, valeur in entree.items() if cle not in ("code", "types")}
+        types_du_cout = [types[code] for code in entree["types"] if code in types]
+        verifier_quantite_citee(entree, [TypeDispositif(unite=t.unite, sigle=t.sigle) for t in types_du_cout])
         cout, _ = modele.objects.update_or_create(code=entree["code"], defaults=valeurs)
-        cout.types.set([types[code] for code in entree["types"] if code in types])
+        cout.types.set(types_du_cout)
     modele.objects.exclude(code__in=[entree["code"] for entree in entrees]).delete()
     alimenter_catalogue(types.values(), couts_annuels_par_unite())
     return len(entrees)

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -39,6 +40,14 @@ class CibleSerializer(serializers.ModelSerializer):
     def validate_valeur(self, valeur):
         valider_valeur_de_cible(valeur)
         return valeur
+
+    def validate(self, attrs):
+        """La cible dans l'unité de son type : entière sauf en postes (ETP)."""
+        try:
+            valider_valeur_de_cible(attrs["valeur"], attrs["type"])
+        except DjangoValidationError as refus:
+            raise ValidationError({"valeur": refus.messages}) from None
+        return attrs
 
 
 class HorizonSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from dispositifs.models import Dispositif, EvenementCapacite, Nature, TypeDispositif, somme_capacite
+from dispositifs.models import Dispositif, EvenementCapacite, Nature, TypeDispositif, Unite, somme_capacite
 from planification.models import Cible, Horizon
 from territoires.models import Niveau, Territoire
 
@@ -82,6 +82,11 @@ class Total:
     ecart: Decimal = ZERO
     types: list[str] = field(default_factory=list)
     cibles_regionales: Decimal | None = None  # tableau national : somme des cibles posées sur les régions
+
+    @property
+    def libelle_unite(self) -> str:
+        """« places », « postes (ETP) », « sites de consultation » : l'unité comme la page et l'export l'écrivent."""
+        return Unite(self.unite).label
 
 
 @dataclass

@@ -121,8 +121,12 @@ class CibleForm(forms.ModelForm, DsfrBaseForm):
         labels = {"valeur": "Cible"}
         error_messages = {"valeur": {"invalid": "Saisissez un nombre (ex. 12 ou 2,5)."}}
 
+    def __init__(self, *args, type_=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type_ = type_  # le type de la case : sa cible se compte dans son unité
+
     def clean_valeur(self):
-        valider_valeur_de_cible(self.cleaned_data["valeur"])
+        valider_valeur_de_cible(self.cleaned_data["valeur"], self.type_)
         return self.cleaned_data["valeur"]
 
 

@@ -21,14 +21,14 @@ from territoires.models import Niveau, Territoire
 ESPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
-def lire_nombre(texte: str) -> Decimal | None:
-    """Un nombre écrit à la française (« 2,5 », « 1 234 ») ; None pour une case vide. Les règles d'une cible
-    (`valider_valeur_de_cible`) s'appliquent : ValidationError en français sinon."""
+def lire_nombre(texte: str, type_) -> Decimal | None:
+    """Un nombre écrit à la française (« 2,5 », « 1 234 ») ; None pour une case vide. Les règles d'une cible du
+    type (`valider_valeur_de_cible` : positive, entière sauf en postes) s'appliquent : ValidationError sinon."""
     texte = ESPACES.sub("", texte or "")
     if not texte:
         return None
     valeur = CibleForm.base_fields["valeur"].clean(texte)  # virgule décimale, 8 chiffres dont 2 décimales
-    valider_valeur_de_cible(valeur)
+    valider_valeur_de_cible(valeur, type_)
     return valeur
 
 
@@ -123,7 +123,7 @@ class Grille:
         saisies = []
         for case in self.cases:
             try:
-                valeur = lire_nombre(case.saisie)
+                valeur = lire_nombre(case.saisie, case.type)
             except ValidationError as erreur:
                 case.erreur = f"{case.libelle} : « {case.saisie} » — {' '.join(erreur.messages)}"
                 continue
@@ -164,12 +164,13 @@ class Grille:
                 if depart[0] + i >= len(self.lignes) or depart[1] + j >= len(self.types):
                     erreurs.append(f"{position} : « {texte} » tombe hors de la grille (le bloc est trop grand).")
                     continue
+                case = self.lignes[depart[0] + i].cases[depart[1] + j]
                 try:
-                    lire_nombre(texte)
+                    lire_nombre(texte, case.type)
                 except ValidationError as erreur:
                     erreurs.append(f"{position} : « {texte} » — {' '.join(erreur.messages)}")
                     continue
-                a_ecrire.append((self.lignes[depart[0] + i].cases[depart[1] + j], texte.strip()))
+                a_ecrire.append((case, texte.strip()))
         if not erreurs:
             for case, texte in a_ecrire:
                 case.saisie, case.collee = texte, True

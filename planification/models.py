@@ -31,10 +31,13 @@ class Horizon(models.Model):
         return self.libelle
 
 
-def valider_valeur_de_cible(valeur):
-    """La règle de la saisie, à la page comme dans l'API ; la contrainte « cible_positive » la garde en base."""
+def valider_valeur_de_cible(valeur, type_=None):
+    """La règle de la saisie, à la page comme dans l'API ; la contrainte « cible_positive » la garde en base. Une
+    cible se compte dans l'unité de son `type_` : entière, sauf en postes (ETP) (`refus_de_decimales`)."""
     if valeur < 0:
         raise ValidationError("Une cible ne peut pas être négative.", code="cible_negative")
+    if type_ is not None and (message := type_.refus_de_decimales(valeur, quoi="la cible")):
+        raise ValidationError(message, code="cible_non_entiere")
 
 
 class CibleQuerySet(models.QuerySet):

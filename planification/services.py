@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from commun.erreurs import Conflit
 from commun.nombres import nombre
-from planification.models import Cible, Horizon
+from planification.models import Cible, Horizon, valider_valeur_de_cible
 
 
 def _conflit_sur(cible: Cible | None) -> Conflit:
@@ -55,6 +55,7 @@ def modifier_cible(*, type, territoire, horizon, valeur: Decimal, version_lue: i
     `version_lue` est la version affichée à l'utilisateur (0 quand la case était vide) : si la cible a
     changé depuis, un Conflit est levé et rien n'est écrit. Le motif rejoint l'historique.
     """
+    valider_valeur_de_cible(valeur, type)
     cible = Cible.objects.select_for_update().filter(type=type, territoire=territoire, horizon=horizon).first()
     if _version(cible) != version_lue:
         raise _conflit_sur(cible)

@@ -13,17 +13,16 @@ from commun.tri import cle_alphabetique
 from config.policy import Regle, acces
 from dispositifs.forms import ComparaisonForm
 from dispositifs.models import (
+    UNITE_AU_SINGULIER,
     Dispositif,
     EvenementCapacite,
     Secteur,
     Statut,
     TypeDispositif,
-    Unite,
     somme_capacite,
 )
 from territoires.models import Niveau, Territoire
 
-UNITE_AU_SINGULIER = {Unite.PLACES: "place", Unite.LITS: "lit", Unite.EQUIPES: "équipe", Unite.ETP: "ETP"}
 # Les lignes du tableau comparatif, dans l'ordre de l'annexe 2 bis ; financement et coût viennent ensuite.
 TEXTES_COMPARES = [
     ("Publics", "publics"),

@@ -25,6 +25,7 @@ from dispositifs.fiches import (
     historique,
     modifier_dispositif,
     origine,
+    renfort_au,
 )
 from dispositifs.forms import DispositifForm, FiltreDispositifsForm
 
@@ -71,6 +72,7 @@ def detail(request, pk):
         "dispositif": dispositif,
         "aujourd_hui": timezone.localdate(),
         "etapes": etapes,
+        "renfort_etp": renfort_au(etapes, timezone.localdate()),
         "annees": annees,
         "indicateurs": derniers_indicateurs(dispositif, etapes),
         "rattaches": list(dispositif.rattaches.select_related("type").order_by("nom")),

@@ -45,6 +45,14 @@ def adresse_de_retour(dispositif) -> str:
         return reverse("dispositifs:nouvel_evenement", kwargs={"pk": dispositif.pk})
 
 
+def message_enregistre(evenement, dispositif) -> str:
+    quantite = nombre(evenement.quantite)
+    if evenement.nature == Nature.RENFORCEMENT:
+        return f"Renfort enregistré au registre : + {quantite} ETP, sans changer le nombre d'équipes."
+    nature = evenement.get_nature_display().lower()
+    return f"Arrêté enregistré au registre : {nature}, {quantite} {dispositif.type.get_unite_display()}."
+
+
 @acces(Regle.GERER_OFFRE)
 def nouvel_evenement(request, pk):
     dispositif = dispositif_gere(request, pk)
@@ -55,11 +63,7 @@ def nouvel_evenement(request, pk):
         except ValidationError as refus:
             form.ajouter_refus(refus)
         else:
-            unite = dispositif.type.get_unite_display()
-            nature = evenement.get_nature_display().lower()
-            messages.success(
-                request, f"Arrêté enregistré au registre : {nature}, {nombre(evenement.quantite)} {unite}."
-            )
+            messages.success(request, message_enregistre(evenement, dispositif))
             return redirect(adresse_de_retour(dispositif))
     contexte = {
         "dispositif": dispositif,

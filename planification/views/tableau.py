@@ -95,7 +95,7 @@ def total_export(planification, total) -> list:
         region.nom,
         region.code,
         "Total",
-        total.unite,
+        total.libelle_unite,
         total.autorises,
         total.installes,
         total.finances,

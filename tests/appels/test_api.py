@@ -100,8 +100,10 @@ def test_la_demo_cree_l_ami_d_ile_de_france_ouvert_et_l_appel_d_occitanie(settin
 
     places = {
         d.type.code: d.capacite_autorisee
-        for d in Dispositif.objects.filter(territoire=occitanie.region).with_capacites().select_related("type")
-    }
+        for d in Dispositif.objects.filter(territoire=occitanie.region, type__in=occitanie.types_cibles.all())
+        .with_capacites()
+        .select_related("type")
+    }  # à la région aussi, le projet des 36 psychologues (dispositifs.demo.creer_occitanie_demo)
     assert places == {"LAM": 26, "ACT": 31, "ACT-HLM": 103}
 
 

@@ -11,9 +11,27 @@ pytestmark = pytest.mark.django_db
 def test_le_catalogue_est_public_avec_les_parents(client):
     types = {t["code"]: t for t in client.get("/api/v1/types-dispositifs/").json()}
 
-    assert len(types) == 12
+    assert len(types) == 18
     assert (types["ACT-HLM"]["type_parent"], types["ACT-HLM"]["cout_annuel_unitaire"]) == ("ACT", "11000")
     assert types["EMPP"]["unite"] == "equipes"
+
+
+def test_les_types_de_l_issue_13_disent_leur_unite(client):
+    types = {t["code"]: t for t in client.get("/api/v1/types-dispositifs/").json()}
+
+    assert {code: types[code]["unite"] for code in ISSUE_13} == ISSUE_13
+    assert types["ARMS"]["secteur"] == "politique_ville"
+    assert types["CSAPA-CA"]["financement"] == "inconnu"  # la source ne le dit pas, et le catalogue le dit
+
+
+ISSUE_13 = {
+    "ARMS": "etp",
+    "CSAPA-CA": "sites",
+    "UCSD": "places",
+    "UCSD-JEUNES": "places",
+    "CS-PARTICIPATIF": "structures",
+    "PSY-ACCUEIL": "etp",
+}
 
 
 def test_un_dispositif_porte_ses_capacites_du_jour(client):

@@ -22,10 +22,16 @@ CODES = [
     "PASS-MOBILE",
     "SSIAD-PRECARITE",
     "EMSP",
+    "ARMS",
+    "CSAPA-CA",
+    "UCSD",
+    "UCSD-JEUNES",
+    "CS-PARTICIPATIF",
+    "PSY-ACCUEIL",
 ]
 
 
-def test_la_migration_charge_les_douze_types_dans_l_ordre_d_affichage():
+def test_la_migration_charge_les_dix_huit_types_dans_l_ordre_d_affichage():
     assert list(TypeDispositif.objects.values_list("code", flat=True)) == CODES
 
 

@@ -149,7 +149,8 @@ class TestCapacite:
 
     def test_le_message_nomme_l_unite(self, projet):
         assert refus(projet, Nature.AUTORISATION, MARS_2020, "2.5")[2] == (
-            "Un LHSS se compte en places : 2,5 n'est pas un nombre entier."
+            "Un LHSS se compte en places : la capacité (2,5) doit être un nombre entier ; seuls les postes (ETP) "
+            "admettent des décimales."
         )
 
     def test_un_type_compte_en_etp_admet_les_decimales(self):

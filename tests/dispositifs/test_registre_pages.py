@@ -97,7 +97,8 @@ class TestPage:
 
         assert reponse.status_code == 400
         assert reponse.context["form"].errors["capacite"] == [
-            "Un LHSS se compte en places : 2,5 n'est pas un nombre entier."
+            "Un LHSS se compte en places : la capacité (2,5) doit être un nombre entier ; seuls les postes (ETP) "
+            "admettent des décimales."
         ]
 
     def test_le_dispositif_d_une_autre_region_est_refuse(self, client, planificateur, ailleurs):
