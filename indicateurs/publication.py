@@ -117,7 +117,8 @@ def lire_editions(region, mois: list[datetime.date]) -> tuple[dict, dict]:
         for indicateur_id, tableau in edition.tableaux.items():
             cle = (int(indicateur_id), edition.mois)
             cellules[cle], masques[cle] = lire_tableau(tableau)
-            masques[VENTILATION, *cle] = {tuple(c) for c in tableau.get(VENTILATION, [])}
+            if VENTILATION in tableau:  # une édition antérieure aux ventilations n'en publie pas
+                masques[VENTILATION, *cle] = {tuple(c) for c in tableau[VENTILATION]}
     return cellules, masques
 
 

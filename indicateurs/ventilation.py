@@ -176,18 +176,20 @@ def proteger(ventilation: Ventilation, masques: set[tuple]) -> Ventilation:
 
 def ventilations_de(indicateurs, categories, periode, departements, catalogue, cellules, masques=None):
     """La ventilation de chaque total de `indicateurs` qui en a une, à `periode`, à partir des `cellules` lues
-    (agrégats, ou édition publique et ses `masques` : alors sous le secret de l'édition). Sans requête."""
+    (agrégats, ou édition publique et ses `masques` : alors sous le secret de l'édition, et seulement si
+    l'édition a protégé cette ventilation). Sans requête."""
     ventilations = []
     for indicateur in indicateurs:
         siennes = [c for c in categories if c.total_id == indicateur.pk]
         par_cellule = cellules.get((indicateur.pk, periode))
-        if not siennes or not par_cellule:
+        publiable = masques is None or (VENTILATION, indicateur.pk, periode) in masques
+        if not siennes or not par_cellule or not publiable:
             continue
         types = [t for t in catalogue if any(type_id == t.pk for _, type_id in par_cellule)]
         publiees = None if masques is None else masques.get((indicateur.pk, periode), set())
         total = croiser(indicateur, periode, departements, types, par_cellule, publiees)
         ventilation = ventiler(total, siennes, cellules)
         if masques is not None:
-            ventilation = proteger(ventilation, masques.get((VENTILATION, indicateur.pk, periode), set()))
+            ventilation = proteger(ventilation, masques[VENTILATION, indicateur.pk, periode])
         ventilations.append(ventilation)
     return ventilations

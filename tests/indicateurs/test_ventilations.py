@@ -329,6 +329,19 @@ class TestAffichage:
         ligne = page[page.index("Nord (59)", page.index("Ventilations")) :].split(" Total ")[0]
         assert ligne.count("secret") >= 2 and " 4 " not in f"{ligne} "
 
+    def test_une_edition_publiee_avant_les_ventilations_n_en_montre_pas(self, client, ventile, region_hdf, publier):
+        from indicateurs.models import EditionPublique
+
+        publier(region_hdf, OCTOBRE)
+        edition = EditionPublique.objects.get()
+        for tableau in edition.tableaux.values():  # l'édition telle qu'on la publiait avant cette version
+            tableau.pop("ventilation", None)
+        edition.save()
+
+        page = texte(client.get(reverse("indicateurs:tableau:public"), self.FILTRES))
+
+        assert "Chiffres clés" in page and "Ventilations" not in page  # le reste y vaudrait le total, non protégé
+
     def test_le_pdf_interne_montre_la_ventilation(self, ventile, region_hdf):
         from indicateurs.services import generer_rapport
         from tests.indicateurs.test_rapports import lire, nouveau_rapport, texte_du_pdf
