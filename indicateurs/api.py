@@ -28,6 +28,11 @@ from territoires.models import Niveau
 class IndicateurSerializer(serializers.ModelSerializer):
     numerateur = serializers.SlugRelatedField(slug_field="code", read_only=True)
     denominateur = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    total = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text="Pour une catégorie d'une ventilation : le total qu'elle décompose.",
+    )
     types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -41,6 +46,7 @@ class IndicateurSerializer(serializers.ModelSerializer):
             "agregation",
             "numerateur",
             "denominateur",
+            "total",
             "types",
         ]
 
@@ -49,10 +55,12 @@ class IndicateurViewSet(viewsets.ReadOnlyModelViewSet):
     """Le catalogue des indicateurs communs et leurs règles d'agrégation ; public."""
 
     regle_acces = Regle.PUBLIC
-    queryset = Indicateur.objects.actifs().select_related("numerateur", "denominateur").prefetch_related("types")
+    queryset = (
+        Indicateur.objects.actifs().select_related("numerateur", "denominateur", "total").prefetch_related("types")
+    )
     serializer_class = IndicateurSerializer
     lookup_field = "code"
-    pagination_class = None  # une quinzaine d'indicateurs
+    pagination_class = None  # une trentaine d'indicateurs
 
 
 class AgregatSerializer(serializers.ModelSerializer):

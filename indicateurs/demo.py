@@ -1,9 +1,10 @@
 """Démonstration : 24 mois d'indicateurs FICTIFS pour les dispositifs installés (fictifs) des Hauts-de-France.
 
 Les valeurs sont inventées, plausibles et cohérentes (nouvelles personnes ≤ file active, journées réalisées
-≤ journées théoriques) ; elles ne décrivent aucune structure réelle. Les mois jusqu'à l'avant-dernier sont
-validés ; le dernier mois montre le travail en cours : déclarations transmises à valider, un brouillon, une
-déclaration renvoyée et un dispositif qui n'a pas encore déclaré.
+≤ journées théoriques, catégories d'une ventilation dont la somme égale le total) ; elles ne décrivent aucune
+structure réelle. Les mois jusqu'à l'avant-dernier sont validés ; le dernier mois montre le travail en cours :
+déclarations transmises à valider, un brouillon, une déclaration renvoyée et un dispositif qui n'a pas encore
+déclaré.
 """
 
 import calendar
@@ -19,6 +20,7 @@ from commun.mois import decaler, mois_precedent, nombre_de_mois
 from dispositifs.models import Dispositif, Statut
 from indicateurs import calendrier
 from indicateurs.agregation import agreger_periode
+from indicateurs.catalogue import VENTILATIONS
 from indicateurs.models import Agregat, Declaration, EditionPublique, Indicateur, Rapport, StatutDeclaration, Valeur
 from indicateurs.services import demander_rapport, generer_rapport, publier_mois_clos
 from territoires.models import Niveau, Territoire
@@ -159,4 +161,27 @@ def chiffres_du_mois(dispositif, mois, hasard: random.Random) -> dict[str, Decim
         "sorties": max(0, nouvelles + hasard.randint(-2, 2)),
         "etp_en_poste": Decimal(places * hasard.choice([40, 45, 50, 55])) / 100,
     }
+    chiffres |= chiffres_des_sources(chiffres, random.Random(f"{dispositif.pk}-{mois}"))
     return {code: Decimal(valeur) for code, valeur in chiffres.items()}
+
+
+# Les parts FICTIVES de chaque catégorie des ventilations (catalogue.VENTILATIONS), dans l'ordre du catalogue.
+PARTS = {
+    "nouvelles_personnes": [25, 10, 30, 10, 5, 15, 5],  # rue, campement, hébergement, asile, FTM, logement, autre
+    "interventions_aller_vers": [50, 35, 15],  # initiative, demande, programme de l'ARS
+    "sorties": [25, 35, 20, 20],  # logement, hébergement, soins, autre
+}
+
+
+def chiffres_des_sources(chiffres: dict, hasard: random.Random) -> dict[str, int]:
+    """Les indicateurs de l'issue 13 (point 5), fictifs : les catégories des ventilations, dont la somme égale
+    le total, et les autres à l'échelle de l'activité. Un tirage à part : les chiffres d'avant ne changent pas."""
+    ajout = {
+        "duree_accompagnement": chiffres["sorties"] * hasard.randint(20, 90),
+        "interpretariat_professionnel": round(chiffres["file_active"] * hasard.uniform(0, 0.15)),
+        "travailleurs_sociaux_formes": hasard.choice([0, 0, 0, 4, 8, 12]),
+    }
+    for total, categories in VENTILATIONS.items():
+        tirages = hasard.choices(range(len(categories)), weights=PARTS[total], k=int(chiffres[total]))
+        ajout |= {code: tirages.count(rang) for rang, code in enumerate(categories)}
+    return ajout

@@ -31,6 +31,12 @@ class IndicateurQuerySet(models.QuerySet):
         """Les indicateurs actifs que l'opérateur déclare : tous sauf les taux, qui se recalculent."""
         return self.actifs().exclude(agregation=Agregation.TAUX)
 
+    def hors_categories(self):
+        """Les indicateurs qui se montrent seuls (chiffres clés, croisements, éditions publiques) : pas les
+        catégories d'une ventilation, qui ne paraissent qu'avec leur total, sous un secret commun
+        (indicateurs/ventilation.py) ; montrées seules, une catégorie masquée se retrouverait par différence."""
+        return self.filter(total__isnull=True)
+
     def for_type(self, type_id: int):
         """Ceux qui concernent un type de dispositif : `Indicateur.objects.saisis().for_type(d.type_id)` donne les
         cases du formulaire d'un dispositif."""
@@ -54,6 +60,15 @@ class Indicateur(models.Model):
     )
     types = models.ManyToManyField(
         "dispositifs.TypeDispositif", verbose_name="types de dispositifs concernés", related_name="indicateurs"
+    )
+    total = models.ForeignKey(
+        "self",
+        verbose_name="total ventilé",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
+        help_text="Pour une catégorie d'une ventilation : le total qu'elle décompose avec les autres catégories.",
     )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
     actif = models.BooleanField("actif", default=True)

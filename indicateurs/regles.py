@@ -6,6 +6,9 @@ cumul d'une période (flux, stocks, taux) est celui de l'agrégation, en SQL (in
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from commun.nombres import nombre
+from indicateurs.catalogue import CATALOGUE, VENTILATIONS
+
 # Les bornes d'une valeur et d'un commentaire : celles des colonnes de Valeur (numeric(12, 2), 300 caractères),
 # une seule définition que la page, l'API et l'import CSV relisent (le service les vérifie pour tous).
 VALEUR_CHIFFRES = 12
@@ -54,7 +57,31 @@ def erreurs_de_coherence(valeurs: dict[str, Decimal]) -> dict[str, str]:
         )
     if _depasse(valeurs, "journees_realisees", "journees_theoriques"):
         erreurs["journees_realisees"] = "Les journées réalisées ne peuvent pas dépasser les journées théoriques."
+    for total, categories in VENTILATIONS.items():
+        if message := erreur_de_ventilation(valeurs, total, categories):
+            erreurs.setdefault(total, message)
     return erreurs
+
+
+LIBELLES = {fiche["code"]: fiche["libelle"] for fiche in CATALOGUE}
+
+
+def erreur_de_ventilation(valeurs: dict[str, Decimal], total: str, categories: list[str]) -> str | None:
+    """Une ventilation se saisit entière ou pas du tout : dès qu'une catégorie est remplie, le total et toutes
+    les catégories le sont, et leur somme égale le total. Le message nomme les champs et donne les deux sommes."""
+    if all(valeurs.get(code) is None for code in categories):
+        return None
+    if manquants := [code for code in [total, *categories] if valeurs.get(code) is None]:
+        noms = ", ".join(f"« {LIBELLES[code]} »" for code in manquants)
+        return f"Ventilation incomplète : remplissez aussi {noms} (0 si aucune)."
+    somme = sum(valeurs[code] for code in categories)
+    if somme == valeurs[total]:
+        return None
+    detail = " + ".join(f"« {LIBELLES[code]} » {nombre(valeurs[code])}" for code in categories)
+    return (
+        f"La somme des catégories ({detail} = {nombre(somme)}) doit égaler « {LIBELLES[total]} » "
+        f"({nombre(valeurs[total])})."
+    )
 
 
 def _depasse(valeurs, partie, tout) -> bool:

@@ -165,7 +165,7 @@ def _compagnon(tableau: Tableau, cle: tuple) -> tuple | None:
 class Systeme:
     """Ce qu'un attaquant sait d'une suite d'éditions d'un même tableau : une inconnue (≥ 0) par case masquée,
     la même d'une édition à l'autre tant que la valeur de la case n'a pas changé ; une constante par case
-    visible (dans une édition au moins) ou vide ; une égalité par total visible."""
+    visible (dans une édition au moins) ou vide ; une égalité par ligne et par colonne, total compris."""
 
     def __init__(self, editions: list[Tableau]):
         # La première édition où chaque (clé, valeur) paraît en clair. Une case vide (None) n'est pas un zéro
@@ -175,17 +175,19 @@ class Systeme:
             for cle, valeur in t.valeurs.items():
                 if cle not in t.masques:
                     self.premiere_visible[cle, valeur] = numero
+        # Un total masqué est une inconnue lui aussi, avec son égalité : c'est ce qui lie deux tableaux qui
+        # publient le même total (un croisement et la ventilation de son indicateur, indicateurs/ventilation.py).
         self.inconnues: dict[tuple, int] = {}
         for t in editions:
-            for cle in t.cases():
+            for cle in [*t.cases(), *(total for total, _ in lignes_du_tableau(t.lignes, t.colonnes))]:
                 if (cle, t.valeurs.get(cle)) not in self.premiere_visible:
                     self.inconnues.setdefault((cle, t.valeurs.get(cle)), len(self.inconnues))
         self.egalites: list[tuple[list[float], float]] = []
         for t in editions:
             for total, cases in lignes_du_tableau(t.lignes, t.colonnes):
-                if total not in t.masques and t.valeurs.get(total) is not None:
-                    coefficients, constante = self.somme(t, cases)
-                    self.egalites.append((coefficients, float(t.valeur(total)) - constante))
+                coefficients, constante = self.somme(t, [*cases, total], signes={total: -1})
+                if any(coefficients):
+                    self.egalites.append((coefficients, -constante))
         # Des points où toutes les contraintes tiennent : les vraies valeurs, puis chaque solution d'un programme
         # linéaire. Une case qui y prend des valeurs assez écartées est protégée sans nouveau calcul.
         self.temoins: list[list[float]] = [[float(valeur or 0) for _, valeur in self.inconnues]]
@@ -202,14 +204,16 @@ class Systeme:
             and self.premiere_visible.get((cle, tableau.valeurs.get(cle)), numero) >= numero
         ]
 
-    def somme(self, tableau: Tableau, cases: list[tuple]) -> tuple[list[float], float]:
-        """La somme de `cases` d'une édition : coefficients des inconnues, et partie connue."""
+    def somme(self, tableau: Tableau, cases: list[tuple], signes: dict | None = None) -> tuple[list[float], float]:
+        """La somme de `cases` d'une édition (chacune comptée avec son signe, +1 sauf dans `signes`) : coefficients
+        des inconnues, et partie connue."""
         coefficients, constante = [0.0] * len(self.inconnues), 0.0
         for cle in cases:
+            signe = (signes or {}).get(cle, 1)
             if (indice := self.inconnues.get((cle, tableau.valeurs.get(cle)))) is not None:
-                coefficients[indice] += 1
+                coefficients[indice] += signe
             else:
-                constante += float(tableau.valeur(cle))
+                constante += signe * float(tableau.valeur(cle))
         return coefficients, constante
 
 

@@ -491,19 +491,25 @@ def noter_echec(rapport: Rapport, erreur: Exception):
     rapport.save(update_fields=["statut", "etape", "erreur"])
 
 
+# Les champs d'une fiche qui nomment un autre indicateur du catalogue, écrit avant elle.
+LIENS = ("numerateur", "denominateur", "total")
+
+
 @transaction.atomic
 def charger_indicateurs(*, modele=Indicateur, modele_type=TypeDispositif) -> int:
     """Crée ou met à jour le catalogue des indicateurs communs (catalogue.CATALOGUE), idempotent ; renvoie leur nombre.
     `modele`, `modele_type` : les modèles historiques quand une migration l'appelle (`apps.get_model`)."""
     types = {t.code: t for t in modele_type.objects.all()}
+    champs = {champ.name for champ in modele._meta.get_fields()}
     indicateurs = {}
     for ordre, fiche in enumerate(CATALOGUE, start=1):
-        valeurs = {cle: v for cle, v in fiche.items() if cle not in {"code", "types", "numerateur", "denominateur"}}
+        valeurs = {cle: v for cle, v in fiche.items() if cle not in {"code", "types", *LIENS}}
         valeurs.update(
             ordre=ordre * 10,
-            numerateur=indicateurs.get(fiche.get("numerateur")),
-            denominateur=indicateurs.get(fiche.get("denominateur")),
+            **{lien: indicateurs.get(fiche.get(lien)) for lien in LIENS},
         )
+        # Une migration ancienne passe un modèle historique qui n'a pas encore tous les champs (total : 0008).
+        valeurs = {cle: v for cle, v in valeurs.items() if cle in champs}
         indicateur, _ = modele.objects.update_or_create(code=fiche["code"], defaults=valeurs)
         indicateur.types.set([types[code] for code in fiche["types"] if code in types])
         indicateurs[fiche["code"]] = indicateur

@@ -37,6 +37,7 @@ from indicateurs.periodes import decaler_periode, libelle_periode, periodes
 from indicateurs.publication import lire_editions
 from indicateurs.regles import arrondi
 from indicateurs.secret import Seuils
+from indicateurs.ventilation import ventilations_de
 from planification.calcul import Planification, ecarts_aux_cibles
 from territoires.models import Niveau, Territoire
 
@@ -109,6 +110,10 @@ class TableauDeBord:
     carte: list[ValeurCarte] = field(default_factory=list)
     completude: list[LigneCompletude] = field(default_factory=list)
     ecarts: Planification | None = None  # None : public, France, ou aucun horizon n'a de cible dans la région
+    # Les ventilations (catégories d'un total) à la dernière période, et les catégories du catalogue, qui ne se
+    # montrent qu'avec leur total (indicateurs/ventilation.py).
+    categories: list[Indicateur] = field(default_factory=list)
+    ventilations: list = field(default_factory=list)
     # Aucune donnée agrégée sur les périodes du tableau : la page affiche un état vide plutôt que des tirets.
     est_vide: bool = True
 
@@ -175,7 +180,8 @@ def construire_tableau_de_bord(
     lisent qu'aux deux dernières périodes (chiffres clés, complétude), et les blocs sortent dix fois moins cher."""
     catalogue = list(TypeDispositif.objects.order_by("ordre", "sigle"))  # 1 : types
     catalogue = [t for t in catalogue if t.code in types] if types else catalogue
-    indicateurs = list(Indicateur.objects.actifs())  # 2 : indicateurs
+    tous = list(Indicateur.objects.actifs())  # 2 : indicateurs
+    indicateurs = [i for i in tous if not i.total_id]  # les catégories ne paraissent qu'avec leur total
     choisi = next((i for i in indicateurs if i.code == indicateur), indicateurs[0] if indicateurs else None)
     departements = lignes_du_perimetre(territoire)  # 3 : départements (régions pour la France) et leurs contours
     vierge = partial(
@@ -189,6 +195,7 @@ def construire_tableau_de_bord(
         indicateur=choisi,
         departements=departements,
         mesure=mesure_possible(mesure, choisi),
+        categories=[i for i in tous if i.total_id],
     )
     tableau = lire_et_remplir(vierge(), catalogue, series=series)  # 4 : agrégats
     if tableau.est_vide and not series:
@@ -245,18 +252,35 @@ def lire_et_remplir(tableau: TableauDeBord, catalogue, *, series: bool) -> Table
             raise ValueError("Les chiffres publics se publient mois par mois.")
         cellules, masques = lire_editions(tableau.territoire, toutes)  # toutes les séries : des tableaux déjà faits
         remplir(tableau, cellules, catalogue, precedente, series=series, masques=masques)
+        remplir_ventilations(tableau, cellules, catalogue, masques)
         return tableau
     cellules = lire_cellules(
         tableau.departements,
         granularite,
         toutes if series else toutes[-2:],
         catalogue,
-        tableau.indicateurs,
+        [*tableau.indicateurs, *tableau.categories],
         choisi=tableau.indicateur,
         periodes_choisi=toutes,
     )
     remplir(tableau, cellules, catalogue, precedente, series=series)
+    remplir_ventilations(tableau, cellules, catalogue)
     return tableau
+
+
+def remplir_ventilations(tableau: TableauDeBord, cellules: dict, catalogue, masques=None):
+    """Les ventilations de la dernière période, des cellules déjà lues (en public, sous les masques de
+    l'édition)."""
+    if tableau.periode:
+        tableau.ventilations = ventilations_de(
+            tableau.indicateurs,
+            tableau.categories,
+            tableau.periode,
+            tableau.departements,
+            catalogue,
+            cellules,
+            masques,
+        )
 
 
 def mesure_possible(mesure: str, indicateur: Indicateur | None) -> str:

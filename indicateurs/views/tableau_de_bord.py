@@ -40,7 +40,7 @@ def filtres(request, public: bool) -> tuple[FiltresTableauForm, Territoire]:
     region = region_choisie(request, perimetres)
     departements = list(Territoire.objects.descendants(region).departements().order_by("code"))  # 2
     donnees = completer(request.GET.copy(), region, departements, public)  # 3 : dernier mois agrégé (ou publié)
-    indicateurs = list(Indicateur.objects.actifs())  # 4
+    indicateurs = list(Indicateur.objects.actifs().hors_categories())  # 4
     if indicateurs:
         donnees.setdefault("indicateur", indicateurs[0].code)
     form = FiltresTableauForm(

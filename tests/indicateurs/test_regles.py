@@ -37,7 +37,7 @@ def test_une_valeur_inhabituelle_est_signalee_mais_pas_refusee():
 def test_le_catalogue_seme_les_indicateurs_communs_et_leurs_regles(client):
     par_code = {i["code"]: i for i in client.get("/api/v1/indicateurs/").json()}
 
-    assert len(par_code) == 13
+    assert len(par_code) == 30
     assert par_code["file_active"]["agregation"] == "moyenne" and par_code["etp_en_poste"]["agregation"] == "derniere"
     assert (par_code["taux_occupation"]["numerateur"], par_code["taux_occupation"]["denominateur"]) == (
         "journees_realisees",
