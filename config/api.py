@@ -13,6 +13,7 @@ from dispositifs import api as dispositifs_api
 from financements import api as financements_api
 from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
 from journal.api import JournalViewSet
+from partenariats.api import ConventionViewSet
 from planification import api as planification_api
 from territoires.api import TerritoireViewSet
 
@@ -44,6 +45,7 @@ router.register("agregats", AgregatViewSet, basename="agregat")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("rapports", RapportViewSet, basename="rapport")
 router.register("journal", JournalViewSet, basename="journal")
+router.register("conventions", ConventionViewSet, basename="convention")
 
 
 class SchemaView(SpectacularAPIView):

@@ -38,6 +38,14 @@ MENU = [
     Entree("Planification", "planification:tableau", Regle.CONSULTER_PLANIFICATION),
     Entree("Financements", "financements:budget", Regle.CONSULTER_FINANCEMENTS),
     Groupe(
+        "Partenariats",
+        (
+            Entree("Conventions", "partenariats:conventions", Regle.CONSULTER_CONVENTIONS),
+            Entree("Annuaire des correspondants", "partenariats:annuaire", Regle.CONSULTER_PARTENARIATS),
+            Entree("Rencontres bilatérales", "partenariats:rencontres", Regle.CONSULTER_PARTENARIATS),
+        ),
+    ),
+    Groupe(
         "Appels",
         (
             Entree("Appels publiés", "appels:liste", Regle.PUBLIC),

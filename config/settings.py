@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "appels",
     "indicateurs",
     "financements",
+    "partenariats",
     "journal",
 ]
 

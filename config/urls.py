@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("dispositifs.urls")),
     path("planification/", include("planification.urls")),
     path("financements/", include("financements.urls")),
+    path("partenariats/", include("partenariats.urls")),
     path("", include("appels.urls")),
     path("", include("indicateurs.urls")),
     path("journal/", include("journal.urls")),

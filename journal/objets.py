@@ -76,4 +76,7 @@ OBJETS = (
     # L'étape en cours change plusieurs fois par génération : seuls les changements de statut comptent.
     ObjetJournalise("indicateurs.Rapport", "territoire", exclus=("etape",)),
     ObjetJournalise("indicateurs.VersionRapport", "rapport__territoire"),
+    ObjetJournalise("partenariats.Convention", "territoire"),
+    ObjetJournalise("partenariats.Contact", "territoire"),
+    ObjetJournalise("partenariats.RencontreBilaterale", "territoire"),
 )

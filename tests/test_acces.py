@@ -37,6 +37,12 @@ ROLES_ATTENDUS = {
     Regle.CONSULTER_FINANCEMENTS: frozenset(
         {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
     ),
+    Regle.CONSULTER_CONVENTIONS: frozenset(Role),
+    Regle.ENREGISTRER_CONVENTIONS: frozenset({Role.OPERATEUR, Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.CONSULTER_PARTENARIATS: frozenset(
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
+    ),
+    Regle.GERER_PARTENARIATS: frozenset({Role.PLANIFICATEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -113,6 +119,13 @@ def donnees_exemple(casting, settings, tmp_path):
     EnveloppeFactory(region=casting[Role.PLANIFICATEUR].region)
     # Un rapport public déjà généré de la région des agents : téléchargeable par tous, suivi par les agents.
     RapportFactory(territoire=casting[Role.PLANIFICATEUR].region, public=True)
+    # Une convention de l'organisme de l'opérateur (avec PDF), un contact et une rencontre dans la région des agents.
+    from tests.partenariats.factories import ContactFactory, ConventionFactory, RencontreFactory
+
+    pdf = SimpleUploadedFile("convention.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    ConventionFactory(organisme=operateur.organismes.get(), territoire=dispositif.territoire, pdf=pdf)
+    ContactFactory(territoire=dispositif.territoire)
+    RencontreFactory(territoire=dispositif.territoire)
     return CibleFactory(), dispositif, depot
 
 
@@ -188,6 +201,13 @@ MODELES_PAR_URL = {
     "enveloppe-detail": "financements.Enveloppe",
     "dispositifs:nouvel_evenement": "dispositifs.Dispositif",
     "api-evenements": "dispositifs.Dispositif",
+    "partenariats:convention": "partenariats.Convention",
+    "partenariats:convention_pdf": "partenariats.Convention",
+    "partenariats:modifier_convention": "partenariats.Convention",
+    "partenariats:modifier_contact": "partenariats.Contact",
+    "partenariats:rencontre": "partenariats.RencontreBilaterale",
+    "partenariats:modifier_rencontre": "partenariats.RencontreBilaterale",
+    "convention-detail": "partenariats.Convention",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",

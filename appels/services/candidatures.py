@@ -189,7 +189,10 @@ def _deposer(*, candidature, user, cle, maintenant) -> Depot:
     if not appel.est_ouvert_le(maintenant):
         raise hors_delai(appel)
     candidature = Candidature.objects.select_for_update().get(pk=_enregistree(candidature).pk)
-    contenu = {"lettre": contenu_valide(candidature.brouillon, appel), "pieces": _pieces(candidature)}
+    contenu = {
+        "lettre": contenu_valide(candidature.brouillon, appel, candidature.organisme),
+        "pieces": _pieces(candidature),
+    }
     sequence = Depot.objects.filter(candidature__appel=appel).count() + 1
     depot = Depot.objects.create(
         candidature=candidature,
@@ -201,6 +204,8 @@ def _deposer(*, candidature, user, cle, maintenant) -> Depot:
         empreinte=lettre.empreinte(contenu),
         cle_idempotence=cle,
     )
+    if citees := [p["convention"] for p in contenu["lettre"]["partenariats"] if "convention" in p]:
+        depot.conventions.set(citees)
     passer(
         Candidature.objects.filter(pk=candidature.pk),
         statut=StatutCandidature.DEPOSEE,
