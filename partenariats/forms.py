@@ -3,8 +3,13 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from config.policy import organismes_visibles, territoires_des_conventions, territoires_des_partenariats_geres
-from dispositifs.models import Dispositif, TypeDispositif
+from config.policy import (
+    dispositifs_visibles,
+    organismes_visibles,
+    territoires_des_conventions,
+    territoires_des_partenariats_geres,
+)
+from dispositifs.models import TypeDispositif
 from partenariats.models import CategoriePartenaire, Convention, Niveau, Structure
 from territoires.models import Niveau as NiveauTerritoire
 
@@ -77,9 +82,9 @@ class ConventionForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         organismes = organismes_visibles(user)
         self.fields["organisme"].queryset = organismes.order_by("nom")
-        self.fields["dispositif"].queryset = Dispositif.objects.filter(organisme__in=organismes).select_related(
-            "type", "territoire"
-        )
+        # Les dispositifs que l'utilisateur voit : ceux de ses organismes (opérateur), de sa région (agent).
+        dispositifs = dispositifs_visibles(user).filter(organisme__in=organismes)
+        self.fields["dispositif"].queryset = dispositifs.select_related("type", "territoire").order_by("nom")
         self.fields["territoire"].queryset = territoires_choisissables(territoires_des_conventions(user))
 
 

@@ -56,7 +56,7 @@ def pdf_controle(fichier) -> dict:
     try:
         controle = pdf_recu.controler_fichier(fichier)
     except ValidationError as refus:
-        raise ValidationError({"pdf": refus}) from refus
+        raise ValidationError({"fichier": refus}) from refus
     copie = ContentFile(controle.copie, name=f"convention-{controle.empreinte}.pdf")
     return {"pdf": copie, "pdf_empreinte": controle.empreinte}
 

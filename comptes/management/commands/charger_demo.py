@@ -6,6 +6,7 @@ from comptes.demo import creer_comptes_demo
 from dispositifs.demo import autoriser_projet_retenu_demo
 from financements.demo import creer_financements_demo, effacer_financements_demo
 from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
+from partenariats.demo import creer_partenariats_demo
 from planification.demo import creer_planification_demo
 from territoires.services import importer_territoires
 
@@ -34,6 +35,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Appel {appel.reference} ({appel.get_statut_display().lower()})")
         if projet := autoriser_projet_retenu_demo():
             self.stdout.write(f"Projet retenu autorisé puis à moitié installé : {projet}")
+        self.stdout.write(
+            "Partenariats : {conventions} conventions, {contacts} contacts, {rencontres} rencontre.".format(
+                **creer_partenariats_demo()
+            )
+        )
         # Les agrégats en dernier, quand tous les dispositifs existent : les places d'Occitanie, autorisées au
         # niveau de la région par l'appel de démonstration, comptent parmi les déclarations attendues du pays
         # (sinon les lignes France des ACT et LAM n'étaient pas celles d'un recalcul : verifier_agregats).
