@@ -205,6 +205,19 @@ def candidatures_visibles(user, candidatures):
     return candidatures.filter(appel__in=appels_instruits(user))
 
 
+def depots_lisibles(user):
+    """Les dépôts dont un utilisateur ouvre la lettre, comme `peut_voir_candidature` mais en une requête : les siens
+    pour un opérateur, ceux des appels qu'il instruit pour un agent ; aucun pour le niveau national (il lit les
+    chiffres des appels, jamais les lettres)."""
+    from appels.models import Candidature, Depot
+
+    if not user.is_authenticated or user.role == Role.NATIONAL:
+        return Depot.objects.none()
+    if user.role == Role.ADMINISTRATEUR:
+        return Depot.objects.all()
+    return Depot.objects.filter(candidature__in=candidatures_visibles(user, Candidature.objects.all()))
+
+
 def dispositifs_visibles(user):
     """Les dispositifs dont un utilisateur ouvre la fiche (/dispositifs/) : ceux de ses organismes pour un opérateur,
     de sa région pour un agent, tous pour un administrateur ; aucun pour l'anonyme."""

@@ -62,7 +62,9 @@ def pdf_controle(fichier) -> dict:
 
 
 def decrire_convention(convention: Convention) -> str:
-    return f"Cette convention (maintenant « {convention.get_statut_display()} », version {convention.version})"
+    return (
+        f"Ce partenariat (convention maintenant « {convention.get_statut_display()} », version {convention.version})"
+    )
 
 
 @transaction.atomic
@@ -116,7 +118,7 @@ def enregistrer_contact(*, user, contact: Contact | None = None, version: int | 
 
 
 def decrire_rencontre(rencontre: RencontreBilaterale) -> str:
-    return f"Cette rencontre (maintenant {rencontre})"
+    return f"Le compte rendu de cette rencontre (maintenant {rencontre})"
 
 
 @transaction.atomic

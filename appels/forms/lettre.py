@@ -158,7 +158,6 @@ class PartenariatForm(DsfrBaseForm):
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="Pour un partenariat acté : la convention actée de votre organisme qui l'écrit.",
     )
 
     def __init__(self, *args, conventions=(), **kwargs):

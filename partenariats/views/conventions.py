@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from comptes.models import Role
-from config.policy import Regle, acces, autorise, conventions_gerees, conventions_visibles
+from config.policy import Regle, acces, autorise, conventions_gerees, conventions_visibles, depots_lisibles
 from partenariats.forms import CHAMPS_CONVENTION, ConventionForm, FiltreConventionsForm
 from partenariats.models import Convention
 from partenariats.services import enregistrer_convention
@@ -47,8 +47,12 @@ def fiche(request, pk):
     contexte = {
         "convention": convention,
         "peut_modifier": conventions_gerees(request.user).filter(pk=pk).exists(),
-        # Les lettres d'intention déposées qui citent la convention comme partenariat acté.
-        "depots": convention.depots.select_related("candidature__appel").order_by("-depose_le"),
+        # Les lettres d'intention déposées qui citent la convention comme partenariat acté, parmi celles que
+        # l'utilisateur peut lire.
+        "depots": depots_lisibles(request.user)
+        .filter(conventions=convention)
+        .select_related("candidature__appel")
+        .order_by("-depose_le"),
     }
     return render(request, "partenariats/conventions/fiche.html", contexte)
 

@@ -37,7 +37,7 @@ def test_une_lettre_sans_convention_est_figee_comme_avant(client, operateur, app
 
 
 def test_un_partenariat_acte_cite_une_convention_actee_de_l_organisme(
-    client, operateur, instructeur, appel, convention
+    client, operateur, instructeur, national, appel, convention
 ):
     client.force_login(operateur)
     page = client.get(f"/appels/{appel.reference}/lettre/").content.decode()
@@ -53,6 +53,8 @@ def test_un_partenariat_acte_cite_une_convention_actee_de_l_organisme(
     assert lien in client.get(f"/candidatures/depots/{depot.numero}/").content.decode()
     client.force_login(instructeur)  # la fiche de la convention nomme la lettre qui la cite
     assert depot.numero in client.get(f"/partenariats/conventions/{convention.pk}/").content.decode()
+    client.force_login(national)  # il lit la convention, jamais la lettre
+    assert depot.numero not in client.get(f"/partenariats/conventions/{convention.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("cas", ["envisage", "prevue", "autre_organisme"])
