@@ -13,7 +13,7 @@ from config.policy import (
     territoires_des_partenariats_geres,
 )
 from financements.services import refuser_si, verifier_version
-from partenariats.models import Contact, Convention, RencontreBilaterale, StatutConvention
+from partenariats.models import Contact, Convention, RencontreBilaterale, StatutConvention, Structure
 from territoires.models import Niveau
 
 
@@ -110,10 +110,30 @@ def decrire_contact(contact: Contact) -> str:
     return f"Ce contact (maintenant {contact.fonction}, {contact.courriel})"
 
 
+# La DREETS et le siège de l'ARS sont régionaux, la DDETS(PP) et la délégation de l'ARS départementales (003 :
+# « correspondants régionaux et départementaux »).
+NIVEAU_DE_LA_STRUCTURE = {
+    Structure.DREETS: Niveau.REGION,
+    Structure.ARS: Niveau.REGION,
+    Structure.DDETS: Niveau.DEPARTEMENT,
+    Structure.DD_ARS: Niveau.DEPARTEMENT,
+}
+
+
+def verifier_structure(structure, territoire):
+    attendu = NIVEAU_DE_LA_STRUCTURE.get(structure)
+    if attendu is not None and territoire.niveau != attendu:
+        libelle = Structure(structure).label
+        niveau = "une région" if attendu == Niveau.REGION else "un département"
+        message = f"{libelle} : choisissez {niveau}."
+        raise ValidationError({"territoire": ValidationError(message, code="niveau_de_la_structure")})
+
+
 @transaction.atomic
 def enregistrer_contact(*, user, contact: Contact | None = None, version: int | None = None, **valeurs) -> Contact:
     """Crée ou modifie une ligne de l'annuaire (territoire, structure, service, fonction, courriel, telephone)."""
     _verifier_territoires(user, contact, valeurs["territoire"])
+    verifier_structure(valeurs["structure"], valeurs["territoire"])
     return _enregistrer(Contact, contact, version, valeurs, decrire_contact)
 
 

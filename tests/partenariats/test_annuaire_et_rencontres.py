@@ -54,6 +54,17 @@ def test_un_contact_hors_de_la_region_est_refuse_en_francais(client, dreets, par
     assert "territoire" in reponse.context["form"].errors
 
 
+def test_une_structure_departementale_se_range_dans_un_departement(client, dreets, nord, region_hdf):
+    client.force_login(dreets)
+
+    ddets_region = client.post("/partenariats/annuaire/nouveau/", contact(region_hdf))
+    dreets_departement = client.post("/partenariats/annuaire/nouveau/", contact(nord, structure="dreets"))
+
+    assert ddets_region.status_code == dreets_departement.status_code == 400 and not Contact.objects.exists()
+    assert "DDETS(PP) : choisissez un département." in ddets_region.content.decode()
+    assert "DREETS : choisissez une région." in dreets_departement.content.decode()
+
+
 def test_un_courriel_invalide_est_refuse_sur_son_champ(client, planificateur, nord):
     client.force_login(planificateur)
 
