@@ -371,13 +371,17 @@ def territoires_des_conventions(user):
     return Territoire.objects.filter(pk__in=territoires_des_regions(regions_visibles(user)))
 
 
-def perimetre_des_partenariats(user):
-    """Les territoires dont un agent lit l'annuaire et les rencontres : ceux de ses régions visibles."""
+def perimetre_des_partenariats(user, regions=None):
+    """Les territoires dont un agent lit l'annuaire et les rencontres : ceux de ses régions visibles (parmi
+    `regions`, le filtre de la page, quand il est donné)."""
     from territoires.models import Territoire
 
     if not autorise(user, Regle.CONSULTER_PARTENARIATS):
         return Territoire.objects.none().values("pk")
-    return territoires_des_regions(regions_visibles(user))
+    visibles = regions_visibles(user)
+    if regions is not None:
+        visibles = visibles.filter(pk__in=[r.pk for r in regions])
+    return territoires_des_regions(visibles)
 
 
 def territoires_des_partenariats_geres(user):

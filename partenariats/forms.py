@@ -129,6 +129,21 @@ class RencontreForm(DsfrBaseForm):
         self.fields["territoire"].queryset = territoires_choisissables(territoires_des_partenariats_geres(user))
 
 
+class FiltreRegionForm(DsfrBaseForm):
+    """La région de l'annuaire ou des rencontres, pour qui en voit plusieurs (niveau national, administration)."""
+
+    region = forms.ChoiceField(label="Région", required=False)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Toutes")] + [(r.code, r.nom) for r in regions]
+
+    def regions_choisies(self, regions):
+        """Les régions retenues : celle du filtre, ou toutes celles de l'utilisateur."""
+        code = self.cleaned_data.get("region") if self.is_valid() else None
+        return [r for r in regions if r.code == code] if code else regions
+
+
 class FiltreConventionsForm(DsfrBaseForm):
     """Les filtres de la liste : des choix fermés, une valeur inconnue est une erreur dite sur le champ."""
 

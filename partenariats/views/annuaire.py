@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from config.policy import Regle, acces, autorise, perimetre_des_partenariats, territoires_des_partenariats_geres
+from config.policy import Regle, acces, autorise, territoires_des_partenariats_geres
 from partenariats.forms import CHAMPS_CONTACT, ContactForm
 from partenariats.models import Contact
 from partenariats.services import enregistrer_contact
+from partenariats.views.perimetre import perimetre_filtre
 from partenariats.views.saisie import initial_de, saisir
 
 PAR_PAGE = 100  # une région : 13 départements de quelques lignes chacun tiennent sur une page
@@ -17,10 +18,11 @@ PAR_PAGE = 100  # une région : 13 départements de quelques lignes chacun tienn
 @acces(Regle.CONSULTER_PARTENARIATS)
 def annuaire(request):
     """L'annuaire du périmètre, rangé par territoire (la région avant ses départements)."""
-    contacts = Contact.objects.dans(perimetre_des_partenariats(request.user)).select_related("territoire")
+    filtre, perimetre = perimetre_filtre(request)
+    contacts = Contact.objects.dans(perimetre).select_related("territoire")
     page = Paginator(contacts, PAR_PAGE).get_page(request.GET.get("page"))
-    contexte = {"page_obj": page, "peut_gerer": autorise(request.user, Regle.GERER_PARTENARIATS)}
-    return render(request, "partenariats/annuaire.html", contexte)
+    contexte = {"page_obj": page, "filtre": filtre, "peut_gerer": autorise(request.user, Regle.GERER_PARTENARIATS)}
+    return render(request, "partenariats/annuaire.html", contexte, status=400 if filtre.errors else 200)
 
 
 @acces(Regle.GERER_PARTENARIATS)

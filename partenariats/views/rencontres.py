@@ -9,6 +9,7 @@ from config.policy import Regle, acces, autorise, perimetre_des_partenariats, te
 from partenariats.forms import CHAMPS_RENCONTRE, RencontreForm
 from partenariats.models import RencontreBilaterale
 from partenariats.services import enregistrer_rencontre
+from partenariats.views.perimetre import perimetre_filtre
 from partenariats.views.saisie import initial_de, saisir
 
 PAR_PAGE = 50
@@ -20,9 +21,11 @@ def rencontres_visibles(user):
 
 @acces(Regle.CONSULTER_PARTENARIATS)
 def liste(request):
-    page = Paginator(rencontres_visibles(request.user), PAR_PAGE).get_page(request.GET.get("page"))
-    contexte = {"page_obj": page, "peut_gerer": autorise(request.user, Regle.GERER_PARTENARIATS)}
-    return render(request, "partenariats/rencontres/liste.html", contexte)
+    filtre, perimetre = perimetre_filtre(request)
+    rencontres = RencontreBilaterale.objects.dans(perimetre).select_related("territoire")
+    page = Paginator(rencontres, PAR_PAGE).get_page(request.GET.get("page"))
+    contexte = {"page_obj": page, "filtre": filtre, "peut_gerer": autorise(request.user, Regle.GERER_PARTENARIATS)}
+    return render(request, "partenariats/rencontres/liste.html", contexte, status=400 if filtre.errors else 200)
 
 
 @acces(Regle.CONSULTER_PARTENARIATS)

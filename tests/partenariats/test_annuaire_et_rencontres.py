@@ -140,9 +140,24 @@ def test_les_listes_se_lisent_en_un_nombre_constant_de_requetes(
 ):
     fabrique(territoire=nord)
     client.force_login(dreets)
-    # session, utilisateur, compte (pagination), région de l'agent (en-tête), page de lignes avec leur territoire
-    with django_assert_num_queries(5):
+    # session, utilisateur, régions visibles (filtre), compte (pagination), région de l'agent (en-tête), page de
+    # lignes avec leur territoire
+    with django_assert_num_queries(6):
         client.get(adresse)
     fabrique.create_batch(20, territoire=nord)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(adresse).context["page_obj"]) == 21
+
+
+def test_le_national_filtre_l_annuaire_par_region(client, national, nord, paris):
+    ContactFactory(territoire=nord, courriel="ddets-59@demo.example")
+    ContactFactory(territoire=paris, courriel="ddets-75@demo.example")
+    client.force_login(national)
+
+    tout = client.get("/partenariats/annuaire/").content.decode()
+    hdf = client.get("/partenariats/annuaire/?region=32").content.decode()
+    refus = client.get("/partenariats/annuaire/?region=zz")
+
+    assert "ddets-59@demo.example" in tout and "ddets-75@demo.example" in tout
+    assert "ddets-59@demo.example" in hdf and "ddets-75@demo.example" not in hdf
+    assert refus.status_code == 400 and "Filtre refusé" in refus.content.decode()
