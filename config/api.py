@@ -13,6 +13,7 @@ from dispositifs import api as dispositifs_api
 from financements import api as financements_api
 from indicateurs.api import AgregatViewSet, DeclarationViewSet, IndicateurViewSet, RapportViewSet
 from journal.api import JournalViewSet
+from partenariats.api import ConventionViewSet
 from planification import api as planification_api
 from programme import api as programme_api
 from territoires.api import TerritoireViewSet
@@ -47,6 +48,7 @@ router.register("rapports", RapportViewSet, basename="rapport")
 router.register("journal", JournalViewSet, basename="journal")
 router.register("actions", programme_api.ActionViewSet, basename="action")
 router.register("feuilles-de-route", programme_api.FeuilleDeRouteViewSet, basename="feuille-de-route")
+router.register("conventions", ConventionViewSet, basename="convention")
 
 
 class SchemaView(SpectacularAPIView):

@@ -39,6 +39,14 @@ MENU = [
     Entree("Programme", "programme:programme", Regle.CONSULTER_PLANIFICATION),
     Entree("Financements", "financements:budget", Regle.CONSULTER_FINANCEMENTS),
     Groupe(
+        "Partenariats",
+        (
+            Entree("Conventions", "partenariats:conventions", Regle.CONSULTER_CONVENTIONS),
+            Entree("Annuaire des correspondants", "partenariats:annuaire", Regle.CONSULTER_PARTENARIATS),
+            Entree("Rencontres bilatérales", "partenariats:rencontres", Regle.CONSULTER_PARTENARIATS),
+        ),
+    ),
+    Groupe(
         "Appels",
         (
             Entree("Appels publiés", "appels:liste", Regle.PUBLIC),

@@ -36,6 +36,10 @@ class Regle(StrEnum):
     GERER_OFFRE = "gerer_offre"
     CONSULTER_FINANCEMENTS = "consulter_financements"
     PILOTER_PROGRAMME = "piloter_programme"
+    CONSULTER_CONVENTIONS = "consulter_conventions"
+    ENREGISTRER_CONVENTIONS = "enregistrer_conventions"
+    CONSULTER_PARTENARIATS = "consulter_partenariats"
+    GERER_PARTENARIATS = "gerer_partenariats"
     ADMINISTRATION = "administration"
 
 
@@ -75,6 +79,18 @@ ROLES_PAR_REGLE: dict[Regle, frozenset[Role] | None] = {
     # Le programme (issue 13, point 3) : ceux qui lisent la planification lisent les feuilles de route ; les
     # planificateurs de la région écrivent ses actions, jalons et revues annuelles (`feuilles_de_route_pilotees`).
     Regle.PILOTER_PROGRAMME: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    # Conventions entre un dispositif et ses partenaires (issue 13) : l'opérateur lit et déclare celles de ses
+    # organismes, l'ARS de la région les lit et les gère ; la DREETS les lit, leur déploiement est un chantier de la
+    # feuille de route commune (sources/003 : « conventions entre l'hôpital - notamment les PASS - et les structures
+    # sociales ») ; le niveau national lit toutes les régions.
+    Regle.CONSULTER_CONVENTIONS: frozenset(Role),
+    Regle.ENREGISTRER_CONVENTIONS: frozenset({Role.OPERATEUR, Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    # Annuaire des correspondants et rencontres bilatérales : la feuille de route est commune à l'ARS et à la DREETS
+    # (sources/003 : « un tableau des contacts est établi et régulièrement actualisé ») ; les deux l'écrivent.
+    Regle.CONSULTER_PARTENARIATS: frozenset(
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
+    ),
+    Regle.GERER_PARTENARIATS: frozenset({Role.PLANIFICATEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -204,6 +220,19 @@ def candidatures_visibles(user, candidatures):
     if user.role == Role.OPERATEUR:
         return candidatures.pour_operateur(user)
     return candidatures.filter(appel__in=appels_instruits(user))
+
+
+def depots_lisibles(user):
+    """Les dépôts dont un utilisateur ouvre la lettre, comme `peut_voir_candidature` mais en une requête : les siens
+    pour un opérateur, ceux des appels qu'il instruit pour un agent ; aucun pour le niveau national (il lit les
+    chiffres des appels, jamais les lettres)."""
+    from appels.models import Candidature, Depot
+
+    if not user.is_authenticated or user.role == Role.NATIONAL:
+        return Depot.objects.none()
+    if user.role == Role.ADMINISTRATEUR:
+        return Depot.objects.all()
+    return Depot.objects.filter(candidature__in=candidatures_visibles(user, Candidature.objects.all()))
 
 
 def dispositifs_visibles(user):
@@ -336,6 +365,72 @@ def feuilles_de_route_pilotees(user):
     if not autorise(user, Regle.PILOTER_PROGRAMME):
         return FeuilleDeRoute.objects.none()
     return FeuilleDeRoute.objects.dans_les_regions(regions_visibles(user))
+
+
+def territoires_des_regions(regions):
+    """Les régions données et tout ce qu'elles contiennent (départements, territoires de santé), en sous-requête."""
+    from territoires.models import Territoire
+
+    return Territoire.objects.filter(Q(pk__in=regions) | Q(parent__in=regions) | Q(parent__parent__in=regions)).values(
+        "pk"
+    )
+
+
+def conventions_visibles(user):
+    """Les conventions qu'un utilisateur lit : celles de ses organismes pour un opérateur, celles des territoires de
+    sa région pour un agent, toutes pour un agent national ou un administrateur ; aucune pour l'anonyme."""
+    from partenariats.models import Convention
+
+    if not autorise(user, Regle.CONSULTER_CONVENTIONS):
+        return Convention.objects.none()
+    if user.role == Role.OPERATEUR:
+        return Convention.objects.filter(organisme__in=user.organismes.all())
+    return Convention.objects.filter(territoire__in=territoires_des_regions(regions_visibles(user)))
+
+
+def conventions_gerees(user):
+    """Les conventions qu'un utilisateur déclare ou modifie : celles de ses organismes pour un opérateur, de sa région
+    pour un planificateur, toutes pour un administrateur."""
+    from partenariats.models import Convention
+
+    if not autorise(user, Regle.ENREGISTRER_CONVENTIONS):
+        return Convention.objects.none()
+    return conventions_visibles(user)
+
+
+def territoires_des_conventions(user):
+    """Les territoires où un utilisateur range une convention : tous pour un opérateur (ses organismes n'ont pas de
+    région ; l'ARS du territoire choisi la verra), sa région pour un planificateur, tous pour un administrateur."""
+    from territoires.models import Territoire
+
+    if not autorise(user, Regle.ENREGISTRER_CONVENTIONS):
+        return Territoire.objects.none()
+    if user.role == Role.OPERATEUR:
+        return Territoire.objects.all()
+    return Territoire.objects.filter(pk__in=territoires_des_regions(regions_visibles(user)))
+
+
+def perimetre_des_partenariats(user, regions=None):
+    """Les territoires dont un agent lit l'annuaire et les rencontres : ceux de ses régions visibles (parmi
+    `regions`, le filtre de la page, quand il est donné)."""
+    from territoires.models import Territoire
+
+    if not autorise(user, Regle.CONSULTER_PARTENARIATS):
+        return Territoire.objects.none().values("pk")
+    visibles = regions_visibles(user)
+    if regions is not None:
+        visibles = visibles.filter(pk__in=[r.pk for r in regions])
+    return territoires_des_regions(visibles)
+
+
+def territoires_des_partenariats_geres(user):
+    """Les territoires où un agent écrit l'annuaire et les rencontres : sa région (toutes pour un administrateur) ;
+    le niveau national lit sans écrire."""
+    from territoires.models import Territoire
+
+    if not autorise(user, Regle.GERER_PARTENARIATS):
+        return Territoire.objects.none()
+    return Territoire.objects.filter(pk__in=territoires_des_regions(regions_visibles(user)))
 
 
 def perimetres_demandables(user):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "indicateurs",
     "financements",
     "programme",
+    "partenariats",
     "journal",
     "donnees",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("planification/", include("planification.urls")),
     path("financements/", include("financements.urls")),
     path("programme/", include("programme.urls")),
+    path("partenariats/", include("partenariats.urls")),
     path("", include("appels.urls")),
     path("", include("indicateurs.urls")),
     path("journal/", include("journal.urls")),

@@ -79,4 +79,7 @@ OBJETS = (
     ObjetJournalise("programme.Action", "feuille_de_route__region"),
     ObjetJournalise("programme.Jalon", "action__feuille_de_route__region"),
     ObjetJournalise("programme.RevueAnnuelle", "feuille_de_route__region"),
+    ObjetJournalise("partenariats.Convention", "territoire"),
+    ObjetJournalise("partenariats.Contact", "territoire"),
+    ObjetJournalise("partenariats.RencontreBilaterale", "territoire"),
 )

@@ -39,6 +39,12 @@ ROLES_ATTENDUS = {
         {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
     ),
     Regle.PILOTER_PROGRAMME: frozenset({Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),  # pas le national
+    Regle.CONSULTER_CONVENTIONS: frozenset(Role),
+    Regle.ENREGISTRER_CONVENTIONS: frozenset({Role.OPERATEUR, Role.PLANIFICATEUR, Role.ADMINISTRATEUR}),
+    Regle.CONSULTER_PARTENARIATS: frozenset(
+        {Role.PLANIFICATEUR, Role.INSTRUCTEUR, Role.DREETS, Role.NATIONAL, Role.ADMINISTRATEUR}
+    ),
+    Regle.GERER_PARTENARIATS: frozenset({Role.PLANIFICATEUR, Role.DREETS, Role.ADMINISTRATEUR}),
     Regle.ADMINISTRATION: frozenset({Role.ADMINISTRATEUR}),
 }
 
@@ -120,6 +126,14 @@ def donnees_exemple(casting, settings, tmp_path):
 
     jalon = JalonFactory(action__axe__feuille_de_route__region=casting[Role.PLANIFICATEUR].region)
     RevueAnnuelleFactory(feuille_de_route=jalon.action.feuille_de_route)
+
+    # Une convention de l'organisme de l'opérateur (avec PDF), un contact et une rencontre dans la région des agents.
+    from tests.partenariats.factories import ContactFactory, ConventionFactory, RencontreFactory
+
+    pdf = SimpleUploadedFile("convention.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    ConventionFactory(organisme=operateur.organismes.get(), territoire=dispositif.territoire, pdf=pdf)
+    ContactFactory(territoire=dispositif.territoire)
+    RencontreFactory(territoire=dispositif.territoire)
     return CibleFactory(), dispositif, depot
 
 
@@ -207,6 +221,13 @@ MODELES_PAR_URL = {
     "programme:revue_pdf": "programme.RevueAnnuelle",
     "action-detail": "programme.Action",
     "feuille-de-route-detail": "programme.FeuilleDeRoute",
+    "partenariats:convention": "partenariats.Convention",
+    "partenariats:convention_pdf": "partenariats.Convention",
+    "partenariats:modifier_convention": "partenariats.Convention",
+    "partenariats:modifier_contact": "partenariats.Contact",
+    "partenariats:rencontre": "partenariats.RencontreBilaterale",
+    "partenariats:modifier_rencontre": "partenariats.RencontreBilaterale",
+    "convention-detail": "partenariats.Convention",
 }
 VALEURS_PAR_URL = {
     ("planification:export", "format"): "csv",

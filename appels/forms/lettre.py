@@ -153,6 +153,27 @@ class PartenariatForm(DsfrBaseForm):
     nature = forms.CharField(label="Nature du partenariat", max_length=200, required=False)
     # Le choix vide d'abord : une ligne laissée blanche doit rester vide, sinon le formset l'exigerait complète.
     etat = forms.ChoiceField(label="État", choices=VIDE + EtatPartenariat.choices)
+    convention = forms.TypedChoiceField(
+        label="Convention signée",
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, conventions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["convention"].choices = [("", "Aucune")] + list(conventions)
+
+    def clean(self):
+        """Sans convention, la ligne reste celle d'avant (pas de clé « convention ») : le contenu figé et son
+        empreinte ne changent pas pour les lettres qui n'en citent pas."""
+        donnees = super().clean()
+        if donnees.get("convention") is None:
+            donnees.pop("convention", None)
+        elif donnees.get("etat") != EtatPartenariat.ACTE:
+            message = "Seul un partenariat acté (accord écrit) renvoie à une convention signée."
+            self.add_error("convention", ValidationError(message, code="convention_non_actee"))
+        return donnees
 
 
 # Une ligne vide à l'affichage ; le script de la page en ajoute d'autres (formset.empty_form).
@@ -160,21 +181,38 @@ EquipeFormSet = forms.formset_factory(MembreEquipeForm, formset=ListeDeLignes, e
 PartenariatsFormSet = forms.formset_factory(PartenariatForm, formset=ListeDeLignes, extra=1, can_delete=True)
 
 
-def formulaires(brouillon: dict, appel):
-    """La lettre et ses deux listes (équipe, partenariats), remplies avec le brouillon s'il y en a un."""
+def conventions_citables(organisme) -> list[tuple[int, str]]:
+    """Les conventions actées de l'organisme, choix du partenariat acté (une requête, lue une fois pour toutes les
+    lignes)."""
+    from partenariats.models import Convention
+
+    if organisme is None or organisme.pk is None:
+        return []
+    conventions = Convention.objects.actees().filter(organisme=organisme).select_related("type_dispositif")
+    return [
+        (c.pk, f"{c.partenaire_nom} — {c.type_dispositif.sigle}, signée le {c.signee_le:%d/%m/%Y}")
+        for c in conventions
+    ]
+
+
+def formulaires(brouillon: dict, appel, organisme=None):
+    """La lettre et ses deux listes (équipe, partenariats), remplies avec le brouillon s'il y en a un ; un partenariat
+    peut citer une convention actée de l'organisme."""
     donnees = en_querydict(brouillon) if brouillon else None
     return (
         LettreForm(donnees, appel=appel),
         EquipeFormSet(donnees, prefix="equipe"),
-        PartenariatsFormSet(donnees, prefix="partenariats"),
+        PartenariatsFormSet(
+            donnees, prefix="partenariats", form_kwargs={"conventions": conventions_citables(organisme)}
+        ),
     )
 
 
-def contenu_valide(brouillon: dict, appel) -> dict:
+def contenu_valide(brouillon: dict, appel, organisme=None) -> dict:
     """Le contenu nettoyé de la lettre, prêt à figer ; ValidationError, en français, s'il ne peut être déposé."""
     if not brouillon:  # rien de saisi : des formulaires vides ne seraient pas liés, donc jamais nettoyés
         raise ValidationError(erreurs_de_depot({"equipe": []}, appel))
-    lettre, equipe, partenariats = formulaires(brouillon, appel)
+    lettre, equipe, partenariats = formulaires(brouillon, appel, organisme)
     messages = [
         message
         for form, titre in ((lettre, None), (equipe, "Équipe"), (partenariats, "Partenariats"))

@@ -165,6 +165,11 @@ class Depot(models.Model):
     accuse = models.FileField("accusé de dépôt (PDF)", upload_to="appels/accuses/", blank=True)
     # Distinct de l'accusé : un envoi manqué (serveur de courriel en panne) se reprend même quand le PDF existe.
     accuse_envoye_le = models.DateTimeField("accusé envoyé le", null=True, blank=True)
+    # Les conventions que la lettre déposée cite comme « partenariat acté » (partenariats.Convention) : le contenu
+    # figé garde leur identifiant, ce lien les retrouve depuis la fiche de la convention. Hors de l'empreinte.
+    conventions = models.ManyToManyField(
+        "partenariats.Convention", verbose_name="conventions citées", blank=True, related_name="depots"
+    )
 
     objects = DepotQuerySet.as_manager()
 

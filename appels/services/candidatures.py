@@ -186,7 +186,10 @@ def _deposer(*, candidature, user, cle, maintenant) -> Depot:
     # passé sous ce verrou l'était à valider la lettre). Même ordre que le passage en instruction : candidature, appel.
     verrou = Candidature.objects.select_for_update(of=("self",)).select_related("appel")  # pas la ligne de l'appel
     candidature = verrou.get(pk=_enregistree(candidature).pk)
-    contenu = {"lettre": contenu_valide(candidature.brouillon, candidature.appel), "pieces": _pieces(candidature)}
+    contenu = {
+        "lettre": contenu_valide(candidature.brouillon, candidature.appel, candidature.organisme),
+        "pieces": _pieces(candidature),
+    }
     # Le verrou sur l'appel sérialise les dépôts d'un même appel : numéros sans trou ni doublon, heure lue sous lui.
     appel = Appel.objects.select_for_update().get(pk=candidature.appel_id)
     maintenant = maintenant or timezone.now()
@@ -205,6 +208,8 @@ def _deposer(*, candidature, user, cle, maintenant) -> Depot:
         empreinte=lettre.empreinte(contenu),
         cle_idempotence=cle,
     )
+    if citees := [p["convention"] for p in contenu["lettre"]["partenariats"] if "convention" in p]:
+        depot.conventions.set(citees)
     passer(
         Candidature.objects.filter(pk=candidature.pk),
         statut=StatutCandidature.DEPOSEE,

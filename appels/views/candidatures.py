@@ -56,7 +56,7 @@ def lettre_intention(request, reference):
 
 def page_lettre(request, candidature, *, refus=None, status=200):
     appel = candidature.appel
-    form, equipe, partenariats = formulaires(candidature.brouillon, appel)
+    form, equipe, partenariats = formulaires(candidature.brouillon, appel, candidature.organisme)
     enregistree = candidature.pk is not None
     depots = list(candidature.depots.select_related("depose_par").order_by("-version")) if enregistree else []
     contexte = {

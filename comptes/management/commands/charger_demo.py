@@ -6,6 +6,7 @@ from comptes.demo import creer_comptes_demo
 from dispositifs.demo import autoriser_projet_retenu_demo
 from financements.demo import creer_financements_demo, effacer_financements_demo
 from indicateurs.demo import creer_indicateurs_demo, creer_rapports_demo, effacer_indicateurs_demo
+from partenariats.demo import creer_partenariats_demo
 from planification.demo import creer_planification_demo, creer_planification_nationale_demo
 from programme.demo import creer_programme_demo
 from territoires.services import importer_territoires
@@ -38,6 +39,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "Programme : {feuilles} feuilles de route, {actions} actions, {jalons} jalons, {revues} revues.".format(
                 **creer_programme_demo()
+            )
+        )
+        self.stdout.write(
+            "Partenariats : {conventions} conventions, {contacts} contacts, {rencontres} rencontre.".format(
+                **creer_partenariats_demo()
             )
         )
         # Les agrégats en dernier, quand tous les dispositifs existent : les places d'Occitanie, autorisées au

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartenariatsConfig(AppConfig):
+    name = "partenariats"
+    verbose_name = "Partenariats"
