@@ -272,24 +272,20 @@ def test_un_accuse_manquant_fait_echouer_la_mesure(client, operateur, organisme,
     assert not [p for p in problemes(bilan | {"accuses_manquants": 0}) if "accusé" in p]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db  # la table de la référence est créée dans la transaction du test, et défaite avec elle
 @pytest.mark.urls("bench.urls")
 def test_la_reference_exige_la_connexion_et_le_csrf_puis_insere_une_ligne(operateur):
     from django.db import connection
     from django.test import Client
 
     creer_table()
-    try:
-        navigateur = Client(enforce_csrf_checks=True)
-        navigateur.get("/connexion/")  # pose le cookie du jeton, comme pour les opérateurs simulés
-        envoi = {"valeur": "x", "csrfmiddlewaretoken": navigateur.cookies["csrftoken"].value}
-        assert navigateur.post(CHEMIN, envoi).status_code == 302  # anonyme : vers la connexion
-        navigateur.force_login(operateur)
-        assert navigateur.post(CHEMIN, {"valeur": "x"}).status_code == 403  # sans jeton CSRF
-        assert navigateur.post(CHEMIN, envoi).status_code == 200
-        with connection.cursor() as curseur:
-            curseur.execute(f"SELECT utilisateur_id, valeur FROM {TABLE}")
-            assert curseur.fetchall() == [(operateur.pk, "x")]
-    finally:
-        with connection.cursor() as curseur:
-            curseur.execute(f"DROP TABLE {TABLE}")
+    navigateur = Client(enforce_csrf_checks=True)
+    navigateur.get("/connexion/")  # pose le cookie du jeton, comme pour les opérateurs simulés
+    envoi = {"valeur": "x", "csrfmiddlewaretoken": navigateur.cookies["csrftoken"].value}
+    assert navigateur.post(CHEMIN, envoi).status_code == 302  # anonyme : vers la connexion
+    navigateur.force_login(operateur)
+    assert navigateur.post(CHEMIN, {"valeur": "x"}).status_code == 403  # sans jeton CSRF
+    assert navigateur.post(CHEMIN, envoi).status_code == 200
+    with connection.cursor() as curseur:
+        curseur.execute(f"SELECT utilisateur_id, valeur FROM {TABLE}")
+        assert curseur.fetchall() == [(operateur.pk, "x")]
