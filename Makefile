@@ -51,8 +51,11 @@ fix: install ## Corrige le format et ce que ruff sait corriger
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# La suite se répartit sur les cœurs (pytest-xdist) : chaque processus a sa base de test et sa base Redis
+# (config/settings_test.py). PROCESSUS_DE_TEST=0 la lance dans un seul processus.
+PROCESSUS_DE_TEST ?= auto
 test: install chromium quality ## Lance ruff puis toute la suite de tests
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PROCESSUS_DE_TEST) $(PYTEST_ARGS)
 
 .PHONY: bench-finess
 # Base jetable créée et détruite par la mesure elle-même (bench/finess, voir son --help) : la base du développeur

@@ -4,6 +4,8 @@ jamais (un code inconnu ne trouve rien). Chaque FilterSet de l'API hérite de `F
 déclaration les filtres de django-filter trop permissifs (NumberFilter, BooleanFilter, ModelChoiceFilter…).
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
@@ -11,6 +13,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django_filters.widgets import QueryArrayWidget
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 # La plus grande clé primaire que la base range (BigAutoField, DEFAULT_AUTO_FIELD) : au-delà, SQLite lève
@@ -117,10 +120,27 @@ class FiltresAPI(django_filters.FilterSet):
 
 class PaginationAPI(PageNumberPagination):
     """La pagination de l'API (REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]) : `?page=` vide est une page invalide
-    (404, comme `?page=abc`), et non la première ; `?page_size=` choisit la taille d'une page, 500 au plus."""
+    (404, comme `?page=abc`), et non la première ; `?page_size=` choisit la taille d'une page, de 1 à 500 : une
+    autre valeur est refusée (400), au lieu d'être remplacée en silence par la taille par défaut."""
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        texte = request.query_params.get(self.page_size_query_param)
+        if texte is None:
+            return self.page_size
+        if not re.fullmatch(r"[0-9]{1,3}", texte) or not 1 <= int(texte) <= self.max_page_size:
+            message = f"Taille de page invalide : un nombre entier de 1 à {self.max_page_size}."
+            raise ValidationError({self.page_size_query_param: [message]})
+        return int(texte)
+
+    def get_schema_operation_parameters(self, view):
+        parametres = super().get_schema_operation_parameters(view)
+        for parametre in parametres:
+            if parametre["name"] == self.page_size_query_param:
+                parametre["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
+        return parametres
 
     def get_page_number(self, request, paginator):
         return request.query_params.get(self.page_query_param, 1)

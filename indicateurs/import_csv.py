@@ -98,6 +98,11 @@ def decoder(contenu: bytes) -> str:
         return contenu.decode("cp1252", errors="replace")
 
 
+# Une cellule d'import tient en quelques caractères ; au-delà de 128 Ko (la limite par défaut du module csv, que
+# n'importe quelle bibliothèque du processus peut relever : elle est globale), c'est un guillemet jamais refermé.
+CELLULE_MAX = 131_072
+
+
 def lire(texte: str) -> list[list[str]]:
     """Les lignes du fichier ; le séparateur est celui, de « ; » ou « , », le plus présent dans l'en-tête. Au-delà
     de LIGNES_MAX lignes de données (lignes vides non comptées), la lecture s'arrête : ValueError."""
@@ -107,6 +112,8 @@ def lire(texte: str) -> list[list[str]]:
     rangees, remplies = [], 0
     try:
         for rangee in lecteur:
+            if any(len(cellule) > CELLULE_MAX for cellule in rangee):
+                raise csv.Error("cellule trop longue")
             remplies += bool(rangees) and any(cellule.strip() for cellule in rangee)
             if remplies > LIGNES_MAX:
                 raise ValueError(TROP_DE_LIGNES.format(maximum=nombre(LIGNES_MAX), ligne=lecteur.line_num))

@@ -111,7 +111,7 @@ def historique(request, pk):
     """L'historique de la case d'une cible, même supprimée (sa case est alors lue dans le journal)."""
     cible = Cible.objects.with_type_territoire_horizon().filter(pk=pk).first()
     if cible is not None:
-        return historique_de_la_case(request, cible.type, cible.territoire, cible.horizon)
+        return historique_de_la_case(request, cible.type, cible.territoire, cible.horizon, cible=cible)
     suppression = entrees_de_cibles().filter(object_id=pk).order_by("-timestamp", "-pk").first()
     valeurs = (suppression.changes or {}) if suppression else {}
     if not all(valeurs.get(champ) for champ in ("type", "territoire", "horizon")):
@@ -135,14 +135,16 @@ def historique_case(request, horizon, type, territoire):
     )
 
 
-def historique_de_la_case(request, type_, territoire, horizon):
+def historique_de_la_case(request, type_, territoire, horizon, *, cible=None):
     """Qui a changé la case, quand, de quelle valeur à quelle valeur (suppressions comprises), et pourquoi ; puis
-    la trace de sa cible actuelle : les appels lancés sur son écart, leurs décisions, les dispositifs créés."""
+    la trace de sa cible actuelle (`cible` quand l'appelant l'a déjà lue) : les appels lancés sur son écart, leurs
+    décisions, les dispositifs créés."""
     # Les cibles nationales se lisent par tous les agents (chaque région s'y compare) ; les autres, dans son périmètre.
     perimetres = perimetres_de_planification(request.user)
     if territoire.niveau != Niveau.PAYS and not any(territoire.chemin.startswith(p.chemin) for p in perimetres):
         raise Http404("Cible introuvable.")
-    cible = Cible.objects.filter(type=type_, territoire=territoire, horizon=horizon).first()
+    if cible is None:
+        cible = Cible.objects.filter(type=type_, territoire=territoire, horizon=horizon).first()
     contexte = {
         "type": type_,
         "territoire": territoire,

@@ -72,14 +72,14 @@ def test_un_envoi_enregistre_toutes_les_cases_modifiees_avec_une_ligne_d_histori
 
     donnees = formulaire(
         lue,
-        **{nom(lhss, carte["region"]): "1 200", nom(lhss, carte["nord"]): "2,5", nom(lam, carte["nord"]): "4"},
+        **{nom(lhss, carte["region"]): "1 200", nom(lhss, carte["nord"]): "3", nom(lam, carte["nord"]): "4"},
         motif="Diagnostic territorial 2024",
     )
     reponse = client.post(url(carte), donnees, follow=True)
 
     assert "3 cases enregistrées, chacune avec sa ligne d&#x27;historique." in reponse.content.decode()
     valeurs = {(c.type.code, c.territoire.code): c.valeur for c in Cible.objects.all()}
-    assert valeurs == {("LHSS", "32"): 1200, ("LHSS", "59"): Decimal("2.5"), ("LAM", "59"): 4, ("LAM", "62"): 8}
+    assert valeurs == {("LHSS", "32"): 1200, ("LHSS", "59"): 3, ("LAM", "59"): 4, ("LAM", "62"): 8}
     for cible in Cible.objects.exclude(territoire=carte["pdc"]):
         (entree,) = cible.history.all()
         assert (entree.actor, entree.additional_data) == (planificateur, {"motif": "Diagnostic territorial 2024"})
@@ -189,7 +189,7 @@ def test_l_historique_d_une_case_suit_la_cible_recreee_apres_suppression(client,
 def test_coller_un_bloc_remplit_la_grille_a_partir_de_la_case_choisie_sans_enregistrer(client, planificateur, carte):
     client.force_login(planificateur)
     lue = client.get(url(carte))
-    bloc = "1 200\t2,5\r\n3\t\r\n"  # ce que copie un tableur : tabulations, retours, nombres à la française
+    bloc = "1 200\t2\r\n3\t\r\n"  # ce que copie un tableur : tabulations, retours, nombres à la française
 
     donnees = formulaire(
         lue, action="coller", bloc=bloc, depart_territoire=carte["nord"].pk, depart_type=carte["lhss"].pk
@@ -200,13 +200,13 @@ def test_coller_un_bloc_remplit_la_grille_a_partir_de_la_case_choisie_sans_enreg
     cases = {case.nom: case for case in reponse.context["grille"].cases}
     lhss_suivant = reponse.context["grille"].types[1]
     assert cases[nom(carte["lhss"], carte["nord"])].saisie == "1 200"
-    assert cases[nom(lhss_suivant, carte["nord"])].saisie == "2,5"
+    assert cases[nom(lhss_suivant, carte["nord"])].saisie == "2"
     assert cases[nom(carte["lhss"], carte["hainaut"])].saisie == "3"
     assert cases[nom(carte["lhss"], carte["nord"])].collee
     assert not Cible.objects.exists()
     enregistree = client.post(url(carte), formulaire(reponse), follow=True)
     assert "3 cases enregistrées" in enregistree.content.decode()
-    assert Cible.objects.get(territoire=carte["nord"], type=lhss_suivant).valeur == Decimal("2.5")
+    assert Cible.objects.get(territoire=carte["nord"], type=lhss_suivant).valeur == 2
 
 
 def test_un_bloc_mal_forme_est_refuse_en_nommant_ligne_colonne_et_valeur(client, planificateur, carte):

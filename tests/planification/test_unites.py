@@ -10,7 +10,7 @@ from django.utils import timezone
 from dispositifs.models import TypeDispositif, Unite
 from planification.calcul import calculer_planification
 from planification.demo import creer_planification_demo
-from planification.models import Horizon
+from planification.models import Cible, Horizon
 from planification.services import modifier_cible
 from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires
@@ -91,17 +91,26 @@ class TestCibleDecimale:
         corps_arms = {**corps, "type": "ARMS", "valeur": "0.5"}
         assert client.post("/api/v1/cibles/", corps_arms, content_type="application/json").status_code == 201
 
-    def test_la_grille_de_saisie_refuse_une_demi_structure(self, client, planificateur, region_hdf):
+    def test_la_grille_refuse_une_demi_structure_et_accepte_un_demi_poste(self, client, planificateur, region_hdf):
+        from tests.planification.test_grille import formulaire, nom
+
         horizon = HorizonFactory()
-        client.force_login(planificateur)
-        url = f"/planification/cibles/?region=32&horizon={horizon.slug}&type=CS-PARTICIPATIF"
-
-        reponse = client.post(
-            url, {"territoire": region_hdf.pk, f"t{region_hdf.pk}-valeur": "1,5", **version(region_hdf)}
+        structures, postes = (
+            TypeDispositif.objects.get(code="CS-PARTICIPATIF"),
+            TypeDispositif.objects.get(code="ARMS"),
         )
+        client.force_login(planificateur)
+        url = f"/planification/cibles/?region=32&horizon={horizon.slug}"
+        lue = client.get(url)
 
-        assert reponse.status_code == 400
-        assert "la cible (1,5) doit être un nombre entier" in reponse.content.decode()
+        refus = client.post(url, formulaire(lue, **{nom(structures, region_hdf): "1,5"}))
+        accord = client.post(url, formulaire(lue, **{nom(postes, region_hdf): "0,5"}))
+
+        assert refus.status_code == 400
+        assert "la cible (1,5) doit être un nombre entier" in refus.content.decode()
+        assert accord.status_code == 302
+        assert Cible.objects.get(type=postes).valeur == Decimal("0.5")
+        assert not Cible.objects.filter(type=structures).exists()
 
     def test_le_service_refuse_aussi(self, region_hdf):
         with pytest.raises(ValidationError, match="la cible"):
@@ -112,7 +121,3 @@ class TestCibleDecimale:
                 valeur=Decimal("2.5"),
                 version_lue=0,
             )
-
-
-def version(territoire) -> dict:
-    return {f"t{territoire.pk}-version_lue": 0}

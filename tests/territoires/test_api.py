@@ -89,10 +89,14 @@ def test_la_page_des_territoires_en_nombre_de_requetes_constant(client, territoi
         client.get("/territoires/")
 
 
-def test_page_size_choisit_la_taille_de_la_page_dans_la_limite_de_500(client, territoires):
+def test_page_size_choisit_la_taille_de_la_page_de_1_a_500(client, territoires):
     deux = client.get("/api/v1/territoires/", {"niveau": "departement", "page_size": 2}).json()
-    trop = client.get("/api/v1/territoires/", {"page_size": 100_000}).json()
+    tout = client.get("/api/v1/territoires/", {"page_size": 500}).json()
 
     assert (deux["count"], len(deux["results"])) == (101, 2)
     assert deux["next"].endswith("page=2&page_size=2")
-    assert len(trop["results"]) == trop["count"]  # 126 territoires, sous la limite de 500
+    assert len(tout["results"]) == tout["count"]
+    for refusee in ("0", "501", "abc", "2.5", "", "null"):
+        reponse = client.get("/api/v1/territoires/", {"page_size": refusee})
+        assert reponse.status_code == 400, refusee
+        assert reponse.json() == {"page_size": ["Taille de page invalide : un nombre entier de 1 à 500."]}
