@@ -100,7 +100,7 @@ def decoder(contenu: bytes) -> str:
 
 # Une cellule d'import tient en quelques caractères ; au-delà de 128 Ko (la limite par défaut du module csv, que
 # n'importe quelle bibliothèque du processus peut relever : elle est globale), c'est un guillemet jamais refermé.
-CELLULE_MAX = 131_072
+CELLULE_LISIBLE_MAX = 131_072
 
 
 def lire(texte: str) -> list[list[str]]:
@@ -112,7 +112,7 @@ def lire(texte: str) -> list[list[str]]:
     rangees, remplies = [], 0
     try:
         for rangee in lecteur:
-            if any(len(cellule) > CELLULE_MAX for cellule in rangee):
+            if any(len(cellule) > CELLULE_LISIBLE_MAX for cellule in rangee):
                 raise csv.Error("cellule trop longue")
             remplies += bool(rangees) and any(cellule.strip() for cellule in rangee)
             if remplies > LIGNES_MAX:
