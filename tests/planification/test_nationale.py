@@ -224,6 +224,7 @@ def test_le_national_va_de_son_accueil_au_tableau_national_puis_aux_horizons(cli
     assert tableau.context["planification"].est_nationale
     contenu = tableau.content.decode()
     assert "Somme des cibles régionales : 80" in contenu and "Part de la population (référence)" in contenu
+    assert re.search(r"Total France, places : [^<]*LHSS", contenu)  # l'unité en toutes lettres, comme en région
     horizons = client.get(liens(tableau)["Horizons de programmation"])
     assert "Cibles 2019-2023" in horizons.content.decode()
     assert client.get(liens(accueil)["Horizons de programmation"]).status_code == 200

@@ -95,7 +95,7 @@ def test_la_page_montre_les_totaux_34_49_134(client, planificateur, demo):
 
     (total,) = reponse.context["planification"].totaux
     assert (total.autorises, total.perspectives, total.cible) == (34, 49, 134)
-    assert "Total Hauts-de-France en places (LHSS, LAM, ACT)" in reponse.content.decode()
+    assert "Total Hauts-de-France, places : LHSS, LAM, ACT" in reponse.content.decode()
 
 
 def test_les_lignes_par_departement_et_territoire_de_sante(client, planificateur, demo):

@@ -69,8 +69,8 @@ def test_la_page_ecrit_chaque_unite_en_toutes_lettres(client, planificateur, dem
 
     page = client.get("/planification/?region=32&horizon=praps-2018-2022&type=ARMS&type=CSAPA-CA").content.decode()
 
-    assert "Total Hauts-de-France en postes (ETP) (ARMS)" in page
-    assert "Total Hauts-de-France en sites de consultation (Consultation avancée CSAPA)" in page
+    assert "Total Hauts-de-France, postes (ETP) : ARMS" in page
+    assert "Total Hauts-de-France, sites de consultation : Consultation avancée CSAPA" in page
 
 
 class TestCibleDecimale:
