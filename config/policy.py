@@ -177,6 +177,18 @@ def perimetres_de_planification(user):
     return Territoire.objects.filter(perimetres)
 
 
+def territoires_des_cibles_lisibles(user):
+    """Les territoires dont l'utilisateur lit les cibles, à l'API comme à l'historique d'une case (qui juge un
+    territoire, même quand sa cible a été supprimée) : ceux de ses régions visibles, et le pays, dont les cibles
+    nationales sont le cadre commun de toutes les régions."""
+    from territoires.models import Niveau, Territoire
+
+    lisibles = Q(niveau=Niveau.PAYS)
+    for region in regions_visibles(user):
+        lisibles |= Q(chemin__startswith=region.chemin)
+    return Territoire.objects.filter(lisibles)
+
+
 def perimetres_de_saisie(user):
     """Les périmètres dont l'utilisateur saisit la grille des cibles (`peut_modifier_cible`) : le pays pour un
     agent national, sa région pour un planificateur, tous pour un administrateur."""

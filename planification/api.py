@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from commun.filtres import FiltresAPI, IdentifiantFilter
 from comptes.models import Role
-from config.policy import Regle, peut_modifier_cible, regions_visibles
+from config.policy import Regle, peut_modifier_cible, territoires_des_cibles_lisibles
 from config.schema import CORPS_DETAIL, SchemaAPI
 from dispositifs.models import TypeDispositif
 from planification.calcul import Ligne, Total, nombre
@@ -99,10 +99,10 @@ class CibleViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        """Les cibles des régions que l'utilisateur peut voir (toutes pour un administrateur ou un agent national) et
-        les cibles nationales ; écrire une cible nationale sans en avoir le droit répond donc 403, pas 404."""
-        regions = regions_visibles(self.request.user)
-        return Cible.objects.lisibles(regions).with_type_territoire_horizon()
+        """Les cibles que l'utilisateur lit (config.policy) : écrire une cible nationale sans en avoir le droit répond
+        donc 403, pas 404."""
+        territoires = territoires_des_cibles_lisibles(self.request.user)
+        return Cible.objects.filter(territoire__in=territoires).with_type_territoire_horizon()
 
     def create(self, request, *args, **kwargs):
         return self.enregistrer(request, version_par_defaut=0, statut=status.HTTP_201_CREATED)

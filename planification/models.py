@@ -5,8 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from territoires.models import Niveau
-
 
 class Horizon(models.Model):
     """Horizon de programmation : « PRAPS 2018-2022 », « Cibles 2019-2023 », « PRS 2023-2028 »."""
@@ -44,18 +42,6 @@ class CibleQuerySet(models.QuerySet):
     def with_type_territoire_horizon(self):
         """La case de chaque cible lue dans la même requête : ce que montrent la liste de l'API et l'historique."""
         return self.select_related("type", "territoire", "horizon")
-
-    def dans_les_territoires(self, territoires):
-        """Les cibles posées sur l'un des `territoires` ou sous lui ; aucune si la liste est vide."""
-        dans = Q(pk__in=[])
-        for territoire in territoires:
-            dans |= Q(territoire__chemin__startswith=territoire.chemin)
-        return self.filter(dans)
-
-    def lisibles(self, regions):
-        """Les cibles que lit qui voit `regions` : celles de ces régions et les cibles nationales (posées sur le
-        pays), cadre commun de toutes les régions."""
-        return self.dans_les_territoires(regions) | self.filter(territoire__niveau=Niveau.PAYS)
 
 
 class Cible(models.Model):

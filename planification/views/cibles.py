@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from config.policy import Regle, acces, perimetres_de_planification, perimetres_de_saisie, peut_modifier_cible
+from config.policy import Regle, acces, perimetres_de_saisie, peut_modifier_cible, territoires_des_cibles_lisibles
 from dispositifs.models import TypeDispositif
 from planification.forms import filtres_planification
 from planification.grille import Grille, entrees_de_cibles
 from planification.models import Cible, Horizon
 from planification.services import ConflitsDeGrille, enregistrer_grille
 from planification.trace import trace_de_la_cible
-from territoires.models import Niveau, Territoire
+from territoires.models import Territoire
 
 GABARIT = "planification/cibles.html"
 MOTIF_MAX = 100
@@ -139,9 +139,7 @@ def historique_de_la_case(request, type_, territoire, horizon, *, cible=None):
     """Qui a changé la case, quand, de quelle valeur à quelle valeur (suppressions comprises), et pourquoi ; puis
     la trace de sa cible actuelle (`cible` quand l'appelant l'a déjà lue) : les appels lancés sur son écart, leurs
     décisions, les dispositifs créés."""
-    # Les cibles nationales se lisent par tous les agents (chaque région s'y compare) ; les autres, dans son périmètre.
-    perimetres = perimetres_de_planification(request.user)
-    if territoire.niveau != Niveau.PAYS and not any(territoire.chemin.startswith(p.chemin) for p in perimetres):
+    if not territoires_des_cibles_lisibles(request.user).filter(pk=territoire.pk).exists():
         raise Http404("Cible introuvable.")
     if cible is None:
         cible = Cible.objects.filter(type=type_, territoire=territoire, horizon=horizon).first()

@@ -105,6 +105,23 @@ def test_l_historique_d_une_cible_nationale_s_ouvre_pour_qui_lit_la_planificatio
     assert client.get(f"/planification/cibles/{cible.pk}/historique/").status_code == 200
 
 
+def test_l_api_et_l_historique_lisent_les_memes_cibles(client, planificateur, pays, region_hdf, region_idf):
+    """Une seule règle (config.policy.territoires_des_cibles_lisibles) : ce que l'API liste, l'historique l'ouvre, et
+    une cible d'une autre région n'est ni listée ni ouverte."""
+    nord = TerritoireFactory(code="59", nom="Nord", parent=region_hdf, niveau=Niveau.DEPARTEMENT)
+    cibles = {t.code: CibleFactory(type__code="LHSS", territoire=t) for t in (pays, region_hdf, nord, region_idf)}
+    client.force_login(planificateur)
+
+    listees = {c["id"] for c in client.get("/api/v1/cibles/?page_size=500").json()["results"]}
+    ouvertes = {
+        cible.pk
+        for cible in cibles.values()
+        if client.get(f"/planification/cibles/{cible.pk}/historique/").status_code == 200
+    }
+
+    assert listees == ouvertes == {cibles[code].pk for code in ("FR", "32", "59")}
+
+
 class TestHorizons:
     def test_le_national_cree_un_horizon_decrit(self, client, national):
         client.force_login(national)
