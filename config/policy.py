@@ -422,6 +422,25 @@ def territoires_des_conventions(user):
     return Territoire.objects.filter(pk__in=territoires_des_regions(regions_visibles(user)))
 
 
+def organismes_des_conventions(user):
+    """Les organismes sous lesquels un utilisateur range une convention : les siens pour un opérateur ; pour un agent,
+    ceux qui ont un dispositif ou déjà une convention dans ses territoires (une liste bornée par sa région, pas tous
+    les organismes de FINESS) ; tous pour un administrateur."""
+    from dispositifs.models import Organisme
+
+    if not autorise(user, Regle.ENREGISTRER_CONVENTIONS):
+        return Organisme.objects.none()
+    if user.role == Role.OPERATEUR:
+        return user.organismes.all()
+    if user.role == Role.ADMINISTRATEUR:
+        return Organisme.objects.all()
+    territoires = territoires_des_conventions(user)
+    return Organisme.objects.filter(
+        Q(pk__in=Organisme.objects.filter(dispositifs__territoire__in=territoires).values("pk"))
+        | Q(pk__in=Organisme.objects.filter(conventions__territoire__in=territoires).values("pk"))
+    )
+
+
 def perimetre_des_partenariats(user, regions=None):
     """Les territoires dont un agent lit l'annuaire et les rencontres : ceux de ses régions visibles (parmi
     `regions`, le filtre de la page, quand il est donné)."""

@@ -5,7 +5,7 @@ from dsfr.forms import DsfrBaseForm
 
 from config.policy import (
     dispositifs_visibles,
-    organismes_visibles,
+    organismes_des_conventions,
     territoires_des_conventions,
     territoires_des_partenariats_geres,
 )
@@ -80,7 +80,7 @@ class ConventionForm(DsfrBaseForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organismes = organismes_visibles(user)
+        organismes = organismes_des_conventions(user)
         self.fields["organisme"].queryset = organismes.order_by("nom")
         # Les dispositifs que l'utilisateur voit : ceux de ses organismes (opérateur), de sa région (agent).
         dispositifs = dispositifs_visibles(user).filter(organisme__in=organismes)

@@ -8,7 +8,7 @@ from django.db import transaction
 from commun import pdf_recu
 from config.policy import (
     conventions_gerees,
-    organismes_visibles,
+    organismes_des_conventions,
     territoires_des_conventions,
     territoires_des_partenariats_geres,
 )
@@ -77,8 +77,8 @@ def enregistrer_convention(
     a changé. Le PDF, s'il y en a un nouveau, remplace l'ancien."""
     if convention is not None and not conventions_gerees(user).filter(pk=convention.pk).exists():
         raise PermissionDenied("Vous ne gérez pas cette convention.")
-    if not organismes_visibles(user).filter(pk=valeurs["organisme"].pk).exists():
-        raise PermissionDenied("Cet organisme n'est pas l'un des vôtres.")
+    if not organismes_des_conventions(user).filter(pk=valeurs["organisme"].pk).exists():
+        raise PermissionDenied("Cet organisme n'est pas dans votre périmètre.")
     verifier_territoire(territoires_des_conventions(user), valeurs["territoire"])
     coherence = {c: valeurs[c] for c in ("organisme", "dispositif", "type_dispositif", "statut", "signee_le")}
     refuser_si(erreurs_de_convention(**coherence))

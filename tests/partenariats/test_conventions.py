@@ -7,7 +7,7 @@ from partenariats.models import Convention, StatutConvention
 from tests.appels import pdf_hostiles
 from tests.appels.factories import pdf
 from tests.comptes.factories import UtilisateurFactory
-from tests.dispositifs.factories import TypeDispositifFactory
+from tests.dispositifs.factories import DispositifFactory, TypeDispositifFactory
 from tests.partenariats.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,17 @@ def test_l_api_filtre_et_se_lit_en_un_nombre_constant_de_requetes(
     with django_assert_num_queries(4):
         assert client.get("/api/v1/conventions/?statut=prevue").json()["count"] == 20
     assert client.get("/api/v1/conventions/?statut=signee").status_code == 400
+
+
+def test_un_agent_choisit_parmi_les_organismes_de_sa_region_seulement(client, planificateur, nord, paris, convention):
+    """La liste des organismes du formulaire est bornée par la région (pas tous les organismes de FINESS) : ceux
+    qui y ont un dispositif ou déjà une convention ; un organisme d'une autre région est refusé en nommant le champ."""
+    du_nord = DispositifFactory(territoire=nord).organisme
+    de_paris = DispositifFactory(territoire=paris).organisme
+    client.force_login(planificateur)
+
+    proposes = set(client.get("/partenariats/conventions/nouvelle/").context["form"].fields["organisme"].queryset)
+    refus = client.post("/partenariats/conventions/nouvelle/", saisie(organisme=de_paris.pk, territoire=nord.pk))
+
+    assert proposes == {du_nord, convention.organisme}
+    assert refus.status_code == 400 and "organisme" in refus.context["form"].errors
