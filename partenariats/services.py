@@ -1,6 +1,8 @@
 """Écritures des partenariats : une convention, un contact de l'annuaire, une rencontre bilatérale. Chacune en
 transaction, tout ou rien, avec verrou optimiste (version) ; la page et la démonstration passent par ici."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -84,7 +86,13 @@ def enregistrer_convention(
     refuser_si(erreurs_de_convention(**coherence))
     if fichier is not None:
         valeurs.update(pdf_controle(fichier))
-    return _enregistrer(Convention, convention, version, valeurs, decrire_convention)
+    ancien_pdf = convention.pdf.name if convention is not None else ""
+    convention = _enregistrer(Convention, convention, version, valeurs, decrire_convention)
+    if ancien_pdf and ancien_pdf != convention.pdf.name:
+        # Le PDF remplacé n'est plus lu par personne : effacé une fois la nouvelle version écrite, jamais avant
+        # (une transaction annulée le garde).
+        transaction.on_commit(partial(convention.pdf.storage.delete, ancien_pdf))
+    return convention
 
 
 # L'annuaire et les rencontres ------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Les conventions : qui les voit, qui les écrit, le PDF contrôlé, le verrou optimiste, les requêtes bornées."""
 
+import pathlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -80,6 +82,27 @@ def test_l_operateur_declare_une_convention_et_son_pdf_controle(client, operateu
     )
     telechargement = client.get(f"/partenariats/conventions/{convention.pk}/pdf/")
     assert telechargement["Content-Type"] == "application/pdf"
+
+
+def test_un_pdf_remplace_est_efface_apres_l_enregistrement(
+    client, operateur, organisme, nord, django_capture_on_commit_callbacks
+):
+    client.force_login(operateur)
+    client.post(
+        "/partenariats/conventions/nouvelle/",
+        {**saisie(organisme=organisme.pk, territoire=nord.pk), "fichier": fichier(pdf())},
+    )
+    convention = Convention.objects.get()
+    ancien = pathlib.Path(convention.pdf.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            f"/partenariats/conventions/{convention.pk}/modifier/", {**saisie(convention), "fichier": fichier(pdf(2))}
+        )
+
+    convention.refresh_from_db()
+    assert reponse.status_code == 302 and convention.version == 2
+    assert pathlib.Path(convention.pdf.path).exists() and not ancien.exists()
 
 
 @pytest.mark.parametrize("piege", [pdf_hostiles.open_action_javascript, pdf_hostiles.polyglotte])
