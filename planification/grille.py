@@ -1,6 +1,7 @@
 """La grille des cibles d'un horizon : une ligne par territoire du périmètre, une colonne par type (dans son unité),
 une case par (type, territoire). Elle se lit en un nombre constant de requêtes, reçoit la saisie d'un envoi et les
-blocs collés depuis un tableur, et dit où les cibles des départements dépassent celle de leur région."""
+blocs collés depuis un tableur, et dit où les cibles des départements dépassent celle de leur région (et celles des
+régions, la cible nationale)."""
 
 import re
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 
 from commun.erreurs import Conflit
 from commun.nombres import nombre
@@ -84,8 +86,11 @@ class Ligne:
 
 
 class Grille:
-    def __init__(self, *, perimetre, horizon, types, territoires, cibles, supprimees=frozenset()):
+    def __init__(self, *, perimetre, horizon, types, territoires, cibles, supprimees=frozenset(), regions=None):
         self.perimetre, self.horizon, self.types = perimetre, horizon, types
+        # La somme des cibles régionales par type, face à la cible nationale (grille du pays seulement : ses lignes
+        # régionales ne sont pas dans la grille, le national n'écrivant que la ligne France).
+        self.sommes_des_regions = regions or {}
         cibles = {(c.type_id, c.territoire_id): c for c in cibles}
         self.lignes = [
             Ligne(t, [Case(y, t, cibles.get((y.pk, t.pk)), (y.pk, t.pk) in supprimees) for y in types])
@@ -94,9 +99,11 @@ class Grille:
 
     @classmethod
     def charger(cls, perimetre: Territoire, horizon) -> "Grille":
-        """Quatre requêtes quelle que soit la taille : types, territoires, cibles, cases supprimées."""
+        """Quatre requêtes quelle que soit la taille : types, territoires, cibles, cases supprimées (et, pour la
+        grille du pays, la somme des cibles régionales par type)."""
         territoires = territoires_de_la_grille(perimetre)
         return cls(
+            regions=sommes_des_cibles_regionales(horizon) if perimetre.niveau == Niveau.PAYS else None,
             perimetre=perimetre,
             horizon=horizon,
             types=list(TypeDispositif.objects.order_by("ordre", "sigle")),
@@ -195,18 +202,31 @@ class Grille:
             for colonne, case in enumerate(ligne.cases):
                 valeurs = [e.cases[colonne].cible.valeur for e in enfants if e.cases[colonne].cible]
                 if case.cible and valeurs and sum(valeurs) > case.cible.valeur:
-                    messages.append(depassement(case, enfants[0].territoire, sum(valeurs)))
+                    messages.append(depassement(case, enfants[0].territoire.niveau, sum(valeurs)))
+                somme_des_regions = self.sommes_des_regions.get(case.type.pk)
+                if case.cible and somme_des_regions and somme_des_regions > case.cible.valeur:
+                    messages.append(depassement(case, Niveau.REGION, somme_des_regions))
         return messages
 
 
-def depassement(case: Case, enfant: Territoire, somme: Decimal) -> str:
+ENFANTS = {Niveau.REGION: "régions", Niveau.DEPARTEMENT: "départements"}
+PARENT = {Niveau.PAYS: "nationale", Niveau.REGION: "de la région"}
+
+
+def depassement(case: Case, niveau_des_enfants: str, somme: Decimal) -> str:
     unite = case.type.get_unite_display()
-    enfants = "départements" if enfant.niveau == Niveau.DEPARTEMENT else "territoires de santé"
-    parent = "de la région" if case.territoire.niveau == Niveau.REGION else "du département"
+    enfants = ENFANTS.get(niveau_des_enfants, "territoires de santé")
+    parent = PARENT.get(case.territoire.niveau, "du département")
     return (
         f"{case.type.sigle} : la somme des cibles des {enfants} ({nombre(somme)} {unite}) dépasse la cible "
         f"{parent} {case.territoire.nom} ({nombre(case.cible.valeur)} {unite})."
     )
+
+
+def sommes_des_cibles_regionales(horizon) -> dict[int, Decimal]:
+    """La somme des cibles posées sur les régions, par type, pour l'horizon (une requête)."""
+    sommes = Cible.objects.filter(horizon=horizon, territoire__niveau=Niveau.REGION).values("type")
+    return dict(sommes.annotate(somme=Sum("valeur")).values_list("type", "somme"))
 
 
 def lignes_du_bloc(bloc: str) -> list[list[str]]:

@@ -243,6 +243,26 @@ def test_un_avertissement_quand_les_departements_depassent_leur_region(client, p
     assert Cible.objects.count() == 4  # un avertissement, pas un refus
 
 
+def test_un_avertissement_quand_les_regions_depassent_la_cible_nationale(client, national, carte, region_idf):
+    """Le national ne voit que la ligne France ; la somme des cibles posées sur les régions (pas sur leurs
+    départements) est comparée à la cible nationale qu'il enregistre, type par type."""
+    france = FranceFactory()
+    lhss, horizon = carte["lhss"], carte["horizon"]
+    for territoire, valeur in ((carte["region"], 70), (region_idf, 50), (carte["nord"], 500)):
+        CibleFactory(type=lhss, territoire=territoire, horizon=horizon, valeur=valeur)
+    CibleFactory(type=carte["lam"], territoire=carte["region"], horizon=horizon, valeur=10)
+    client.force_login(national)
+    lue = client.get(url(carte, "FR"))
+    donnees = {nom(lhss, france): "100", nom(carte["lam"], france): "10"}
+
+    reponse = client.post(url(carte, "FR"), formulaire(lue, **donnees), follow=True)
+
+    assert reponse.context["avertissements"] == [
+        "LHSS : la somme des cibles des régions (120 places) dépasse la cible nationale France (100 places)."
+    ]
+    assert Cible.objects.get(territoire=france, type=lhss).valeur == 100  # un avertissement, pas un refus
+
+
 def test_le_national_saisit_la_ligne_de_la_france_et_rien_d_autre(client, national, carte):
     france = FranceFactory()
     client.force_login(national)
