@@ -86,6 +86,25 @@ def table_ecarts(tableau):
     return entetes, lignes
 
 
+def table_ventilations(tableau):
+    """Les ventilations en format long, une ligne par territoire et catégorie (chaque total a ses catégories) ; la
+    colonne « Non ventilé » seulement quand elle compte, comme à l'écran, et le total de chaque territoire."""
+    entetes = ["Indicateur", "Unité", "Période", tableau.libelle_ligne.capitalize(), "Code", "Catégorie", "Valeur"]
+    lignes = []
+    for ventilation in tableau.ventilations:
+        montrees = len(ventilation.libelles) - (0 if ventilation.avec_reste else 1)
+        libelles = [*ventilation.libelles[:montrees], "Total"]
+        debut = [ventilation.total.libelle, ventilation.total.unite, tableau.libelle_periode]
+        rangees = [
+            (ligne.territoire.nom, ligne.territoire.code, ligne.cellules, ligne.total) for ligne in ventilation.lignes
+        ]
+        rangees.append(("Total", tableau.territoire.code, ventilation.totaux, ventilation.ensemble))
+        for nom, code, cellules, total in rangees:
+            for libelle, cellule in zip(libelles, [*cellules[:montrees], total], strict=True):
+                lignes.append([*debut, nom, code, libelle, valeur(cellule)])
+    return entetes, lignes
+
+
 TABLES_PUBLIQUES = {
     "departements": table_departements,
     "evolution": table_evolution,
@@ -93,6 +112,7 @@ TABLES_PUBLIQUES = {
     "chiffres_cles": table_chiffres_cles,
     "carte": table_carte,
     "completude": table_completude,
+    "ventilations": table_ventilations,
 }
 TABLES = TABLES_PUBLIQUES | {"ecarts": table_ecarts}
 

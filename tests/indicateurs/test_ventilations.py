@@ -4,6 +4,7 @@ secret statistique qui tient quand on soustrait les autres catégories du total.
 
 import datetime
 import math
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -328,6 +329,22 @@ class TestAffichage:
         assert "Ventilations — oct. 2026" in page
         ligne = page[page.index("Nord (59)", page.index("Ventilations")) :].split(" Total ")[0]
         assert ligne.count("secret") >= 2 and " 4 " not in f"{ligne} "
+
+    def test_le_csv_des_ventilations_interne_et_public(self, client, instructeur, ventile, region_hdf, publier):
+        """Une ligne par territoire et catégorie ; en public, la catégorie masquée s'écrit « secret » et la valeur
+        4 n'apparaît nulle part."""
+        publier(region_hdf, OCTOBRE)
+        client.force_login(instructeur)
+        filtres = {**self.FILTRES, "table": "ventilations"}
+
+        interne = client.get(reverse("indicateurs:tableau:export"), filtres).content.decode("utf-8-sig").splitlines()
+        public = client.get(reverse("indicateurs:tableau:export_public"), filtres).content.decode("utf-8-sig")
+
+        assert interne[0] == "Indicateur;Unité;Période;Département;Code;Catégorie;Valeur"
+        du_nord = [ligne.split(";")[-2:] for ligne in interne if ";Nord;59;" in ligne]
+        assert du_nord[0] == ["Vivant à la rue", "4"] and du_nord[-1] == ["Total", "60"]
+        assert sum(int(valeur) for _, valeur in du_nord[:-1]) == 60  # les catégories tombent juste sur le total
+        assert "secret" in public and not re.search(r";4(\r?\n|$)", public)
 
     def test_une_edition_publiee_avant_les_ventilations_n_en_montre_pas(self, client, ventile, region_hdf, publier):
         from indicateurs.models import EditionPublique
