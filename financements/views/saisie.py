@@ -4,14 +4,14 @@ refuse (message sur le champ), signale un conflit (409, rien d'écrasé) ou dema
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from commun.entrees import identifiant_ou_400
-from commun.erreurs import Conflit
 from commun.nombres import euros
+from commun.saisie import formulaire, saisir
 from config.policy import Regle, acces, dispositifs_geres, dispositifs_visibles, regions_visibles
 from financements.forms import CreditForm, EnveloppeForm
 from financements.models import Credit, Enveloppe
@@ -47,34 +47,15 @@ def modifier_credit(request, pk):
 
 
 def formulaire_credit(request, credit, initial):
-    form = CreditForm(request.POST or None, initial=initial, user=request.user)
-    contexte = {"form": form, "credit": credit}
-    if request.method != "POST":
-        return render(request, "financements/credit.html", contexte)
-    if not form.is_valid():
-        return render(request, "financements/credit.html", contexte, status=400)
-    try:
-        credit = enregistrer_credit(user=request.user, credit=credit, **form.cleaned_data)
-    except ValidationError as refus:
-        form.add_error(None, refus)
-        return render(request, "financements/credit.html", contexte, status=400)
-    except Conflit as conflit:
-        contexte["form"] = relire(CreditForm, request, conflit, user=request.user)
-        contexte["conflit"] = conflit.message
-        return render(request, "financements/credit.html", contexte, status=409)
-    dispositif = credit.dispositif
-    messages.success(request, f"Crédit de {euros(credit.montant)} enregistré pour {dispositif.nom} ({credit.annee}).")
-    return redirect(page_budget(dispositif.territoire.code_region, credit.annee))
+    def enregistrer(valeurs):
+        enregistre = enregistrer_credit(user=request.user, credit=credit, **valeurs)
+        dispositif = enregistre.dispositif
+        message = f"Crédit de {euros(enregistre.montant)} enregistré pour {dispositif.nom} ({enregistre.annee})."
+        messages.success(request, message)
+        return redirect(page_budget(dispositif.territoire.code_region, enregistre.annee))
 
-
-def relire(classe, request, conflit, **kwargs):
-    """La saisie reste à l'écran, avec la version qui vient d'être lue : l'envoyer à nouveau, après vérification,
-    l'enregistre (la version d'avant relancerait le même conflit)."""
-    donnees = request.POST.copy()
-    donnees["version"] = conflit.actuel.version if conflit.actuel else ""
-    form = classe(donnees, **kwargs)
-    form.is_valid()
-    return form
+    form = formulaire(CreditForm, request, initial, user=request.user)
+    return saisir(request, "financements/credit.html", {"credit": credit}, form, enregistrer)
 
 
 @acces(Regle.GERER_OFFRE)
@@ -91,22 +72,11 @@ def modifier_enveloppe(request, pk):
 
 
 def formulaire_enveloppe(request, enveloppe, initial):
-    form = EnveloppeForm(request.POST or None, initial=initial, user=request.user)
-    contexte = {"form": form, "enveloppe": enveloppe}
-    if request.method != "POST":
-        return render(request, "financements/enveloppe.html", contexte)
-    if not form.is_valid():
-        return render(request, "financements/enveloppe.html", contexte, status=400)
-    try:
-        enveloppe = enregistrer_enveloppe(user=request.user, enveloppe=enveloppe, **form.cleaned_data)
-    except ValidationError as refus:
-        form.add_error(None, refus)
-        return render(request, "financements/enveloppe.html", contexte, status=400)
-    except Conflit as conflit:
-        contexte["form"] = relire(EnveloppeForm, request, conflit, user=request.user)
-        contexte["conflit"] = conflit.message
-        return render(request, "financements/enveloppe.html", contexte, status=409)
-    messages.success(
-        request, f"Enveloppe {enveloppe.libelle} {enveloppe.annee} enregistrée : {euros(enveloppe.montant)}."
-    )
-    return redirect(page_budget(enveloppe.region.code, enveloppe.annee))
+    def enregistrer(valeurs):
+        enregistree = enregistrer_enveloppe(user=request.user, enveloppe=enveloppe, **valeurs)
+        message = f"Enveloppe {enregistree.libelle} {enregistree.annee} enregistrée : {euros(enregistree.montant)}."
+        messages.success(request, message)
+        return redirect(page_budget(enregistree.region.code, enregistree.annee))
+
+    form = formulaire(EnveloppeForm, request, initial, user=request.user)
+    return saisir(request, "financements/enveloppe.html", {"enveloppe": enveloppe}, form, enregistrer)

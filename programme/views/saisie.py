@@ -3,47 +3,13 @@ annuelle. Chaque formulaire appelle son service, qui refuse (message sur le cham
 rien d'écrasé, la saisie reste à l'écran avec la version qui vient d'être lue)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 
-from commun.erreurs import Conflit
+from commun.saisie import formulaire, saisir
 from config.policy import Regle, acces, feuilles_de_route_pilotees
 from programme.forms import ActionForm, JalonForm, RevueForm
 from programme.models import Action, Jalon, RevueAnnuelle
 from programme.services import enregistrer_action, enregistrer_jalon, enregistrer_revue
-
-
-def relire(form, conflit):
-    """Le formulaire refusé, avec la version actuelle : l'envoyer à nouveau, après vérification, l'enregistre."""
-    donnees = form.data.copy()
-    donnees["version"] = conflit.actuel.version if conflit.actuel else ""
-    relu = type(form)(donnees, **form.arguments)
-    relu.is_valid()
-    return relu
-
-
-def saisir(request, gabarit, contexte, form, enregistrer):
-    """GET : le formulaire ; POST : le service, puis la redirection qu'il renvoie, ou le refus (400) ou le conflit
-    (409) à l'écran."""
-    contexte["form"] = form
-    if request.method != "POST":
-        return render(request, gabarit, contexte)
-    if not form.is_valid():
-        return render(request, gabarit, contexte, status=400)
-    try:
-        return enregistrer(form.cleaned_data)
-    except ValidationError as refus:
-        form.add_error(None, refus)
-        return render(request, gabarit, contexte, status=400)
-    except Conflit as conflit:
-        contexte["form"], contexte["conflit"] = relire(form, conflit), conflit.message
-        return render(request, gabarit, contexte, status=409)
-
-
-def formulaire(classe, request, initial=None, **arguments):
-    form = classe(request.POST or None, initial=initial, **arguments)
-    form.arguments = arguments
-    return form
 
 
 def feuille_pilotee(request, pk):
