@@ -19,7 +19,7 @@ class UtilisateurAdmin(UserAdmin):
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name"]}),
         ("Rôle et périmètre", {"fields": ["role", "region", "organismes"]}),
-        ("Droits techniques", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Droits techniques", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "proconnect_sub"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

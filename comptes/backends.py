@@ -40,7 +40,8 @@ class ConnexionProConnect(OIDCAuthenticationBackend):
     mozilla-django-oidc porte le protocole : state et nonce, échange du code, signature RS256 vérifiée sur les clés
     publiées (jwks). On y ajoute ce que la documentation de ProConnect exige du fournisseur de service : l'émetteur et
     le destinataire des jetons (mozilla ne les vérifie pas), le niveau acr de double authentification, et le
-    rapprochement par courriel avec un compte existant : la connexion ne crée jamais de compte.
+    rapprochement avec un compte existant : par courriel à la première connexion, puis par le « sub » retenu alors ;
+    la connexion ne crée jamais de compte.
     Chaque refus laisse un message en français, que la page de connexion affiche."""
 
     def authenticate(self, request, **kwargs):
@@ -69,14 +70,23 @@ class ConnexionProConnect(OIDCAuthenticationBackend):
                 "Pilotage PRAPS demande une connexion ProConnect avec double authentification, et la vôtre n'en a "
                 "pas eu. Activez une application d'authentification dans ProConnect puis reconnectez-vous."
             )
-        courriel = str(self.get_userinfo(access_token, id_token, payload).get("email") or "").strip()
-        comptes = list(self.UserModel.objects.filter(email__iexact=courriel)) if courriel else []
-        if len(comptes) != 1:
+        infos = self.get_userinfo(access_token, id_token, payload)
+        sub = str(payload.get("sub") or "")
+        if not sub or str(infos.get("sub") or "") != sub:  # OpenID Connect Core 5.3.2 : le même sujet aux deux
+            return self.refuser("La réponse de ProConnect n'a pas pu être vérifiée : recommencez la connexion.")
+        courriel = str(infos.get("email") or "").strip()
+        compte = self.compte_de(sub, courriel)
+        if compte is None:
             return self.refuser(
                 f"Aucun compte de Pilotage PRAPS n'est ouvert pour le courriel « {courriel} » donné par ProConnect. "
                 "Un administrateur de votre ARS ouvre les comptes des agents : demandez-lui le vôtre."
             )
-        compte = comptes[0]
+        if compte.proconnect_sub not in ("", sub):
+            logger.warning("Compte %s : ProConnect présente un autre sujet que celui retenu", compte.pk)
+            return self.refuser(
+                "Ce compte est rattaché à une autre identité ProConnect. Si votre identité ProConnect a changé, "
+                "demandez à un administrateur de votre ARS de la rattacher de nouveau."
+            )
         if not compte.is_active:
             return self.refuser("Ce compte est désactivé. Contactez votre administrateur.")
         if not peut_se_connecter_par_proconnect(compte):
@@ -84,7 +94,18 @@ class ConnexionProConnect(OIDCAuthenticationBackend):
                 f"ProConnect est réservé aux agents ARS et DREETS ; votre compte ({compte.get_role_display()}) se "
                 "connecte avec son courriel et son mot de passe."
             )
+        if not compte.proconnect_sub:
+            compte.proconnect_sub = sub
+            compte.save(update_fields=["proconnect_sub"])
         return compte
+
+    def compte_de(self, sub: str, courriel: str):
+        """Le compte déjà rattaché à ce sujet ProConnect ; sinon le seul compte de ce courriel (première connexion)."""
+        rattache = self.UserModel.objects.filter(proconnect_sub=sub).first()
+        if rattache is not None:
+            return rattache
+        comptes = list(self.UserModel.objects.filter(email__iexact=courriel)) if courriel else []
+        return comptes[0] if len(comptes) == 1 else None
 
     def refuser(self, message: str) -> None:
         # Le jeton d'un refus ne sert à rien : la déconnexion de ProConnect n'est proposée qu'à une session ouverte.

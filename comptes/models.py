@@ -74,6 +74,16 @@ class Utilisateur(AbstractUser):
         help_text="Organismes gestionnaires dont l'opérateur est membre.",
     )
 
+    # Le « sub » de ProConnect, retenu à la première connexion (rapprochée par courriel) : les suivantes reconnaissent
+    # l'agent par lui, et un autre compte ProConnect qui présenterait plus tard le même courriel est refusé.
+    proconnect_sub = models.CharField(
+        "identifiant ProConnect",
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="Rempli à la première connexion par ProConnect ; le vider rouvre le rapprochement par courriel.",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = UtilisateurManager()
@@ -86,6 +96,12 @@ class Utilisateur(AbstractUser):
                 name="agent_regional_a_une_region",
                 condition=~Q(role__in=ROLES_REGIONAUX) | Q(region__isnull=False),
                 violation_error_message="Un agent ARS ou DREETS doit être rattaché à une région.",
+            ),
+            models.UniqueConstraint(
+                fields=["proconnect_sub"],
+                condition=~Q(proconnect_sub=""),
+                name="une_identite_proconnect_par_compte",
+                violation_error_message="Cette identité ProConnect est déjà rattachée à un autre compte.",
             ),
         ]
 

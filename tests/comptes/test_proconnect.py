@@ -238,3 +238,52 @@ def test_un_agent_cree_apres_coup_par_l_administration_se_connecte(client, proco
     aller_retour(client, proconnect, "nouveau")
 
     assert client.get("/").context["user"] == agent
+
+
+class TestIdentiteProConnect:
+    """Le « sub » de ProConnect, retenu à la première connexion, reconnaît l'agent ensuite ; un autre sujet qui
+    présente le même courriel est refusé."""
+
+    def test_la_premiere_connexion_retient_le_sub_et_la_suivante_le_suit_meme_si_le_courriel_change(
+        self, client, proconnect, planificateur
+    ):
+        proconnect.declarer("agent-ars-1", email=planificateur.email)
+        aller_retour(client, proconnect, "agent-ars-1")
+        planificateur.refresh_from_db()
+        assert planificateur.proconnect_sub == "agent-ars-1"
+
+        client.logout()
+        proconnect.declarer("agent-ars-1", email="nouveau.courriel@ars.sante.fr")
+        aller_retour(client, proconnect, "agent-ars-1")
+
+        assert client.get("/").context["user"] == planificateur
+
+    def test_un_autre_sujet_avec_le_meme_courriel_est_refuse(self, client, proconnect, planificateur):
+        planificateur.proconnect_sub = "agent-ars-1"
+        planificateur.save()
+        proconnect.declarer("usurpateur", email=planificateur.email)
+
+        reponse, _ = aller_retour(client, proconnect, "usurpateur")
+
+        assert client.get("/").context["user"].is_anonymous
+        assert "rattaché à une autre identité ProConnect" in messages_de(reponse)[0]
+        planificateur.refresh_from_db()
+        assert planificateur.proconnect_sub == "agent-ars-1"
+
+    def test_un_refus_ne_retient_pas_le_sub(self, client, proconnect, operateur):
+        proconnect.declarer("operateur-1", email=operateur.email)
+
+        aller_retour(client, proconnect, "operateur-1")
+
+        operateur.refresh_from_db()
+        assert operateur.proconnect_sub == ""
+
+    def test_deux_comptes_ne_partagent_pas_une_identite(self, planificateur, instructeur):
+        from django.core.exceptions import ValidationError
+
+        planificateur.proconnect_sub = "agent-ars-1"
+        planificateur.save()
+        instructeur.proconnect_sub = "agent-ars-1"
+
+        with pytest.raises(ValidationError, match="déjà rattachée à un autre compte"):
+            instructeur.validate_constraints()
