@@ -375,7 +375,8 @@ def ecrire_donnees_des_pages(dispositifs: list[tuple], mois: list, nb_lettres: i
         "cibles": ecrire_cibles(hasard),
         **ecrire_financements(dispositifs, hasard),
         "lettres": ecrire_appel(region, nb_lettres, hasard),
-        "rapports": ecrire_rapports(mois[-MOIS_DE_RAPPORTS:]),
+        # Le dernier mois reste à générer : la mesure du rapport PDF (bench.indicateurs.rapport) le crée.
+        "rapports": ecrire_rapports(mois[-MOIS_DE_RAPPORTS - 1 : -1]),
     }
 
 
