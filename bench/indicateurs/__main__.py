@@ -44,7 +44,9 @@ def analyseur() -> argparse.ArgumentParser:
     )
     parser.add_argument("--region", default="32", help="Code de la région mesurée (32 : Hauts-de-France).")
     parser.add_argument("--graine", type=int, default=2026, help="Graine du hasard, pour un jeu reproductible.")
-    parser.add_argument("--garder", action="store_true", help="Garde la base pour l'examiner.")
+    parser.add_argument(
+        "--garder", action="store_true", help="Garde les deux bases (la petite et la nationale) pour les examiner."
+    )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="Mesure aussi le pic du tas Python du rapport (plus lent)."
     )
