@@ -121,14 +121,20 @@ class Projection:
         )
 
 
-def chemin_svg(geometrie: dict, projection: Projection) -> str:
+def projeter(geometrie: dict, projection: Projection) -> list[list[list[tuple[float, float]]]]:
+    """Les anneaux de chaque polygone, projetés une fois : le chemin et le centre les lisent tous deux."""
+    return [
+        [[projection(lon, lat) for lon, lat in anneau] for anneau in polygone] for polygone in polygones(geometrie)
+    ]
+
+
+def chemin_svg(projetes: list) -> str:
     """L'attribut d d'un <path> : un sous-chemin fermé par anneau (trous compris, remplis en evenodd)."""
     sous_chemins = []
-    for polygone in polygones(geometrie):
+    for polygone in projetes:
         for anneau in polygone:
             points = []
-            for lon, lat in anneau:
-                point = projection(lon, lat)
+            for point in anneau:
                 if not points or points[-1] != point:
                     points.append(point)
             if len(points) > 2:
@@ -136,11 +142,11 @@ def chemin_svg(geometrie: dict, projection: Projection) -> str:
     return "".join(sous_chemins)
 
 
-def centre(geometrie: dict, projection: Projection) -> tuple[float, float]:
+def centre(projetes: list) -> tuple[float, float]:
     """Le centroïde du plus grand anneau extérieur, pour y écrire le nombre de dispositifs."""
     meilleur, aire_max = (0.0, 0.0), -1.0
-    for polygone in polygones(geometrie):
-        points = [projection(lon, lat) for lon, lat in polygone[0]]
+    for polygone in projetes:
+        points = polygone[0]
         aire = cx = cy = 0.0
         for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
             produit = x1 * y2 - x2 * y1
@@ -155,10 +161,11 @@ def centre(geometrie: dict, projection: Projection) -> tuple[float, float]:
 
 def tracer(zone: Zone, projection: Projection) -> Trace:
     pluriel = "s" if zone.nombre > 1 else ""
-    x, y = centre(zone.geometrie, projection)
+    projetes = projeter(zone.geometrie, projection)
+    x, y = centre(projetes)
     return Trace(
         code=zone.code,
-        d=chemin_svg(zone.geometrie, projection),
+        d=chemin_svg(projetes),
         classe=classe_pour(zone.nombre),
         titre=f"{zone.nom} ({zone.code}) : {zone.nombre} dispositif{pluriel}",
         nombre=zone.nombre,

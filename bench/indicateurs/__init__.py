@@ -4,7 +4,8 @@
 - `mesure` : le déroulement et l'ordre des figures ;
 - `donnees_nationales` : le jeu synthétique national, écrit par COPY ;
 - `agregats` : l'agrégation face au GROUP BY brut, et le recalcul après une validation ;
-- `pages` : le tableau de bord régional et l'API des agrégats, par le client de test de Django ;
+- `pages` : chaque page (catalogue déclaratif), le tableau de bord régional et l'API des agrégats, par le client de
+  test de Django, aux deux tailles du jeu ;
 - `rapport` : le rapport PDF régional face à WeasyPrint seul, et sa mémoire.
 
 Chaque mesure est une ligne JSON sur la sortie standard (`{"figure": …}`) ; l'avancement va sur la sortie d'erreur.
@@ -19,4 +20,5 @@ OBJECTIFS = {
     "tableau": "p95 < 150 ms, nombre de requêtes constant",
     "api": "p95 < 150 ms (même exigence que les pages)",
     "pdf": "< 3 s et ratio ≤ 1,2 (WeasyPrint seul)",
+    "pages": "p95 ≤ 100 ms, requêtes égales aux deux tailles",
 }

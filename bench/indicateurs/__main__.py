@@ -9,11 +9,15 @@ AIDE = (
     "Mesure les indicateurs à l'échelle nationale. Crée une base PostgreSQL « <nom>_bench_indicateurs » "
     "(détruite en sortant, même sur une erreur ou un Ctrl-C), y écrit par COPY un jeu synthétique : territoires "
     "réels, ~5 000 dispositifs installés répartis au prorata de la population, 120 mois de déclarations "
-    "validées et leurs valeurs ; agrège les 24 derniers mois comme le recalcul de nuit ; puis mesure "
+    "validées et leurs valeurs, les cibles, crédits, enveloppes, un appel de 500 lettres déposées et un an de "
+    "rapports archivés ; agrège les 24 derniers mois comme le recalcul de nuit ; puis mesure "
     "l'agrégation d'un mois pour la France et d'une année pour une région face au GROUP BY brut, le recalcul "
     "après une validation, le tableau de bord régional, l'API des agrégats, le débit de trois adresses de l'API sous "
     "gunicorn face à une vue Django nue qui rend les mêmes lignes, et le rapport PDF régional face à "
-    "WeasyPrint seul. Une ligne JSON par mesure. Exige DATABASE_URL=postgres://…"
+    "WeasyPrint seul ; enfin chaque page (planification, cibles, cartographie, dispositifs, budget, tableaux de "
+    "bord, données ouvertes, file d'instruction, rapports) à deux tailles : celle-ci, et une petite base "
+    "« <nom>_bench_indicateurs_petit » mesurée d'abord (÷ --petite-taille). Une ligne JSON par mesure. "
+    "Exige DATABASE_URL=postgres://…"
 )
 
 
@@ -21,6 +25,18 @@ def analyseur() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.indicateurs", description=AIDE)
     parser.add_argument("--dispositifs", type=int, default=5_000, help="Dispositifs installés (5 000).")
     parser.add_argument("--mois", type=int, default=120, help="Mois de déclarations validées (120).")
+    parser.add_argument("--lettres", type=int, default=500, help="Lettres déposées à l'appel instruit (500).")
+    parser.add_argument(
+        "--petite-taille",
+        type=int,
+        default=10,
+        help="Les pages sont aussi mesurées sur un jeu plus petit : dispositifs et lettres divisés par ce "
+        "nombre (10), "
+        "24 mois au plus.",
+    )
+    parser.add_argument(
+        "--seulement-pages", action="store_true", help="Ne mesure que les pages (ni agrégation, ni débit, ni PDF)."
+    )
     parser.add_argument("--repetitions", type=int, default=5, help="Exécutions par mesure (3 au moins).")
     parser.add_argument("--requetes", type=int, default=30, help="Requêtes HTTP par page mesurée (p50, p95).")
     parser.add_argument(
@@ -28,7 +44,9 @@ def analyseur() -> argparse.ArgumentParser:
     )
     parser.add_argument("--region", default="32", help="Code de la région mesurée (32 : Hauts-de-France).")
     parser.add_argument("--graine", type=int, default=2026, help="Graine du hasard, pour un jeu reproductible.")
-    parser.add_argument("--garder", action="store_true", help="Garde la base pour l'examiner.")
+    parser.add_argument(
+        "--garder", action="store_true", help="Garde les deux bases (la petite et la nationale) pour les examiner."
+    )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="Mesure aussi le pic du tas Python du rapport (plus lent)."
     )

@@ -6,6 +6,12 @@ indicateurs ceux du catalogue migré ; les dispositifs, installés, se répartis
 de la population (sur leurs territoires de santé quand il y en a), leurs types selon des poids plausibles ; leurs
 déclarations mensuelles sont toutes validées et cohérentes (nouvelles personnes ≤ file active, journées
 réalisées ≤ journées théoriques).
+
+Ce que lisent les autres pages mesurées (bench.indicateurs.pages) existe aussi à l'échelle nationale
+(`ecrire_donnees_des_pages`) : deux horizons et leurs cibles pour chaque type sur chaque territoire (pays, régions,
+départements), trois années de crédits par dispositif et les enveloppes régionales, un appel clos de la région
+mesurée et ses lettres d'intention déposées (une par organisme, la moitié notée), et un an de rapports mensuels
+archivés par région.
 """
 
 import calendar
@@ -13,16 +19,29 @@ import datetime
 import random
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from appels.models import Appel, Avis, Candidature, Critere, Depot, StatutAppel, StatutCandidature
+from appels.models import Nature as NatureAppel
 from commun.mois import decaler
+from comptes.models import Role, Utilisateur
 from dispositifs.models import Dispositif, EvenementCapacite, Nature, Organisme, Statut, TypeDispositif
+from financements.models import Credit, Enveloppe, Source
 from indicateurs.catalogue import AVEC_PLACES
-from indicateurs.models import Declaration, Indicateur, StatutDeclaration, Valeur
+from indicateurs.models import (
+    Declaration,
+    Indicateur,
+    Rapport,
+    StatutDeclaration,
+    StatutRapport,
+    Valeur,
+    VersionRapport,
+)
+from planification.models import Cible, Horizon
 from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires
 
@@ -64,10 +83,12 @@ class Jeu:
     debut: datetime.date
     fin: datetime.date
     secondes: dict
+    pages: dict = field(default_factory=dict)  # ce qu'écrit ecrire_donnees_des_pages : {quoi: nombre}
 
 
-def generer(*, nb_dispositifs: int, nb_mois: int, graine: int, dire) -> Jeu:
-    """Écrit le jeu de données des `nb_mois` mois finis qui précèdent le mois en cours ; renvoie ce qui a été écrit."""
+def generer(*, nb_dispositifs: int, nb_mois: int, graine: int, dire, nb_lettres: int = 0, region: str = "32") -> Jeu:
+    """Écrit le jeu de données des `nb_mois` mois finis qui précèdent le mois en cours, et ce que lisent les pages
+    (`nb_lettres` lettres déposées à l'appel de la région `region`) ; renvoie ce qui a été écrit."""
     hasard = random.Random(graine)
     fin = timezone.localdate().replace(day=1)
     debut = decaler(fin, -nb_mois)
@@ -86,9 +107,12 @@ def generer(*, nb_dispositifs: int, nb_mois: int, graine: int, dire) -> Jeu:
         dire(f"{len(dispositifs) * nb_mois} déclarations écrites en {secondes['declarations']} s ; leurs valeurs…")
         with Chrono(secondes, "valeurs"):
             nb_valeurs = ecrire_valeurs(dispositifs, mois, premier, hasard)
-        dire(f"{nb_valeurs} valeurs écrites en {secondes['valeurs']} s ; contrôle des références…")
+        dire(f"{nb_valeurs} valeurs écrites en {secondes['valeurs']} s ; cibles, crédits, appel et rapports…")
+        with Chrono(secondes, "pages"):
+            pages = ecrire_donnees_des_pages(dispositifs, mois, nb_lettres, region, hasard)
+        dire(f"{pages} écrits en {secondes['pages']} s ; contrôle des références…")
         with Chrono(secondes, "references"):
-            verifier_references([Organisme, Dispositif, EvenementCapacite, Declaration, Valeur])
+            verifier_references([Organisme, Dispositif, EvenementCapacite, Declaration, Valeur, Credit])
         avant_commit = time.perf_counter()
     secondes["commit"] = round(time.perf_counter() - avant_commit, 1)
     dire(
@@ -96,7 +120,8 @@ def generer(*, nb_dispositifs: int, nb_mois: int, graine: int, dire) -> Jeu:
     )
     with Chrono(secondes, "analyze"), connection.cursor() as curseur:
         curseur.execute("ANALYZE")
-    return Jeu(len(dispositifs), nb_organismes, len(dispositifs) * nb_mois, nb_valeurs, debut, fin, secondes)
+    jeu = Jeu(len(dispositifs), nb_organismes, len(dispositifs) * nb_mois, nb_valeurs, debut, fin, secondes, pages)
+    return jeu
 
 
 class Chrono:
@@ -330,3 +355,180 @@ def valeurs_du_mois(profil: Profil, mois: datetime.date, hasard: random.Random) 
         valeurs["journees_theoriques"] = theoriques
         valeurs["journees_realisees"] = round(theoriques * (0.7 + 0.29 * alea()))
     return valeurs
+
+
+# Ce que lisent les autres pages -----------------------------------------------------------------------------
+
+HORIZONS = [
+    ("praps-2024-2028", "PRAPS 2024-2028 (fictif)", datetime.date(2024, 1, 1), datetime.date(2028, 12, 31)),
+    ("cibles-2019-2023", "Cibles 2019-2023 (fictif)", datetime.date(2019, 1, 1), datetime.date(2023, 12, 31)),
+]
+REFERENCE_APPEL = "bench-appel-lettres"
+CRITERES = [("Pertinence du projet", 40), ("Partenariats", 25), ("Équipe", 20), ("Budget", 15)]
+MOIS_DE_RAPPORTS = 12
+
+
+def ecrire_donnees_des_pages(dispositifs: list[tuple], mois: list, nb_lettres: int, code_region: str, hasard) -> dict:
+    """Cibles, crédits et enveloppes, l'appel et ses lettres, les rapports archivés. Renvoie {quoi: nombre}."""
+    region = Territoire.objects.get(niveau=Niveau.REGION, code=code_region)
+    return {
+        "cibles": ecrire_cibles(hasard),
+        **ecrire_financements(dispositifs, hasard),
+        "lettres": ecrire_appel(region, nb_lettres, hasard),
+        # Le dernier mois reste à générer : la mesure du rapport PDF (bench.indicateurs.rapport) le crée.
+        "rapports": ecrire_rapports(mois[-MOIS_DE_RAPPORTS - 1 : -1]),
+    }
+
+
+def ecrire_cibles(hasard) -> int:
+    """Une cible par type, pour chaque horizon, sur le pays, chaque région et chaque département."""
+    horizons = [Horizon(slug=s, libelle=lib, debut=d, fin=f) for s, lib, d, f in HORIZONS]
+    Horizon.objects.bulk_create(horizons)
+    territoires = Territoire.objects.filter(niveau__in=[Niveau.PAYS, Niveau.REGION, Niveau.DEPARTEMENT])
+    echelle = {Niveau.PAYS: 400, Niveau.REGION: 40, Niveau.DEPARTEMENT: 6}
+    types = list(TypeDispositif.objects.all())
+    cibles = [
+        Cible(type=t, territoire=ter, horizon=h, valeur=hasard.randint(1, echelle[ter.niveau]), fictif=True)
+        for h in horizons
+        for t in types
+        for ter in territoires.only("pk", "niveau")
+    ]
+    return len(Cible.objects.bulk_create(cibles, batch_size=2000))
+
+
+def ecrire_financements(dispositifs: list[tuple], hasard) -> dict:
+    """Un crédit par dispositif et par année, sur les trois dernières années ; par région et par année, une
+    enveloppe FIR et une ONDAM médico-social de tous types, et une FIR pour chacun des trois premiers types."""
+    annees = [timezone.localdate().year - n for n in range(3)]
+    sources = [Source.FIR, Source.ONDAM_MS, Source.MIG]
+    lignes = (
+        (pk, annee, source, round(hasard.uniform(20_000, 400_000), 2), True, "Notification fictive")
+        for pk, _, _ in dispositifs
+        for annee in annees
+        for source in [hasard.choice(sources)]
+    )
+    champs = ["dispositif_id", "annee", "source", "montant", "reconductible", "reference"]
+    nb_credits = copier(Credit, champs, lignes)
+    premiers_types = list(TypeDispositif.objects.order_by("ordre", "pk")[:3])
+    enveloppes = [
+        Enveloppe(region=region, annee=annee, source=source, type=type_, montant=hasard.randint(1, 40) * 250_000)
+        for region in Territoire.objects.regions()
+        for annee in annees
+        for source, type_ in [(Source.FIR, None), (Source.ONDAM_MS, None)] + [(Source.FIR, t) for t in premiers_types]
+    ]
+    return {"credits": nb_credits, "enveloppes": len(Enveloppe.objects.bulk_create(enveloppes))}
+
+
+def ecrire_appel(region, nb_lettres: int, hasard) -> int:
+    """Un appel clos de la région (l'instruction est ouverte), sa grille, et `nb_lettres` lettres déposées par
+    autant d'organismes de la région (à défaut, d'ailleurs) ; une sur deux porte un avis complet."""
+    maintenant = timezone.now()
+    appel = Appel.objects.create(
+        nature=NatureAppel.AMI,
+        titre="Appel à manifestation d'intérêt de la mesure nationale (fictif)",
+        reference=REFERENCE_APPEL,
+        region=region,
+        description="Appel inventé pour la mesure des pages.",
+        ouverture=maintenant - datetime.timedelta(days=60),
+        cloture=maintenant - datetime.timedelta(days=1),
+        enveloppe=nb_lettres * 150_000,
+        statut=StatutAppel.CLOS,
+        fictif=True,
+    )
+    criteres = Critere.objects.bulk_create(
+        Critere(appel=appel, libelle=libelle, poids=poids, ordre=rang)
+        for rang, (libelle, poids) in enumerate(CRITERES)
+    )
+    dans_la_region = Organisme.objects.filter(dispositifs__territoire__chemin__startswith=region.chemin).distinct()
+    organismes = list(dans_la_region.order_by("pk")[:nb_lettres])
+    if len(organismes) < nb_lettres:  # petite taille : des organismes d'ailleurs complètent
+        organismes += list(
+            Organisme.objects.exclude(pk__in=[o.pk for o in organismes])[: nb_lettres - len(organismes)]
+        )
+    deposant = Utilisateur.objects.create(email="operateur-lettres@bench.example", role=Role.OPERATEUR)
+    evaluateur = Utilisateur.objects.create(
+        email="evaluateur-lettres@bench.example", role=Role.INSTRUCTEUR, region=region
+    )
+    candidatures = Candidature.objects.bulk_create(
+        Candidature(appel=appel, organisme=organisme, statut=StatutCandidature.DEPOSEE) for organisme in organismes
+    )
+    departements = list(Territoire.objects.descendants(region).departements().values_list("code", flat=True))
+    types = list(TypeDispositif.objects.values_list("code", flat=True))
+    Depot.objects.bulk_create(
+        (
+            Depot(
+                candidature=candidature,
+                version=1,
+                numero=f"AMI-{appel.cloture:%Y}-{appel.pk:03d}-{rang + 1:05d}",
+                depose_le=appel.cloture - datetime.timedelta(minutes=rang),
+                depose_par=deposant,
+                contenu={"lettre": lettre_deposee(hasard, types, departements)},
+                empreinte=f"{rang:064x}",
+                cle_idempotence=f"bench-{rang}",
+            )
+            for rang, candidature in enumerate(candidatures)
+        ),
+        batch_size=1000,
+    )
+    Avis.objects.bulk_create(
+        (avis_complet(candidature, evaluateur, criteres, hasard) for candidature in candidatures[::2]),
+        batch_size=1000,
+    )
+    return len(candidatures)
+
+
+def lettre_deposee(hasard, types: list[str], departements: list[str]) -> dict:
+    """Ce que contient une lettre déposée (appels.services.candidatures.contenu_valide) : ce que la file lit."""
+    return {
+        "statut_organisme": "Association loi 1901",
+        "experience": "Dix ans de maraudes sanitaires (fictif).",
+        "dispositif_envisage": hasard.choice(types),
+        "projet_existant": "non",
+        "publics": ["rue"],
+        "territoires": hasard.sample(departements, min(2, len(departements))),
+        "nature_proposition": "Consultations de rue et accompagnement vers le droit commun.",
+        "file_active": str(hasard.randint(40, 400)),
+        "budget_demande": str(hasard.randint(5, 60) * 10_000),
+        "capacite_demandee": str(hasard.randint(2, 20)),
+        "equipe": [{"profession": "Infirmière", "etp": "1.5", "professionnel_sante": True}],
+        "partenariats": [{"nom": "PASS du centre hospitalier", "nature": "Bilans", "etat": "acte"}],
+    }
+
+
+def avis_complet(candidature, evaluateur, criteres, hasard) -> Avis:
+    notes = {str(critere.pk): hasard.randint(0, 10) for critere in criteres}
+    total = sum(notes[str(c.pk)] * c.poids for c in criteres) * 10 / sum(c.poids for c in criteres)
+    return Avis(candidature=candidature, evaluateur=evaluateur, notes=notes, total=round(total, 2), complet=True)
+
+
+def ecrire_rapports(mois: list) -> int:
+    """Pour chaque région et chacun des `mois`, ses versions interne et publique, prêtes, une version archivée
+    chacune (le fichier n'existe pas : la liste ne le lit pas)."""
+    genere_le = timezone.now()
+    rapports = Rapport.objects.bulk_create(
+        Rapport(
+            territoire=region,
+            mois=m,
+            public=public,
+            statut=StatutRapport.PRET,
+            fichier=f"rapports/bench-{region.code}-{m:%Y-%m}-{public:d}.pdf",
+            empreinte="0" * 64,
+            taille=150_000,
+            genere_le=genere_le,
+        )
+        for region in Territoire.objects.regions()
+        for m in mois
+        for public in (False, True)
+    )
+    VersionRapport.objects.bulk_create(
+        VersionRapport(
+            rapport=rapport,
+            numero=1,
+            fichier=rapport.fichier.name,
+            empreinte=rapport.empreinte,
+            taille=150_000,
+            genere_le=genere_le,
+        )
+        for rapport in rapports
+    )
+    return len(rapports)

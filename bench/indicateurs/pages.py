@@ -1,8 +1,11 @@
-"""Le tableau de bord régional et l'API des agrégats, servis par le client de test de Django dans le processus :
-p50 et p95 des temps de réponse, et le nombre de requêtes SQL."""
+"""Les pages, servies par le client de test de Django dans le processus : p50 et p95 des temps de réponse, et le
+nombre de requêtes SQL. Le tableau de bord régional et l'API des agrégats ont leurs figures à eux ; les autres pages
+sont décrites dans CATALOGUE (nom, adresse, rôle de l'agent connecté) et mesurées à deux tailles du jeu national
+(`mesurer_catalogue`, puis `figures_des_pages`)."""
 
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
@@ -13,11 +16,80 @@ from bench.commun import Arret, centile, figure, hacher_comme_en_production
 from bench.indicateurs import OBJECTIFS
 from commun.mois import decaler
 from comptes.models import Role, Utilisateur
+from dispositifs.models import Dispositif
 from indicateurs.agregation import nouvelle_version_des_agregats
 from territoires.models import Territoire
 
 URL_TABLEAU = "/tableau-de-bord/"
 URL_API = "/api/v1/agregats/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Une page mesurée : son adresse, où {region}, {dispositif} et {appel} désignent la région mesurée, un de ses
+    dispositifs et l'appel aux lettres déposées du jeu ; le rôle de l'agent connecté (None : visiteur anonyme), qui
+    est rattaché à la région mesurée, sauf l'agent national."""
+
+    nom: str
+    url: str
+    role: str | None
+
+
+# Chaque rôle est le premier que config/policy.py admet sur la page, ou celui qui la lit en service.
+CATALOGUE = [
+    Page("planification_region", "/planification/?region={region}", Role.PLANIFICATEUR),
+    Page("planification_france", "/planification/?region=FR", Role.NATIONAL),
+    Page("grille_des_cibles", "/planification/cibles/?region={region}", Role.PLANIFICATEUR),
+    Page("cartographie_france", "/cartographie/?region=FR", None),
+    Page("dispositifs", "/dispositifs/", Role.PLANIFICATEUR),
+    Page("dispositif", "/dispositifs/{dispositif}/", Role.PLANIFICATEUR),
+    Page("budget", "/financements/?region={region}", Role.PLANIFICATEUR),
+    Page("tableau_de_bord_france", "/tableau-de-bord/?region=FR", Role.NATIONAL),
+    Page("tableau_de_bord_region", "/tableau-de-bord/?region={region}", Role.PLANIFICATEUR),
+    Page("tableau_de_bord_public", "/tableau-de-bord/public/?region={region}", None),
+    Page("donnees_capacites_csv", "/donnees/capacites.csv", None),
+    Page("file_d_instruction", "/instruction/{appel}/", Role.INSTRUCTEUR),
+    Page("rapports", "/rapports/", Role.PLANIFICATEUR),
+]
+
+
+def adresses(region, reference_appel: str) -> dict:
+    """Ce que les adresses du catalogue désignent dans la base en cours."""
+    dispositif = Dispositif.objects.dans(region).order_by("pk").values_list("pk", flat=True).first()
+    return {"region": region.code, "dispositif": dispositif, "appel": reference_appel}
+
+
+def mesurer_catalogue(dire, region, reference_appel: str, nombre: int, pages=CATALOGUE) -> dict:
+    """Chaque page du catalogue dans la base en cours : {nom: {url, p50_ms, p95_ms, requetes…}}."""
+    valeurs, clients, mesures = adresses(region, reference_appel), {}, {}
+    for page in pages:
+        url = page.url.format(**valeurs)
+        if page.role not in clients:
+            clients[page.role] = connecter(agent(page.role, region)) if page.role else Client(SERVER_NAME="127.0.0.1")
+        dire(f"Page {page.nom} : {url} ({page.role or 'anonyme'}, {nombre} requêtes)…")
+        mesures[page.nom] = {"url": url, **mesurer_avec(clients[page.role], url, nombre)}
+    return mesures
+
+
+def figures_des_pages(mesures: dict, petites: dict, tailles: dict, pages=CATALOGUE):
+    """Une ligne par page : ses chiffres à la taille mesurée, ceux de la petite taille, et si l'objectif est atteint
+    (p95 ≤ 100 ms aux deux tailles, autant de requêtes SQL aux deux)."""
+    for page in pages:
+        mesure, petite = mesures[page.nom], petites[page.nom]
+        atteint = max(mesure["p95_ms"], petite["p95_ms"]) <= P95_MAX_MS and mesure["requetes"] == petite["requetes"]
+        figure(
+            "page",
+            page=page.nom,
+            role=page.role or "anonyme",
+            **mesure,
+            taille=tailles["defaut"],
+            petite_taille={**tailles["petite"], **petite},
+            objectif=OBJECTIFS["pages"],
+            atteint=atteint,
+        )
+
+
+P95_MAX_MS = 100
 
 
 def mesurer_tableau(dire, agent, region, nombre: int):
@@ -68,9 +140,12 @@ def mesurer_api(dire, agent, region, mois, nombre: int):
 
 
 def mesurer_page(agent, url: str, nombre: int, avant=None) -> dict:
+    return mesurer_avec(connecter(agent), url, nombre, avant)
+
+
+def mesurer_avec(client: Client, url: str, nombre: int, avant=None) -> dict:
     """p50 et p95 de `nombre` requêtes après une première à froid ; le nombre de requêtes SQL de la dernière.
     `avant` est appelé hors chronomètre avant chaque requête (ex. : périmer le cache)."""
-    client = connecter(agent)
     froid, _, _ = une_requete(client, url)
     durees = [chronometrer(client, url, avant) for _ in range(nombre)]
     if avant:
@@ -120,6 +195,14 @@ def existe(url: str) -> bool:
 
 def creer_agent(role: str, region) -> Utilisateur:
     return Utilisateur.objects.create(email=f"{role}-{region.code}@bench.example", role=role, region=region)
+
+
+def agent(role: str, region) -> Utilisateur:
+    """L'agent du rôle dans la région (créé au besoin) ; l'agent national n'a pas de région."""
+    region = None if role == Role.NATIONAL else region
+    return Utilisateur.objects.get_or_create(
+        email=f"{role}-{getattr(region, 'code', 'fr')}@bench.example", defaults={"role": role, "region": region}
+    )[0]
 
 
 def creer_agent_avec_mot_de_passe(role: str, region) -> tuple[Utilisateur, str]:

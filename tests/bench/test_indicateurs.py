@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench.commun import url_de_la_base
+from bench.indicateurs.pages import CATALOGUE
 from tests.conftest import exige_service
 
 FIGURES = [
@@ -31,6 +32,7 @@ FIGURES = [
     "api_agregats",
     "api_debit",
     "rapport_pdf_region",
+    "page",
 ]
 
 # Pour chaque (indicateur, type) : la somme des valeurs validées du mois et le nombre de dispositifs qui les portent.
@@ -88,7 +90,8 @@ def url_de_mesure():
     nom = f"{urlsplit(url).path.lstrip('/')}_essai"
     yield url_de_la_base(url, nom)
     with psycopg.connect(url_de_la_base(url, "postgres"), autocommit=True) as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{nom}_bench_indicateurs" WITH (FORCE)')
+        for suffixe in ("bench_indicateurs", "bench_indicateurs_petit"):
+            maintenance.execute(f'DROP DATABASE IF EXISTS "{nom}_{suffixe}" WITH (FORCE)')
 
 
 def test_sans_postgresql_la_mesure_s_arrete_avec_un_message_clair(tmp_path):
@@ -103,6 +106,7 @@ def test_la_mesure_ecrit_une_ligne_json_par_figure_et_agrege_juste(url_de_mesure
     resultat = lancer(
         url_de_mesure,
         *("--dispositifs", "30", "--mois", "3", "--repetitions", "3", "--requetes", "3", "--duree-debit", "1"),
+        *("--lettres", "4", "--petite-taille", "2"),
         "--garder",
     )
 
@@ -115,6 +119,13 @@ def test_la_mesure_ecrit_une_ligne_json_par_figure_et_agrege_juste(url_de_mesure
         assert debit["lignes"] == debit["lignes_nues"] and debit["requetes_par_s"] > 0 and debit["ratio"] > 0
     assert debits[0]["lignes"] == 101
     assert figures["generation"]["dispositifs"] == 30 and figures["generation"]["declarations"] == 90
+    assert figures["generation"]["lettres"] == 4 and figures["generation"]["cibles"] > 0
+    pages = [ligne for ligne in map(json.loads, resultat.stdout.splitlines()) if ligne["figure"] == "page"]
+    assert [p["page"] for p in pages] == [page.nom for page in CATALOGUE]
+    for page in pages:  # chaque page mesurée aux deux tailles, et jugée
+        assert page["taille"]["dispositifs"] == 30 and page["petite_taille"]["dispositifs"] == 15
+        assert page["requetes"] > 0 and page["petite_taille"]["requetes"] > 0 and page["p95_ms"] > 0
+        assert isinstance(page["atteint"], bool) and page["objectif"]
     for nom in ("agregation_mois_france", "agregation_annee_region"):
         assert {"secondes", "sql_brut_secondes", "ratio", "lignes", "objectif"} <= set(figures[nom])
     assert figures["agregation_mois_france"]["lignes"] == figures["agregation_mois_france"]["lignes_sql_brut"] > 0
