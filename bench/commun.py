@@ -86,9 +86,8 @@ def base_jetable(dire, suffixe: str, *, garder: bool = False):
     sortant, même sur une erreur ou un Ctrl-C ; `garder` la laisse en place pour l'examiner."""
     reglages = connection.settings_dict
     reglages["TEST"]["NAME"] = f"{reglages['NAME']}_{suffixe}"
-    debut = time.monotonic()
-    nom_d_origine = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    nom = connection.settings_dict["NAME"]
+    debut, nom_d_origine = time.monotonic(), reglages["NAME"]
+    nom = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     dire(f"Base {nom} créée et migrée en {time.monotonic() - debut:.1f} s.")
     try:
         yield nom
@@ -102,7 +101,8 @@ def base_jetable(dire, suffixe: str, *, garder: bool = False):
 
 
 def detruire(nom: str, nom_d_origine: str):
-    """DROP DATABASE `nom`, après avoir coupé les connexions restées ouvertes (elles l'empêcheraient)."""
+    """DROP DATABASE `nom`, après avoir coupé les connexions restées ouvertes (elles l'empêcheraient) ; la connexion
+    revient à la base `nom_d_origine`."""
     with connection._nodb_cursor() as curseur:
         curseur.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",

@@ -10,8 +10,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
-from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -56,13 +54,10 @@ def mesurer(**options):
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # une ligne par page sinon
     # Un arrêt par SIGTERM (docker, CI) défait la pile comme un Ctrl-C : la base est supprimée.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    petite, nom_d_origine = tailles(options)["petite"], connection.settings_dict["NAME"]
+    petite = tailles(options)["petite"]
     with base_jetable(journal.dire, SUFFIXE_PETIT, garder=options["garder"]):
         journal.dire(f"Petite taille ({petite['dispositifs']} dispositifs, {petite['lettres']} lettres) : les pages…")
         petites = derouler_petit(journal.dire, options, petite)
-    # base_jetable rend à la connexion le nom de la base détruite, pas celui d'origine : la seconde base en
-    # dériverait son nom (« …_petit_bench_indicateurs »).
-    connection.settings_dict["NAME"] = settings.DATABASES[connection.alias]["NAME"] = nom_d_origine
     with base_jetable(journal.dire, SUFFIXE, garder=options["garder"]) as nom:
         derouler(journal.dire, options, nom, petites)
     journal.dire("Terminé.")
