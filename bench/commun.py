@@ -94,6 +94,7 @@ def base_jetable(dire, suffixe: str, *, garder: bool = False):
     finally:
         connection.close()
         if garder:
+            reglages["NAME"] = nom_d_origine  # comme le fait detruire : une base suivante dérive son nom de celui-ci
             dire(f"Base {nom} gardée (à supprimer ensuite : DROP DATABASE {nom}).")
         else:
             detruire(nom, nom_d_origine)
