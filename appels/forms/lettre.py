@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, Q
 from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
@@ -23,7 +24,7 @@ from appels.lettre import (
     serialiser,
 )
 from commun.nombres import nombre
-from territoires.models import Niveau
+from territoires.models import Niveau, Territoire
 
 VIDE = [("", "—")]  # un choix vide d'abord : une liste laissée sur « — » reste vide
 
@@ -95,10 +96,21 @@ class LettreForm(DsfrBaseForm):
         champ.error_messages["invalid_choice"] = "Ce type de dispositif n'est pas éligible à cet appel."
         # Le champ déjà lié (DsfrBaseForm lie les champs dans son __init__) reçoit l'aide lui aussi.
         self["capacite_demandee"].help_text = self.fields["capacite_demandee"].help_text = aide_capacite(types)
-        territoires = list(appel.territoires.all()) or list(
+        self.fields["territoires"].choices = [(t.code, str(t)) for t in territoires_proposes(appel)]
+
+
+def territoires_proposes(appel) -> list:
+    """Ceux que l'appel désigne, sinon la région et tout ce qu'elle contient hors territoires de santé : en une
+    requête (le dépôt la fait sous le verrou de sa candidature), ou lus dans la liste préchargée s'il y en a une."""
+    if "territoires" in getattr(appel, "_prefetched_objects_cache", {}):
+        return list(appel.territoires.all()) or list(
             appel.territoires_de_la_region().exclude(niveau=Niveau.TERRITOIRE_SANTE)
         )
-        self.fields["territoires"].choices = [(t.code, str(t)) for t in territoires]
+    designes = appel.territoires.values("pk")
+    de_la_region = appel.territoires_de_la_region().exclude(niveau=Niveau.TERRITOIRE_SANTE)
+    return list(
+        Territoire.objects.filter(Q(pk__in=designes) | (Q(pk__in=de_la_region.values("pk")) & ~Exists(designes)))
+    )
 
 
 def marquer_exige_au_depot(form, nom):

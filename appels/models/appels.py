@@ -202,9 +202,14 @@ class Appel(models.Model):
         return f"{timezone.localtime(self.cloture).strftime(FORMAT_HEURE)} (heure de Paris)"
 
     def types_eligibles(self) -> list:
-        """Les types visés qui ne sont pas exclus : ceux qu'une lettre d'intention peut proposer."""
-        exclus = {t.pk for t in self.types_exclus.all()}
-        return [t for t in self.types_cibles.all() if t.pk not in exclus]
+        """Les types visés qui ne sont pas exclus : ceux qu'une lettre d'intention peut proposer. Lus d'après les
+        listes préchargées (page de l'appel) s'il y en a, sinon en une requête (le dépôt, sous le verrou de sa
+        candidature)."""
+        precharges = getattr(self, "_prefetched_objects_cache", {})
+        if "types_cibles" in precharges and "types_exclus" in precharges:
+            exclus = {t.pk for t in self.types_exclus.all()}
+            return [t for t in self.types_cibles.all() if t.pk not in exclus]
+        return list(self.types_cibles.exclude(pk__in=self.types_exclus.values("pk")))
 
     def territoires_de_la_region(self):
         """La région de l'appel et tout ce qu'elle contient : les codes des lettres se lisent là (32 y désigne les

@@ -41,8 +41,13 @@ class CandidatureQuerySet(models.QuerySet):
 
     def pour(self, *, appel, organisme):
         """La candidature de l'organisme à l'appel ; à défaut une nouvelle, pas encore enregistrée : lire la lettre
-        n'écrit rien, le premier envoi (brouillon, pièce, dépôt) crée la ligne."""
-        return self.filter(appel=appel, organisme=organisme).first() or self.model(appel=appel, organisme=organisme)
+        n'écrit rien, le premier envoi (brouillon, pièce, dépôt) crée la ligne. L'appel et l'organisme déjà lus y
+        sont rattachés : `candidature.appel` ne les relit pas (une requête de moins par dépôt)."""
+        candidature = self.filter(appel=appel, organisme=organisme).first()
+        if candidature is None:
+            return self.model(appel=appel, organisme=organisme)
+        candidature.appel, candidature.organisme = appel, organisme
+        return candidature
 
     def avec_depots(self):
         """Avec l'appel, l'organisme et les dépôts préchargés du plus récent au plus ancien (le premier est le

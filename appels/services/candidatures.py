@@ -24,6 +24,7 @@ from appels.models import (
     StatutAppel,
     StatutCandidature,
 )
+from appels.models.candidatures import deposee
 from appels.validators import choisir_une_nature
 from commun import notifications, pdf_recu
 from commun.erreurs import Conflit
@@ -42,9 +43,10 @@ def hors_delai(appel: Appel) -> ValidationError:
 
 
 @transaction.atomic
-def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=None) -> Candidature:
+def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=None, relire=True) -> Candidature:
     """Garde tout ce qui est saisi, même incomplet. Refuse si l'appel est fermé ; Conflit si un autre onglet ou
-    un collègue a enregistré entre-temps (la version ne correspond plus)."""
+    un collègue a enregistré entre-temps (la version ne correspond plus). `relire=False` : la candidature rendue
+    n'est pas relue après l'écriture (le dépôt qui suit la relit sous son verrou)."""
     appel = candidature.appel
     if not appel.est_ouvert_le(maintenant or timezone.now()):
         message = f"L'appel est fermé depuis le {appel.date_limite_lisible} : le brouillon ne peut plus changer."
@@ -56,8 +58,10 @@ def enregistrer_brouillon(*, candidature, donnees, version_lue: int, maintenant=
         brouillon=brouillon,
         version_brouillon=version_lue + 1,
         brouillon_enregistre_le=timezone.now(),
-        brouillon_modifie_depuis_depot=candidature.depots.exists(),
+        brouillon_modifie_depuis_depot=deposee(),  # dans la même requête : un aller-retour de moins
     )
+    if mises_a_jour and not relire:
+        return candidature
     candidature.refresh_from_db()
     if not mises_a_jour and candidature.brouillon != brouillon:  # même saisie : l'autre requête d'un double clic
         raise Conflit(
@@ -122,7 +126,7 @@ def deposer_lettre(*, candidature, donnees, user, cle: str) -> Depot:
         raise hors_delai(candidature.appel)
     if donnees.get("version_brouillon") is not None:
         candidature = enregistrer_brouillon(
-            candidature=candidature, donnees=donnees, version_lue=version_lue_de(donnees)
+            candidature=candidature, donnees=donnees, version_lue=version_lue_de(donnees), relire=False
         )
     return deposer(candidature=candidature, user=user, cle=cle)
 
@@ -156,15 +160,16 @@ def valider_cle(cle: str) -> str:
 def deposer(*, candidature, user, cle: str, maintenant=None) -> Depot:
     """Dépose la version courante du brouillon : tout ou rien, un seul dépôt par clé (double clic, rejeu).
 
-    L'heure est celle du serveur à l'instant du dépôt, comparée à la date limite de l'appel.
+    L'heure est celle du serveur à l'instant du dépôt, comparée à la date limite de l'appel. Une clé déjà servie
+    est cherchée sous le verrou de la candidature (une seule lecture : deux envois d'un double clic s'y suivent).
     """
-    existant = Depot.objects.filter(cle_idempotence=valider_cle(cle)).first()
-    if existant:
-        return _depot_de_la_meme_candidature(existant, candidature)
+    valider_cle(cle)
     try:
-        depot = _deposer(candidature=candidature, user=user, cle=cle, maintenant=maintenant)
+        depot, nouveau = _deposer(candidature=candidature, user=user, cle=cle, maintenant=maintenant)
     except IntegrityError:  # la même clé enregistrée à l'instant par une requête concurrente
         return _depot_de_la_meme_candidature(Depot.objects.get(cle_idempotence=cle), candidature)
+    if not nouveau:
+        return depot
     from appels.tasks import generer_accuse  # les tâches appellent ces services : importées à l'usage
 
     # robust : la tâche exécutée sur place (démonstration, sans Redis) qui échouerait ne change pas le dépôt en
@@ -180,26 +185,34 @@ def _depot_de_la_meme_candidature(depot, candidature):
 
 
 @transaction.atomic
-def _deposer(*, candidature, user, cle, maintenant) -> Depot:
+def _deposer(*, candidature, user, cle, maintenant) -> tuple[Depot, bool]:
+    """Le dépôt et vrai s'il vient d'être créé ; faux pour celui que cette clé a déjà servi (double clic, rejeu)."""
     # Tout ce qui ne dépend que de la candidature se fait sous son verrou, qui n'arrête que les envois de son
     # organisme : lettre validée et figée, clé déjà servie, statut « déposée ». Le verrou de l'appel, que tous les
     # dépôts de l'appel attendent, ne couvre plus que l'heure, la date limite et le numéro (make load-depot : les deux
     # tiers du temps passé sous ce verrou allaient à valider la lettre et à changer le statut, mesuré par cProfile).
     # Même ordre que le passage en instruction : candidature, puis appel.
-    verrou = Candidature.objects.select_for_update(of=("self",)).select_related("appel")  # pas la ligne de l'appel
+    # L'appel, sa région et l'organisme viennent avec la ligne verrouillée (verrou sur la seule candidature) : la
+    # validation de la lettre ne les relit pas.
+    verrou = Candidature.objects.select_for_update(of=("self",)).select_related("appel__region", "organisme")
     candidature = verrou.get(pk=_enregistree(candidature).pk)
     if (existant := Depot.objects.filter(cle_idempotence=cle).first()) is not None:
-        return existant
+        return _depot_de_la_meme_candidature(existant, candidature), False
     contenu = {
         "lettre": contenu_valide(candidature.brouillon, candidature.appel, candidature.organisme),
         "pieces": _pieces(candidature),
     }
     version = candidature.depots.count() + 1
-    passer(
-        Candidature.objects.filter(pk=candidature.pk),
-        statut=StatutCandidature.DEPOSEE,
-        brouillon_modifie_depuis_depot=False,
-    )
+    if candidature.statut != StatutCandidature.DEPOSEE:  # le changement de statut, journalisé (save)
+        passer(
+            Candidature.objects.filter(pk=candidature.pk),
+            statut=StatutCandidature.DEPOSEE,
+            brouillon_modifie_depuis_depot=False,
+        )
+    elif candidature.brouillon_modifie_depuis_depot:
+        # Déjà « déposée » : rien à journaliser (ce drapeau est exclu du journal, journal/objets.py), un UPDATE suffit
+        # au lieu de la relecture verrouillée, de celle du journal et de l'enregistrement de `passer`.
+        Candidature.objects.filter(pk=candidature.pk).update(brouillon_modifie_depuis_depot=False)
     # Le verrou sur l'appel sérialise les dépôts d'un même appel : numéros sans trou ni doublon, heure lue sous lui ;
     # un refus hors délai défait aussi le changement de statut (une seule transaction).
     appel = Appel.objects.select_for_update().get(pk=candidature.appel_id)
@@ -219,7 +232,7 @@ def _deposer(*, candidature, user, cle, maintenant) -> Depot:
     )
     if citees := [p["convention"] for p in contenu["lettre"]["partenariats"] if "convention" in p]:
         depot.conventions.set(citees)
-    return depot
+    return depot, True
 
 
 def _pieces(candidature) -> list[dict]:

@@ -35,9 +35,19 @@ def candidature_de(request, appel) -> Candidature:
     nouvelle, pas encore enregistrée, s'il n'en a pas."""
     organismes = request.user.organismes.all()
     choisi = request.POST.get("organisme") or request.GET.get("organisme")
-    organisme = (
-        get_object_or_404(organismes, pk=identifiant_ou_400(choisi, "organisme")) if choisi else organismes.first()
-    )
+    if choisi:
+        pk = identifiant_ou_400(choisi, "organisme")
+        # Le cas courant (la lettre a déjà servi) en une requête : la candidature de cet organisme s'il est l'un des
+        # siens, son organisme avec elle ; sinon l'organisme seul, qui dit 404 s'il n'est pas le sien.
+        existante = Candidature.objects.select_related("organisme").filter(
+            appel=appel, organisme_id=pk, organisme__in=organismes
+        )
+        if (candidature := existante.first()) is not None:
+            candidature.appel = appel
+            return candidature
+        organisme = get_object_or_404(organismes, pk=pk)
+    else:
+        organisme = organismes.first()
     if organisme is None:
         raise Http404("Votre compte n'est rattaché à aucun organisme.")
     return Candidature.objects.pour(appel=appel, organisme=organisme)

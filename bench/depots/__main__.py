@@ -30,7 +30,12 @@ def analyseur() -> argparse.ArgumentParser:
         "--processus", type=int, default=max(os.cpu_count() or 2, 2), help="Processus gunicorn (un par cœur)."
     )
     parser.add_argument("--fils", type=int, default=4, help="Fils d'exécution par processus gunicorn (gthread).")
-    parser.add_argument("--accuses", type=int, default=1, help="Processus du worker Celery qui produit les accusés.")
+    parser.add_argument(
+        "--accuses",
+        type=int,
+        default=2,  # comme le worker de la production (docker-compose.yml : --concurrency 2)
+        help="Processus du worker Celery qui produit les accusés (2, comme docker-compose.yml).",
+    )
     return parser
 
 

@@ -4,9 +4,12 @@ import io
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -448,3 +451,60 @@ def test_la_page_du_depot_et_l_accuse_ecrivent_les_nombres_a_la_francaise(client
     assert "320\xa0000" in page and "3,42" in page and "1,5 ETP" in page
     assert "320000" not in page and "3.42" not in page and "1.5 ETP" not in page
     assert "320 000 €" in texte_accuse.replace("\xa0", " ") and "320000" not in texte_accuse
+
+
+class TestLeDepotEnNombreDeRequetes:
+    """Le dépôt d'une nouvelle version, cas de la ruée à la date limite (make load-depot) : chaque aller-retour
+    compte, et tous les dépôts de l'appel attendent le verrou de l'appel."""
+
+    def test_une_nouvelle_version_se_depose_en_vingt_deux_requetes(self, client, operateur, appel):
+        client.force_login(operateur)
+        deposer(client, appel, lettre_complete(appel), version=0, cle="v1")
+        organisme = operateur.organismes.get()
+        envoi = {**lettre_complete(appel, budget_demande="300000"), "organisme": organisme.pk}
+
+        # session, utilisateur, appel, candidature et son organisme, clé déjà servie ; le brouillon (point de
+        # sauvegarde, UPDATE, fin) ; le dépôt : point de sauvegarde, candidature verrouillée avec appel, région et
+        # organisme, clé sous le verrou, types éligibles, territoires, conventions, pièces, nombre de versions,
+        # drapeau « modifié depuis le dépôt », appel verrouillé, numéro, INSERT du dépôt et de son entrée du
+        # journal, fin.
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = deposer(client, appel, envoi, version=1, cle="v2")
+
+        assert reponse.status_code == 302
+        assert len(requetes) == 22, "\n".join(r["sql"][:120] for r in requetes)
+        assert [d.version for d in Depot.objects.order_by("version")] == [1, 2]
+
+    def test_le_statut_deposee_est_journalise_une_fois_et_le_drapeau_remis_a_zero_a_chaque_depot(
+        self, client, operateur, appel
+    ):
+        client.force_login(operateur)
+        deposer(client, appel, lettre_complete(appel), version=0, cle="v1")
+        enregistrer(client, appel, lettre_complete(appel, budget_demande="300000"), version=1)
+        assert Candidature.objects.get().brouillon_modifie_depuis_depot
+
+        deposer(client, appel, lettre_complete(appel, budget_demande="300000"), version=2, cle="v2")
+
+        candidature = Candidature.objects.get()
+        assert candidature.statut == StatutCandidature.DEPOSEE and not candidature.brouillon_modifie_depuis_depot
+        changements = [
+            e.changes_dict.get("statut") for e in LogEntry.objects.get_for_object(candidature).order_by("pk")
+        ]
+        # La création (brouillon), puis le passage à « déposée » une seule fois : le second dépôt n'a rien à dire.
+        assert [c for c in changements if c] == [["None", "brouillon"], ["brouillon", "deposee"]]
+        assert LogEntry.objects.get_for_model(Depot).count() == 2
+
+    def test_une_cle_servie_par_un_autre_organisme_est_refusee_sous_le_verrou(self, operateur, operateur_autre, appel):
+        brouillon = {k: v if isinstance(v, list) else [v] for k, v in lettre_complete(appel).items()}
+        a, b = (
+            Candidature.objects.create(appel=appel, organisme=u.organismes.get(), brouillon=brouillon)
+            for u in (operateur, operateur_autre)
+        )
+        premier = candidatures.deposer(candidature=a, user=operateur, cle="partagee")
+
+        with pytest.raises(ValidationError) as refus:
+            candidatures.deposer(candidature=b, user=operateur_autre, cle="partagee")
+
+        assert refus.value.code == "cle_reprise"
+        assert candidatures.deposer(candidature=a, user=operateur, cle="partagee") == premier
+        assert Depot.objects.count() == 1 and not b.depots.exists()
