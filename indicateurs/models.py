@@ -315,8 +315,9 @@ class Agregat(models.Model):
         ]
         indexes = [
             models.Index(fields=["territoire", "granularite", "periode"], name="agregat_territoire_periode"),
-            # Le recalcul d'une période efface ses agrégats avant de les réécrire.
-            models.Index(fields=["granularite", "periode", "type"], name="agregat_periode_type"),
+            # Le recalcul d'une période efface ses agrégats avant de les réécrire ; le recalcul incrémental lit
+            # (somme des régions) et efface ceux de quelques territoires : le territoire en dernier sert les deux.
+            models.Index(fields=["granularite", "periode", "type", "territoire"], name="agregat_periode_type_terr"),
         ]
 
     def __str__(self):
