@@ -229,21 +229,23 @@ denominateur, nb_dispositifs, nb_declarations, nb_attendues, calcule_le)"""
 # jointure sur les préfixes de chemin, mal estimée, lui faisait choisir des boucles imbriquées coûteuses).
 AGREGATION = """
 WITH ancetres (territoire_id, ancetre_id) AS (VALUES {paires}),
-mensuelles AS (
-    SELECT v.indicateur_id, d.id AS dispositif_id, d.type_id, d.territoire_id, dc.mois, v.valeur, NULL AS den
+lues AS (
+    -- Les valeurs validées de la période, lues une fois : les taux y prennent leurs numérateurs (lire les valeurs
+    -- une seconde fois pour eux coûtait les deux tiers des pages du recalcul incrémental d'une année).
+    SELECT v.indicateur_id, v.declaration_id, d.id AS dispositif_id, d.type_id, d.territoire_id, dc.mois, v.valeur
     FROM {valeur} v
     JOIN {declaration} dc ON dc.id = v.declaration_id
     JOIN {dispositif} d ON d.id = dc.dispositif_id
     WHERE dc.statut = %(validee)s AND dc.mois >= %(debut)s AND dc.mois < %(fin)s {filtre_dispositifs}
+),
+mensuelles AS (
+    SELECT indicateur_id, dispositif_id, type_id, territoire_id, mois, valeur, NULL AS den FROM lues
     UNION ALL
-    SELECT i.id, d.id, d.type_id, d.territoire_id, dc.mois, n.valeur, dn.valeur
+    SELECT i.id, n.dispositif_id, n.type_id, n.territoire_id, n.mois, n.valeur, dn.valeur
     FROM {indicateur} i
-    JOIN {valeur} n ON n.indicateur_id = i.numerateur_id
+    JOIN lues n ON n.indicateur_id = i.numerateur_id
     JOIN {valeur} dn ON dn.declaration_id = n.declaration_id AND dn.indicateur_id = i.denominateur_id
-    JOIN {declaration} dc ON dc.id = n.declaration_id
-    JOIN {dispositif} d ON d.id = dc.dispositif_id
-    WHERE i.agregation = 'taux' AND dc.statut = %(validee)s AND dc.mois >= %(debut)s AND dc.mois < %(fin)s
-        {filtre_dispositifs}
+    WHERE i.agregation = 'taux'
 ),
 datees AS (
     SELECT m.*, MAX(m.mois) OVER (PARTITION BY m.indicateur_id, m.dispositif_id) AS dernier_mois
