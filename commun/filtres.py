@@ -9,6 +9,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django_filters.widgets import QueryArrayWidget
@@ -144,3 +145,32 @@ class PaginationAPI(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         return request.query_params.get(self.page_query_param, 1)
+
+
+class PaginateurSansCompteInutile(Paginator):
+    """Le paginateur de Django qui lit la page demandée avant de compter : une page entamée mais pas pleine (ou
+    une première page vide) donne le total, les lignes des pages précédentes plus les siennes, sans COUNT. Seule
+    une page pleine, ou vide au-delà de la première, envoie le COUNT, et tout se passe alors comme chez Django
+    (mêmes pages, mêmes refus). Le total déduit est celui de la lecture même de la page."""
+
+    def page(self, number):
+        try:
+            numero = int(number)
+        except (TypeError, ValueError):
+            numero = 0
+        if numero < 1 or self.orphans:
+            return super().page(number)  # le refus de Django (404), ou les orphelines, qu'il sait gérer
+        debut = (numero - 1) * self.per_page
+        lignes = list(self.object_list[debut : debut + self.per_page])
+        if len(lignes) < self.per_page and (lignes or numero == 1):
+            self.__dict__["count"] = debut + len(lignes)  # `count` est une cached_property
+        elif not lignes:
+            return super().page(number)
+        return self._get_page(lignes, self.validate_number(numero), self)
+
+
+class PaginationSansCompteInutile(PaginationAPI):
+    """PaginationAPI, même réponse (count, next, previous, results), sans le COUNT quand la page demandée suffit à
+    le déduire : le cas courant d'une liste filtrée qui tient sur une page."""
+
+    django_paginator_class = PaginateurSansCompteInutile

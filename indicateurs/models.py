@@ -315,8 +315,9 @@ class Agregat(models.Model):
         ]
         indexes = [
             models.Index(fields=["territoire", "granularite", "periode"], name="agregat_territoire_periode"),
-            # Le recalcul d'une période efface ses agrégats avant de les réécrire.
-            models.Index(fields=["granularite", "periode", "type"], name="agregat_periode_type"),
+            # Le recalcul d'une période efface ses agrégats avant de les réécrire ; le recalcul incrémental lit
+            # (somme des régions) et efface ceux de quelques territoires : le territoire en dernier sert les deux.
+            models.Index(fields=["granularite", "periode", "type", "territoire"], name="agregat_periode_type_terr"),
         ]
 
     def __str__(self):
@@ -324,8 +325,13 @@ class Agregat(models.Model):
 
     @property
     def completude(self):
-        """Part des déclarations attendues qui sont validées, en % ; None quand rien n'était attendu."""
-        return round(100 * self.nb_declarations / self.nb_attendues, 1) if self.nb_attendues else None
+        return completude_en_pourcentage(self.nb_declarations, self.nb_attendues)
+
+
+def completude_en_pourcentage(nb_declarations: int, nb_attendues: int) -> float | None:
+    """Part des déclarations attendues qui sont validées, en % ; None quand rien n'était attendu. L'API la
+    calcule aussi sur les lignes qu'elle lit sans instancier d'agrégat."""
+    return round(100 * nb_declarations / nb_attendues, 1) if nb_attendues else None
 
 
 class StatutRapport(models.TextChoices):

@@ -1,11 +1,29 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
-from commun.filtres import FiltresAPI, IdentifiantFilter, PaginationAPI
+from commun.filtres import FiltresAPI, IdentifiantFilter, PaginationSansCompteInutile
 from config.policy import Regle
-from territoires.models import Niveau, Territoire
+from territoires.models import Niveau, Territoire, code_region
+
+# Les colonnes que l'API lit par `.values()`, sans instancier de territoire : la liste entière tient sur une page, et
+# le profil montrait l'instanciation et le ModelSerializer champ par champ devant la requête elle-même.
+LECTURE_TERRITOIRES = [
+    "id",
+    "niveau",
+    "code",
+    "nom",
+    "parent_id",
+    "chemin",
+    "population",
+    "millesime_population",
+    "source_population",
+    "note",
+]
 
 
+# Les champs déclarés disent le schéma (drf-spectacular) ; `to_representation` rend une ligne de
+# `.values(*LECTURE_TERRITOIRES)` comme le ModelSerializer rendrait le territoire (tests/territoires/test_api.py).
+# Pas de docstring : elle deviendrait la description du schéma.
 class TerritoireSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="code_region", read_only=True, allow_null=True)
 
@@ -23,6 +41,20 @@ class TerritoireSerializer(serializers.ModelSerializer):
             "source_population",
             "note",
         ]
+
+    def to_representation(self, ligne):
+        return {
+            "id": ligne["id"],
+            "niveau": ligne["niveau"],
+            "code": ligne["code"],
+            "nom": ligne["nom"],
+            "parent": ligne["parent_id"],
+            "region": code_region(ligne["chemin"], ligne["niveau"]),
+            "population": ligne["population"],
+            "millesime_population": ligne["millesime_population"],
+            "source_population": ligne["source_population"],
+            "note": ligne["note"],
+        }
 
 
 class TerritoireFilter(FiltresAPI):
@@ -44,8 +76,8 @@ class TerritoireFilter(FiltresAPI):
         return queryset.descendants(region, inclus=True)
 
 
-class PaginationReferentiel(PaginationAPI):
-    """Le référentiel entier (126 territoires) tient sur une page."""
+class PaginationReferentiel(PaginationSansCompteInutile):
+    """Le référentiel entier (126 territoires) tient sur une page : son total se lit sans COUNT."""
 
     page_size = 200
 
@@ -54,7 +86,7 @@ class TerritoireViewSet(viewsets.ReadOnlyModelViewSet):
     """Le référentiel des territoires (France, régions, départements, territoires de santé), public."""
 
     regle_acces = Regle.PUBLIC
-    queryset = Territoire.objects.all()
+    queryset = Territoire.objects.values(*LECTURE_TERRITOIRES)
     serializer_class = TerritoireSerializer
     filterset_class = TerritoireFilter
     pagination_class = PaginationReferentiel

@@ -28,6 +28,13 @@ class TerritoireQuerySet(models.QuerySet):
         return self.filter(niveau=Niveau.DEPARTEMENT)
 
 
+def code_region(chemin: str, niveau: str) -> str | None:
+    """Le code de la région qui contient un territoire (ou la sienne), lu dans son chemin (sans requête) ; l'API
+    le lit aussi sur les lignes de `.values()`."""
+    segments = chemin.split("/")
+    return segments[1] if niveau != Niveau.PAYS and len(segments) > 2 else None
+
+
 class Territoire(models.Model):
     """Un nœud de l'arbre unique France > région > département > territoire de santé.
 
@@ -73,9 +80,7 @@ class Territoire(models.Model):
 
     @property
     def code_region(self) -> str | None:
-        """Le code de la région qui contient ce territoire, lu dans le chemin (sans requête)."""
-        segments = self.chemin.split("/")
-        return segments[1] if self.niveau != Niveau.PAYS and len(segments) > 2 else None
+        return code_region(self.chemin, self.niveau)
 
     @property
     def est_outre_mer(self) -> bool:

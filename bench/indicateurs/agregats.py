@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from bench.commun import figure
+from bench.commun import centile, figure
 from bench.indicateurs import OBJECTIFS
 from bench.indicateurs.pages import creer_agent
 from commun.mois import decaler
@@ -15,7 +15,7 @@ from comptes.models import Role
 from config.celery import app as celery
 from indicateurs import services
 from indicateurs.agregation import agreger, agreger_periode, requete_agregation
-from indicateurs.models import Agregat, Declaration, Granularite, StatutDeclaration
+from indicateurs.models import Agregat, Declaration, Granularite, StatutDeclaration, Valeur
 from indicateurs.periodes import periodes_entre, periodes_touchees
 
 
@@ -111,9 +111,15 @@ def bilan_agregation(agregation: list, brut: list, lignes: list) -> dict:
 # Recalcul incrémental ----------------------------------------------------------------------------------------
 
 
+# Assez de validations pour que le p95 ne soit pas simplement le maximum (le 19e temps sur 20).
+VALIDATIONS_AU_MOINS = 20
+
+
 def mesurer_incremental(dire, region, mois, nombre: int):
     """Une déclaration repasse « transmise » puis est validée par le service ; la tâche d'agrégation tourne sur
-    place (task_always_eager), comme le worker la lancerait, et son temps est compté."""
+    place (task_always_eager), comme le worker la lancerait, et son temps est compté. `nombre` validations, 20 au
+    moins."""
+    nombre = max(nombre, VALIDATIONS_AU_MOINS)
     dire(f"Recalcul après validation ({nombre} déclarations de {mois:%m/%Y})…")
     instructeur = creer_agent(Role.INSTRUCTEUR, region)
     declarations = list(
@@ -128,7 +134,9 @@ def mesurer_incremental(dire, region, mois, nombre: int):
         periode=mois,
         executions=len(durees),
         secondes_p50=round(statistics.median(durees), 3),
+        secondes_p95=round(centile(durees, 95), 3),
         secondes_max=round(max(durees), 3),
+        valeurs=Valeur.objects.count(),
         identique_au_calcul_complet=identique_au_calcul_complet({d.dispositif.type_id for d in declarations}, mois),
         objectif=OBJECTIFS["incremental"],
     )

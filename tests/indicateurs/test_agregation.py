@@ -344,3 +344,24 @@ def test_le_pays_du_recalcul_incremental_est_celui_du_calcul_complet(nord_et_som
         assert valeur("file_active", france, Granularite.TRIMESTRE, champ="nb_attendues") == 4 * 3
     agreger_periode(debut=JANVIER, fin=avril)
     assert contenu() == incremental
+
+
+def test_le_recalcul_incremental_tient_en_un_nombre_fixe_de_requetes_et_une_transaction(
+    nord_et_somme, lhss, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Les trois périodes du mois, sous un seul verrou et dans une transaction : l'arbre des territoires, le
+    dispositif national éventuel, le verrou, un DELETE, les dispositifs attendus du pays, puis deux INSERT par
+    période (les territoires du dispositif, le pays), et une seule nouvelle version des tableaux gardés en cache."""
+    lille, amiens = nord_et_somme
+    for mois in (JANVIER, FEVRIER, MARS):
+        declarer(lille, mois, file_active=10, journees_realisees=7, journees_theoriques=9)
+    agreger_periode(debut=JANVIER, fin=datetime.date(2025, 4, 1))
+    declarer(amiens, MARS, file_active=7)
+
+    # arbre et dispositif national ; SAVEPOINT (la transaction, dans celle du test), verrou, DELETE, compte des
+    # dispositifs attendus ; deux INSERT par période ; RELEASE
+    with django_capture_on_commit_callbacks() as rappels, django_assert_num_queries(2 + 4 + 3 * 2 + 1):
+        agreger_autour(type_id=lhss.pk, mois=MARS, territoire_id=amiens.territoire_id)
+
+    assert len(rappels) == 1
+    assert valeur("file_active", amiens.territoire, periode=MARS) == 7

@@ -1,8 +1,12 @@
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
+from rest_framework.serializers import ModelSerializer
 
-from indicateurs.models import Granularite, Indicateur
+from indicateurs.api import LECTURE_AGREGATS, AgregatSerializer
+from indicateurs.models import Agregat, Granularite, Indicateur
 from tests.dispositifs.factories import TypeDispositifFactory
 from tests.indicateurs.factories import AgregatFactory
 from tests.territoires.factories import FranceFactory, RegionFactory, TerritoireFactory
@@ -99,6 +103,102 @@ def test_nombre_de_requetes_constant(client, planificateur, region_hdf, django_a
                 territoire=TerritoireFactory(parent=RegionFactory()) if rang else region_hdf,
             )
 
-    # session, utilisateur, chemins des régions visibles, compte, page des agrégats avec indicateur, type et territoire
-    with django_assert_num_queries(5):
-        assert len(client.get(URL).json()["results"]) == 15
+    # session, utilisateur, chemins des régions visibles, page des agrégats avec les codes de l'indicateur, du type
+    # et du territoire ; la page n'est pas pleine : elle donne le total, sans COUNT.
+    with django_assert_num_queries(4):
+        reponse = client.get(URL).json()
+    assert len(reponse["results"]) == 15
+    assert reponse["count"] == 15
+
+
+@pytest.fixture
+def cinq_agregats(region_hdf):
+    return [
+        AgregatFactory(territoire=region_hdf, periode=datetime.date(2026, mois, 1), valeur=mois)
+        for mois in range(1, 6)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "requetes", "valeurs_attendues", "suivante", "precedente"),
+    [
+        # Une page pleine ne dit pas s'il en reste : le total vient d'un COUNT.
+        (1, 5, [1, 2], "?page=2&page_size=2", None),
+        (2, 5, [3, 4], "?page=3&page_size=2", "?page_size=2"),
+        # La dernière page, entamée : le total se déduit des pages précédentes et de la sienne.
+        (3, 4, [5], None, "?page=2&page_size=2"),
+    ],
+)
+def test_la_pagination_ne_compte_que_si_la_page_ne_suffit_pas(
+    client,
+    planificateur,
+    cinq_agregats,
+    django_assert_num_queries,
+    page,
+    requetes,
+    valeurs_attendues,
+    suivante,
+    precedente,
+):
+    client.force_login(planificateur)
+
+    with django_assert_num_queries(requetes):
+        reponse = client.get(URL, {"page_size": 2, "page": page})
+
+    assert valeurs(reponse) == valeurs_attendues
+    corps = reponse.json()
+    assert corps["count"] == 5
+    assert corps["next"] == (suivante and f"http://testserver{URL}{suivante}")
+    assert corps["previous"] == (precedente and f"http://testserver{URL}{precedente}")
+
+
+@pytest.mark.parametrize("page", ["4", "0", "abc", "", "1.5"])
+def test_une_page_hors_de_la_liste_est_introuvable(client, planificateur, cinq_agregats, page):
+    client.force_login(planificateur)
+
+    assert client.get(URL, {"page_size": 2, "page": page}).status_code == 404
+
+
+def test_une_liste_vide_tient_sur_une_premiere_page_vide(client, planificateur, django_assert_num_queries):
+    client.force_login(planificateur)
+
+    with django_assert_num_queries(4):
+        corps = client.get(URL).json()
+
+    assert corps == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_une_ligne_lue_par_values_se_rend_comme_le_model_serializer_la_rendrait(region_hdf):
+    """La sérialisation en une passe (AgregatSerializer.to_representation, sur une ligne de `.values()`) face à
+    celle, champ par champ, du ModelSerializer sur l'agrégat lui-même : nuls, taux, complétude sans attendu,
+    décimales, heures de calcul distinctes ou partagées."""
+    taux = Indicateur.objects.filter(agregation="taux").first()
+    maintenant = timezone.now()
+    agregats = [
+        AgregatFactory(territoire=region_hdf, valeur=Decimal("12.50"), calcule_le=maintenant),
+        AgregatFactory(
+            territoire=region_hdf,
+            indicateur=taux,
+            valeur=Decimal("33.33"),
+            numerateur=Decimal("1"),
+            denominateur=Decimal("3.00"),
+            calcule_le=maintenant,
+        ),
+        AgregatFactory(territoire=FranceFactory(), valeur=None, nb_attendues=0, nb_declarations=0),
+        AgregatFactory(
+            territoire=TerritoireFactory(parent=region_hdf),
+            valeur=Decimal("999999999999.99"),
+            nb_declarations=2,
+            nb_attendues=3,
+            calcule_le=maintenant - datetime.timedelta(days=200, microseconds=7),
+        ),
+    ]
+    lignes = Agregat.objects.filter(pk__in=[a.pk for a in agregats]).values(*LECTURE_AGREGATS)
+    rendu_rapide = AgregatSerializer(lignes.order_by("pk"), many=True).data
+    rendu_champ_par_champ = [
+        ModelSerializer.to_representation(AgregatSerializer(), agregat)
+        for agregat in Agregat.objects.filter(pk__in=[a.pk for a in agregats]).order_by("pk")
+    ]
+
+    assert rendu_rapide == rendu_champ_par_champ
+    assert [ligne["completude"] for ligne in rendu_rapide] == [75.0, 75.0, None, 66.7]

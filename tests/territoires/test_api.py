@@ -1,5 +1,7 @@
 import pytest
+from rest_framework.serializers import ModelSerializer
 
+from territoires.api import LECTURE_TERRITOIRES, TerritoireSerializer
 from territoires.models import Niveau, Territoire
 from territoires.services import importer_territoires
 
@@ -65,12 +67,30 @@ def test_la_liste_tient_en_deux_requetes_quel_que_soit_le_nombre_de_territoires(
     from tests.territoires.factories import TerritoireFactory
 
     TerritoireFactory()
-    # 1 compte pour la pagination, 1 page de territoires
-    with django_assert_num_queries(2):
+    # 1 page de territoires, qui n'est pas pleine : elle donne le total, sans COUNT
+    with django_assert_num_queries(1):
         client.get("/api/v1/territoires/")
     TerritoireFactory.create_batch(20)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert client.get("/api/v1/territoires/").json()["count"] == 23
+    # une page pleine ne dit pas s'il en reste : COUNT, puis la page
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/territoires/", {"page_size": 5}).json()["count"] == 23
+
+
+def test_une_ligne_lue_par_values_se_rend_comme_le_model_serializer_la_rendrait(territoires):
+    """La sérialisation en une passe (sur les lignes de `.values()`) face à celle, champ par champ, du
+    ModelSerializer sur chaque territoire : pays, régions, départements, territoires de santé, populations absentes."""
+    rendu_rapide = TerritoireSerializer(Territoire.objects.values(*LECTURE_TERRITOIRES), many=True).data
+    rendu_champ_par_champ = [
+        ModelSerializer.to_representation(TerritoireSerializer(), territoire)
+        for territoire in Territoire.objects.all()
+    ]
+
+    assert len(rendu_rapide) > 100
+    assert rendu_rapide == rendu_champ_par_champ
+    assert {ligne["population"] is None for ligne in rendu_rapide} == {True, False}
+    assert {ligne["region"] is None for ligne in rendu_rapide} == {True, False}
 
 
 def test_la_page_des_territoires_montre_le_millesime_ancien_de_mayotte(client, territoires):
@@ -100,3 +120,14 @@ def test_page_size_choisit_la_taille_de_la_page_de_1_a_500(client, territoires):
         reponse = client.get("/api/v1/territoires/", {"page_size": refusee})
         assert reponse.status_code == 400, refusee
         assert reponse.json() == {"page_size": ["Taille de page invalide : un nombre entier de 1 à 500."]}
+
+
+def test_un_territoire_se_lit_par_son_identifiant(client, territoires):
+    nord = Territoire.objects.get(niveau=Niveau.DEPARTEMENT, code="59")
+
+    reponse = client.get(f"/api/v1/territoires/{nord.pk}/")
+
+    assert reponse.status_code == 200
+    assert reponse.json() == ModelSerializer.to_representation(TerritoireSerializer(), nord)
+    assert reponse.json()["region"] == "32"
+    assert client.get("/api/v1/territoires/999999/").status_code == 404
