@@ -16,7 +16,7 @@ l'autre.
 
 OBJECTIFS = {
     "agregation": "ratio ≤ 2 (au plus 2 fois le GROUP BY brut)",
-    "incremental": "p95 ≤ 0,1 s",
+    "incremental": "p95 ≤ 0,1 s à 9 M valeurs",
     "tableau": "p95 < 150 ms, nombre de requêtes constant",
     "api": "p95 < 150 ms (même exigence que les pages)",
     "pdf": "< 3 s et ratio ≤ 1,2 (WeasyPrint seul)",

@@ -8,8 +8,8 @@ from bench.commun import lancer
 AIDE = (
     "Mesure les indicateurs à l'échelle nationale. Crée une base PostgreSQL « <nom>_bench_indicateurs » "
     "(détruite en sortant, même sur une erreur ou un Ctrl-C), y écrit par COPY un jeu synthétique : territoires "
-    "réels, ~5 000 dispositifs installés répartis au prorata de la population, 120 mois de déclarations "
-    "validées et leurs valeurs, les cibles, crédits, enveloppes, un appel de 500 lettres déposées et un an de "
+    "réels, 8 700 dispositifs installés répartis au prorata de la population, 120 mois de déclarations "
+    "validées et leurs valeurs (~9 millions), les cibles, crédits, enveloppes, un appel de 500 lettres déposées et un an de "
     "rapports archivés ; agrège les 24 derniers mois comme le recalcul de nuit ; puis mesure "
     "l'agrégation d'un mois pour la France et d'une année pour une région face au GROUP BY brut, le recalcul "
     "après une validation, le tableau de bord régional, l'API des agrégats, le débit de trois adresses de l'API sous "
@@ -23,7 +23,13 @@ AIDE = (
 
 def analyseur() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.indicateurs", description=AIDE)
-    parser.add_argument("--dispositifs", type=int, default=5_000, help="Dispositifs installés (5 000).")
+    parser.add_argument(
+        "--dispositifs",
+        type=int,
+        default=8_700,
+        help="Dispositifs installés (8 700 : environ 9 millions de valeurs déclarées sur 120 mois, l'échelle à "
+        "laquelle l'issue 16 fixe l'objectif du recalcul incrémental).",
+    )
     parser.add_argument("--mois", type=int, default=120, help="Mois de déclarations validées (120).")
     parser.add_argument("--lettres", type=int, default=500, help="Lettres déposées à l'appel instruit (500).")
     parser.add_argument(
