@@ -129,7 +129,8 @@ def test_la_mesure_ecrit_une_ligne_json_par_figure_et_agrege_juste(url_de_mesure
     for nom in ("agregation_mois_france", "agregation_annee_region"):
         assert {"secondes", "sql_brut_secondes", "ratio", "lignes", "objectif"} <= set(figures[nom])
     assert figures["agregation_mois_france"]["lignes"] == figures["agregation_mois_france"]["lignes_sql_brut"] > 0
-    assert figures["recalcul_incremental"]["secondes_p50"] > 0
+    assert 0 < figures["recalcul_incremental"]["secondes_p50"] <= figures["recalcul_incremental"]["secondes_p95"]
+    assert figures["recalcul_incremental"]["valeurs"] > 0 and "atteint" in figures["recalcul_incremental"]
     assert figures["recalcul_incremental"]["identique_au_calcul_complet"] is True
     for nom in ("tableau_de_bord_region", "tableau_de_bord_region_sans_cache", "api_agregats", "rapport_pdf_region"):
         assert figures[nom].get("absent") or {"p50_ms", "secondes"} & set(figures[nom]), figures[nom]
