@@ -10,6 +10,55 @@ from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import OrganismeFactory
 from tests.territoires.factories import RegionFactory
 
+# Les tests les plus longs de la suite, du plus long au moins long (de quelques secondes à quelques minutes
+# chacun) : valeurs hostiles et parcours de chaque URL par rôle, contrat de l'API, audits hypothesis…
+LENTS = (
+    "tests/test_entrees_hostiles.py::test_aucune_valeur_hostile_ne_donne_de_5xx",
+    "tests/test_acces.py::test_chaque_url_repond_selon_sa_regle_pour_chaque_role",
+    "tests/test_contrat_api.py::test_schemathesis",
+    "tests/indicateurs/test_secret.py::TestProprietes",
+    "tests/donnees/test_secret_granularites.py",
+    "tests/commun/test_tableur.py",
+    "tests/indicateurs/test_ventilations.py",
+    "tests/indicateurs/test_verifier_agregats.py",
+    "tests/appels/test_pieces.py",
+    "tests/test_sqlite_concurrent.py",
+    "tests/test_navigateur.py",
+    "tests/indicateurs/test_worker.py",
+    "tests/test_celery.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Les tests longs d'abord, chacun dans son groupe : pytest-django vient de ranger les tests sur base de
+    données, puis les transactionnels (qui vident la base en partant), puis ceux sans base, et cet ordre reste.
+    pytest-xdist distribue les tests dans l'ordre de la liste : un test de plusieurs minutes tiré en dernier
+    laisserait l'autre processus inoccupé jusqu'à la fin ; tirés en premier, les longs se répartissent entre les
+    processus et les courts comblent les écarts."""
+    from django.test import TransactionTestCase
+
+    def groupe(item) -> int:
+        if isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, TransactionTestCase):
+            return 0  # rangés par pytest-django selon leur classe ; aucun dans cette suite
+        marqueur = item.get_closest_marker("django_db")
+        transactionnel = bool(
+            marqueur and (marqueur.kwargs.get("transaction") or marqueur.kwargs.get("reset_sequences"))
+        )
+        fixtures = getattr(item, "fixturenames", ())
+        if transactionnel or "transactional_db" in fixtures or "live_server" in fixtures:
+            return 1
+        return 0 if marqueur or "db" in fixtures else 2
+
+    groupes = [groupe(item) for item in items]
+    assert groupes == sorted(groupes), "l'ordre de pytest-django a changé : revoir groupe()"
+    rang = {id(item): position for position, item in enumerate(items)}
+
+    def priorite(item) -> int:
+        return next((i for i, prefixe in enumerate(LENTS) if item.nodeid.startswith(prefixe)), len(LENTS))
+
+    items.sort(key=lambda item: (groupe(item), priorite(item), rang[id(item)]))
+
 
 def exige_service(disponible: bool, message: str):
     """Un service manque : échec en CI (CI=true), test sauté sur un poste sans ce service."""
