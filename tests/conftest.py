@@ -31,11 +31,11 @@ LENTS = (
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Les tests longs d'abord, chacun dans son groupe : pytest-django vient de ranger les tests sur base de
-    données, puis les transactionnels (qui vident la base en partant), puis ceux sans base, et cet ordre reste.
+    """Les tests longs d'abord. pytest-django vient de ranger les tests sur base de données, puis les
+    transactionnels (qui vident la base en partant : aucun test sur base ne doit les suivre), puis ceux sans base.
     pytest-xdist distribue les tests dans l'ordre de la liste : un test de plusieurs minutes tiré en dernier
-    laisserait l'autre processus inoccupé jusqu'à la fin ; tirés en premier, les longs se répartissent entre les
-    processus et les courts comblent les écarts."""
+    laissait l'autre processus inoccupé jusqu'à la fin. Les longs passent donc en tête de leur groupe, et les longs
+    sans base en tête de toute la suite (l'état de la base ne les concerne pas) ; les courts comblent les écarts."""
     from django.test import TransactionTestCase
 
     def groupe(item) -> int:
@@ -50,14 +50,20 @@ def pytest_collection_modifyitems(items):
             return 1
         return 0 if marqueur or "db" in fixtures else 2
 
-    groupes = [groupe(item) for item in items]
-    assert groupes == sorted(groupes), "l'ordre de pytest-django a changé : revoir groupe()"
+    groupes = {id(item): groupe(item) for item in items}
+    assert list(groupes.values()) == sorted(groupes.values()), "l'ordre de pytest-django a changé : revoir groupe()"
     rang = {id(item): position for position, item in enumerate(items)}
 
     def priorite(item) -> int:
         return next((i for i, prefixe in enumerate(LENTS) if item.nodeid.startswith(prefixe)), len(LENTS))
 
-    items.sort(key=lambda item: (groupe(item), priorite(item), rang[id(item)]))
+    def cle(item):
+        bloc, priorite_ = groupes[id(item)], priorite(item)
+        if bloc == 2 and priorite_ < len(LENTS):
+            bloc = 0  # long et sans base : en tête
+        return bloc, priorite_, rang[id(item)]
+
+    items.sort(key=cle)
 
 
 def exige_service(disponible: bool, message: str):
