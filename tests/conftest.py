@@ -10,6 +10,64 @@ from tests.comptes.factories import UtilisateurFactory
 from tests.dispositifs.factories import OrganismeFactory
 from tests.territoires.factories import RegionFactory
 
+# Les tests les plus longs de la suite, du plus long au moins long (de quelques secondes à quelques minutes
+# chacun) : valeurs hostiles et parcours de chaque URL par rôle, contrat de l'API, audits hypothesis…
+LENTS = (
+    # Les deux plus longs de la suite (mesuré seuls sous PostgreSQL : 189 et 172 s sur 650 pour les sept rôles).
+    "tests/test_entrees_hostiles.py::test_aucune_valeur_hostile_ne_donne_de_5xx[administrateur]",
+    "tests/test_entrees_hostiles.py::test_aucune_valeur_hostile_ne_donne_de_5xx[planificateur]",
+    "tests/test_entrees_hostiles.py::test_aucune_valeur_hostile_ne_donne_de_5xx",
+    "tests/test_acces.py::test_chaque_url_repond_selon_sa_regle_pour_chaque_role",
+    "tests/test_contrat_api.py::test_schemathesis",
+    "tests/indicateurs/test_secret.py::TestProprietes",
+    "tests/donnees/test_secret_granularites.py",
+    "tests/commun/test_tableur.py",
+    "tests/indicateurs/test_ventilations.py",
+    "tests/indicateurs/test_verifier_agregats.py",
+    "tests/appels/test_pieces.py",
+    "tests/test_sqlite_concurrent.py",
+    "tests/test_navigateur.py",
+    "tests/indicateurs/test_worker.py",
+    "tests/test_celery.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Les tests longs d'abord. pytest-django vient de ranger les tests sur base de données, puis les
+    transactionnels (qui vident la base en partant : aucun test sur base ne doit les suivre), puis ceux sans base.
+    pytest-xdist distribue les tests dans l'ordre de la liste : un test de plusieurs minutes tiré en dernier
+    laissait l'autre processus inoccupé jusqu'à la fin. Les longs passent donc en tête de leur groupe, et les longs
+    sans base en tête de toute la suite (l'état de la base ne les concerne pas) ; les courts comblent les écarts."""
+    from django.test import TransactionTestCase
+
+    def groupe(item) -> int:
+        if isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, TransactionTestCase):
+            return 0  # rangés par pytest-django selon leur classe ; aucun dans cette suite
+        marqueur = item.get_closest_marker("django_db")
+        transactionnel = bool(
+            marqueur and (marqueur.kwargs.get("transaction") or marqueur.kwargs.get("reset_sequences"))
+        )
+        fixtures = getattr(item, "fixturenames", ())
+        if transactionnel or "transactional_db" in fixtures or "live_server" in fixtures:
+            return 1
+        return 0 if marqueur or "db" in fixtures else 2
+
+    groupes = {id(item): groupe(item) for item in items}
+    assert list(groupes.values()) == sorted(groupes.values()), "l'ordre de pytest-django a changé : revoir groupe()"
+    rang = {id(item): position for position, item in enumerate(items)}
+
+    def priorite(item) -> int:
+        return next((i for i, prefixe in enumerate(LENTS) if item.nodeid.startswith(prefixe)), len(LENTS))
+
+    def cle(item):
+        bloc, priorite_ = groupes[id(item)], priorite(item)
+        if bloc == 2 and priorite_ < len(LENTS):
+            bloc = 0  # long et sans base : en tête
+        return bloc, priorite_, rang[id(item)]
+
+    items.sort(key=cle)
+
 
 def exige_service(disponible: bool, message: str):
     """Un service manque : échec en CI (CI=true), test sauté sur un poste sans ce service."""
