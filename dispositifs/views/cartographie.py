@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import render
 from dsfr.utils import list_pages
@@ -107,9 +108,9 @@ def page_de_la_liste(dispositifs, numero):
 def zones(departements, lignes, departement) -> list[Zone]:
     totaux = {ligne["code"]: ligne["total"] for ligne in lignes}
     return [
-        Zone(d.code, d.nom, d.contour.geometrie, totaux.get(d.code, 0), selection=d == departement)
+        Zone(d.code, d.nom, d.geometrie_texte, totaux.get(d.code, 0), selection=d == departement)
         for d in departements
-        if hasattr(d, "contour")
+        if d.geometrie_texte is not None
     ]
 
 
@@ -136,8 +137,12 @@ def carte(request):
     tableau, et la liste des dispositifs filtrés. Six requêtes quel que soit le nombre de dispositifs."""
     territoires = list(Territoire.objects.pays_et_regions())  # 1 : France et régions
     territoire = territoire_demande(request, territoires)
+    # Les contours en texte, non décodés : le dessin est mémorisé avec ces textes pour clé (voir cartographie.py).
     departements = list(
-        Territoire.objects.descendants(territoire).departements().select_related("contour").order_by("code")
+        Territoire.objects.descendants(territoire)
+        .departements()
+        .annotate(geometrie_texte=Cast("contour__geometrie", TextField()))
+        .order_by("code")
     )  # 2 : départements et contours
     types = list(TypeDispositif.objects.all())  # 3 : types
     form = filtres_de_la_carte(request, territoire, territoires=territoires, departements=departements, types=types)
