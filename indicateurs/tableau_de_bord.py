@@ -26,6 +26,8 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import models
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier
@@ -300,7 +302,10 @@ def lignes_du_perimetre(territoire: Territoire) -> list[Territoire]:
         lignes = Territoire.objects.regions()
     else:
         lignes = Territoire.objects.descendants(territoire).departements()
-    return sorted(lignes.select_related("contour"), key=lambda t: (t.est_outre_mer, t.code))
+    # Le contour en texte (geometrie_texte, None sans contour), non décodé : la carte en mémorise le dessin avec ce
+    # texte pour clé (dispositifs/cartographie.py), au lieu de le décoder et de le retracer à chaque requête.
+    lignes = lignes.annotate(geometrie_texte=Cast("contour__geometrie", TextField()))
+    return sorted(lignes, key=lambda t: (t.est_outre_mer, t.code))
 
 
 def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, series: bool = True, masques=None):
