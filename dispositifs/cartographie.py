@@ -17,6 +17,8 @@ import json
 import math
 from dataclasses import dataclass
 
+from django.utils.safestring import mark_safe
+
 LARGEUR = 640
 HAUTEUR_MAX = 600
 MARGE = 8
@@ -188,7 +190,8 @@ class _Forme:
 def _former(geometrie: dict, projection: Projection) -> _Forme:
     projetes = projeter(geometrie, projection)
     x, y = centre(projetes)
-    return _Forme(chemin_svg(projetes), x, y)
+    # Des chiffres, des virgules, des espaces, M et Z : rien à échapper dans les ~900 Ko de la carte de France.
+    return _Forme(mark_safe(chemin_svg(projetes)), x, y)
 
 
 def tracer(zone: Zone, projection: Projection) -> Trace:
