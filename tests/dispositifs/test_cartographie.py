@@ -258,16 +258,16 @@ def test_la_liste_est_paginee_par_cinquante(client, lhss, nord):
 
 
 @pytest.mark.parametrize("nombre", [1, 20])
-def test_la_cartographie_fait_six_requetes_quel_que_soit_le_nombre_de_dispositifs(
+def test_la_cartographie_fait_sept_requetes_quel_que_soit_le_nombre_de_dispositifs(
     client, django_assert_num_queries, lhss, empp, nord, somme, nombre
 ):
     for i in range(nombre):
         autorise(DispositifFactory(type=lhss if i % 2 else empp, territoire=somme if i % 3 == 2 else nord), 5)
 
     # 1 : la France et les régions ; 2 : les départements de la région et leurs contours ; 3 : les types ;
-    # 4 : nombre et capacité autorisée par territoire et type ; 5 : le compte de la liste ; 6 : sa page
-    # (Django saute cette dernière quand la liste est vide).
-    with django_assert_num_queries(6):
+    # 4 : nombre et capacité autorisée par territoire et type ; 5 : le compte de la liste ; 6 : les identifiants
+    # de sa page ; 7 : ces dispositifs avec leurs capacités (Django saute les deux dernières quand la liste est vide).
+    with django_assert_num_queries(7):
         response = client.get("/cartographie/", {"statut": Statut.INSTALLE, "departement": "59"})
     assert response.context["tableau"]["total"] == nombre
 
