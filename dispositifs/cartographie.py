@@ -5,10 +5,19 @@ l'échelle dans le cadre. Elle suffit à l'échelle d'une région ou de la métr
 départements d'outre-mer sont dessinés chacun dans un encart, à sa propre échelle.
 
 Le module ne lit pas la base : il reçoit des `Zone` et rend une `Carte` que le gabarit écrit en SVG.
+
+Les contours ne changent presque jamais, les nombres à chaque déclaration : quand les zones portent leur contour
+en texte GeoJSON (tel que la base le rend), le décodage et le tracé (chemins, centres, encarts) sont mémorisés
+dans le processus, avec pour clé ces textes eux-mêmes — un contour modifié fait une autre clé, jamais un dessin
+périmé. Seuls les nombres, classes et titres sont refaits à chaque requête.
 """
 
+import functools
+import json
 import math
 from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
 
 LARGEUR = 640
 HAUTEUR_MAX = 600
@@ -36,11 +45,12 @@ def est_outre_mer(code: str) -> bool:
 
 @dataclass(frozen=True)
 class Zone:
-    """Ce que la carte sait d'un département : code, nom, géométrie GeoJSON et nombre de dispositifs."""
+    """Ce que la carte sait d'un département : code, nom, géométrie GeoJSON (décodée, ou son texte : le dessin est
+    alors mémorisé) et nombre de dispositifs."""
 
     code: str
     nom: str
-    geometrie: dict
+    geometrie: dict | str
     nombre: int
     selection: bool = False
     outre_mer: bool | None = None  # None : selon le code du département (97x) ; une région le dit elle-même
@@ -159,47 +169,99 @@ def centre(projetes: list) -> tuple[float, float]:
     return meilleur
 
 
-def tracer(zone: Zone, projection: Projection) -> Trace:
-    pluriel = "s" if zone.nombre > 1 else ""
-    projetes = projeter(zone.geometrie, projection)
+@functools.lru_cache(maxsize=512)
+def _decoder(texte: str) -> dict:
+    return json.loads(texte)
+
+
+def geometrie_de(geometrie: dict | str) -> dict:
+    return _decoder(geometrie) if isinstance(geometrie, str) else geometrie
+
+
+@dataclass(frozen=True)
+class _Forme:
+    """La part d'un tracé qui ne dépend que des contours : chemin et place de l'étiquette."""
+
+    d: str
+    x: float
+    y: float
+
+
+def _former(geometrie: dict, projection: Projection) -> _Forme:
+    projetes = projeter(geometrie, projection)
     x, y = centre(projetes)
+    # Des chiffres, des virgules, des espaces, M et Z : rien à échapper dans les ~900 Ko de la carte de France.
+    return _Forme(mark_safe(chemin_svg(projetes)), x, y)
+
+
+def tracer(zone: Zone, projection: Projection) -> Trace:
+    return _tracer(zone, _former(geometrie_de(zone.geometrie), projection))
+
+
+def _tracer(zone: Zone, forme: _Forme) -> Trace:
+    pluriel = "s" if zone.nombre > 1 else ""
     return Trace(
         code=zone.code,
-        d=chemin_svg(projetes),
+        d=forme.d,
         classe=classe_pour(zone.nombre),
         titre=f"{zone.nom} ({zone.code}) : {zone.nombre} dispositif{pluriel}",
         nombre=zone.nombre,
         selection=zone.selection,
-        x=x,
-        y=y,
+        x=forme.x,
+        y=forme.y,
     )
 
 
-def dessiner_carte(zones: list[Zone], *, encarts_outre_mer: bool = False) -> Carte:
-    """La carte des zones ; avec `encarts_outre_mer`, les départements d'outre-mer vont dans des encarts
-    alignés sous la métropole, chacun à sa propre échelle."""
-    a_part = [z for z in zones if encarts_outre_mer and en_encart(z)]
-    principales = [z for z in zones if not (encarts_outre_mer and en_encart(z))]
-    traces, hauteur = [], MARGE
+def _dessiner(contours: tuple, encarts_outre_mer: bool) -> tuple[list[_Forme], list[Encart], float]:
+    """Les formes (dans l'ordre des contours), les encarts et la hauteur du dessin ; `contours` : un triplet
+    (nom, géométrie, en encart) par zone."""
+    a_part = [i for i, (_, _, encart) in enumerate(contours) if encarts_outre_mer and encart]
+    principales = [i for i, (_, _, encart) in enumerate(contours) if not (encarts_outre_mer and encart)]
+    formes, hauteur = {}, MARGE
     if principales:
-        projection = Projection([z.geometrie for z in principales], MARGE, MARGE, LARGEUR - 2 * MARGE, HAUTEUR_MAX)
-        traces = [tracer(z, projection) for z in principales]
+        geometries = [geometrie_de(contours[i][1]) for i in principales]
+        projection = Projection(geometries, MARGE, MARGE, LARGEUR - 2 * MARGE, HAUTEUR_MAX)
+        formes = {i: _former(g, projection) for i, g in zip(principales, geometries, strict=True)}
         hauteur += projection.hauteur
     encarts = []
     if a_part:
         largeur = (LARGEUR - 2 * MARGE - (len(a_part) - 1) * ECART) / len(a_part)
         y = hauteur + ECART
-        for i, zone in enumerate(a_part):
-            x = MARGE + i * (largeur + ECART)
+        for rang, i in enumerate(a_part):
+            nom, geometrie, _ = contours[i]
+            x = MARGE + rang * (largeur + ECART)
             encarts.append(
-                Encart(x=round(x, 1), y=round(y, 1), largeur=round(largeur, 1), hauteur=HAUTEUR_ENCART, nom=zone.nom)
+                Encart(x=round(x, 1), y=round(y, 1), largeur=round(largeur, 1), hauteur=HAUTEUR_ENCART, nom=nom)
             )
             # Le nom occupe le haut de l'encart ; le contour se loge dessous, avec une marge.
-            projection = Projection([zone.geometrie], x + 6, y + 22, largeur - 12, HAUTEUR_ENCART - 28, centrer=True)
-            traces.append(tracer(zone, projection))
+            geometrie = geometrie_de(geometrie)
+            projection = Projection([geometrie], x + 6, y + 22, largeur - 12, HAUTEUR_ENCART - 28, centrer=True)
+            formes[i] = _former(geometrie, projection)
         hauteur = y + HAUTEUR_ENCART
+    return [formes[i] for i in range(len(contours))], encarts, hauteur
+
+
+# Une carte par périmètre dessiné (France, chaque région, en dispositifs et en indicateurs) : quelques dizaines.
+_dessiner_memorise = functools.lru_cache(maxsize=64)(_dessiner)
+
+
+def dessiner_carte(zones: list[Zone], *, encarts_outre_mer: bool = False) -> Carte:
+    """La carte des zones ; avec `encarts_outre_mer`, les départements d'outre-mer vont dans des encarts
+    alignés sous la métropole, chacun à sa propre échelle."""
+    contours = tuple((z.nom, z.geometrie, en_encart(z)) for z in zones)
+    memorisable = all(isinstance(z.geometrie, str) for z in zones)
+    formes, encarts, hauteur = (_dessiner_memorise if memorisable else _dessiner)(contours, encarts_outre_mer)
+    traces = [_tracer(z, f) for z, f in zip(zones, formes, strict=True)]
+    # Les principales d'abord, puis les encarts, dans l'ordre des zones.
+    traces = [t for t, z in zip(traces, zones, strict=True) if not (encarts_outre_mer and en_encart(z))] + [
+        t for t, z in zip(traces, zones, strict=True) if encarts_outre_mer and en_encart(z)
+    ]
     traces.sort(key=lambda t: t.selection)  # le département choisi en dernier : son contour épais reste entier
     etiquettes = 0 < len(zones) <= ZONES_MAX_ETIQUETEES
     return Carte(
-        largeur=LARGEUR, hauteur=math.ceil(hauteur + MARGE), traces=traces, encarts=encarts, etiquettes=etiquettes
+        largeur=LARGEUR,
+        hauteur=math.ceil(hauteur + MARGE),
+        traces=traces,
+        encarts=list(encarts),
+        etiquettes=etiquettes,
     )

@@ -26,6 +26,8 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import models
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from dispositifs.models import TypeDispositif
 from indicateurs import calendrier
@@ -220,13 +222,16 @@ def ecarts_du_tableau(
 
 # Au-delà, un tableau gardé en cache est recalculé même sans nouveau calcul des agrégats (catalogue modifié…).
 DUREE_CACHE_TABLEAU = 10 * 60
+# La forme de l'objet gardé : à changer quand elle change, pour qu'un tableau mis en cache par la version
+# précédente ne soit pas relu (2 : les lignes portent leur contour en texte, `geometrie_texte`).
+FORME_DU_TABLEAU = 2
 
 
 def construire_tableau_de_bord_en_cache(*, territoire: Territoire, types=None, public: bool = False, **arguments):
     """`construire_tableau_de_bord`, gardé en cache jusqu'au prochain recalcul des agrégats : chaque visiteur d'une
     même vue ne refait pas le même calcul. Les écarts aux cibles, qui suivent la planification et non les agrégats,
     sont relus à chaque fois."""
-    cle = (territoire.pk, types, public, sorted(arguments.items()), version_des_agregats())
+    cle = (FORME_DU_TABLEAU, territoire.pk, types, public, sorted(arguments.items()), version_des_agregats())
     # Le préfixe change avec la classe gardée : un tableau mis en cache par une version précédente (autre module)
     # ne se relit pas.
     cle = "indicateurs:tableau-de-bord:" + hashlib.sha256(repr(cle).encode()).hexdigest()
@@ -300,7 +305,10 @@ def lignes_du_perimetre(territoire: Territoire) -> list[Territoire]:
         lignes = Territoire.objects.regions()
     else:
         lignes = Territoire.objects.descendants(territoire).departements()
-    return sorted(lignes.select_related("contour"), key=lambda t: (t.est_outre_mer, t.code))
+    # Le contour en texte (geometrie_texte, None sans contour), non décodé : la carte en mémorise le dessin avec ce
+    # texte pour clé (dispositifs/cartographie.py), au lieu de le décoder et de le retracer à chaque requête.
+    lignes = lignes.annotate(geometrie_texte=Cast("contour__geometrie", TextField()))
+    return sorted(lignes, key=lambda t: (t.est_outre_mer, t.code))
 
 
 def remplir(tableau: TableauDeBord, cellules: dict, catalogue, precedente, *, series: bool = True, masques=None):

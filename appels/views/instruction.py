@@ -3,9 +3,11 @@ dossier (lettre, notation, avis, complément, décision), exports ; et la répon
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from dsfr.utils import list_pages
 
 from appels import exports
 from appels.budget import Dossier, calculer_budget, classer, dossiers, lignes_du_classement, types_par_code
@@ -23,6 +25,9 @@ from appels.services import instruction
 from commun.erreurs import Conflit, messages_du_refus
 from commun.tableur import reponse_fichier
 from config.policy import Regle, acces, appels_instruits, autorise, dispositifs_geres, peut_voir_candidature
+
+# Un appel régional reçoit des centaines de lettres : la file en montre 50 à la fois, filtres gardés.
+DOSSIERS_PAR_PAGE = 50
 
 
 def appel_instruit(request, reference):
@@ -42,14 +47,23 @@ def accueil(request):
 
 @acces(Regle.INSTRUIRE)
 def file(request, reference):
-    """La file de travail : une ligne par candidature déposée, filtrable, avec l'avancement des avis."""
+    """La file de travail : une ligne par candidature déposée, filtrable, avec l'avancement des avis ; paginée
+    (les filtres portent sur toute la file, la page sur ce qu'ils retiennent)."""
     appel = appel_instruit(request, reference)
     tous = dossiers(appel, types_par_code())
-    filtres = FiltresFileForm(request.GET or None, dossiers=tous, noms_territoires=noms_territoires(appel, tous))
+    donnees = request.GET.copy()
+    donnees.pop("page", None)  # le numéro de page n'est pas un filtre
+    filtres = FiltresFileForm(donnees or None, dossiers=tous, noms_territoires=noms_territoires(appel, tous))
+    retenus = filtres.filtrer(tous) if filtres.is_bound and filtres.is_valid() else tous
+    page = Paginator(retenus, DOSSIERS_PAR_PAGE).get_page(request.GET.get("page"))  # une liste : aucune requête
+    if page.has_other_pages():
+        list_pages(page)
     contexte = {
         "appel": appel,
         "filtres": filtres,
-        "dossiers": filtres.filtrer(tous) if filtres.is_bound and filtres.is_valid() else tous,
+        "dossiers": page,
+        "page_obj": page,
+        "nb_retenus": len(retenus),
         "nb_total": len(tous),
         "attendus": appel.nb_evaluateurs_attendus(),
         "instruction_ouverte": not appel.est_ouvert,

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import render
 from dsfr.utils import list_pages
@@ -96,9 +97,13 @@ def parametres(request, **changements) -> str:
 
 
 def page_de_la_liste(dispositifs, numero):
-    """Une page de la liste, capacités calculées dans la base : deux requêtes, le compte puis la page."""
-    liste = dispositifs.for_liste().order_by("territoire__chemin", "type__ordre", "nom")
-    page = Paginator(liste, PAR_PAGE).get_page(numero)
+    """Une page de la liste, capacités calculées dans la base : trois requêtes, le compte, les identifiants de la
+    page, puis ces seules lignes avec leurs capacités. Trier et couper la liste annotée obligeait la base à calculer
+    les capacités de tous les dispositifs avant de garder les 50 premiers (~100 ms pour la France entière)."""
+    identifiants = dispositifs.order_by("territoire__chemin", "type__ordre", "nom", "pk").values_list("pk", flat=True)
+    page = Paginator(identifiants, PAR_PAGE).get_page(numero)
+    lignes = {d.pk: d for d in dispositifs.for_liste().filter(pk__in=list(page.object_list))}
+    page.object_list = [lignes[pk] for pk in page.object_list]
     if page.has_other_pages():
         list_pages(page)
     return page
@@ -107,9 +112,9 @@ def page_de_la_liste(dispositifs, numero):
 def zones(departements, lignes, departement) -> list[Zone]:
     totaux = {ligne["code"]: ligne["total"] for ligne in lignes}
     return [
-        Zone(d.code, d.nom, d.contour.geometrie, totaux.get(d.code, 0), selection=d == departement)
+        Zone(d.code, d.nom, d.geometrie_texte, totaux.get(d.code, 0), selection=d == departement)
         for d in departements
-        if hasattr(d, "contour")
+        if d.geometrie_texte is not None
     ]
 
 
@@ -133,11 +138,15 @@ def colonnes(types, filtres: dict, cases: dict) -> list:
 @acces(Regle.PUBLIC)
 def carte(request):
     """Carte des départements d'une région (ou de la France, outre-mer en encarts), le même chiffre en
-    tableau, et la liste des dispositifs filtrés. Six requêtes quel que soit le nombre de dispositifs."""
+    tableau, et la liste des dispositifs filtrés. Sept requêtes quel que soit le nombre de dispositifs."""
     territoires = list(Territoire.objects.pays_et_regions())  # 1 : France et régions
     territoire = territoire_demande(request, territoires)
+    # Les contours en texte, non décodés : le dessin est mémorisé avec ces textes pour clé (voir cartographie.py).
     departements = list(
-        Territoire.objects.descendants(territoire).departements().select_related("contour").order_by("code")
+        Territoire.objects.descendants(territoire)
+        .departements()
+        .annotate(geometrie_texte=Cast("contour__geometrie", TextField()))
+        .order_by("code")
     )  # 2 : départements et contours
     types = list(TypeDispositif.objects.all())  # 3 : types
     form = filtres_de_la_carte(request, territoire, territoires=territoires, departements=departements, types=types)
@@ -157,7 +166,7 @@ def carte(request):
         "legende": legende(),
         "tableau": chiffres,
         "departement": departement,
-        "page_obj": page_de_la_liste(liste, request.GET.get("page")),  # 5 : le compte, 6 : la page
+        "page_obj": page_de_la_liste(liste, request.GET.get("page")),  # 5 : le compte, 6 et 7 : la page
         "sans_departement": parametres(request, departement=None),
     }
     return render(request, "dispositifs/catalogue/carte.html", contexte)

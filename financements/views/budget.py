@@ -2,15 +2,21 @@
 référence et crédits de l'année (financements/budget.py)."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from dsfr.utils import list_pages
 
 from commun.tableur import filtres_invalides, reponse_csv
 from config.policy import Regle, acces, autorise, regions_visibles
 from financements.budget import calculer_budget
 from financements.forms import FiltreBudgetForm
 from financements.models import SIGLES_SOURCES, Credit
+
+# Une région compte des centaines de crédits par an : la page en montre 50 à la fois (les sommes du budget, elles,
+# portent toujours sur tous : calculer_budget ne lit pas la page).
+CREDITS_PAR_PAGE = 50
 
 COLONNES_EXPORT = [
     "Ligne",
@@ -53,10 +59,15 @@ def budget(request):
     if not form.is_valid():
         return render(request, "financements/budget.html", {"form": form, "budget": None}, status=400)
     region, annee = form.region_choisie, form.cleaned_data["annee"]
+    credits = Credit.objects.filter(annee=annee).dans(region).for_liste().order_by("dispositif__nom", "source", "pk")
+    page = Paginator(credits, CREDITS_PAR_PAGE).get_page(request.GET.get("page"))  # le compte, puis la page
+    if page.has_other_pages():
+        list_pages(page)
     contexte = {
         "form": form,
         "budget": calculer_budget(region=region, annee=annee),
-        "credits": Credit.objects.filter(annee=annee).dans(region).for_liste().order_by("dispositif__nom", "source"),
+        "credits": page,
+        "page_obj": page,
         "peut_gerer": autorise(request.user, Regle.GERER_OFFRE),
     }
     return render(request, "financements/budget.html", contexte)

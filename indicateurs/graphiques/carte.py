@@ -84,11 +84,11 @@ def colorer(tableau: TableauDeBord) -> CarteIndicateur | None:
     contours chargés."""
     valeurs = {v.departement.pk: v for v in tableau.carte}
     regions = tableau.territoire.niveau == Niveau.PAYS  # les lignes de la France sont ses régions
-    departements = [d for d in tableau.departements if hasattr(d, "contour")]
+    departements = [d for d in tableau.departements if d.geometrie_texte is not None]
     if not departements:
         return None
     dessin = dessiner_carte(
-        [Zone(d.code, d.nom, d.contour.geometrie, 0, outre_mer=d.est_outre_mer) for d in departements],
+        [Zone(d.code, d.nom, d.geometrie_texte, 0, outre_mer=d.est_outre_mer) for d in departements],
         encarts_outre_mer=regions,
     )
     par_code = {d.code: valeurs.get(d.pk) for d in departements}

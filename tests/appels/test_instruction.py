@@ -13,6 +13,7 @@ from django.utils import timezone
 from appels.exports import COLONNES_INSTRUCTION, COLONNES_NOTES
 from appels.models import Avis, Candidature, Decision, DemandeComplement, Nature, StatutCandidature
 from appels.services import candidatures, instruction
+from appels.views import instruction as vues_instruction
 from dispositifs.models import TypeDispositif
 from tests.appels.factories import AppelFactory, CritereFactory, lettre_complete, pdf
 from tests.comptes.factories import UtilisateurFactory
@@ -457,6 +458,36 @@ def test_la_file_se_filtre_par_statut_type_et_territoire(client, instructeur, ap
     page = client.get("/instruction/aap-instruction/").content.decode()
     assert "Somme</option>" in page and "ACT hors les murs</option>" in page
     assert lhss.pk and nord.pk and somme.pk
+
+
+def test_la_file_est_paginee_et_ses_liens_gardent_les_filtres(
+    client, instructeur, appel, operateur, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(vues_instruction, "DOSSIERS_PAR_PAGE", 2)
+    TerritoireFactory(code="59", nom="Nord", parent=appel.region)
+    TerritoireFactory(code="80", nom="Somme", parent=appel.region)
+    for nom in ("A", "B", "C"):
+        deposer(appel, OrganismeFactory(nom=f"{nom} Nord"), operateur, territoires=["59"])
+    deposer(appel, OrganismeFactory(nom="D Somme"), operateur, territoires=["80"])
+    clore(appel)
+    client.force_login(instructeur)
+
+    def page(requete):
+        with django_assert_num_queries(8):
+            reponse = client.get(f"/instruction/aap-instruction/?{requete}")
+        return reponse, [d.candidature.organisme.nom for d in reponse.context["dossiers"]]
+
+    premiere, noms_1 = page("territoire=59")
+    seconde, noms_2 = page("territoire=59&page=2")
+    _, toute_la_file = page("page=2")
+
+    assert len(noms_1) == 2 and len(noms_2) == 1
+    assert sorted(noms_1 + noms_2) == ["A Nord", "B Nord", "C Nord"]
+    assert len(toute_la_file) == 2  # le numéro de page seul ne filtre rien : 4 candidatures, 2 par page
+    contenu = premiere.content.decode()
+    assert "Candidatures déposées (3 sur 4), 1 à 2" in contenu
+    assert "territoire=59&amp;page=2" in contenu  # le filtre suit dans les liens de pagination
+    assert "Candidatures déposées (3 sur 4), 3 à 3" in seconde.content.decode()
 
 
 class TestClassementEtBudget:

@@ -1,5 +1,6 @@
 """La cartographie publique : carte SVG des départements, tableau des mêmes chiffres, liste filtrable."""
 
+import json
 import re
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from tests.territoires.factories import RegionFactory, TerritoireFactory
 pytestmark = pytest.mark.django_db
 
 CARRE = {"type": "Polygon", "coordinates": [[[2.0, 50.0], [3.0, 50.0], [3.0, 51.0], [2.0, 51.0], [2.0, 50.0]]]}
+DECALE = {"type": "Polygon", "coordinates": [[[3.0, 50.5], [3.5, 50.5], [3.2, 51.5], [3.0, 50.5]]]}
 DEUX_ILES = {
     "type": "MultiPolygon",
     "coordinates": [
@@ -43,6 +45,34 @@ def test_la_carte_dessine_polygones_et_multipolygones_dans_son_cadre():
     for trace in carte.traces:
         assert all(0 <= x <= carte.largeur and 0 <= y <= carte.hauteur for x, y in points(trace.d))
     assert carte.encarts == []
+
+
+@pytest.mark.parametrize("encarts_outre_mer", [False, True])
+def test_le_dessin_memorise_depuis_le_texte_des_contours_est_celui_des_contours_decodes(encarts_outre_mer):
+    def zones(geometries, nombres, choisi):
+        return [
+            Zone("59", "Nord", geometries[0], nombres[0], selection=choisi == "59"),
+            Zone("62", "Pas-de-Calais", geometries[1], nombres[1], selection=choisi == "62"),
+            Zone("974", "La Réunion", geometries[2], nombres[2]),
+        ]
+
+    decodees = [CARRE, DECALE, DEUX_ILES]
+    textes = [json.dumps(g) for g in decodees]
+    for nombres, choisi in [((1, 0, 12), "59"), ((3, 7, 0), "62"), ((0, 0, 0), None)]:
+        attendu = dessiner_carte(zones(decodees, nombres, choisi), encarts_outre_mer=encarts_outre_mer)
+        # Deux fois : la seconde vient de la mémoire, les nombres et la sélection de la requête.
+        assert dessiner_carte(zones(textes, nombres, choisi), encarts_outre_mer=encarts_outre_mer) == attendu
+        assert dessiner_carte(zones(textes, nombres, choisi), encarts_outre_mer=encarts_outre_mer) == attendu
+
+
+def test_un_contour_modifie_change_le_dessin_memorise():
+    avant = dessiner_carte([Zone("59", "Nord", json.dumps(CARRE), 1), Zone("62", "Pas", json.dumps(DECALE), 1)])
+    agrandi = {"type": "Polygon", "coordinates": [[[2.0, 50.0], [4.0, 50.0], [4.0, 51.0], [2.0, 51.0], [2.0, 50.0]]]}
+
+    apres = dessiner_carte([Zone("59", "Nord", json.dumps(agrandi), 1), Zone("62", "Pas", json.dumps(DECALE), 1)])
+
+    assert apres != avant
+    assert apres == dessiner_carte([Zone("59", "Nord", agrandi, 1), Zone("62", "Pas", DECALE, 1)])
 
 
 def test_la_projection_corrige_les_longitudes_par_le_cosinus_de_la_latitude():
@@ -228,16 +258,16 @@ def test_la_liste_est_paginee_par_cinquante(client, lhss, nord):
 
 
 @pytest.mark.parametrize("nombre", [1, 20])
-def test_la_cartographie_fait_six_requetes_quel_que_soit_le_nombre_de_dispositifs(
+def test_la_cartographie_fait_sept_requetes_quel_que_soit_le_nombre_de_dispositifs(
     client, django_assert_num_queries, lhss, empp, nord, somme, nombre
 ):
     for i in range(nombre):
         autorise(DispositifFactory(type=lhss if i % 2 else empp, territoire=somme if i % 3 == 2 else nord), 5)
 
     # 1 : la France et les régions ; 2 : les départements de la région et leurs contours ; 3 : les types ;
-    # 4 : nombre et capacité autorisée par territoire et type ; 5 : le compte de la liste ; 6 : sa page
-    # (Django saute cette dernière quand la liste est vide).
-    with django_assert_num_queries(6):
+    # 4 : nombre et capacité autorisée par territoire et type ; 5 : le compte de la liste ; 6 : les identifiants
+    # de sa page ; 7 : ces dispositifs avec leurs capacités (Django saute les deux dernières quand la liste est vide).
+    with django_assert_num_queries(7):
         response = client.get("/cartographie/", {"statut": Statut.INSTALLE, "departement": "59"})
     assert response.context["tableau"]["total"] == nombre
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from financements.models import Credit, Enveloppe, Source
+from financements.views.budget import CREDITS_PAR_PAGE
 from tests.dispositifs.factories import DispositifFactory
 from tests.financements.factories import CreditFactory, EnveloppeFactory
 
@@ -72,13 +73,41 @@ def test_la_page_budget_tient_en_un_nombre_fixe_de_requetes(
     client.force_login(planificateur)
     CreditFactory(dispositif=act_hlm)
     # session, utilisateur, régions visibles ; budget : 7 (financements/budget.py) ; la région de l'agent (en-tête) ;
-    # crédits de l'année avec dispositif, type, organisme et territoire
-    with django_assert_num_queries(12):
+    # crédits de l'année : leur nombre, puis la page avec dispositif, type, organisme et territoire
+    with django_assert_num_queries(13):
         client.get("/financements/?region=32&annee=2026")
     for _ in range(20):
         CreditFactory(dispositif=DispositifFactory(territoire=act_hlm.territoire), source=Source.ONDAM_MS)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert len(client.get("/financements/?region=32&annee=2026").context["credits"]) == 21
+
+
+def test_les_credits_sont_pagines_mais_le_budget_porte_sur_tous(
+    client, planificateur, act_hlm, enveloppe_fir, django_assert_num_queries
+):
+    client.force_login(planificateur)
+    for _ in range(CREDITS_PAR_PAGE + 10):
+        CreditFactory(
+            dispositif=DispositifFactory(territoire=act_hlm.territoire), source=Source.ONDAM_MS, montant=1000
+        )
+    url = "/financements/?region=32&annee=2026"
+    budget_seul = client.get(url).context["budget"]
+
+    with django_assert_num_queries(13):
+        premiere = client.get(url)
+    with django_assert_num_queries(13):
+        seconde = client.get(f"{url}&page=2")
+
+    assert len(premiere.context["credits"]) == CREDITS_PAR_PAGE
+    assert len(seconde.context["credits"]) == 10
+    vus = {c.pk for c in premiere.context["credits"]} | {c.pk for c in seconde.context["credits"]}
+    assert len(vus) == CREDITS_PAR_PAGE + 10
+    # Les sommes ne dépendent pas de la page affichée.
+    assert seconde.context["budget"].lignes == premiere.context["budget"].lignes == budget_seul.lignes
+    contenu = premiere.content.decode()
+    assert "1 à 50 sur 60" in contenu
+    # Les liens de pagination gardent la région et l'année.
+    assert "region=32&amp;annee=2026&amp;page=2" in contenu or "annee=2026&amp;region=32&amp;page=2" in contenu
 
 
 def test_l_export_csv_neutralise_les_formules(client, dreets, act_hlm, enveloppe_fir):
