@@ -147,6 +147,11 @@ class PaginationAPI(PageNumberPagination):
         return request.query_params.get(self.page_query_param, 1)
 
 
+# Un OFFSET au-delà de bigint est une erreur de PostgreSQL : une telle page est laissée à Django, qui compte d'abord
+# et la refuse (404) sans la lire.
+OFFSET_MAX = 2**63 - 1
+
+
 class PaginateurSansCompteInutile(Paginator):
     """Le paginateur de Django qui lit la page demandée avant de compter : une page entamée mais pas pleine (ou
     une première page vide) donne le total, les lignes des pages précédentes plus les siennes, sans COUNT. Seule
@@ -158,7 +163,7 @@ class PaginateurSansCompteInutile(Paginator):
             numero = int(number)
         except (TypeError, ValueError):
             numero = 0
-        if numero < 1 or self.orphans:
+        if numero < 1 or self.orphans or numero * self.per_page > OFFSET_MAX:
             return super().page(number)  # le refus de Django (404), ou les orphelines, qu'il sait gérer
         debut = (numero - 1) * self.per_page
         lignes = list(self.object_list[debut : debut + self.per_page])

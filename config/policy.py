@@ -178,15 +178,27 @@ def perimetres_de_planification(user):
 
 
 def territoires_des_cibles_lisibles(user):
-    """Les territoires dont l'utilisateur lit les cibles, à l'API comme à l'historique d'une case (qui juge un
-    territoire, même quand sa cible a été supprimée) : ceux de ses régions visibles, et le pays, dont les cibles
-    nationales sont le cadre commun de toutes les régions."""
+    """Les territoires dont l'utilisateur lit les cibles (la liste de l'API) : ceux de ses régions visibles, et le
+    pays, dont les cibles nationales sont le cadre commun de toutes les régions."""
     from territoires.models import Niveau, Territoire
 
     lisibles = Q(niveau=Niveau.PAYS)
-    for region in regions_visibles(user):
-        lisibles |= Q(chemin__startswith=region.chemin)
+    for chemin in _chemins_des_regions_visibles(user):
+        lisibles |= Q(chemin__startswith=chemin)
     return Territoire.objects.filter(lisibles)
+
+
+def lit_les_cibles_de(user, territoire) -> bool:
+    """La même règle pour une case (l'historique, même quand sa cible a été supprimée) : `territoire` est-il
+    parmi `territoires_des_cibles_lisibles(user)` ? Une requête, celle des régions visibles."""
+    from territoires.models import Niveau
+
+    chemins = _chemins_des_regions_visibles(user)
+    return territoire.niveau == Niveau.PAYS or any(territoire.chemin.startswith(c) for c in chemins)
+
+
+def _chemins_des_regions_visibles(user) -> list[str]:
+    return list(regions_visibles(user).values_list("chemin", flat=True))
 
 
 def perimetres_de_saisie(user):

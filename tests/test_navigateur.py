@@ -182,7 +182,9 @@ def test_un_planificateur_colle_un_bloc_dans_la_grille_des_cibles_et_le_retrouve
 
 def coller(champ, texte):
     """Un collage dans `champ`, comme Ctrl+V après une copie dans un tableur (le presse-papiers du navigateur sans
-    tête n'est pas partagé : l'événement porte le texte)."""
+    tête n'est pas partagé : l'événement porte le texte). Après le chargement de la page, comme l'agent : le script
+    de la grille (defer) ne s'attache qu'à la fin de la lecture du document, qu'une machine chargée retarde."""
+    champ.page.wait_for_load_state()
     champ.evaluate(
         """(champ, texte) => {
             const donnees = new DataTransfer();

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from config.policy import Regle, acces, perimetres_de_saisie, peut_modifier_cible, territoires_des_cibles_lisibles
+from config.policy import Regle, acces, lit_les_cibles_de, perimetres_de_saisie, peut_modifier_cible
 from dispositifs.models import TypeDispositif
 from planification.forms import filtres_planification
 from planification.grille import Grille, entrees_de_cibles
@@ -139,7 +139,7 @@ def historique_de_la_case(request, type_, territoire, horizon, *, cible=None):
     """Qui a changé la case, quand, de quelle valeur à quelle valeur (suppressions comprises), et pourquoi ; puis
     la trace de sa cible actuelle (`cible` quand l'appelant l'a déjà lue) : les appels lancés sur son écart, leurs
     décisions, les dispositifs créés."""
-    if not territoires_des_cibles_lisibles(request.user).filter(pk=territoire.pk).exists():
+    if not lit_les_cibles_de(request.user, territoire):
         raise Http404("Cible introuvable.")
     if cible is None:
         cible = Cible.objects.filter(type=type_, territoire=territoire, horizon=horizon).first()

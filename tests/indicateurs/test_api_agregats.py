@@ -152,7 +152,7 @@ def test_la_pagination_ne_compte_que_si_la_page_ne_suffit_pas(
     assert corps["previous"] == (precedente and f"http://testserver{URL}{precedente}")
 
 
-@pytest.mark.parametrize("page", ["4", "0", "abc", "", "1.5"])
+@pytest.mark.parametrize("page", ["4", "0", "abc", "", "1.5", "1" * 40])  # 40 chiffres : OFFSET hors de bigint
 def test_une_page_hors_de_la_liste_est_introuvable(client, planificateur, cinq_agregats, page):
     client.force_login(planificateur)
 
