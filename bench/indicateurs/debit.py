@@ -40,8 +40,11 @@ def territoires_nus(request):
 
 
 def dispositifs_nus(request):
-    lignes = Dispositif.objects.with_capacites().order_by("type__ordre", "nom", "pk").values(*CHAMPS_DISPOSITIF)[:PAGE]
-    return JsonResponse({"results": list(lignes)})
+    """Comme l'API : les identifiants de la page d'abord, puis les capacités de ces seuls dispositifs."""
+    identifiants = list(Dispositif.objects.order_by("type__ordre", "nom", "pk").values_list("pk", flat=True)[:PAGE])
+    lignes = Dispositif.objects.filter(pk__in=identifiants).with_capacites().values(*CHAMPS_DISPOSITIF)
+    par_pk = {ligne["id"]: ligne for ligne in lignes}
+    return JsonResponse({"results": [par_pk[pk] for pk in identifiants]})
 
 
 def agregats_nus(request):

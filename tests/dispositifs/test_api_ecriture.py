@@ -30,6 +30,17 @@ class TestLecture:
 
         assert (en_2023["capacite_autorisee"], aujourd_hui["capacite_autorisee"]) == (10, 20)
 
+    def test_chaque_page_garde_l_ordre_de_la_liste_et_les_capacites_de_ses_dispositifs(self, client):
+        """Les capacités ne sont calculées que pour la page : elles restent celles de chaque dispositif, dans
+        l'ordre de la liste (type, nom), d'une page à l'autre."""
+        for nom, quantite in (("C", 3), ("A", 1), ("B", 2)):
+            EvenementCapaciteFactory(dispositif=DispositifFactory(nom=nom), quantite=quantite)
+
+        pages = [client.get(URL, {"page_size": 2, "page": page}).json()["results"] for page in (1, 2)]
+
+        lues = [(d["nom"], d["capacite_autorisee"]) for page in pages for d in page]
+        assert lues == [("A", 1), ("B", 2), ("C", 3)]
+
     @pytest.mark.parametrize("date", ["31/12/2023", "0001-01-01", "3000-01-01", ""])
     def test_une_date_illisible_ou_hors_calendrier_est_refusee_en_francais(self, client, date):
         reponse = client.get(URL, {"date": date})
@@ -44,16 +55,17 @@ class TestLecture:
 
         assert (resultat["version"], resultat["finess_porteur"], resultat["statut"]) == (1, "010780054", "installe")
 
-    def test_la_liste_a_une_date_tient_en_deux_requetes_quel_que_soit_le_nombre(
+    def test_la_liste_a_une_date_tient_en_trois_requetes_quel_que_soit_le_nombre(
         self, client, django_assert_num_queries
     ):
         EvenementCapaciteFactory()
-        # compte pour la pagination ; page avec type, organisme, territoire, horizon et capacités à la date
-        with django_assert_num_queries(2):
+        # compte pour la pagination ; identifiants de la page ; ses lignes avec type, organisme, territoire, horizon
+        # et capacités à la date
+        with django_assert_num_queries(3):
             client.get(URL, {"date": "2025-01-01"})
         for _ in range(20):
             EvenementCapaciteFactory(dispositif=DispositifFactory(organisme=OrganismeFactory()))
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             assert client.get(URL, {"date": "2025-01-01"}).json()["count"] == 21
 
 
