@@ -194,11 +194,7 @@ def _former(geometrie: dict, projection: Projection) -> _Forme:
     return _Forme(mark_safe(chemin_svg(projetes)), x, y)
 
 
-def tracer(zone: Zone, projection: Projection) -> Trace:
-    return _tracer(zone, _former(geometrie_de(zone.geometrie), projection))
-
-
-def _tracer(zone: Zone, forme: _Forme) -> Trace:
+def tracer(zone: Zone, forme: _Forme) -> Trace:
     pluriel = "s" if zone.nombre > 1 else ""
     return Trace(
         code=zone.code,
@@ -251,7 +247,7 @@ def dessiner_carte(zones: list[Zone], *, encarts_outre_mer: bool = False) -> Car
     contours = tuple((z.nom, z.geometrie, en_encart(z)) for z in zones)
     memorisable = all(isinstance(z.geometrie, str) for z in zones)
     formes, encarts, hauteur = (_dessiner_memorise if memorisable else _dessiner)(contours, encarts_outre_mer)
-    traces = [_tracer(z, f) for z, f in zip(zones, formes, strict=True)]
+    traces = [tracer(z, f) for z, f in zip(zones, formes, strict=True)]
     # Les principales d'abord, puis les encarts, dans l'ordre des zones.
     traces = [t for t, z in zip(traces, zones, strict=True) if not (encarts_outre_mer and en_encart(z))] + [
         t for t, z in zip(traces, zones, strict=True) if encarts_outre_mer and en_encart(z)
