@@ -37,7 +37,7 @@ def agreger_autour(*, type_id: int, mois: datetime.date, territoire_id: int | No
 
     Les territoires jusqu'à la région se recalculent depuis les déclarations ; la France, qui lirait sinon
     celles de tout le pays, s'obtient en additionnant ses régions tout juste recalculées ou déjà à jour
-    (exact : voir `additionner_les_regions`)."""
+    (exact : voir SOMME_DES_REGIONS)."""
     cibles = racine = None
     if territoire_id is not None:
         # L'arbre entier (quelques centaines de lignes) en une requête : le chemin du territoire, ceux qui le
@@ -95,25 +95,6 @@ def recalculer_puis_additionner(*, type_id: int, mois: datetime.date, cibles: se
             )
             ecrits += curseur.rowcount
     return ecrits
-
-
-@transaction.atomic
-def additionner_les_regions(*, granularite: str, periode: datetime.date, type_id: int, pays: int) -> int:
-    """Remplace les agrégats du pays par la somme de ceux de ses régions, pour un type et une période.
-
-    Le résultat est celui du calcul depuis les déclarations : chaque champ s'additionne d'un territoire à
-    l'autre (valeurs par dispositif arrondies au centième, numérateurs, dénominateurs, nombres de dispositifs et
-    de déclarations), le taux se recalcule des sommes, et les déclarations attendues se comptent sur les
-    dispositifs eux-mêmes (une région sans aucune valeur n'a pas d'agrégat, mais ses dispositifs sont attendus)."""
-    verrouiller_types([type_id])
-    Agregat.objects.filter(granularite=granularite, periode=periode, type_id=type_id, territoire_id=pays).delete()
-    chemin = Territoire.objects.values_list("chemin", flat=True).get(pk=pays)
-    dispositifs = Dispositif.objects.filter(type_id=type_id, territoire__chemin__startswith=chemin)
-    parametres = parametres_de_la_somme(granularite, periode, type_id, pays, dispositifs.en_service().count())
-    transaction.on_commit(nouvelle_version_des_agregats)
-    with connection.cursor() as curseur:
-        curseur.execute(f"{INSERTION.format(**tables())} {SOMME_DES_REGIONS.format(**tables())}", parametres)
-        return curseur.rowcount
 
 
 def parametres_de_la_somme(granularite, periode, type_id: int, pays: int, en_service: int) -> dict:
@@ -289,6 +270,10 @@ GROUP BY p.indicateur_id, p.type_id, an.ancetre_id, p.agregation
 """
 
 
+# La somme des régions vaut le calcul depuis les déclarations : chaque champ s'additionne d'un territoire à l'autre
+# (valeurs par dispositif arrondies au centième, numérateurs, dénominateurs, nombres de dispositifs et de
+# déclarations), le taux se recalcule des sommes, et les déclarations attendues se comptent sur les dispositifs
+# eux-mêmes (une région sans aucune valeur n'a pas d'agrégat, mais ses dispositifs sont attendus).
 SOMME_DES_REGIONS = """
 SELECT a.indicateur_id, a.type_id, %(pays)s, a.granularite, a.periode,
     CASE WHEN i.agregation = 'taux' THEN ROUND(100.0 * SUM(a.numerateur) / NULLIF(SUM(a.denominateur), 0), 2)
