@@ -219,6 +219,7 @@ def test_parcours_complet_du_depot_a_la_perspective_de_planification(
     se_connecter(page, live_server, operateur)
     page.get_by_role("main").get_by_role("link", name=appel.titre).click()  # les appels ouverts de l'accueil
     page.get_by_role("link", name="Déposer une lettre d'intention").click()
+    page.wait_for_load_state()  # l'enregistrement automatique (script defer) s'attache à la fin du chargement
 
     page.get_by_label("Statut de l'organisme").fill("Association loi 1901")
     etat = page.locator("#etat-brouillon")
