@@ -1,6 +1,7 @@
 """Le casting commun des tests : un compte par rôle, et l'anonyme (None)."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -19,6 +20,7 @@ LENTS = (
     "tests/test_entrees_hostiles.py::test_aucune_valeur_hostile_ne_donne_de_5xx",
     "tests/test_acces.py::test_chaque_url_repond_selon_sa_regle_pour_chaque_role",
     "tests/test_contrat_api.py::test_schemathesis",
+    "tests/test_demonstration.py",
     "tests/indicateurs/test_secret.py::TestProprietes",
     "tests/donnees/test_secret_granularites.py",
     "tests/commun/test_tableur.py",
@@ -67,6 +69,19 @@ def pytest_collection_modifyitems(items):
         return bloc, priorite_, rang[id(item)]
 
     items.sort(key=cle)
+
+
+@contextmanager
+def donnees_du_module(django_db_blocker):
+    """Pour une fixture de portée module : ce qu'elle crée l'est une fois, dans une transaction annulée après le
+    dernier test du module. Chaque test tourne dans un point de sauvegarde à l'intérieur (pytest-django), annulé
+    lui aussi : il voit ces données, jamais celles d'un autre test. Les rappels `on_commit` ne partent pas, comme
+    dans tout test non transactionnel. Pour des données longues à créer (la démonstration : vingt secondes)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def exige_service(disponible: bool, message: str):

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from drf_spectacular.validation import validate_schema
 
 from comptes.models import Utilisateur
-from config.policy import appels_instruits
 from tests.comptes.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
@@ -99,39 +98,6 @@ def test_charger_la_demo_est_refuse_hors_demonstration():
     with pytest.raises(CommandError, match="Refusé"):
         call_command("charger_demo")
     assert not Utilisateur.objects.exists()
-
-
-def test_charger_la_demo_cree_un_compte_par_role_et_reste_idempotent(settings):
-    settings.DEBUG = True
-
-    call_command("charger_demo")
-    call_command("charger_demo")
-
-    # Les comptes « depot-N » sont ceux des organismes fictifs qui déposent les lettres de la démo.
-    comptes = dict(Utilisateur.objects.exclude(email__startswith="depot-").values_list("email", "role"))
-    assert comptes == {
-        "admin@demo.example": "administrateur",
-        "planificateur@demo.example": "planificateur",
-        "instructeur@demo.example": "instructeur",
-        "national@demo.example": "national",
-        "planificateur-idf@demo.example": "planificateur",
-        "dreets@demo.example": "dreets",
-        "instructeur-idf@demo.example": "instructeur",
-        "dreets-idf@demo.example": "dreets",
-        "operateur@demo.example": "operateur",
-        "operateur2@demo.example": "operateur",
-    }
-    for email in ("planificateur-idf@demo.example", "instructeur-idf@demo.example", "dreets-idf@demo.example"):
-        assert Utilisateur.objects.get(email=email).region.code == "11"
-    for email in ("instructeur-idf@demo.example", "dreets-idf@demo.example"):  # l'appel d'Île-de-France s'instruit
-        agent = Utilisateur.objects.get(email=email)
-        assert appels_instruits(agent).filter(reference="idf-aller-vers-segur-27").exists()
-    op1, op2 = (
-        Utilisateur.objects.get(email=e).organismes.get()
-        for e in ("operateur@demo.example", "operateur2@demo.example")
-    )
-    assert op1 != op2 and op1.fictif and op2.fictif
-    assert Utilisateur.objects.get(email="planificateur@demo.example").check_password("demo-praps")
 
 
 def test_le_deploiement_refuse_un_compte_au_mot_de_passe_de_demonstration(settings):

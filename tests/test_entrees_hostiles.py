@@ -16,9 +16,16 @@ rejouées que par un rôle, son titulaire (les rôles admis y tournent d'une URL
 qu'un échantillon. Un paramètre que le titulaire ne voit pas sur la page, une page qu'il n'ouvre pas, ou des
 champs qu'il ne peut pas envoyer (POST refusé) reçoivent les dix valeurs du rôle qui les voit. Chaque (URL,
 paramètre, valeur) est ainsi essayé au moins une fois par un rôle qui ouvre la page (et qui peut l'envoyer).
+
+Deux économies, sans rien perdre de ce qui est essayé : un rôle dont la méthode est refusée sur une URL (403, 405,
+page de connexion, pour une requête vide) n'atteint aucun champ ; il n'y envoie que l'échantillon, tous les champs
+à la fois, pour éprouver le refus lui-même. Et des champs dont les noms ne diffèrent que par des nombres (les cases
+« c-<type>-<territoire> » de la grille des cibles, les lignes d'un formset) passent par le même code : le premier
+de chaque famille reçoit les valeurs pour toute la famille.
 """
 
 import datetime
+import re
 from collections import defaultdict
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
@@ -118,11 +125,19 @@ class _Annuler(Exception):
     pass
 
 
+def lue(response):
+    """La réponse, son flux lu jusqu'au bout (un fichier téléchargé) : le client de test ferme alors le fichier,
+    qui resterait sinon ouvert jusqu'au ramasse-miettes (ResourceWarning, une erreur dans cette suite)."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def reponse_annulee(client, methode, chemin, **options):
     """La réponse d'une requête jouée dans un point de sauvegarde annulé ; l'exception de la vue remonte."""
     try:
         with transaction.atomic():
-            response = getattr(client, methode)(chemin, **options)
+            response = lue(getattr(client, methode)(chemin, **options))
             raise _Annuler
     except _Annuler:
         return response
@@ -137,24 +152,49 @@ def essayer(client, methode, chemin, **options):
     return f"{response.status_code}" if response.status_code >= 500 else None
 
 
-def requetes_hostiles(chemin, noms: dict[str, set[str]], couverts: dict[str, set[str]]):
-    """(méthode, options, description) de chaque essai sur cette URL : chaque paramètre seul, sauf dans
-    l'administration de Django (des formulaires de vingt champs, validés d'un bloc) où chaque valeur va à tous
-    les champs à la fois. Un paramètre que le titulaire de la page essaie déjà (`couverts`) ne reçoit que
-    l'échantillon."""
+def un_par_famille(noms: set[str]) -> list[str]:
+    """Le premier nom (dans l'ordre) de chaque famille de noms qui ne diffèrent que par leurs nombres."""
+    familles = {}
+    for nom in sorted(noms):
+        familles.setdefault(re.sub(r"\d+", "#", nom), nom)
+    return sorted(familles.values())
+
+
+def requetes_hostiles(chemin, noms: dict[str, set[str]], couverts: dict[str, set[str]], refusees: set[str]):
+    """(méthode, options, description) de chaque essai sur cette URL : chaque paramètre seul (un par famille),
+    sauf dans l'administration de Django (des formulaires de vingt champs, validés d'un bloc) où chaque valeur va à
+    tous les champs à la fois. Un paramètre que le titulaire de la page essaie déjà (`couverts`) ne reçoit que
+    l'échantillon ; une méthode refusée au rôle (`refusees`), l'échantillon sur tous ses champs à la fois."""
     for methode, noms_de_la_methode in noms.items():
-        tries = sorted(noms_de_la_methode)
-        groupes = ([tries] if tries else []) if chemin.startswith("/admin/") else [[nom] for nom in tries]
+        tries = un_par_famille(noms_de_la_methode)
+        d_un_bloc = chemin.startswith("/admin/") or methode in refusees
+        groupes = ([tries] if tries else []) if d_un_bloc else [[nom] for nom in tries]
         for groupe in groupes:
-            for valeur in ECHANTILLON if set(groupe) <= couverts[methode] else VALEURS_HOSTILES:
+            deja = set(groupe) <= couverts[methode] or methode in refusees
+            for valeur in ECHANTILLON if deja else VALEURS_HOSTILES:
                 yield methode, {"data": dict.fromkeys(groupe, valeur)}, f"{'&'.join(groupe)[:40]}={valeur[:12]!r}"
     if chemin.startswith("/api/"):
-        for corps in ECHANTILLON_JSON if couverts["post"] else CORPS_JSON_HOSTILES:
-            for methode in ("post", "put", "patch"):
+        for methode in ("post", "put", "patch"):
+            for corps in ECHANTILLON_JSON if couverts["post"] or methode in refusees else CORPS_JSON_HOSTILES:
                 yield methode, {"data": corps, "content_type": "application/json"}, f"JSON {corps[:12]!r}"
-        for valeur in ECHANTILLON if noms["post"] <= couverts["post"] else VALEURS_HOSTILES:
+        deja = noms["post"] <= couverts["post"] or "post" in refusees
+        for valeur in ECHANTILLON if deja else VALEURS_HOSTILES:
             corps = dict.fromkeys(noms["post"], valeur)
             yield "post", {"data": corps, "content_type": "application/json"}, f"JSON {{…: {valeur[:12]!r}}}"
+
+
+def methodes_refusees(client, chemin) -> set[str]:
+    """Les méthodes d'écriture qu'une requête vide se voit refuser avant toute lecture de champ : rôle non admis
+    (403, page de connexion) ou méthode absente (405). PUT et PATCH ne sont essayés que sur l'API."""
+    refusees = set()
+    for methode in ("post", "put", "patch") if chemin.startswith("/api/") else ("post",):
+        try:
+            reponse = reponse_annulee(client, methode, chemin)
+        except Exception:  # un 500 sur une requête vide : les valeurs hostiles le montreront
+            continue
+        if reponse.status_code == 405 or est_refus(reponse):
+            refusees.add(methode)
+    return refusees
 
 
 def urls_du_role(role):
@@ -186,14 +226,15 @@ class Titulaires:
 
     def couverts(self, titulaire, chemin, suffixe, vue) -> dict[str, set[str]]:
         client, lecteur = self.client(titulaire), ChampsEtLiens()
-        page = client.get(chemin + suffixe)
+        page = lue(client.get(chemin + suffixe))
         if est_refus(page):
             return {"get": set(), "post": set()}
         lecteur.lire(chemin, page)
         de_la_vue = parametres_de_la_vue(vue)
         couverts = {methode: lecteur.noms[chemin][methode] | de_la_vue[methode] for methode in ("get", "post")}
         try:
-            if est_refus(reponse_annulee(client, "post", chemin)):
+            reponse = reponse_annulee(client, "post", chemin)
+            if reponse.status_code == 405 or est_refus(reponse):
                 couverts["post"] = set()
         except Exception:  # un POST vide en 500 : le rôle courant le verra aussi, avec ses dix valeurs
             couverts["post"] = set()
@@ -211,7 +252,7 @@ def test_aucune_valeur_hostile_ne_donne_de_5xx(client, casting, donnees_exemple,
     lecteur, ouvertes = ChampsEtLiens(), []
     for regex, nom, vue, titulaire in urls_du_role(role):
         chemin = chemin_exemple(regex, nom)
-        page = client.get(chemin + PARAMETRES_EXEMPLE.get(nom, ""))
+        page = lue(client.get(chemin + PARAMETRES_EXEMPLE.get(nom, "")))
         assert page.status_code < 500, f"{chemin} : {page.status_code} sans paramètre"
         if not est_refus(page):
             lecteur.lire(chemin, page)
@@ -229,7 +270,8 @@ def test_aucune_valeur_hostile_ne_donne_de_5xx(client, casting, donnees_exemple,
             if titulaire == role
             else titulaires.couverts(titulaire, chemin, PARAMETRES_EXEMPLE.get(nom, ""), vue)
         )
-        for methode, options, description in requetes_hostiles(chemin, noms, couverts):
+        refusees = methodes_refusees(client, chemin)
+        for methode, options, description in requetes_hostiles(chemin, noms, couverts, refusees):
             essais += 1
             if probleme := essayer(client, methode, chemin, **options):
                 echecs.append(f"{methode.upper()} {chemin} {description} → {probleme}")

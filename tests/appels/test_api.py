@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.utils import timezone
 
 from appels.models import Appel, StatutAppel
@@ -84,49 +83,11 @@ def test_la_liste_des_appels_se_lit_en_six_requetes_quel_que_soit_leur_nombre(cl
         assert client.get("/api/v1/appels/").json()["count"] == 21
 
 
-def test_la_demo_cree_l_ami_d_ile_de_france_ouvert_et_l_appel_d_occitanie(settings):
-    from territoires.services import importer_territoires
-
-    settings.DEBUG = True
-    importer_territoires()
-    call_command("charger_demo")
-
-    idf = Appel.objects.get(reference="idf-aller-vers-segur-27")
-    assert idf.est_ouvert and idf.region.code == "11"
-    assert idf.cloture.astimezone(datetime.UTC).strftime("%m-%d") in {"06-30"}
-    assert set(idf.types_exclus.values_list("code", flat=True)) == {"PASS-MOBILE", "EMPP"}
-    occitanie = Appel.objects.get(reference="occitanie-aap-2023-lam-act")
-    from dispositifs.models import Dispositif
-
-    places = {
-        d.type.code: d.capacite_autorisee
-        for d in Dispositif.objects.filter(territoire=occitanie.region, type__in=occitanie.types_cibles.all())
-        .with_capacites()
-        .select_related("type")
-    }  # à la région aussi, le projet des 36 psychologues (dispositifs.demo.creer_occitanie_demo)
-    assert places == {"LAM": 26, "ACT": 31, "ACT-HLM": 103}
-
-
 def test_un_operateur_ne_voit_pas_les_brouillons(client):
     AppelFactory(brouillon=True)
     client.force_login(UtilisateurFactory(operateur=True))
 
     assert client.get("/api/v1/appels/").json()["count"] == 0
-
-
-def test_la_demo_cree_des_lettres_dans_plusieurs_etats(settings):
-    from appels.models import Candidature
-    from territoires.services import importer_territoires
-
-    settings.DEBUG = True
-    importer_territoires()
-    call_command("charger_demo")
-    call_command("charger_demo")  # rejouable
-
-    lettres = {c.organisme.nom: c for c in Candidature.objects.filter(appel__reference="idf-aller-vers-segur-27")}
-    assert len(lettres) == 3
-    etats = sorted((c.statut, c.brouillon_modifie_depuis_depot, c.depots.count()) for c in lettres.values())
-    assert etats == [("brouillon", False, 0), ("deposee", False, 1), ("deposee", True, 1)]
 
 
 def test_les_appels_ouverts_de_la_base_sont_ceux_que_dit_est_ouvert():

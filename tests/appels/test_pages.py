@@ -7,6 +7,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -206,6 +207,19 @@ class TestDetailPublic:
         assert response["Content-Type"] == "application/pdf"
         assert 'filename="avec-cahier-cahier-des-charges.pdf"' in response["Content-Disposition"]
         assert b"".join(response.streaming_content) == pdf_minimal()
+
+    def test_valider_un_appel_enregistre_relit_son_cahier_et_le_referme(self):
+        cahier = SimpleUploadedFile("cahier.pdf", pdf_minimal(), content_type="application/pdf")
+        appel = Appel.objects.get(pk=AppelFactory(cahier_des_charges=cahier).pk)
+
+        appel.full_clean()  # ce que fait l'administration avant d'enregistrer
+
+        assert appel.cahier_des_charges.closed  # sinon ouvert jusqu'au ramasse-miettes (ResourceWarning)
+        appel.cahier_des_charges.save("faux.pdf", SimpleUploadedFile("faux.pdf", b"MZ" * 10))
+        faux = Appel.objects.get(pk=appel.pk)
+        with pytest.raises(ValidationError, match="PDF"):
+            faux.full_clean()
+        assert faux.cahier_des_charges.closed
 
     def test_sans_cahier_des_charges_le_telechargement_repond_404(self, client):
         AppelFactory(reference="sans-cahier")

@@ -7,16 +7,19 @@ from indicateurs.models import Agregat, Declaration, StatutDeclaration, StatutRa
 from indicateurs.regles import erreurs_de_coherence
 from planification.demo import creer_planification_demo
 from territoires.services import importer_territoires
+from tests.conftest import donnees_du_module
 
 pytestmark = pytest.mark.django_db
 AUJOURD_HUI = datetime.date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo():
-    importer_territoires()
-    creer_planification_demo()
-    return creer_indicateurs_demo(AUJOURD_HUI)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Créée une fois pour le module (quinze secondes), vue de chaque test dans son point de sauvegarde."""
+    with donnees_du_module(django_db_blocker):
+        importer_territoires()
+        creer_planification_demo()
+        yield creer_indicateurs_demo(AUJOURD_HUI)
 
 
 def test_vingt_quatre_mois_fictifs_dont_le_dernier_en_cours(demo):

@@ -36,21 +36,6 @@ def verifier(*arguments) -> tuple[dict, int]:
     return json.loads(sortie.getvalue().splitlines()[-1]), code
 
 
-def test_sur_la_demonstration_chargee_aucune_difference(settings, tmp_path):
-    settings.DEBUG, settings.MEDIA_ROOT = True, tmp_path
-    call_command("charger_demo", stdout=StringIO())
-
-    bilan, code = verifier()
-
-    assert bilan["lignes_comparees"] > 1000
-    assert (bilan["differences"], bilan["exemples"], code) == (0, [], 0)
-    # Les places de LAM d'Occitanie, autorisées au niveau de la région, sont attendues dans les lignes France.
-    lam = Dispositif.objects.en_service().filter(type__code="LAM")
-    assert lam.filter(territoire__niveau=Niveau.REGION, territoire__code="76").exists()
-    france = Agregat.objects.filter(territoire__niveau=Niveau.PAYS, type__code="LAM", granularite="mois")
-    assert {a.nb_attendues for a in france} == {lam.count()}
-
-
 @pytest.fixture
 def agregats(region_hdf):
     """Deux LHSS du Nord, un mois validé, agrégé."""
