@@ -8,7 +8,7 @@ avant). Une entrée qui ne reçoit pas son maillon (processus tué entre les deu
 comme une entrée insérée en base : rien ne la chaîne après coup, car ce serait aussi accepter une insertion."""
 
 from auditlog.models import LogEntry
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 
 from journal.models import Maillon, TeteJournal, empreinte
@@ -64,10 +64,13 @@ def chainer(pks: list[int], *, using: str = "default"):
 
 
 def verrouiller_tete(using: str) -> TeteJournal:
-    """La tête de la chaîne, verrouillée jusqu'à la fin de la transaction par une mise à jour sans effet (portable :
-    ligne verrouillée sous PostgreSQL, verrou d'écriture sous SQLite) puis relue : un chaînage concurrent attend,
-    puis lit la tête qu'il a laissée. Créée au premier chaînage."""
+    """La tête de la chaîne, verrouillée jusqu'à la fin de la transaction : un chaînage concurrent attend, puis lit
+    la tête qu'il a laissée. Sous PostgreSQL, lue et verrouillée d'un aller-retour (SELECT … FOR UPDATE) ; sinon (et
+    au premier chaînage, qui la crée) par une mise à jour sans effet puis relue (verrou d'écriture sous SQLite)."""
     teste = TeteJournal.objects.using(using)
+    if connections[using].features.has_select_for_update:
+        if tete := teste.select_for_update().filter(pk=1).first():
+            return tete
     if not teste.filter(pk=1).update(rang=F("rang")):
         try:
             with transaction.atomic(using=using):

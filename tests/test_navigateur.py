@@ -419,6 +419,7 @@ def test_un_operateur_reprend_sa_lettre_et_l_etat_dit_qu_elle_est_deposee(live_s
     se_connecter(page, live_server, operateur)
     page.get_by_role("link", name="Mes lettres d'intention").click()
     page.get_by_role("link", name=appel.titre).first.click()
+    page.wait_for_load_state()  # l'enregistrement automatique (script defer) s'attache à la fin du chargement
 
     page.get_by_label("Statut de l'organisme").fill("Association loi 1901 reconnue d'utilité publique")
 
