@@ -17,11 +17,11 @@ qu'un échantillon. Un paramètre que le titulaire ne voit pas sur la page, une 
 champs qu'il ne peut pas envoyer (POST refusé) reçoivent les dix valeurs du rôle qui les voit. Chaque (URL,
 paramètre, valeur) est ainsi essayé au moins une fois par un rôle qui ouvre la page (et qui peut l'envoyer).
 
-Deux économies, sans rien perdre de ce qui est essayé : un rôle dont la méthode est refusée sur une URL (403, 405,
-page de connexion, pour une requête vide) n'atteint aucun champ ; il n'y envoie que l'échantillon, tous les champs
-à la fois, pour éprouver le refus lui-même. Et des champs dont les noms ne diffèrent que par des nombres (les cases
-« c-<type>-<territoire> » de la grille des cibles, les lignes d'un formset) passent par le même code : le premier
-de chaque famille reçoit les valeurs pour toute la famille.
+Deux économies, là où d'autres essais passeraient par le même code : un rôle dont la méthode est refusée sur une
+URL (403, 405, page de connexion, pour une requête vide) n'atteint aucun champ ; il n'y envoie que l'échantillon, à
+tous les champs à la fois, pour éprouver le refus lui-même. Et des champs dont les noms ne diffèrent que par des
+nombres (les cases « c-<type>-<territoire> » de la grille des cibles, les lignes d'un formset) sont lus par la même
+boucle : le premier de chaque famille reçoit les valeurs pour toute la famille.
 """
 
 import datetime
@@ -183,17 +183,21 @@ def requetes_hostiles(chemin, noms: dict[str, set[str]], couverts: dict[str, set
             yield "post", {"data": corps, "content_type": "application/json"}, f"JSON {{…: {valeur[:12]!r}}}"
 
 
+def ecriture_refusee(reponse) -> bool:
+    """Une écriture refusée avant toute lecture de champ : rôle non admis (403, page de connexion) ou méthode
+    absente (405)."""
+    return reponse.status_code == 405 or est_refus(reponse)
+
+
 def methodes_refusees(client, chemin) -> set[str]:
-    """Les méthodes d'écriture qu'une requête vide se voit refuser avant toute lecture de champ : rôle non admis
-    (403, page de connexion) ou méthode absente (405). PUT et PATCH ne sont essayés que sur l'API."""
+    """Les méthodes d'écriture refusées au rôle sur une requête vide (PUT et PATCH : sur l'API seulement)."""
     refusees = set()
     for methode in ("post", "put", "patch") if chemin.startswith("/api/") else ("post",):
         try:
-            reponse = reponse_annulee(client, methode, chemin)
+            if ecriture_refusee(reponse_annulee(client, methode, chemin)):
+                refusees.add(methode)
         except Exception:  # un 500 sur une requête vide : les valeurs hostiles le montreront
             continue
-        if reponse.status_code == 405 or est_refus(reponse):
-            refusees.add(methode)
     return refusees
 
 
@@ -233,8 +237,7 @@ class Titulaires:
         de_la_vue = parametres_de_la_vue(vue)
         couverts = {methode: lecteur.noms[chemin][methode] | de_la_vue[methode] for methode in ("get", "post")}
         try:
-            reponse = reponse_annulee(client, "post", chemin)
-            if reponse.status_code == 405 or est_refus(reponse):
+            if ecriture_refusee(reponse_annulee(client, "post", chemin)):
                 couverts["post"] = set()
         except Exception:  # un POST vide en 500 : le rôle courant le verra aussi, avec ses dix valeurs
             couverts["post"] = set()
