@@ -232,9 +232,7 @@ class DispositifViewSet(viewsets.ModelViewSet):
         avant de couper obligeait la base à les calculer pour tous les dispositifs filtrés (make bench, 8 700
         dispositifs : moins de 2 pages de 50 par seconde)."""
         identifiants = super().paginate_queryset(queryset.values_list("pk", flat=True))
-        lignes = queryset.filter(pk__in=identifiants).with_capacites(self.date_des_capacites())
-        par_pk = {dispositif.pk: dispositif for dispositif in lignes}
-        return [par_pk[pk] for pk in identifiants]
+        return queryset.with_capacites(self.date_des_capacites()).dans_l_ordre_de(identifiants)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -311,6 +311,13 @@ class DispositifQuerySet(models.QuerySet):
         ceux de chaque territoire dans une sous-requête corrélée."""
         return self.filter(territoire__chemin__startswith=chemin)
 
+    def dans_l_ordre_de(self, identifiants) -> list:
+        """Les dispositifs de `identifiants` (une page déjà triée et coupée), dans cet ordre, en une requête : une
+        liste annote ses capacités sur les seules lignes de sa page, non sur toutes celles qu'elle trie."""
+        identifiants = list(identifiants)
+        par_pk = {dispositif.pk: dispositif for dispositif in self.filter(pk__in=identifiants)}
+        return [par_pk[pk] for pk in identifiants]
+
     def for_liste(self):
         """Ce qu'une liste montre de chaque dispositif (type, organisme, territoire, horizon) et ses capacités du
         jour, lus dans la même requête : la liste de la cartographie et l'API."""

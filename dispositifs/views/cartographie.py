@@ -102,8 +102,7 @@ def page_de_la_liste(dispositifs, numero):
     les capacités de tous les dispositifs avant de garder les 50 premiers (~100 ms pour la France entière)."""
     identifiants = dispositifs.order_by("territoire__chemin", "type__ordre", "nom", "pk").values_list("pk", flat=True)
     page = Paginator(identifiants, PAR_PAGE).get_page(numero)
-    lignes = {d.pk: d for d in dispositifs.for_liste().filter(pk__in=list(page.object_list))}
-    page.object_list = [lignes[pk] for pk in page.object_list]
+    page.object_list = dispositifs.for_liste().dans_l_ordre_de(page.object_list)
     if page.has_other_pages():
         list_pages(page)
     return page
